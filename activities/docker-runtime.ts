@@ -1,0 +1,114 @@
+// Bot runtimes as hardened Docker containers, found again by their labels so every call is idempotent.
+import type Docker from 'dockerode';
+import { botLabels } from '../domain/bot.js';
+import { BOT_HOST_CONFIG_ENV } from '../domain/bot-host-config.js';
+import type { BotRuntimeDriver, RuntimeSpec, RuntimeState } from './runtime-driver.js';
+
+export interface DockerRuntimeOptions {
+  image: string;
+  network: string;
+  memoryMb: number;
+  cpus: number;
+  pidsLimit: number;
+}
+
+const containerName = (botId: string): string => `tf-bot-${botId}`;
+
+const isStatus = (error: unknown, code: number): boolean =>
+  typeof error === 'object' && error !== null && (error as { statusCode?: number }).statusCode === code;
+
+export function createDockerRuntime(docker: Docker, options: DockerRuntimeOptions): BotRuntimeDriver {
+  async function findContainerId(botId: string): Promise<string | null> {
+    const found = await docker.listContainers({ all: true, filters: { label: [`tradefleet.bot=${botId}`] } });
+    return found[0]?.Id ?? null;
+  }
+
+  async function create(spec: RuntimeSpec): Promise<string> {
+    const hostNetwork = options.network === 'host';
+    const ports = spec.host.bots.map((b) => `${b.apiPort}/tcp`);
+    const container = await docker.createContainer({
+      name: containerName(spec.botId),
+      Image: options.image,
+      Labels: botLabels(spec.botId, spec.userId),
+      Env: [`${BOT_HOST_CONFIG_ENV}=${JSON.stringify(spec.host)}`],
+      User: '1000:1000',
+      ExposedPorts: hostNetwork ? undefined : Object.fromEntries(ports.map((p) => [p, {}])),
+      HostConfig: {
+        NetworkMode: options.network,
+        PortBindings: hostNetwork
+          ? undefined
+          : Object.fromEntries(ports.map((p) => [p, [{ HostIp: '127.0.0.1', HostPort: p.split('/')[0] }]])),
+        Memory: options.memoryMb * 1024 * 1024,
+        MemorySwap: options.memoryMb * 1024 * 1024,
+        NanoCpus: Math.round(options.cpus * 1e9),
+        PidsLimit: options.pidsLimit,
+        CapDrop: ['ALL'],
+        SecurityOpt: ['no-new-privileges'],
+        ReadonlyRootfs: true,
+        Tmpfs: { '/tmp': 'rw,noexec,nosuid,size=16m' },
+        RestartPolicy: { Name: 'unless-stopped' },
+        LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '3' } },
+      },
+    });
+    return container.id;
+  }
+
+  return {
+    kind: 'docker',
+    async ensureCreated(spec) {
+      const existing = await findContainerId(spec.botId);
+      if (existing) return existing;
+      try {
+        return await create(spec);
+      } catch (error) {
+        // A concurrent or retried create won the name: the container exists, so use it.
+        if (isStatus(error, 409)) {
+          const id = await findContainerId(spec.botId);
+          if (id) return id;
+        }
+        if (isStatus(error, 404)) {
+          throw new Error(`bot image ${options.image} is missing on this Docker host; run the setup (npm start) to build it`);
+        }
+        throw error;
+      }
+    },
+    async start(botId) {
+      const id = await findContainerId(botId);
+      if (!id) throw new Error(`no container for bot ${botId}`);
+      try {
+        await docker.getContainer(id).start();
+      } catch (error) {
+        if (!isStatus(error, 304)) throw error; // 304: already running
+      }
+    },
+    async stop(botId) {
+      const id = await findContainerId(botId);
+      if (!id) return;
+      try {
+        await docker.getContainer(id).stop({ t: 10 });
+      } catch (error) {
+        if (!isStatus(error, 304) && !isStatus(error, 404)) throw error;
+      }
+    },
+    async remove(botId) {
+      const id = await findContainerId(botId);
+      if (!id) return;
+      try {
+        await docker.getContainer(id).remove({ force: true, v: true });
+      } catch (error) {
+        if (!isStatus(error, 404) && !isStatus(error, 409)) throw error; // 409: removal already in progress
+      }
+    },
+    async inspect(botId): Promise<RuntimeState> {
+      const id = await findContainerId(botId);
+      if (!id) return { exists: false, running: false };
+      try {
+        const info = await docker.getContainer(id).inspect();
+        return { exists: true, running: info.State.Running, exitCode: info.State.Running ? null : info.State.ExitCode, runtimeId: id };
+      } catch (error) {
+        if (isStatus(error, 404)) return { exists: false, running: false };
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,89 @@
+// Bots table: every read is scoped to its owner (`where user_id = $user`), so another user's bot is simply not found.
+import { z } from 'zod';
+import { UniqueIntegrityConstraintViolationError } from 'slonik';
+import { Bot, BOT_PORT_MAX, BOT_PORT_MIN, type BotSpec, type BotStatus, type RuntimeDriver } from '../domain/bot.js';
+import { sql, type Db } from './pool.js';
+
+const botColumns = sql.fragment`id::text, user_id, name, exchange, pairs, stake_amount, stake_currency, dry_run, engine,
+  status, driver, runtime_id, api_port, last_error, created_at, updated_at`;
+
+const BotWithSecret = Bot.extend({ apiCredentials: z.string() });
+export type BotWithSecret = z.infer<typeof BotWithSecret>;
+
+export async function listBotsForUser(db: Db, userId: string): Promise<readonly Bot[]> {
+  return db.any(sql.type(Bot)`select ${botColumns} from bots where user_id = ${userId} order by created_at desc, id`);
+}
+
+export async function findBotForUser(db: Db, userId: string, botId: string): Promise<Bot | null> {
+  if (!z.string().uuid().safeParse(botId).success) return null;
+  return db.maybeOne(sql.type(Bot)`select ${botColumns} from bots where id = ${botId} and user_id = ${userId}`);
+}
+
+/** For activities only: includes the sealed API credentials. */
+export async function findBotWithSecret(db: Db, botId: string): Promise<BotWithSecret | null> {
+  return db.maybeOne(sql.type(BotWithSecret)`select ${botColumns}, api_credentials from bots where id = ${botId}`);
+}
+
+export async function findBot(db: Db, botId: string): Promise<Bot | null> {
+  return db.maybeOne(sql.type(Bot)`select ${botColumns} from bots where id = ${botId}`);
+}
+
+/** Lowest port of the bot range that no bot holds and that is not in `skip`. */
+export async function nextFreeBotPort(db: Db, skip: readonly number[]): Promise<number | null> {
+  return db.maybeOneFirst(sql.type(z.object({ p: z.number() }))`
+    select p from generate_series(${BOT_PORT_MIN}::int, ${BOT_PORT_MAX}::int) p
+    where not exists (select 1 from bots where api_port = p)
+      and not (p = any(${sql.array(skip as number[], 'int4')}))
+    order by p limit 1`);
+}
+
+export interface NewBot {
+  id: string;
+  userId: string;
+  spec: BotSpec;
+  driver: RuntimeDriver;
+  apiPort: number;
+  sealedCredentials: string;
+}
+
+export class PortTakenError extends Error {}
+
+/** Inserts the bot as `provisioning`; inserting the same id again returns the existing row unchanged. */
+export async function insertBot(db: Db, bot: NewBot): Promise<Bot> {
+  const { spec } = bot;
+  try {
+    const inserted = await db.maybeOne(sql.type(Bot)`
+      insert into bots (id, user_id, name, exchange, pairs, stake_amount, stake_currency, dry_run, engine,
+                        status, driver, api_port, api_credentials)
+      values (${bot.id}, ${bot.userId}, ${spec.name}, ${spec.exchange}, ${sql.array(spec.pairs, 'text')},
+              ${spec.stakeAmount}, ${spec.stakeCurrency}, ${spec.dryRun}, ${spec.engine},
+              'provisioning', ${bot.driver}, ${bot.apiPort}, ${bot.sealedCredentials})
+      on conflict (id) do nothing
+      returning ${botColumns}`);
+    if (inserted) return inserted;
+  } catch (error) {
+    if (error instanceof UniqueIntegrityConstraintViolationError) throw new PortTakenError(`port ${bot.apiPort} was taken concurrently`);
+    throw error;
+  }
+  const existing = await findBot(db, bot.id);
+  if (!existing) throw new Error(`bot ${bot.id} vanished while being created`);
+  return existing;
+}
+
+export async function setBotStatus(
+  db: Db,
+  botId: string,
+  status: BotStatus,
+  extra: { lastError?: string | null; runtimeId?: string | null } = {},
+): Promise<Bot | null> {
+  const lastError = extra.lastError === undefined ? sql.fragment`last_error` : sql.fragment`${extra.lastError}`;
+  const runtimeId = extra.runtimeId === undefined ? sql.fragment`runtime_id` : sql.fragment`${extra.runtimeId}`;
+  return db.maybeOne(sql.type(Bot)`
+    update bots set status = ${status}, last_error = ${lastError}, runtime_id = ${runtimeId}, updated_at = now()
+    where id = ${botId}
+    returning ${botColumns}`);
+}
+
+export async function deleteBotRecord(db: Db, botId: string): Promise<void> {
+  await db.query(sql.typeAlias('void')`delete from bots where id = ${botId}`);
+}

@@ -1,0 +1,51 @@
+// Users table: sign-up, look-up by email, and the sign-in failure ledger behind the rate limit.
+import { z } from 'zod';
+import { sql, type Db } from './pool.js';
+
+export const UserRow = z.object({
+  id: z.string(),
+  email: z.string(),
+  passwordHash: z.string(),
+  isOperator: z.boolean(),
+  createdAt: z.string(),
+});
+export type UserRow = z.infer<typeof UserRow>;
+
+export class EmailTakenError extends Error {
+  constructor() {
+    super('an account with this email already exists');
+  }
+}
+
+export async function insertUser(db: Db, user: { id: string; email: string; passwordHash: string }): Promise<UserRow> {
+  const row = await db.maybeOne(sql.type(UserRow)`
+    insert into users (id, email, password_hash) values (${user.id}, ${user.email}, ${user.passwordHash})
+    on conflict do nothing
+    returning *`);
+  if (!row) throw new EmailTakenError();
+  return row;
+}
+
+export async function findUserByEmail(db: Db, email: string): Promise<UserRow | null> {
+  return db.maybeOne(sql.type(UserRow)`select * from users where lower(email) = lower(${email})`);
+}
+
+export async function findUserById(db: Db, id: string): Promise<UserRow | null> {
+  return db.maybeOne(sql.type(UserRow)`select * from users where id = ${id}`);
+}
+
+export async function recordSigninFailure(db: Db, key: string): Promise<void> {
+  await db.query(sql.typeAlias('void')`insert into signin_failures (key) values (${key})`);
+}
+
+/** Failures for `key` within the window; old rows are pruned on the way. */
+export async function countRecentSigninFailures(db: Db, key: string, windowSeconds: number): Promise<number> {
+  await db.query(sql.typeAlias('void')`delete from signin_failures where failed_at < now() - make_interval(secs => ${windowSeconds * 4})`);
+  return db.oneFirst(sql.type(z.object({ n: z.number() }))`
+    select count(*)::int as n from signin_failures
+    where key = ${key} and failed_at > now() - make_interval(secs => ${windowSeconds})`);
+}
+
+export async function clearSigninFailures(db: Db, key: string): Promise<void> {
+  await db.query(sql.typeAlias('void')`delete from signin_failures where key = ${key}`);
+}

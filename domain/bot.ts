@@ -1,0 +1,124 @@
+// Bot: the platform's core entity — its input schema, statuses and the commands each status allows.
+import { z } from 'zod';
+
+export const BOT_STATUSES = [
+  'provisioning',
+  'running',
+  'stopping',
+  'stopped',
+  'starting',
+  'deleting',
+  'failed',
+] as const;
+export const BotStatus = z.enum(BOT_STATUSES);
+export type BotStatus = z.infer<typeof BotStatus>;
+
+export const BotEngine = z.enum(['builtin', 'freqtrade']);
+export type BotEngine = z.infer<typeof BotEngine>;
+
+/** Where a bot's runtime lives: a Docker container, or a local child process when no engine is reachable. */
+export const RuntimeDriver = z.enum(['docker', 'process']);
+export type RuntimeDriver = z.infer<typeof RuntimeDriver>;
+
+export const Pair = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z0-9]{2,15}\/[A-Z0-9]{2,15}$/, 'must look like BTC/USDT');
+
+export const CreateBotInput = z
+  .object({
+    name: z
+      .string()
+      .trim()
+      .min(1, 'is required')
+      .max(64, 'must be at most 64 characters')
+      .regex(/^[\p{L}\p{N} _.-]+$/u, 'may hold letters, digits, spaces, _ . -'),
+    exchange: z.enum(['paper']).default('paper'),
+    pairs: z
+      .array(Pair)
+      .min(1, 'needs at least one pair')
+      .max(50, 'takes at most 50 pairs')
+      .refine((p) => new Set(p).size === p.length, 'must not repeat a pair'),
+    stakeAmount: z.number().positive('must be greater than 0').max(1_000_000_000),
+    stakeCurrency: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z0-9]{2,15}$/)
+      .default('USDT'),
+    dryRun: z.boolean().default(true),
+    engine: BotEngine.default('builtin'),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    for (const [i, p] of v.pairs.entries()) {
+      if (!p.endsWith(`/${v.stakeCurrency}`)) {
+        ctx.addIssue({ code: 'custom', path: ['pairs', i], message: `must be quoted in the stake currency ${v.stakeCurrency}` });
+      }
+    }
+    if (!v.dryRun) {
+      ctx.addIssue({ code: 'custom', path: ['dryRun'], message: 'live trading needs an exchange account; only dry-run is available yet' });
+    }
+    if (v.engine !== 'builtin') {
+      ctx.addIssue({ code: 'custom', path: ['engine'], message: 'only the builtin engine is available yet' });
+    }
+  });
+export type CreateBotInput = z.input<typeof CreateBotInput>;
+export type BotSpec = z.output<typeof CreateBotInput>;
+
+/** A bot as the API and dashboard see it. Secrets (API credentials) are never part of it. */
+export const Bot = z.object({
+  id: z.string().uuid(),
+  userId: z.string(),
+  name: z.string(),
+  exchange: z.string(),
+  pairs: z.array(z.string()),
+  stakeAmount: z.number(),
+  stakeCurrency: z.string(),
+  dryRun: z.boolean(),
+  engine: BotEngine,
+  status: BotStatus,
+  driver: RuntimeDriver,
+  runtimeId: z.string().nullable(),
+  apiPort: z.number().int(),
+  lastError: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Bot = z.infer<typeof Bot>;
+
+export type BotCommand = 'start' | 'stop' | 'delete';
+
+/** Which commands a bot accepts in each status; anything else is rejected before it reaches the workflow history. */
+const ALLOWED: Record<BotStatus, readonly BotCommand[]> = {
+  provisioning: [],
+  running: ['stop', 'delete'],
+  stopping: [],
+  stopped: ['start', 'delete'],
+  starting: [],
+  deleting: [],
+  failed: ['delete'],
+};
+
+export function commandAllowed(status: BotStatus, command: BotCommand): boolean {
+  return ALLOWED[status].includes(command);
+}
+
+export function commandRejection(status: BotStatus, command: BotCommand): string | null {
+  if (commandAllowed(status, command)) return null;
+  return `cannot ${command} a bot that is ${status}`;
+}
+
+export const botWorkflowId = (botId: string): string => `bot:${botId}`;
+
+/** Container labels: how Docker-side resources are found again after a crash (idempotency key). */
+export const botLabels = (botId: string, userId: string): Record<string, string> => ({
+  'tradefleet.bot': botId,
+  'tradefleet.user': userId,
+  'tradefleet.managed': 'true',
+});
+
+/** Port range from which each bot's FreqTrade REST API port is allocated. */
+export const BOT_PORT_MIN = 20000;
+export const BOT_PORT_MAX = 29999;

@@ -1,0 +1,48 @@
+// Platform configuration read from environment variables (passed in, so this stays pure and testable).
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+export const PlatformConfig = z.object({
+  DATABASE_URL: z.string().url().default('postgres://tradefleet:tradefleet@127.0.0.1:54329/tradefleet'),
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('tradefleet'),
+  TEMPORAL_UI_URL: z.string().url().default('http://127.0.0.1:8233'),
+  API_HOST: z.string().default('127.0.0.1'),
+  API_PORT: port.default(3001),
+  WEB_PORT: port.default(3000),
+  /** Public URL of the dashboard; its origin is the one allowed to send state-changing requests. */
+  DASHBOARD_URL: z.string().url().default('http://127.0.0.1:3000'),
+  /** Extra allowed origins, comma separated (for example the API's own URL when scripts use cookies). */
+  ALLOWED_ORIGINS: z.string().default(''),
+  /** 32 random bytes, base64: encrypts bot credentials and exchange keys at rest (AES-256-GCM). */
+  TF_SECRET_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 random bytes in base64 (openssl rand -base64 32)'),
+  /** `docker` or `process`; empty means docker when reachable, else process. */
+  BOT_DRIVER: z.enum(['docker', 'process', '']).default(''),
+  BOT_IMAGE: z.string().default('tradefleet/bot-host:latest'),
+  /** Docker network for bot containers; `host` lets the platform reach each bot on 127.0.0.1:<port>. */
+  BOT_NETWORK: z.string().default('host'),
+  /** Host the platform uses to reach bot APIs. */
+  BOT_API_HOST: z.string().default('127.0.0.1'),
+  BOT_MEMORY_MB: z.coerce.number().int().min(32).default(128),
+  BOT_CPUS: z.coerce.number().positive().default(0.5),
+  BOT_PIDS_LIMIT: z.coerce.number().int().min(16).default(64),
+  /** Where process-driver bots keep their pid files and logs. */
+  TF_DATA_DIR: z.string().default('.data'),
+  COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+export type PlatformConfig = z.infer<typeof PlatformConfig>;
+
+/** Parses the environment; a bad value throws naming the variable, never echoing its content. */
+export function readConfig(env: Record<string, string | undefined>): PlatformConfig {
+  const parsed = PlatformConfig.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

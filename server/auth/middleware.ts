@@ -1,0 +1,47 @@
+// Request guards: the signed-in user from the session cookie, and the origin check on state-changing requests.
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { HttpError } from '../errors.js';
+import type { Sessions, SessionUser } from './sessions.js';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    user?: SessionUser;
+    sessionId?: string;
+  }
+}
+
+export function loadSession(sessions: Sessions): RequestHandler {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const found = await sessions.validate(req.headers.cookie);
+    if (found) {
+      req.user = found.user;
+      req.sessionId = found.sessionId;
+      if (found.refreshedCookie) res.append('Set-Cookie', found.refreshedCookie);
+    }
+    next();
+  };
+}
+
+export const requireUser: RequestHandler = (req, _res, next) => {
+  if (!req.user) throw new HttpError(401, 'unauthenticated', 'sign in first');
+  next();
+};
+
+export function currentUser(req: Request): SessionUser {
+  if (!req.user) throw new HttpError(401, 'unauthenticated', 'sign in first');
+  return req.user;
+}
+
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Cookie-authenticated writes must come from an allowed origin (CSRF defence beside SameSite=Lax). */
+export function checkOrigin(allowed: ReadonlySet<string>): RequestHandler {
+  return (req, _res, next) => {
+    if (SAFE.has(req.method)) return next();
+    const origin = req.headers.origin;
+    if (!origin || !allowed.has(origin)) {
+      throw new HttpError(403, 'forbidden_origin', `requests that change state must come from the dashboard (origin ${origin ?? 'missing'} is not allowed)`);
+    }
+    next();
+  };
+}

@@ -1,0 +1,68 @@
+// Sends bot commands to the bot's workflow through the Temporal client and maps its answers to HTTP errors.
+import { createHash, randomUUID } from 'node:crypto';
+import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { botWorkflowId, type Bot } from '../domain/bot.js';
+import { botWorkflow, createBot, deleteBot, startBot, stopBot } from '../workflows/bot.js';
+import { HttpError } from './errors.js';
+
+export interface BotCommands {
+  create(userId: string, spec: unknown, idempotencyKey?: string): Promise<Bot>;
+  start(botId: string): Promise<void>;
+  stop(botId: string): Promise<void>;
+  remove(botId: string): Promise<void>;
+  runIdOf(botId: string): Promise<string | null>;
+}
+
+/** A retried request with the same Idempotency-Key maps to the same bot id, so it creates one bot. */
+function botIdFor(userId: string, idempotencyKey?: string): string {
+  if (!idempotencyKey) return randomUUID();
+  const h = createHash('sha256').update(`${userId}\0${idempotencyKey}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+function asHttpError(error: unknown): never {
+  if (error instanceof WorkflowUpdateFailedError) {
+    const cause = error.cause as { message?: string; cause?: { message?: string } } | undefined;
+    throw new HttpError(409, 'conflict', cause?.cause?.message ?? cause?.message ?? error.message);
+  }
+  if (error instanceof WorkflowNotFoundError) {
+    throw new HttpError(409, 'conflict', 'the bot has no running workflow; it may be finishing a deletion');
+  }
+  throw error;
+}
+
+export function createBotCommands(client: Client, taskQueue: string): BotCommands {
+  const update = async (botId: string, def: typeof startBot | typeof stopBot | typeof deleteBot): Promise<void> => {
+    try {
+      await client.workflow.getHandle(botWorkflowId(botId)).executeUpdate(def);
+    } catch (error) {
+      asHttpError(error);
+    }
+  };
+  return {
+    async create(userId, spec, idempotencyKey) {
+      const botId = botIdFor(userId, idempotencyKey);
+      const startWorkflowOperation = new WithStartWorkflowOperation(botWorkflow, {
+        workflowId: botWorkflowId(botId),
+        taskQueue,
+        args: [{ botId, userId }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      });
+      try {
+        return await client.workflow.executeUpdateWithStart(createBot, { args: [spec], updateId: 'create', startWorkflowOperation });
+      } catch (error) {
+        asHttpError(error);
+      }
+    },
+    start: (botId) => update(botId, startBot),
+    stop: (botId) => update(botId, stopBot),
+    remove: (botId) => update(botId, deleteBot),
+    async runIdOf(botId) {
+      try {
+        return (await client.workflow.getHandle(botWorkflowId(botId)).describe()).runId;
+      } catch {
+        return null;
+      }
+    },
+  };
+}

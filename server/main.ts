@@ -1,0 +1,50 @@
+// API server entry: wires real dependencies into the app and listens.
+import { Client, Connection } from '@temporalio/client';
+import pg from 'pg';
+import { readConfig } from '../domain/config.js';
+import { createDb } from '../db/pool.js';
+import { createSessions } from './auth/sessions.js';
+import { createApp } from './app.js';
+import { createBotCommands } from './bot-commands.js';
+import { createBotEvents } from './bot-events.js';
+
+const log = (entry: Record<string, unknown>) => console.log(JSON.stringify({ time: new Date().toISOString(), proc: 'server', ...entry }));
+
+const config = readConfig(process.env);
+const db = await createDb(config.DATABASE_URL);
+const pgPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 5 });
+const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+const events = await createBotEvents(config.DATABASE_URL, (msg) => log({ level: 'warn', msg }));
+const secure = config.COOKIE_SECURE === 'auto' ? config.DASHBOARD_URL.startsWith('https:') : config.COOKIE_SECURE === 'true';
+const allowedOrigins = new Set([new URL(config.DASHBOARD_URL).origin, ...config.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean)]);
+
+const app = createApp({
+  db,
+  sessions: createSessions(pgPool, { secure }),
+  temporal,
+  commands: createBotCommands(temporal, config.TEMPORAL_TASK_QUEUE),
+  events,
+  allowedOrigins,
+  temporalUiUrl: config.TEMPORAL_UI_URL,
+  namespace: config.TEMPORAL_NAMESPACE,
+  log,
+});
+
+const server = app.listen(config.API_PORT, config.API_HOST, () => {
+  log({ level: 'info', msg: `API listening on http://${config.API_HOST}:${config.API_PORT}` });
+});
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log({ level: 'info', msg: `${signal}: shutting down` });
+    server.closeAllConnections();
+    server.close(async () => {
+      await events.close();
+      await connection.close();
+      await pgPool.end();
+      await db.end();
+      process.exit(0);
+    });
+  });
+}

@@ -1,0 +1,62 @@
+// /api/auth: sign-up, sign-in (rate-limited), sign-out and the current user.
+import { randomUUID } from 'node:crypto';
+import { Router } from 'express';
+import { Credentials, SIGNIN_LIMIT, SignUpInput } from '../../domain/account.js';
+import type { Db } from '../../db/pool.js';
+import * as users from '../../db/users.js';
+import { currentUser } from '../auth/middleware.js';
+import { decoyHash, hashPassword, verifyPassword } from '../auth/passwords.js';
+import type { Sessions } from '../auth/sessions.js';
+import { HttpError } from '../errors.js';
+
+export function authRouter(db: Db, sessions: Sessions): Router {
+  const router = Router();
+
+  router.post('/signup', async (req, res) => {
+    const input = SignUpInput.parse(req.body);
+    let user: users.UserRow;
+    try {
+      user = await users.insertUser(db, { id: randomUUID(), email: input.email, passwordHash: await hashPassword(input.password) });
+    } catch (error) {
+      if (error instanceof users.EmailTakenError) throw new HttpError(409, 'conflict', error.message, 'email');
+      throw error;
+    }
+    res.append('Set-Cookie', await sessions.create(user.id));
+    res.status(201).json({ user: { id: user.id, email: user.email } });
+  });
+
+  router.post('/signin', async (req, res) => {
+    const input = Credentials.parse(req.body);
+    const keys = [`email:${input.email}`, `ip:${req.ip ?? 'unknown'}`];
+    const limits = [SIGNIN_LIMIT.failures, SIGNIN_LIMIT.failures * 10];
+    for (const [i, key] of keys.entries()) {
+      if ((await users.countRecentSigninFailures(db, key, SIGNIN_LIMIT.windowSeconds)) >= limits[i]!) {
+        throw new HttpError(429, 'rate_limited', 'too many failed sign-ins; wait 15 minutes and try again', undefined, {
+          'Retry-After': String(SIGNIN_LIMIT.windowSeconds),
+        });
+      }
+    }
+    const user = await users.findUserByEmail(db, input.email);
+    const ok = await verifyPassword(user?.passwordHash ?? (await decoyHash), input.password);
+    if (!user || !ok) {
+      for (const key of keys) await users.recordSigninFailure(db, key);
+      throw new HttpError(400, 'invalid_credentials', 'email or password is wrong');
+    }
+    await users.clearSigninFailures(db, keys[0]!);
+    res.append('Set-Cookie', await sessions.create(user.id));
+    res.json({ user: { id: user.id, email: user.email } });
+  });
+
+  router.post('/signout', async (req, res) => {
+    if (req.sessionId) await sessions.invalidate(req.sessionId);
+    res.append('Set-Cookie', sessions.blankCookie());
+    res.status(204).end();
+  });
+
+  router.get('/me', (req, res) => {
+    const user = currentUser(req);
+    res.json({ user: { id: user.id, email: user.email, isOperator: user.isOperator } });
+  });
+
+  return router;
+}

@@ -1,0 +1,68 @@
+// /api/bots: list, create, read, start, stop, delete — reads from PostgreSQL, commands through the bot's workflow.
+import { Router } from 'express';
+import { CreateBotInput, botWorkflowId } from '../../domain/bot.js';
+import * as bots from '../../db/bots.js';
+import type { Db } from '../../db/pool.js';
+import { currentUser } from '../auth/middleware.js';
+import type { BotCommands } from '../bot-commands.js';
+import { notFound } from '../errors.js';
+
+export interface BotsRouterDeps {
+  db: Db;
+  commands: BotCommands;
+  temporalUiUrl: string;
+  namespace: string;
+}
+
+export function botsRouter({ db, commands, temporalUiUrl, namespace }: BotsRouterDeps): Router {
+  const router = Router();
+
+  const ownBot = async (userId: string, botId: string) => {
+    const bot = await bots.findBotForUser(db, userId, botId);
+    if (!bot) throw notFound('bot');
+    return bot;
+  };
+
+  router.get('/', async (req, res) => {
+    res.json({ bots: await bots.listBotsForUser(db, currentUser(req).id) });
+  });
+
+  router.post('/', async (req, res) => {
+    const user = currentUser(req);
+    const spec = CreateBotInput.parse(req.body);
+    const key = req.header('idempotency-key')?.slice(0, 200);
+    const bot = await commands.create(user.id, spec, key);
+    res.status(201).json({ bot });
+  });
+
+  router.get('/:id', async (req, res) => {
+    const bot = await ownBot(currentUser(req).id, req.params.id!);
+    const workflowId = botWorkflowId(bot.id);
+    const runId = await commands.runIdOf(bot.id);
+    const base = `${temporalUiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+    res.json({ bot, workflow: { workflowId, runId, url: runId ? `${base}/${runId}/history` : base } });
+  });
+
+  router.post('/:id/start', async (req, res) => {
+    const user = currentUser(req);
+    await ownBot(user.id, req.params.id!);
+    await commands.start(req.params.id!);
+    res.json({ bot: await ownBot(user.id, req.params.id!) });
+  });
+
+  router.post('/:id/stop', async (req, res) => {
+    const user = currentUser(req);
+    await ownBot(user.id, req.params.id!);
+    await commands.stop(req.params.id!);
+    res.json({ bot: await ownBot(user.id, req.params.id!) });
+  });
+
+  router.delete('/:id', async (req, res) => {
+    const user = currentUser(req);
+    const bot = await ownBot(user.id, req.params.id!);
+    await commands.remove(bot.id);
+    res.json({ bot: { ...bot, status: 'deleting' } });
+  });
+
+  return router;
+}

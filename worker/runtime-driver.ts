@@ -1,0 +1,44 @@
+// Picks the bot runtime driver: Docker when an engine answers and has the bot image, else local processes.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Docker from 'dockerode';
+import type { PlatformConfig } from '../domain/config.js';
+import { createDockerRuntime } from '../activities/docker-runtime.js';
+import { createProcessRuntime } from '../activities/process-runtime.js';
+import type { BotRuntimeDriver } from '../activities/runtime-driver.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const botHostScript = path.join(root, 'dist', 'bot-host', 'bot-host.mjs');
+
+async function dockerUsable(docker: Docker, image: string): Promise<string | null> {
+  try {
+    await docker.ping();
+  } catch {
+    return 'no Docker engine answers';
+  }
+  try {
+    await docker.getImage(image).inspect();
+    return null;
+  } catch {
+    return `the Docker engine has no image ${image}`;
+  }
+}
+
+export async function chooseRuntimeDriver(config: PlatformConfig, log: (line: string) => void): Promise<BotRuntimeDriver> {
+  const docker = new Docker();
+  if (config.BOT_DRIVER !== 'process') {
+    const problem = await dockerUsable(docker, config.BOT_IMAGE);
+    if (!problem) {
+      return createDockerRuntime(docker, {
+        image: config.BOT_IMAGE,
+        network: config.BOT_NETWORK,
+        memoryMb: config.BOT_MEMORY_MB,
+        cpus: config.BOT_CPUS,
+        pidsLimit: config.BOT_PIDS_LIMIT,
+      });
+    }
+    if (config.BOT_DRIVER === 'docker') throw new Error(`BOT_DRIVER=docker but ${problem}`);
+    log(`bots run as local processes: ${problem}`);
+  }
+  return createProcessRuntime({ dataDir: path.resolve(config.TF_DATA_DIR, 'bots'), hostScript: botHostScript });
+}

@@ -1,0 +1,165 @@
+// Bot lifecycle workflow logic on a real Temporal dev server, with small fake activities to fail each saga step.
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BotActivities } from '../activities/bots.js';
+import type { Bot, BotStatus } from '../domain/bot.js';
+import { searchAttributeFlags } from '../domain/search-attributes.js';
+import { botState, botWorkflow, createBot, deleteBot, startBot, stopBot } from './bot.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const spec = { name: 'alpha', exchange: 'paper', pairs: ['BTC/USDT'], stakeAmount: 100, stakeCurrency: 'USDT', dryRun: true };
+
+let env: TestWorkflowEnvironment;
+let bundle: WorkflowBundleWithSourceMap;
+
+beforeAll(async () => {
+  env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: process.env.TEMPORAL_CLI ?? path.join(root, '.tools', 'temporal') },
+      extraArgs: searchAttributeFlags(),
+    },
+  });
+  bundle = await bundleWorkflowCode({ workflowsPath: path.join(root, 'workflows', 'index.ts') });
+}, 120_000);
+
+afterAll(async () => {
+  await env?.teardown();
+});
+
+type Calls = string[];
+
+/** Fake activities that record calls and fail (non-retryably) at the named step. */
+function fakeActivities(calls: Calls, failAt?: string): BotActivities {
+  let status: BotStatus = 'provisioning';
+  const bot = (id: string): Bot => ({
+    id, userId: 'u1', name: 'alpha', exchange: 'paper', pairs: ['BTC/USDT'], stakeAmount: 100, stakeCurrency: 'USDT',
+    dryRun: true, engine: 'builtin', status, driver: 'docker', runtimeId: null, apiPort: 20000, lastError: null,
+    createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z',
+  });
+  const step = async (name: string) => {
+    calls.push(name);
+    if (name === failAt) throw ApplicationFailure.nonRetryable(`injected failure in ${name}`);
+  };
+  return {
+    persistBot: async (input) => (await step('persistBot'), bot(input.botId)),
+    findBot: async (id) => bot(id),
+    createBotRuntime: async () => (await step('createBotRuntime'), 'container-1'),
+    startBotRuntime: async () => step('startBotRuntime'),
+    waitBotHealthy: async () => step('waitBotHealthy'),
+    stopBotRuntime: async () => step('stopBotRuntime'),
+    removeBotRuntime: async () => step('removeBotRuntime'),
+    setBotStatus: async (id, s) => {
+      await step(`setBotStatus:${s}`);
+      status = s;
+      return bot(id);
+    },
+    markBotFailed: async () => step('markBotFailed'),
+    deleteBotRecord: async () => step('deleteBotRecord'),
+  };
+}
+
+async function withWorker<T>(activities: BotActivities, fn: (taskQueue: string) => Promise<T>): Promise<T> {
+  const taskQueue = `test-${randomUUID()}`;
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities });
+  return worker.runUntil(fn(taskQueue));
+}
+
+async function createAndSettle(taskQueue: string, input: unknown = spec) {
+  const botId = randomUUID();
+  const op = new WithStartWorkflowOperation(botWorkflow, {
+    workflowId: `bot:${botId}`, taskQueue, args: [{ botId, userId: 'u1' }], workflowIdConflictPolicy: 'USE_EXISTING',
+  });
+  const bot = await env.client.workflow.executeUpdateWithStart(createBot, { args: [input], updateId: 'create', startWorkflowOperation: op });
+  const handle = await op.workflowHandle();
+  for (let i = 0; i < 200; i++) {
+    const s = await handle.query(botState);
+    if (s.status !== 'provisioning') return { bot, handle, state: s };
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('bot never left provisioning');
+}
+
+describe('bot lifecycle workflow', () => {
+  it('provisions through every saga step and answers start/stop/delete updates', async () => {
+    const calls: Calls = [];
+    await withWorker(fakeActivities(calls), async (tq) => {
+      const { bot, handle, state } = await createAndSettle(tq);
+      expect(bot.status).toBe('provisioning');
+      expect(state.status).toBe('running');
+      expect(calls).toEqual(['persistBot', 'createBotRuntime', 'startBotRuntime', 'waitBotHealthy', 'setBotStatus:running']);
+
+      await expect(handle.executeUpdate(startBot)).rejects.toThrow(WorkflowUpdateFailedError);
+      expect(await handle.executeUpdate(stopBot)).toBe('stopped');
+      expect(await handle.executeUpdate(startBot)).toBe('running');
+      expect(await handle.executeUpdate(deleteBot)).toBe('deleted');
+      await handle.result();
+      expect(calls.slice(5)).toEqual([
+        'setBotStatus:stopping', 'stopBotRuntime', 'setBotStatus:stopped',
+        'setBotStatus:starting', 'startBotRuntime', 'waitBotHealthy', 'setBotStatus:running',
+        'setBotStatus:deleting', 'removeBotRuntime', 'deleteBotRecord',
+      ]);
+    });
+  });
+
+  it('answers a repeated create with the same bot and provisions once', async () => {
+    const calls: Calls = [];
+    await withWorker(fakeActivities(calls), async (tq) => {
+      const { bot, handle } = await createAndSettle(tq);
+      const again = await handle.executeUpdate(createBot, { args: [spec] });
+      expect(again.id).toBe(bot.id);
+      expect(calls.filter((c) => c === 'persistBot')).toHaveLength(1);
+    });
+  });
+
+  it('rejects an invalid bot before anything is persisted', async () => {
+    const calls: Calls = [];
+    await withWorker(fakeActivities(calls), async (tq) => {
+      await expect(createAndSettle(tq, { ...spec, pairs: [] })).rejects.toThrow(WorkflowUpdateFailedError);
+      const error = await createAndSettle(tq, { ...spec, stakeAmount: -1 }).catch((e: WorkflowUpdateFailedError) => e);
+      expect((error as WorkflowUpdateFailedError).cause?.message).toMatch(/^stakeAmount: /);
+      expect(calls).toEqual([]);
+    });
+  });
+
+  it.each([
+    ['createBotRuntime', ['removeBotRuntime', 'markBotFailed']],
+    ['startBotRuntime', ['removeBotRuntime', 'markBotFailed']],
+    ['waitBotHealthy', ['removeBotRuntime', 'markBotFailed']],
+    ['setBotStatus:running', ['removeBotRuntime', 'markBotFailed']],
+  ])('undoes every earlier step when %s fails', async (failAt, undo) => {
+    const calls: Calls = [];
+    await withWorker(fakeActivities(calls, failAt), async (tq) => {
+      const { handle, state } = await createAndSettle(tq);
+      expect(state.status).toBe('failed');
+      expect(state.lastError).toContain(`injected failure in ${failAt}`);
+      expect(calls.slice(calls.indexOf(failAt) + 1)).toEqual(undo);
+      // A failed bot can still be deleted, which ends its workflow.
+      expect(await handle.executeUpdate(deleteBot)).toBe('deleted');
+      await handle.result();
+    });
+  });
+
+  it('keeps a bot stopped with the reason when it does not come back healthy', async () => {
+    const calls: Calls = [];
+    const acts = fakeActivities(calls);
+    let failHealth = false;
+    const waitBotHealthy = acts.waitBotHealthy;
+    acts.waitBotHealthy = async (id, t) => {
+      if (failHealth) throw ApplicationFailure.nonRetryable('bot did not become healthy');
+      return waitBotHealthy(id, t);
+    };
+    await withWorker(acts, async (tq) => {
+      const { handle } = await createAndSettle(tq);
+      await handle.executeUpdate(stopBot);
+      failHealth = true;
+      expect(await handle.executeUpdate(startBot)).toBe('stopped');
+      expect((await handle.query(botState)).lastError).toMatch(/start failed: .*healthy/);
+    });
+  });
+});
