@@ -1,4 +1,5 @@
 // Bot runtimes as hardened Docker containers, found again by their labels so every call is idempotent.
+import { ApplicationFailure } from '@temporalio/common';
 import type Docker from 'dockerode';
 import { botLabels } from '../domain/bot.js';
 import { BOT_HOST_CONFIG_ENV } from '../domain/bot-host-config.js';
@@ -67,8 +68,10 @@ export function createDockerRuntime(docker: Docker, options: DockerRuntimeOption
           if (id) return id;
         }
         if (isStatus(error, 404)) {
-          throw new Error(`bot image ${options.image} is missing on this Docker host; run the setup (npm start) to build it`);
+          throw ApplicationFailure.nonRetryable(`bot image ${options.image} is missing on this Docker host; run the setup (npm start) to build it`, 'ImageMissing');
         }
+        // Docker refuses a bad container spec the same way every time: retrying cannot help.
+        if (isStatus(error, 400)) throw ApplicationFailure.nonRetryable(`Docker refused the container: ${(error as Error).message}`, 'DockerRefused');
         throw error;
       }
     },

@@ -41,8 +41,9 @@ const store = proxyActivities<BotActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 8 },
 });
+// Docker calls finish in seconds; a short timeout lets a crashed worker's attempt be retried quickly.
 const runtime = proxyActivities<BotActivities>({
-  startToCloseTimeout: '2 minutes',
+  startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '15 seconds', maximumAttempts: 5 },
 });
 const health = proxyActivities<BotActivities>({

@@ -1,0 +1,74 @@
+// Fault: SIGKILL the worker at several points of provisioning; a new worker finishes with exactly one container.
+import { spawn, type ChildProcess } from 'node:child_process';
+import Docker from 'dockerode';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { findBot } from '../db/bots.js';
+import { ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
+
+const docker = new Docker();
+let platform: TestPlatform;
+const workers: ChildProcess[] = [];
+
+function startWorker(): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+    env: { ...process.env, TEMPORAL_TASK_QUEUE: platform.config.TEMPORAL_TASK_QUEUE, BOT_DRIVER: 'docker', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.resume();
+  child.stderr!.resume();
+  workers.push(child);
+  return child;
+}
+
+const kill = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+
+const containersOf = (botId: string) => docker.listContainers({ all: true, filters: { label: [`tradefleet.bot=${botId}`] } });
+
+beforeAll(async () => {
+  platform = await startPlatform({ worker: false, env: { BOT_DRIVER: 'docker' } });
+}, 60_000);
+
+afterEach(async () => {
+  await Promise.all(workers.splice(0).map(kill));
+});
+
+afterAll(async () => {
+  await platform?.stop();
+});
+
+// Each point is observed from outside (database row, Docker), then the worker dies on the spot.
+const points: Array<[string, (botId: string) => Promise<boolean>]> = [
+  ['right after the bot row is persisted', async () => true],
+  ['once its container exists', async (botId) => (await containersOf(botId)).length > 0],
+  ['once its container runs', async (botId) => (await containersOf(botId)).some((c) => c.State === 'running')],
+];
+
+describe('worker killed during provisioning', () => {
+  it.each(points)('recovers when killed %s', async (_label, reached) => {
+    const user = await signedUpAgent(platform.app);
+    const first = startWorker();
+    const created = await user.agent.post('/api/bots').set('Origin', ORIGIN).send({ name: 'survivor', pairs: ['BTC/USDT'], stakeAmount: 10 });
+    expect(created.status).toBe(201);
+    const botId: string = created.body.bot.id;
+    await waitFor('the kill point', () => reached(botId), 60_000);
+    await kill(first);
+
+    startWorker();
+    const bot = await waitFor('running after restart', async () => {
+      const b = await findBot(platform.db, botId);
+      return b?.status === 'running' ? b : null;
+    }, 120_000);
+    const containers = await containersOf(botId);
+    expect(containers).toHaveLength(1);
+    expect(containers[0]!.State).toBe('running');
+    expect(bot.runtimeId).toBe(containers[0]!.Id);
+
+    expect((await user.agent.delete(`/api/bots/${botId}`).set('Origin', ORIGIN)).status).toBe(200);
+    expect(await containersOf(botId)).toHaveLength(0);
+  }, 240_000);
+});

@@ -1,0 +1,153 @@
+// Test harness: the real API app and an in-process worker wired to the test PostgreSQL, Temporal and Docker.
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import pg from 'pg';
+import request from 'supertest';
+import { createBotActivities } from '../activities/bots.js';
+import { readConfig, type PlatformConfig } from '../domain/config.js';
+import { publishFact } from '../db/platform-facts.js';
+import { createDb, type Db } from '../db/pool.js';
+import { createSecretBox } from '../db/secret-box.js';
+import { createApp } from '../server/app.js';
+import { createSessions } from '../server/auth/sessions.js';
+import { createBotCommands } from '../server/bot-commands.js';
+import { createBotEvents } from '../server/bot-events.js';
+import { buildWorkflowBundle } from '../worker/bundle.js';
+import { chooseRuntimeDriver } from '../worker/runtime-driver.js';
+
+export const ORIGIN = 'http://127.0.0.1:3000';
+
+let runtimeInstalled = false;
+function quietTemporalRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+}
+
+export interface TestPlatform {
+  config: PlatformConfig;
+  app: ReturnType<typeof createApp>;
+  db: Db;
+  temporal: Client;
+  /** Stops the in-process worker (if any). */
+  stopWorker(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startPlatform(options: { worker?: boolean; env?: Record<string, string> } = {}): Promise<TestPlatform> {
+  const config = readConfig({ ...process.env, TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`, ...options.env });
+  const db = await createDb(config.DATABASE_URL);
+  const pgPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 3 });
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const events = await createBotEvents(config.DATABASE_URL, () => {});
+  const app = createApp({
+    db,
+    sessions: createSessions(pgPool, { secure: false }),
+    temporal,
+    commands: createBotCommands(temporal, config.TEMPORAL_TASK_QUEUE),
+    events,
+    allowedOrigins: new Set([ORIGIN]),
+    temporalUiUrl: config.TEMPORAL_UI_URL,
+    namespace: config.TEMPORAL_NAMESPACE,
+    log: () => {},
+  });
+
+  let workerRun: Promise<void> | null = null;
+  let worker: Worker | null = null;
+  let nativeConnection: NativeConnection | null = null;
+  if (options.worker !== false) {
+    quietTemporalRuntime();
+    const driver = await chooseRuntimeDriver(config, () => {});
+    await publishFact(db, 'bot_driver', driver.kind);
+    nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+    worker = await Worker.create({
+      connection: nativeConnection,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      workflowBundle: { codePath: await buildWorkflowBundle() },
+      activities: createBotActivities({ db, box: createSecretBox(config.TF_SECRET_KEY), driver, botApiHost: '127.0.0.1', botListenHost: '127.0.0.1' }),
+    });
+    workerRun = worker.run();
+  }
+  const stopWorker = async () => {
+    if (worker && worker.getState() === 'RUNNING') worker.shutdown();
+    await workerRun;
+    await nativeConnection?.close();
+    worker = null;
+  };
+  return {
+    config,
+    app,
+    db,
+    temporal,
+    stopWorker,
+    async stop() {
+      await stopWorker();
+      await events.close();
+      await connection.close();
+      await pgPool.end();
+      await db.end();
+    },
+  };
+}
+
+/** A signed-up user's agent: keeps the session cookie and sends the dashboard's Origin on every request. */
+export async function signedUpAgent(app: TestPlatform['app']) {
+  const agent = request.agent(app);
+  const email = `user-${randomUUID()}@example.com`;
+  const res = await agent.post('/api/auth/signup').set('Origin', ORIGIN).send({ email, password: 'correct horse battery' });
+  if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${JSON.stringify(res.body)}`);
+  const cookie = String(res.headers['set-cookie']?.[0]).split(';')[0]!;
+  return { agent, email, cookie, userId: res.body.user.id as string };
+}
+
+/** Reads the app's SSE stream of bot events over a real socket until `until` holds for the statuses seen. */
+export async function watchBotStatuses(app: TestPlatform['app'], cookie: string, until: (statuses: string[]) => boolean, timeoutMs = 60_000) {
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const { port } = server.address() as { port: number };
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), timeoutMs);
+  const statuses: string[] = [];
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/api/bots/events`, { headers: { cookie }, signal: abort.signal });
+    if (res.headers.get('content-type')?.startsWith('text/event-stream') !== true) throw new Error(`not an event stream: ${res.status}`);
+    let buf = '';
+    for await (const chunk of res.body!) {
+      buf += Buffer.from(chunk).toString();
+      let end: number;
+      while ((end = buf.indexOf('\n\n')) >= 0) {
+        const frame = buf.slice(0, end);
+        buf = buf.slice(end + 2);
+        const data = /^event: bot\ndata: (.*)$/m.exec(frame.replace(/^id: .*\n/, ''));
+        if (data) statuses.push(JSON.parse(data[1]!).status);
+      }
+      if (until(statuses)) break;
+    }
+  } catch (error) {
+    if (!abort.signal.aborted) throw error;
+    throw new Error(`SSE saw only [${statuses.join(', ')}] within ${timeoutMs} ms`);
+  } finally {
+    clearTimeout(timer);
+    abort.abort();
+    server.closeAllConnections();
+    server.close();
+  }
+  return statuses;
+}
+
+export async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+}
