@@ -8,7 +8,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BotActivities } from '../activities/bots.js';
-import type { Bot, BotStatus } from '../domain/bot.js';
+import { fakeBotActivities as fakeActivities, type Calls } from '../test/fake-bot-activities.js';
 import { searchAttributeFlags } from '../domain/search-attributes.js';
 import { botState, botWorkflow, createBot, deleteBot, startBot, stopBot } from './bot.js';
 
@@ -31,38 +31,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await env?.teardown();
 });
-
-type Calls = string[];
-
-/** Fake activities that record calls and fail (non-retryably) at the named step. */
-function fakeActivities(calls: Calls, failAt?: string): BotActivities {
-  let status: BotStatus = 'provisioning';
-  const bot = (id: string): Bot => ({
-    id, userId: 'u1', name: 'alpha', exchange: 'paper', pairs: ['BTC/USDT'], stakeAmount: 100, stakeCurrency: 'USDT',
-    dryRun: true, engine: 'builtin', status, driver: 'docker', runtimeId: null, apiPort: 20000, lastError: null,
-    createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z',
-  });
-  const step = async (name: string) => {
-    calls.push(name);
-    if (name === failAt) throw ApplicationFailure.nonRetryable(`injected failure in ${name}`);
-  };
-  return {
-    persistBot: async (input) => (await step('persistBot'), bot(input.botId)),
-    findBot: async (id) => bot(id),
-    createBotRuntime: async () => (await step('createBotRuntime'), 'container-1'),
-    startBotRuntime: async () => step('startBotRuntime'),
-    waitBotHealthy: async () => step('waitBotHealthy'),
-    stopBotRuntime: async () => step('stopBotRuntime'),
-    removeBotRuntime: async () => step('removeBotRuntime'),
-    setBotStatus: async (id, s) => {
-      await step(`setBotStatus:${s}`);
-      status = s;
-      return bot(id);
-    },
-    markBotFailed: async () => step('markBotFailed'),
-    deleteBotRecord: async () => step('deleteBotRecord'),
-  };
-}
 
 async function withWorker<T>(activities: BotActivities, fn: (taskQueue: string) => Promise<T>): Promise<T> {
   const taskQueue = `test-${randomUUID()}`;

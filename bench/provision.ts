@@ -1,0 +1,51 @@
+// Provision latency API → running for 20 bots (sequential and concurrent), and memory of one idle bot container.
+import Docker from 'dockerode';
+import { findBot } from '../db/bots.js';
+import { ORIGIN, signedUpAgent, startPlatform, waitFor } from '../test/platform.js';
+import { percentile, startBenchServices } from './services.js';
+
+const N = Number(process.env.BENCH_BOTS ?? 20);
+const services = await startBenchServices();
+const platform = await startPlatform({ env: { BOT_DRIVER: 'docker' } });
+const docker = new Docker();
+const user = await signedUpAgent(platform.app);
+
+async function provisionOne(i: number): Promise<{ id: string; ms: number }> {
+  const t0 = performance.now();
+  const res = await user.agent.post('/api/bots').set('Origin', ORIGIN).send({ name: `bench ${i}`, pairs: ['BTC/USDT'], stakeAmount: 10 });
+  if (res.status !== 201) throw new Error(`create failed: ${JSON.stringify(res.body)}`);
+  const id: string = res.body.bot.id;
+  await waitFor('running', async () => (await findBot(platform.db, id))?.status === 'running', 120_000);
+  return { id, ms: performance.now() - t0 };
+}
+
+const report = (label: string, ms: number[]) => {
+  const s = [...ms].sort((a, b) => a - b);
+  console.log(`${label}: n=${s.length} median ${percentile(s, 50).toFixed(0)} ms, p95 ${percentile(s, 95).toFixed(0)} ms, max ${s.at(-1)!.toFixed(0)} ms`);
+};
+
+try {
+  const sequential: { id: string; ms: number }[] = [];
+  for (let i = 0; i < N; i++) sequential.push(await provisionOne(i));
+  report('provision API→running, one at a time', sequential.map((r) => r.ms));
+
+  const t0 = performance.now();
+  const concurrent = await Promise.all(Array.from({ length: N }, (_, i) => provisionOne(N + i)));
+  report(`provision API→running, ${N} at once`, concurrent.map((r) => r.ms));
+  console.log(`  ${N} bots at once: all running after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+  await new Promise((r) => setTimeout(r, 3000)); // let the hosts settle before measuring memory
+  const mem: number[] = [];
+  for (const { id } of sequential.slice(0, 5)) {
+    const [c] = await docker.listContainers({ filters: { label: [`tradefleet.bot=${id}`] } });
+    const stats = (await docker.getContainer(c!.Id).stats({ stream: false })) as { memory_stats: { usage: number; stats?: Record<string, number> } };
+    const cache = stats.memory_stats.stats?.inactive_file ?? stats.memory_stats.stats?.total_inactive_file ?? 0;
+    mem.push((stats.memory_stats.usage - cache) / 1024 / 1024);
+  }
+  console.log(`memory of one idle bot container (docker stats, 5 samples): ${mem.map((m) => m.toFixed(1)).join(', ')} MiB`);
+
+  for (const { id } of [...sequential, ...concurrent]) await user.agent.delete(`/api/bots/${id}`).set('Origin', ORIGIN);
+} finally {
+  await platform.stop();
+  await services.stop();
+}

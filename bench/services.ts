@@ -1,0 +1,34 @@
+// Throwaway PostgreSQL + Temporal for a benchmark run (same real parts as the tests), removed afterwards.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { migrate } from '../db/migrate.js';
+import { ensureDocker } from '../scripts/services/docker.js';
+import { dataDir } from '../scripts/services/paths.js';
+import { freePort } from '../scripts/services/ports.js';
+import { startPostgres } from '../scripts/services/postgres.js';
+import { stopAll } from '../scripts/services/processes.js';
+import { startTemporal } from '../scripts/services/temporal.js';
+
+export async function startBenchServices(): Promise<{ stop(): Promise<void> }> {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const runDir = fs.mkdtempSync(path.join(dataDir, 'bench-'));
+  fs.chmodSync(runDir, 0o755);
+  const [pgPort, temporalPort] = await Promise.all([freePort(), freePort()]);
+  const [pg, temporal, docker] = await Promise.all([
+    startPostgres({ dataDir: path.join(runDir, 'postgres'), port: pgPort, ephemeral: true }),
+    startTemporal({ port: temporalPort, logFile: path.join(runDir, 'temporal.log') }),
+    ensureDocker(),
+  ]);
+  if (!docker) throw new Error('benchmarks need a Docker engine; run npm test once to set it up');
+  await migrate(pg.url);
+  Object.assign(process.env, { DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, TF_SECRET_KEY: randomBytes(32).toString('base64') });
+  return {
+    async stop() {
+      await stopAll();
+      fs.rmSync(runDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;

@@ -1,0 +1,37 @@
+// Fake bot activities for workflow-logic tests and history recording: they record calls and can fail at a named step.
+import { ApplicationFailure } from '@temporalio/common';
+import type { BotActivities } from '../activities/bots.js';
+import type { Bot, BotStatus } from '../domain/bot.js';
+
+export type Calls = string[];
+
+/** Fake activities that record calls and fail (non-retryably) at the named step. */
+export function fakeBotActivities(calls: Calls, failAt?: string): BotActivities {
+  let status: BotStatus = 'provisioning';
+  const bot = (id: string): Bot => ({
+    id, userId: 'u1', name: 'alpha', exchange: 'paper', pairs: ['BTC/USDT'], stakeAmount: 100, stakeCurrency: 'USDT',
+    dryRun: true, engine: 'builtin', status, driver: 'docker', runtimeId: null, apiPort: 20000, lastError: null,
+    createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z',
+  });
+  const step = async (name: string) => {
+    calls.push(name);
+    if (name === failAt) throw ApplicationFailure.nonRetryable(`injected failure in ${name}`);
+  };
+  return {
+    persistBot: async (input) => (await step('persistBot'), bot(input.botId)),
+    findBot: async (id) => bot(id),
+    createBotRuntime: async () => (await step('createBotRuntime'), 'container-1'),
+    startBotRuntime: async () => step('startBotRuntime'),
+    waitBotHealthy: async () => step('waitBotHealthy'),
+    stopBotRuntime: async () => step('stopBotRuntime'),
+    removeBotRuntime: async () => step('removeBotRuntime'),
+    setBotStatus: async (id, s) => {
+      await step(`setBotStatus:${s}`);
+      status = s;
+      return bot(id);
+    },
+    markBotFailed: async () => step('markBotFailed'),
+    deleteBotRecord: async () => step('deleteBotRecord'),
+  };
+}
+
