@@ -30,6 +30,8 @@ export const PlatformConfig = z.object({
   BOT_MEMORY_MB: z.coerce.number().int().min(32).default(128),
   BOT_CPUS: z.coerce.number().positive().default(0.5),
   BOT_PIDS_LIMIT: z.coerce.number().int().min(16).default(64),
+  /** Prometheus endpoint of the worker (the Temporal SDK's own exporter); empty disables it. */
+  WORKER_METRICS_ADDRESS: z.string().default('127.0.0.1:9464'),
   /** Where process-driver bots keep their pid files and logs. */
   TF_DATA_DIR: z.string().default('.data'),
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),

@@ -11,7 +11,7 @@ const workers: ChildProcess[] = [];
 
 function startWorker(): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
-    env: { ...process.env, TEMPORAL_TASK_QUEUE: platform.config.TEMPORAL_TASK_QUEUE, BOT_DRIVER: 'docker', LOG_LEVEL: 'warn' },
+    env: { ...process.env, TEMPORAL_TASK_QUEUE: platform.config.TEMPORAL_TASK_QUEUE, BOT_DRIVER: 'docker', LOG_LEVEL: 'warn', WORKER_METRICS_ADDRESS: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.resume();

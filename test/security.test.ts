@@ -101,4 +101,21 @@ describe('API security', () => {
     expect((await anon.post('/api/auth/signout').set('Origin', ORIGIN).set('Cookie', cookie)).status).toBe(204);
     expect((await anon.get('/api/auth/me').set('Cookie', cookie)).status).toBe(401);
   });
+
+  it('lets scripts use a personal API token without an Origin, until it is revoked', async () => {
+    const created = await owner.agent.post('/api/tokens').set('Origin', ORIGIN).send({ name: 'ci script' });
+    expect(created.status).toBe(201);
+    const { id, secret } = created.body.token;
+    expect(secret).toMatch(/^tf_/);
+    const anon = request(platform.app);
+    const bots = await anon.get('/api/bots').set('Authorization', `Bearer ${secret}`);
+    expect(bots.body.bots.map((b: { id: string }) => b.id)).toContain(botId);
+    // A script's state-changing call needs no Origin header.
+    expect((await anon.post('/api/tokens').set('Authorization', `Bearer ${secret}`).send({ name: 'second' })).status).toBe(201);
+    const listed = await owner.agent.get('/api/tokens');
+    expect(JSON.stringify(listed.body)).not.toContain(secret);
+    expect((await owner.agent.delete(`/api/tokens/${id}`).set('Origin', ORIGIN)).status).toBe(204);
+    expect((await anon.get('/api/bots').set('Authorization', `Bearer ${secret}`)).status).toBe(401);
+    expect((await anon.get('/api/bots').set('Authorization', 'Bearer tf_forged')).status).toBe(401);
+  });
 });

@@ -1,5 +1,5 @@
 // Worker entry: connects to Temporal and PostgreSQL, picks the bot runtime driver and runs workflows + activities.
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { createBotActivities } from '../activities/bots.js';
 import { readConfig } from '../domain/config.js';
 import { publishFact } from '../db/platform-facts.js';
@@ -11,6 +11,13 @@ import { chooseRuntimeDriver } from './runtime-driver.js';
 const log = (msg: string) => console.log(JSON.stringify({ time: new Date().toISOString(), level: 'info', proc: 'worker', msg }));
 
 const config = readConfig(process.env);
+const sdkLevel: LogLevel = config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? 'DEBUG' : config.LOG_LEVEL === 'info' ? 'INFO' : 'WARN';
+Runtime.install({
+  logger: new DefaultLogger(sdkLevel),
+  telemetryOptions: config.WORKER_METRICS_ADDRESS
+    ? { metrics: { prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS }, metricPrefix: 'tradefleet_worker_' } }
+    : undefined,
+});
 const db = await createDb(config.DATABASE_URL);
 const driver = await chooseRuntimeDriver(config, log);
 await publishFact(db, 'bot_driver', driver.kind);

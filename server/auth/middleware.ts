@@ -7,11 +7,14 @@ declare module 'express-serve-static-core' {
   interface Request {
     user?: SessionUser;
     sessionId?: string;
+    /** Authenticated by a personal API token (a script), not by a browser session. */
+    viaToken?: boolean;
   }
 }
 
 export function loadSession(sessions: Sessions): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
+    if (req.user) return next();
     const found = await sessions.validate(req.headers.cookie);
     if (found) {
       req.user = found.user;
@@ -37,7 +40,8 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Cookie-authenticated writes must come from an allowed origin (CSRF defence beside SameSite=Lax). */
 export function checkOrigin(allowed: ReadonlySet<string>): RequestHandler {
   return (req, _res, next) => {
-    if (SAFE.has(req.method)) return next();
+    // Bearer tokens are not sent by browsers on their own, so they cannot be forged cross-site.
+    if (SAFE.has(req.method) || req.headers.authorization?.startsWith('Bearer ')) return next();
     const origin = req.headers.origin;
     if (!origin || !allowed.has(origin)) {
       throw new HttpError(403, 'forbidden_origin', `requests that change state must come from the dashboard (origin ${origin ?? 'missing'} is not allowed)`);
