@@ -35,7 +35,7 @@ export interface TestPlatform {
   stop(): Promise<void>;
 }
 
-export async function startPlatform(options: { worker?: boolean; env?: Record<string, string> } = {}): Promise<TestPlatform> {
+export async function startPlatform(options: { worker?: boolean; env?: Record<string, string>; origins?: string[] } = {}): Promise<TestPlatform> {
   const config = readConfig({ ...process.env, TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`, ...options.env });
   const db = await createDb(config.DATABASE_URL);
   const pgPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 3 });
@@ -48,7 +48,7 @@ export async function startPlatform(options: { worker?: boolean; env?: Record<st
     temporal,
     commands: createBotCommands(temporal, config.TEMPORAL_TASK_QUEUE),
     events,
-    allowedOrigins: new Set([ORIGIN]),
+    allowedOrigins: new Set([ORIGIN, ...(options.origins ?? [])]),
     temporalUiUrl: config.TEMPORAL_UI_URL,
     namespace: config.TEMPORAL_NAMESPACE,
     log: () => {},

@@ -1,0 +1,211 @@
+// FreqTrade's /api/v1 routes for one bot: which need auth, how query parameters validate, and what each returns.
+import { login, refresh } from './auth.js';
+import { RpcError, type BotRuntime } from './bot-state.js';
+import { blacklist, BOT_VERSION, health, showConfig, whitelist } from './freqtrade-compat.js';
+import { groupedPerformance, tradeStatusJson, tradeToJson, type LedgerTrade } from './trade-ledger.js';
+import { computeProfit, timeunitProfit, tradeStats, type TimeUnit } from './trade-stats.js';
+import { computeBalances, dryRunWallets, walletFigures } from './wallet.js';
+
+/** A FastAPI-style error: `{"detail": ...}` with a status and optional headers. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly detail: unknown,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(typeof detail === 'string' ? detail : `HTTP ${status}`);
+  }
+}
+
+export interface RouteContext {
+  bot: BotRuntime;
+  authorization: string | undefined;
+  query: URLSearchParams;
+  params: Record<string, string>;
+  body: unknown;
+  now: Date;
+}
+
+export type Method = 'GET' | 'HEAD' | 'POST' | 'DELETE';
+
+export interface Route {
+  method: Method;
+  /** Path below /api/v1; `{name}` segments are parameters. */
+  path: string;
+  /** 'public' routes skip FreqTrade's http_basic_or_jwt_token dependency; token routes do their own auth. */
+  auth: 'public' | 'required';
+  /** POST routes whose handler validates a JSON body. */
+  readsBody?: boolean;
+  handle(ctx: RouteContext): unknown;
+}
+
+/** FastAPI's 422 body for one invalid parameter. */
+function invalid(loc: [string, string], type: string, msg: string, input: unknown, extra: object = {}): HttpError {
+  return new HttpError(422, [{ type, loc, msg, input, ...extra }]);
+}
+
+/** An integer query/path parameter validated like FastAPI's `int = Query(default, ge=min)`. */
+function intParam(raw: string | null | undefined, loc: [string, string], fallback: number | null, min?: number): number | null {
+  if (raw === null || raw === undefined) return fallback;
+  if (!/^\s*[+-]?\d+\s*$/.test(raw)) {
+    throw invalid(loc, 'int_parsing', 'Input should be a valid integer, unable to parse string as an integer', raw);
+  }
+  const value = Number(raw);
+  if (min !== undefined && value < min) {
+    throw invalid(loc, 'greater_than_equal', `Input should be greater than or equal to ${min}`, raw, { ctx: { ge: min } });
+  }
+  return value;
+}
+
+/** A boolean query parameter the way pydantic reads one ("true", "1", "yes", "on", ...). */
+function boolParam(raw: string | null, loc: [string, string], fallback: boolean): boolean {
+  if (raw === null) return fallback;
+  const v = raw.trim().toLowerCase();
+  if (['1', 'true', 't', 'yes', 'y', 'on'].includes(v)) return true;
+  if (['0', 'false', 'f', 'no', 'n', 'off'].includes(v)) return false;
+  throw invalid(loc, 'bool_parsing', 'Input should be a valid boolean, unable to interpret input', raw);
+}
+
+/** The JSON body must be an object holding `field`; otherwise FastAPI's "missing" 422. */
+function requireBodyField(body: unknown, field: string): unknown {
+  const value = body !== null && typeof body === 'object' ? (body as Record<string, unknown>)[field] : undefined;
+  if (value === undefined) throw new HttpError(422, [{ type: 'missing', loc: ['body', field], msg: 'Field required', input: body ?? null }]);
+  return value;
+}
+
+function profitOf(bot: BotRuntime, now: Date) {
+  const wallets = dryRunWallets(bot.ledger, bot.settings.dryRunWallet, bot.config.stakeCurrency);
+  const figures = walletFigures(bot.ledger, wallets, bot.config.stakeCurrency);
+  return computeProfit(bot.ledger.all(), {
+    startingBalance: figures.startingBalance,
+    currentBalance: figures.totalStakeAmount,
+    botStart: bot.botStart,
+    now,
+  });
+}
+
+function timeunit(ctx: RouteContext, unit: TimeUnit, fallback: number) {
+  const timescale = intParam(ctx.query.get('timescale'), ['query', 'timescale'], fallback, 1) as number;
+  const { bot } = ctx;
+  const wallets = dryRunWallets(bot.ledger, bot.settings.dryRunWallet, bot.config.stakeCurrency);
+  const total = walletFigures(bot.ledger, wallets, bot.config.stakeCurrency).totalStakeAmount;
+  return {
+    data: timeunitProfit(bot.ledger.all(), timescale, unit, total, ctx.now),
+    fiat_display_currency: '',
+    stake_currency: bot.config.stakeCurrency,
+  };
+}
+
+function performanceBy(ctx: RouteContext, field: string, keyOf: (t: LedgerTrade) => string) {
+  const pair = ctx.query.get('pair');
+  const trades = ctx.bot.ledger.all().filter((t) => pair === null || t.pair === pair);
+  return groupedPerformance(trades, keyOf).map((g) => ({
+    [field]: g.key,
+    profit_ratio: g.profitRatio,
+    profit_pct: Math.round(g.profitRatio * 10000) / 100,
+    profit_abs: g.profitAbs,
+    count: g.count,
+  }));
+}
+
+function trades(ctx: RouteContext) {
+  const limit = intParam(ctx.query.get('limit'), ['query', 'limit'], 500, 1) as number;
+  const offset = intParam(ctx.query.get('offset'), ['query', 'offset'], 0, 0) as number;
+  const byId = boolParam(ctx.query.get('order_by_id'), ['query', 'order_by_id'], true);
+  const closed = ctx.bot.ledger.closed();
+  const sorted = byId
+    ? [...closed].sort((a, b) => a.id - b.id)
+    : [...closed].sort((a, b) => (b.closeDate?.getTime() ?? 0) - (a.closeDate?.getTime() ?? 0));
+  const page = sorted.slice(offset, offset + limit).map(tradeToJson);
+  return { trades: page, trades_count: page.length, offset, total_trades: closed.length };
+}
+
+function forceExit(ctx: RouteContext) {
+  const tradeId = String(requireBodyField(ctx.body, 'tradeid'));
+  if (ctx.bot.state === 'stopped') throw new RpcError('trader is not running');
+  // Exits need the trading engine; until it exists no trade is ever open, so "all" exits nothing.
+  if (tradeId === 'all') return { result: 'Created exit orders for all open trades.' };
+  const trade = /^\d+$/.test(tradeId) ? ctx.bot.ledger.byId(Number(tradeId)) : undefined;
+  if (!trade?.isOpen) throw new RpcError('invalid argument');
+  throw new RpcError('Failed to exit trade.');
+}
+
+const auth = (method: Method, path: string, handle: Route['handle'], readsBody = false): Route => ({
+  method, path, auth: 'required', handle, readsBody,
+});
+
+const tokenError = (r: { detail: string; challenge: string | null }) =>
+  new HttpError(401, r.detail, r.challenge ? { 'WWW-Authenticate': r.challenge } : {});
+
+/** In FreqTrade's registration order, which decides the Allow header of a 405. */
+export const ROUTES: Route[] = [
+  { method: 'GET', path: '/ping', auth: 'public', handle: () => ({ status: 'pong' }) },
+  { method: 'HEAD', path: '/ping', auth: 'public', handle: () => ({ status: 'pong' }) },
+  {
+    method: 'POST', path: '/token/login', auth: 'public',
+    handle: ({ bot, authorization, now }) => {
+      const r = login(authorization, bot.config.api, now.getTime());
+      if (!r.ok) throw tokenError(r);
+      return r.tokens;
+    },
+  },
+  {
+    method: 'POST', path: '/token/refresh', auth: 'public',
+    handle: ({ bot, authorization, now }) => {
+      const r = refresh(authorization, bot.config.api, now.getTime());
+      if (!r.ok) throw tokenError(r);
+      return r.tokens;
+    },
+  },
+  auth('GET', '/version', () => ({ version: BOT_VERSION })),
+  auth('GET', '/show_config', ({ bot }) => showConfig(bot)),
+  auth('GET', '/logs', ({ bot, query }) => {
+    const logs = bot.logs.last(intParam(query.get('limit'), ['query', 'limit'], null) ?? undefined);
+    return { log_count: logs.length, logs };
+  }),
+  auth('GET', '/health', ({ bot }) => health(bot)),
+  auth('GET', '/balance', ({ bot }) =>
+    computeBalances(bot.ledger, bot.settings.dryRunWallet, bot.config.stakeCurrency, bot.config.dryRun)),
+  auth('GET', '/count', ({ bot }) => bot.count()),
+  auth('GET', '/entries', (ctx) => performanceBy(ctx, 'enter_tag', (t) => t.enterTag ?? 'Other')),
+  auth('GET', '/exits', (ctx) => performanceBy(ctx, 'exit_reason', (t) => t.exitReason ?? 'Other')),
+  auth('GET', '/mix_tags', (ctx) =>
+    performanceBy(ctx, 'mix_tag', (t) => `${t.enterTag ?? 'Other'} ${t.exitReason ?? 'Other'}`)),
+  auth('GET', '/performance', ({ bot }) =>
+    groupedPerformance(bot.ledger.all(), (t) => t.pair).map((g) => ({
+      pair: g.key,
+      profit_ratio: g.profitRatio,
+      profit: Math.round(g.profitRatio * 10000) / 100,
+      profit_pct: Math.round(g.profitRatio * 10000) / 100,
+      profit_abs: g.profitAbs,
+      count: g.count,
+    }))),
+  auth('GET', '/profit', ({ bot, now }) => profitOf(bot, now)),
+  auth('GET', '/profit_all', ({ bot, now }) => ({ all: profitOf(bot, now), long: null, short: null })),
+  auth('GET', '/stats', ({ bot }) => tradeStats(bot.ledger.all())),
+  auth('GET', '/daily', (ctx) => timeunit(ctx, 'days', 7)),
+  auth('GET', '/weekly', (ctx) => timeunit(ctx, 'weeks', 4)),
+  auth('GET', '/monthly', (ctx) => timeunit(ctx, 'months', 3)),
+  auth('GET', '/status', ({ bot }) => bot.ledger.open().map(tradeStatusJson)),
+  auth('GET', '/trades', trades),
+  auth('GET', '/trade/{tradeid}', ({ bot, params }) => {
+    const id = intParam(params['tradeid'], ['path', 'tradeid'], 0) as number;
+    const trade = bot.ledger.byId(id);
+    if (!trade) throw new HttpError(404, 'Trade not found.');
+    return tradeStatusJson(trade);
+  }),
+  ...['/forceenter', '/forcebuy'].map((path) =>
+    auth('POST', path, ({ body }) => {
+      requireBodyField(body, 'pair');
+      // show_config reports force_entry_enable: false, so FreqTrade's first validation answers.
+      throw new RpcError('Force_entry not enabled.');
+    }, true)),
+  ...['/forceexit', '/forcesell'].map((path) => auth('POST', path, forceExit, true)),
+  auth('GET', '/blacklist', () => blacklist()),
+  auth('GET', '/whitelist', ({ bot }) => whitelist(bot)),
+  auth('GET', '/locks', () => ({ lock_count: 0, locks: [] })),
+  auth('POST', '/start', ({ bot }) => bot.start()),
+  auth('POST', '/stop', ({ bot }) => bot.stop()),
+  ...['/pause', '/stopentry', '/stopbuy'].map((path) => auth('POST', path, ({ bot }) => bot.pause())),
+  auth('POST', '/reload_config', ({ bot }) => bot.reloadConfig()),
+];

@@ -1,0 +1,112 @@
+// The FreqTrade release whose REST contract the host keeps, and the config-shaped answers (show_config, health, ...).
+import packageJson from '../package.json' with { type: 'json' };
+import type { BotRuntime } from './bot-state.js';
+
+/** FreqTrade release whose api_schemas.py / api_v1.py / api_trading.py this host reproduces. */
+export const FREQTRADE_COMPAT_VERSION = '2026.9';
+/** freqtrade/rpc/api_server/api_v1.py API_VERSION of that release. */
+export const API_VERSION = 2.5;
+/** Reads like a FreqTrade dev build ("2026.9-<suffix>") so clients that parse the prefix keep working. */
+export const BOT_VERSION = `${FREQTRADE_COMPAT_VERSION}-tradefleet-${packageJson.version}`;
+
+/**
+ * Strategy settings of the builtin engine until strategy versions are wired in: FreqTrade's own
+ * sample strategy (5m candles, staged ROI, 10 % stoploss, no trailing stop).
+ */
+export const BUILTIN_STRATEGY = {
+  name: 'TradefleetBuiltin',
+  timeframe: '5m',
+  timeframeMinutes: 5,
+  minimalRoi: { '60': 0.01, '30': 0.02, '0': 0.04 } as Record<string, number>,
+  stoploss: -0.1,
+};
+
+/** FreqTrade's decimals_per_coin(). */
+const decimalsPerCoin = (coin: string): number => ({ BTC: 8, ETH: 5 })[coin] ?? 3;
+
+/** GET /show_config: every field FreqTrade's _rpc_show_config() sets, plus api_version. */
+export function showConfig(bot: BotRuntime) {
+  const c = bot.config;
+  return {
+    version: BOT_VERSION,
+    strategy_version: null,
+    api_version: API_VERSION,
+    dry_run: c.dryRun,
+    trading_mode: 'spot',
+    margin_mode: '',
+    short_allowed: false,
+    stake_currency: c.stakeCurrency,
+    stake_amount: String(c.stakeAmount),
+    available_capital: null,
+    stake_currency_decimals: decimalsPerCoin(c.stakeCurrency),
+    max_open_trades: bot.settings.maxOpenTrades,
+    minimal_roi: { ...BUILTIN_STRATEGY.minimalRoi },
+    stoploss: BUILTIN_STRATEGY.stoploss,
+    stoploss_on_exchange: false,
+    trailing_stop: false,
+    trailing_stop_positive: null,
+    trailing_stop_positive_offset: 0.0,
+    trailing_only_offset_is_reached: false,
+    unfilledtimeout: { entry: 10, exit: 10, exit_timeout_count: 0, unit: 'minutes' },
+    use_custom_stoploss: false,
+    order_types: {
+      entry: 'limit',
+      exit: 'limit',
+      emergency_exit: 'market',
+      force_exit: 'market',
+      force_entry: 'market',
+      stoploss: 'market',
+      stoploss_on_exchange: false,
+      stoploss_on_exchange_interval: 60,
+    },
+    bot_name: c.name,
+    timeframe: BUILTIN_STRATEGY.timeframe,
+    timeframe_ms: BUILTIN_STRATEGY.timeframeMinutes * 60_000,
+    timeframe_min: BUILTIN_STRATEGY.timeframeMinutes,
+    exchange: c.exchange,
+    demo_trading: false,
+    strategy: BUILTIN_STRATEGY.name,
+    force_entry_enable: false,
+    exit_pricing: { price_side: 'same', use_order_book: true, order_book_top: 1 },
+    entry_pricing: {
+      price_side: 'same',
+      use_order_book: true,
+      order_book_top: 1,
+      price_last_balance: 0.0,
+      check_depth_of_market: { enabled: false, bids_to_ask_delta: 1 },
+    },
+    state: bot.state,
+    runmode: c.dryRun ? 'dry_run' : 'live',
+    position_adjustment_enable: false,
+    max_entry_position_adjustment: -1,
+  };
+}
+
+/** Pydantic's datetime JSON: ISO 8601, microseconds, "Z" for UTC. */
+const isoUtc = (d: Date): string => d.toISOString().replace(/\.(\d{3})Z$/, (_m, ms: string) => (ms === '000' ? 'Z' : `.${ms}000Z`));
+
+/** GET /health, as FreqTrade's Health schema serializes it (timestamps in seconds). */
+export function health(bot: BotRuntime) {
+  const pair = (d: Date | null) => (d ? [isoUtc(d), Math.floor(d.getTime() / 1000)] : [null, null]);
+  const [lastProcess, lastProcessTs] = pair(bot.lastProcess);
+  const [botStart, botStartTs] = pair(bot.botStart);
+  const [botStartup, botStartupTs] = pair(bot.startupTime);
+  return {
+    last_process: lastProcess,
+    last_process_ts: lastProcessTs,
+    bot_start: botStart,
+    bot_start_ts: botStartTs,
+    bot_startup: botStartup,
+    bot_startup_ts: botStartupTs,
+  };
+}
+
+/** GET /whitelist: the configured pairs, from a static pairlist. */
+export function whitelist(bot: BotRuntime) {
+  return { whitelist: [...bot.config.pairs], length: bot.config.pairs.length, method: ['StaticPairList'] };
+}
+
+/** GET /blacklist: tradefleet bots have none. */
+export function blacklist() {
+  return { blacklist: [], blacklist_expanded: [], errors: {}, length: 0, method: ['StaticPairList'] };
+}

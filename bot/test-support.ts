@@ -1,0 +1,60 @@
+// Shared by the bot host's tests: free ports, bot configs with throwaway secrets, and a small HTTP client.
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import type { HostedBotConfig } from '../domain/bot-host-config.js';
+
+/** A TCP port free on 127.0.0.1 right now (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export function botConfig(name: string, apiPort: number, overrides: Partial<HostedBotConfig> = {}): HostedBotConfig {
+  return {
+    botId: `bot-${name}`,
+    name,
+    exchange: 'paper',
+    pairs: ['BTC/USDT', 'ETH/USDT', 'SOL/USDT'],
+    stakeAmount: 50,
+    stakeCurrency: 'USDT',
+    dryRun: true,
+    apiPort,
+    api: {
+      username: `user-${name}`,
+      password: randomBytes(16).toString('hex'),
+      jwtSecret: randomBytes(32).toString('hex'),
+    },
+    ...overrides,
+  };
+}
+
+export const basic = (username: string, password: string): string =>
+  `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  body: unknown;
+}
+
+/** fetch() against a bot's API; the body is parsed as JSON when the server says it is JSON. */
+export async function call(port: number, path: string, init: { method?: string; authorization?: string; body?: string } = {}): Promise<Reply> {
+  const headers: Record<string, string> = {};
+  if (init.authorization !== undefined) headers['authorization'] = init.authorization;
+  if (init.body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, { method: init.method ?? 'GET', headers, body: init.body });
+  const text = await res.text();
+  const json = res.headers.get('content-type')?.startsWith('application/json') && text ? (JSON.parse(text) as unknown) : text;
+  return { status: res.status, headers: res.headers, body: json };
+}
+
+/** The payload of a JWT, unverified (tests check its shape). */
+export function jwtPayload(token: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+}

@@ -1,0 +1,261 @@
+// A bot's trades in memory and their FreqTrade JSON shapes: what /status, /trades, /performance and /count read.
+import { formatDate } from './log.js';
+
+/** One spot trade as the bot keeps it. Dates are UTC; ratios are fractions (0.01 = 1 %). */
+export interface LedgerTrade {
+  id: number;
+  pair: string;
+  exchange: string;
+  strategy: string;
+  /** Strategy timeframe in minutes, as FreqTrade's trade JSON carries it. */
+  timeframe: number;
+  isOpen: boolean;
+  amount: number;
+  amountRequested: number;
+  stakeAmount: number;
+  openRate: number;
+  openDate: Date;
+  /** When the entry order filled; null while it is still open. */
+  openFillDate: Date | null;
+  closeRate: number | null;
+  closeDate: Date | null;
+  closeProfit: number | null;
+  closeProfitAbs: number | null;
+  realizedProfit: number;
+  feeOpen: number;
+  feeClose: number;
+  enterTag: string | null;
+  exitReason: string | null;
+  stopLoss: number | null;
+  stopLossPct: number | null;
+  minRate: number | null;
+  maxRate: number | null;
+  /** Cost of this trade's filled orders (entry and exit): FreqTrade's trading volume. */
+  filledVolume: number;
+  /** Last exit-side price seen for the pair; null when no price is known yet. */
+  lastRate: number | null;
+}
+
+/** The trades of one bot. Empty until the trading engine records trades; every figure is derived from it. */
+export class TradeLedger {
+  private readonly trades: LedgerTrade[] = [];
+
+  add(trade: LedgerTrade): void {
+    this.trades.push(trade);
+  }
+
+  all(): readonly LedgerTrade[] {
+    return this.trades;
+  }
+
+  open(): LedgerTrade[] {
+    return this.trades.filter((t) => t.isOpen);
+  }
+
+  closed(): LedgerTrade[] {
+    return this.trades.filter((t) => !t.isOpen);
+  }
+
+  byId(id: number): LedgerTrade | undefined {
+    return this.trades.find((t) => t.id === id);
+  }
+
+  /** Sum of profits of closed trades (FreqTrade's get_total_closed_profit). */
+  totalClosedProfit(): number {
+    return this.closed().reduce((sum, t) => sum + (t.closeProfitAbs ?? 0), 0);
+  }
+
+  /** Stake tied up in open trades (FreqTrade's total_open_trades_stakes). */
+  openStakes(): number {
+    return this.open().reduce((sum, t) => sum + t.stakeAmount, 0);
+  }
+}
+
+export interface ProfitAtRate {
+  profitAbs: number;
+  profitRatio: number;
+  totalProfit: number;
+  totalProfitRatio: number;
+}
+
+/** Profit of a long spot trade if it were closed at `rate`, fees included (FreqTrade's calculate_profit). */
+export function profitAtRate(t: LedgerTrade, rate: number): ProfitAtRate {
+  const openValue = t.amount * t.openRate * (1 + t.feeOpen);
+  const closeValue = t.amount * rate * (1 - t.feeClose);
+  const profitAbs = closeValue - openValue;
+  const totalProfit = profitAbs + t.realizedProfit;
+  return {
+    profitAbs,
+    profitRatio: openValue ? closeValue / openValue - 1 : 0,
+    totalProfit,
+    totalProfitRatio: t.stakeAmount ? totalProfit / t.stakeAmount : 0,
+  };
+}
+
+const round = (v: number, digits: number): number => Number(v.toFixed(digits));
+const ts = (d: Date | null): number | null => (d ? d.getTime() : null);
+const pct = (v: number | null): number | null => (v ? round(v * 100, 2) : null);
+
+/** FreqTrade's Trade.to_json() (TradeSchema) for /trades and /trade/{id}. */
+export function tradeToJson(t: LedgerTrade): Record<string, unknown> {
+  const [base = t.pair, quote = ''] = t.pair.split('/');
+  const openTradeValue = t.amount * t.openRate * (1 + t.feeOpen);
+  const durationS = t.closeDate ? Math.floor((t.closeDate.getTime() - t.openDate.getTime()) / 1000) : null;
+  return {
+    trade_id: t.id,
+    pair: t.pair,
+    base_currency: base,
+    quote_currency: quote,
+    is_open: t.isOpen,
+    exchange: t.exchange,
+    amount: round(t.amount, 8),
+    amount_requested: round(t.amountRequested, 8),
+    stake_amount: round(t.stakeAmount, 8),
+    max_stake_amount: round(t.stakeAmount, 8),
+    strategy: t.strategy,
+    enter_tag: t.enterTag,
+    timeframe: t.timeframe,
+    fee_open: t.feeOpen,
+    fee_open_cost: null,
+    fee_open_currency: null,
+    fee_close: t.feeClose,
+    fee_close_cost: null,
+    fee_close_currency: null,
+    open_date: formatDate(t.openDate),
+    open_timestamp: t.openDate.getTime(),
+    open_fill_date: t.openFillDate ? formatDate(t.openFillDate) : null,
+    open_fill_timestamp: ts(t.openFillDate),
+    open_rate: t.openRate,
+    open_rate_requested: t.openRate,
+    open_trade_value: round(openTradeValue, 8),
+    close_date: t.closeDate ? formatDate(t.closeDate) : null,
+    close_timestamp: ts(t.closeDate),
+    realized_profit: t.realizedProfit,
+    realized_profit_ratio: t.closeProfit || null,
+    close_rate: t.closeRate,
+    close_rate_requested: t.closeRate,
+    close_profit: t.closeProfit,
+    close_profit_pct: pct(t.closeProfit),
+    close_profit_abs: t.closeProfitAbs,
+    trade_duration_s: durationS,
+    trade_duration: durationS === null ? null : Math.floor(durationS / 60),
+    profit_ratio: t.closeProfit,
+    profit_pct: pct(t.closeProfit),
+    profit_abs: t.closeProfitAbs,
+    exit_reason: t.exitReason,
+    exit_order_status: null,
+    stop_loss_abs: t.stopLoss,
+    stop_loss_ratio: t.stopLossPct || null,
+    stop_loss_pct: t.stopLossPct ? t.stopLossPct * 100 : null,
+    stoploss_last_update: null,
+    stoploss_last_update_timestamp: null,
+    initial_stop_loss_abs: t.stopLoss,
+    initial_stop_loss_ratio: t.stopLossPct || null,
+    initial_stop_loss_pct: t.stopLossPct ? t.stopLossPct * 100 : null,
+    min_rate: t.minRate,
+    max_rate: t.maxRate,
+    leverage: 1.0,
+    interest_rate: 0.0,
+    liquidation_price: null,
+    is_short: false,
+    trading_mode: 'spot',
+    funding_fees: 0.0,
+    amount_precision: null,
+    price_precision: null,
+    precision_mode: null,
+    precision_mode_price: null,
+    contract_size: 1,
+    has_open_orders: t.isOpen && t.openFillDate === null,
+    nr_of_successful_entries: t.openFillDate ? 1 : 0,
+    nr_of_successful_exits: !t.isOpen ? 1 : 0,
+    orders: [],
+  };
+}
+
+/** Field names of FreqTrade's OpenTradeSchema; its response model drops every other key of to_json(). */
+const OPEN_TRADE_KEYS = [
+  'trade_id', 'pair', 'base_currency', 'quote_currency', 'is_open', 'is_short', 'exchange', 'amount',
+  'amount_requested', 'stake_amount', 'max_stake_amount', 'strategy', 'enter_tag', 'timeframe', 'fee_open',
+  'fee_open_cost', 'fee_open_currency', 'fee_close', 'fee_close_cost', 'fee_close_currency', 'open_date',
+  'open_timestamp', 'open_fill_date', 'open_fill_timestamp', 'open_rate', 'open_rate_requested',
+  'open_trade_value', 'close_date', 'close_timestamp', 'close_rate', 'close_rate_requested', 'close_profit',
+  'close_profit_pct', 'close_profit_abs', 'profit_ratio', 'profit_pct', 'profit_abs', 'profit_fiat',
+  'realized_profit', 'realized_profit_ratio', 'exit_reason', 'exit_order_status', 'stop_loss_abs',
+  'stop_loss_ratio', 'stop_loss_pct', 'stoploss_last_update', 'stoploss_last_update_timestamp',
+  'initial_stop_loss_abs', 'initial_stop_loss_ratio', 'initial_stop_loss_pct', 'min_rate', 'max_rate',
+  'nr_of_successful_entries', 'nr_of_successful_exits', 'has_open_orders', 'orders', 'leverage',
+  'interest_rate', 'liquidation_price', 'funding_fees', 'trading_mode', 'amount_precision', 'price_precision',
+  'precision_mode', 'stoploss_current_dist', 'stoploss_current_dist_pct', 'stoploss_current_dist_ratio',
+  'stoploss_entry_dist', 'stoploss_entry_dist_ratio', 'current_rate', 'total_profit_abs', 'total_profit_fiat',
+  'total_profit_ratio',
+] as const;
+
+/** One /status or /trade/{id} entry (OpenTradeSchema): the trade plus its profit at the current price. */
+export function tradeStatusJson(t: LedgerTrade): Record<string, unknown> {
+  const full = t.isOpen ? openTradeFields(t) : closedTradeFields(t);
+  return Object.fromEntries(OPEN_TRADE_KEYS.map((k) => [k, full[k] ?? null]));
+}
+
+/** A closed trade in _rpc_trade_status(): its close rate and realized profit stand in for the current ones. */
+function closedTradeFields(t: LedgerTrade): Record<string, unknown> {
+  const stopEntry = t.stopLoss !== null ? profitAtRate(t, t.stopLoss) : null;
+  const rate = t.closeRate ?? 0;
+  const stopDist = t.stopLoss !== null ? t.stopLoss - rate : null;
+  return {
+    ...tradeToJson(t),
+    current_rate: rate,
+    profit_ratio: t.closeProfit ?? 0,
+    profit_pct: round((t.closeProfit ?? 0) * 100, 2),
+    profit_abs: t.closeProfitAbs ?? 0,
+    total_profit_abs: 0,
+    stoploss_current_dist: stopDist,
+    stoploss_current_dist_ratio: stopDist !== null && rate ? round(stopDist / rate, 8) : null,
+    stoploss_current_dist_pct: stopDist !== null && rate ? round((stopDist / rate) * 100, 2) : null,
+    stoploss_entry_dist: stopEntry ? stopEntry.profitAbs : null,
+    stoploss_entry_dist_ratio: stopEntry ? round(stopEntry.profitRatio, 8) : null,
+  };
+}
+
+function openTradeFields(t: LedgerTrade): Record<string, unknown> {
+  const filled = t.openFillDate !== null;
+  const rate = t.lastRate ?? Number.NaN;
+  const p = filled && !Number.isNaN(rate) ? profitAtRate(t, rate) : null;
+  const stopDist = t.stopLoss !== null && p ? t.stopLoss - rate : null;
+  const stopEntry = t.stopLoss !== null ? profitAtRate(t, t.stopLoss) : null;
+  return {
+    ...tradeToJson(t),
+    close_profit: null,
+    current_rate: rate,
+    profit_ratio: p ? p.profitRatio : filled ? null : 0,
+    profit_pct: p ? round(p.profitRatio * 100, 2) : filled ? null : 0,
+    profit_abs: p ? p.profitAbs : filled ? null : 0,
+    profit_fiat: null,
+    total_profit_abs: p ? p.totalProfit : 0,
+    total_profit_fiat: null,
+    total_profit_ratio: p ? p.totalProfitRatio : null,
+    stoploss_current_dist: stopDist,
+    stoploss_current_dist_ratio: stopDist !== null ? round(stopDist / rate, 8) : null,
+    stoploss_current_dist_pct: stopDist !== null ? round((stopDist / rate) * 100, 2) : null,
+    stoploss_entry_dist: stopEntry ? stopEntry.profitAbs : null,
+    stoploss_entry_dist_ratio: stopEntry ? round(stopEntry.profitRatio, 8) : null,
+  };
+}
+
+/** Closed-trade performance grouped by a key, best first (FreqTrade's _generic_performance_query). */
+export function groupedPerformance(
+  trades: readonly LedgerTrade[],
+  keyOf: (t: LedgerTrade) => string,
+): { key: string; profitRatio: number; profitAbs: number; count: number }[] {
+  const groups = new Map<string, { cost: number; profitAbs: number; count: number }>();
+  for (const t of trades) {
+    if (t.isOpen) continue;
+    const g = groups.get(keyOf(t)) ?? { cost: 0, profitAbs: 0, count: 0 };
+    g.cost += t.amount * t.openRate;
+    g.profitAbs += t.closeProfitAbs ?? 0;
+    g.count += 1;
+    groups.set(keyOf(t), g);
+  }
+  return [...groups.entries()]
+    .map(([key, g]) => ({ key, profitRatio: g.cost ? g.profitAbs / g.cost : 0, profitAbs: g.profitAbs, count: g.count }))
+    .sort((a, b) => b.profitAbs - a.profitAbs);
+}

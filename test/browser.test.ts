@@ -1,0 +1,71 @@
+// Browser (playwright-core + Debian's chromium, a fresh temporary profile per launch): a user signs up in the real dashboard, creates a bot, watches it reach `running` live, and stops it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../scripts/services/ports.js';
+import { startPlatform, waitFor, type TestPlatform } from './platform.js';
+
+let platform: TestPlatform;
+let api: ReturnType<TestPlatform['app']['listen']>;
+let web: ChildProcess;
+let browser: Browser;
+let dashboard: string;
+
+beforeAll(async () => {
+  const [apiPort, webPort] = await Promise.all([freePort(), freePort()]);
+  dashboard = `http://127.0.0.1:${webPort}`;
+  platform = await startPlatform({ env: { BOT_DRIVER: 'docker' }, origins: [dashboard] });
+  api = platform.app.listen(apiPort, '127.0.0.1');
+  web = spawn(process.execPath, ['web/build/index.js'], {
+    env: { ...process.env, PORT: String(webPort), HOST: '127.0.0.1', ORIGIN: dashboard, API_URL: `http://127.0.0.1:${apiPort}` },
+    stdio: 'ignore',
+  });
+  await waitFor('dashboard', async () => (await fetch(`${dashboard}/signin`)).ok, 30_000);
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  web?.kill('SIGTERM');
+  api?.closeAllConnections();
+  api?.close();
+  await platform?.stop();
+});
+
+describe('dashboard in a real browser', () => {
+  it('signs up, creates a bot and sees it running live', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${dashboard}/signup`);
+    await page.getByTestId('signup-email').fill(`browser-${Date.now()}@example.com`);
+    await page.getByTestId('signup-password').fill('correct horse battery');
+    await page.getByTestId('signup-submit').click();
+    await page.waitForURL(/\/bots$/);
+    await expect(page.getByTestId('driver-notice').getAttribute('data-driver')).resolves.toBe('docker');
+
+    await page.getByTestId('new-bot-link').click();
+    await page.getByTestId('bot-name').fill('Browser bot');
+    await page.getByTestId('bot-pairs').fill('BTCUSDT');
+    await page.getByTestId('bot-stake-amount').fill('20');
+    await page.getByTestId('bot-create-submit').click();
+    await expect(page.getByTestId('error-pairs').textContent()).resolves.toMatch(/BTC\/USDT/);
+
+    await page.getByTestId('bot-pairs').fill('BTC/USDT, ETH/USDT');
+    await page.getByTestId('bot-create-submit').click();
+    await page.waitForURL(/\/bots\/[0-9a-f-]{36}$/);
+    await page.getByTestId('bot-status').and(page.locator('[data-status="running"]')).waitFor({ timeout: 60_000 });
+    await expect(page.getByTestId('workflow-link').getAttribute('href')).resolves.toContain('/workflows/bot%3A');
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/bot-running.png', fullPage: true });
+
+    await page.getByTestId('bot-stop').click();
+    await page.getByTestId('bot-status').and(page.locator('[data-status="stopped"]')).waitFor({ timeout: 30_000 });
+    await page.getByTestId('bot-delete').click();
+    await page.getByTestId('bot-delete-confirm').click();
+    await page.waitForURL(/\/bots$/);
+    await page.close();
+  }, 180_000);
+});

@@ -1,0 +1,36 @@
+// Types the dashboard shares with the platform: domain types re-exported (never re-declared), plus API envelopes.
+export type { Bot, BotCommand, BotStatus, RuntimeDriver } from '../../../domain/bot.ts';
+import type { RuntimeDriver } from '../../../domain/bot.ts';
+
+/** The signed-in user as `/api/auth/me` returns it. */
+export interface User {
+  id: string;
+  email: string;
+}
+
+/** `GET /api/system`. */
+export interface SystemInfo {
+  driver: RuntimeDriver;
+  temporalUiUrl: string;
+  namespace: string;
+}
+
+/** The Temporal workflow behind a bot, from `GET /api/bots/:id`. */
+export interface WorkflowRef {
+  workflowId: string;
+  runId: string | null;
+  url: string;
+}
+
+/** The API's error envelope: `{ error: { code, message, field? } }`. */
+export interface ApiErrorBody {
+  code: string;
+  message: string;
+  field?: string;
+}
+
+/** What a failed form action hands back to its page: the error, the field it names and the values to refill. */
+export interface FormFailure {
+  error: ApiErrorBody;
+  values: Record<string, string>;
+}
