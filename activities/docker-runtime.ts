@@ -2,7 +2,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type Docker from 'dockerode';
 import { botLabels } from '../domain/bot.js';
-import { BOT_HOST_CONFIG_ENV } from '../domain/bot-host-config.js';
+import { BOT_HOST_CONFIG_FILE_ENV } from '../domain/bot-host-config.js';
+import { singleFileTar } from './tar.js';
 import type { BotRuntimeDriver, RuntimeSpec, RuntimeState } from './runtime-driver.js';
 
 export interface DockerRuntimeOptions {
@@ -14,6 +15,9 @@ export interface DockerRuntimeOptions {
 }
 
 const containerName = (botId: string): string => `tf-bot-${botId}`;
+const CONFIG_DIR = '/config';
+const CONFIG_FILE = 'bot-host.json';
+const BOT_UID = 1000;
 
 const isStatus = (error: unknown, code: number): boolean =>
   typeof error === 'object' && error !== null && (error as { statusCode?: number }).statusCode === code;
@@ -31,8 +35,10 @@ export function createDockerRuntime(docker: Docker, options: DockerRuntimeOption
       name: containerName(spec.botId),
       Image: options.image,
       Labels: botLabels(spec.botId, spec.userId),
-      Env: [`${BOT_HOST_CONFIG_ENV}=${JSON.stringify(spec.host)}`],
-      User: '1000:1000',
+      // The config (with the bot's API credentials) goes into the container's own volume, not its environment.
+      Env: [`${BOT_HOST_CONFIG_FILE_ENV}=${CONFIG_DIR}/${CONFIG_FILE}`],
+      Volumes: { [CONFIG_DIR]: {} },
+      User: `${BOT_UID}:${BOT_UID}`,
       ExposedPorts: hostNetwork ? undefined : Object.fromEntries(ports.map((p) => [p, {}])),
       HostConfig: {
         NetworkMode: options.network,
@@ -54,26 +60,34 @@ export function createDockerRuntime(docker: Docker, options: DockerRuntimeOption
     return container.id;
   }
 
+  async function findOrCreate(spec: RuntimeSpec): Promise<string> {
+    const existing = await findContainerId(spec.botId);
+    if (existing) return existing;
+    try {
+      return await create(spec);
+    } catch (error) {
+      // A concurrent or retried create won the name: the container exists, so use it.
+      if (isStatus(error, 409)) {
+        const id = await findContainerId(spec.botId);
+        if (id) return id;
+      }
+      if (isStatus(error, 404)) {
+        throw ApplicationFailure.nonRetryable(`bot image ${options.image} is missing on this Docker host; run the setup (npm start) to build it`, 'ImageMissing');
+      }
+      // Docker refuses a bad container spec the same way every time: retrying cannot help.
+      if (isStatus(error, 400)) throw ApplicationFailure.nonRetryable(`Docker refused the container: ${(error as Error).message}`, 'DockerRefused');
+      throw error;
+    }
+  }
+
   return {
     kind: 'docker',
     async ensureCreated(spec) {
-      const existing = await findContainerId(spec.botId);
-      if (existing) return existing;
-      try {
-        return await create(spec);
-      } catch (error) {
-        // A concurrent or retried create won the name: the container exists, so use it.
-        if (isStatus(error, 409)) {
-          const id = await findContainerId(spec.botId);
-          if (id) return id;
-        }
-        if (isStatus(error, 404)) {
-          throw ApplicationFailure.nonRetryable(`bot image ${options.image} is missing on this Docker host; run the setup (npm start) to build it`, 'ImageMissing');
-        }
-        // Docker refuses a bad container spec the same way every time: retrying cannot help.
-        if (isStatus(error, 400)) throw ApplicationFailure.nonRetryable(`Docker refused the container: ${(error as Error).message}`, 'DockerRefused');
-        throw error;
-      }
+      const id = await findOrCreate(spec);
+      // Written on every call, so a retry after a crash between create and write still leaves a complete container.
+      const archive = singleFileTar(CONFIG_FILE, JSON.stringify(spec.host), { uid: BOT_UID, gid: BOT_UID, mode: 0o600 });
+      await docker.getContainer(id).putArchive(archive, { path: CONFIG_DIR });
+      return id;
     },
     async start(botId) {
       const id = await findContainerId(botId);

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BOT_HOST_CONFIG_ENV } from '../domain/bot-host-config.js';
+import { BOT_HOST_CONFIG_FILE_ENV } from '../domain/bot-host-config.js';
 import type { BotRuntimeDriver, RuntimeSpec, RuntimeState } from './runtime-driver.js';
 
 export interface ProcessRuntimeOptions {
@@ -35,13 +35,14 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): BotRuntime
     },
     async start(botId) {
       if (await livePid(botId)) return;
-      const config = await readFile(path.join(dirOf(botId), 'config.json'), 'utf8').catch(() => null);
+      const configFile = path.join(dirOf(botId), 'config.json');
+      const config = await readFile(configFile, 'utf8').catch(() => null);
       if (config === null) throw new Error(`no runtime for bot ${botId}: it was never created or was removed`);
       const log = await open(path.join(dirOf(botId), 'bot.log'), 'a', 0o600);
       const child = spawn(options.nodeBinary ?? process.execPath, [options.hostScript, marker(botId)], {
         detached: true,
         stdio: ['ignore', log.fd, log.fd],
-        env: { PATH: process.env.PATH ?? '', [BOT_HOST_CONFIG_ENV]: config },
+        env: { PATH: process.env.PATH ?? '', [BOT_HOST_CONFIG_FILE_ENV]: configFile },
       });
       await log.close();
       if (!child.pid) throw new Error(`could not start the bot host process for bot ${botId}`);

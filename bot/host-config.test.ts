@@ -1,8 +1,8 @@
 // The host's zod-free config validator agrees with the domain schema, and the bundle really stays free of zod.
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { BOT_HOST_CONFIG_ENV, BotHostConfig } from '../domain/bot-host-config.js';
-import { CONFIG_ENV, parseBotHostConfig } from './host-config.js';
+import { BOT_HOST_CONFIG_ENV, BOT_HOST_CONFIG_FILE_ENV, BotHostConfig } from '../domain/bot-host-config.js';
+import { CONFIG_ENV, CONFIG_FILE_ENV, parseBotHostConfig } from './host-config.js';
 import { botConfig } from './test-support.js';
 
 const valid = { listenHost: '0.0.0.0', bots: [botConfig('a', 20001), botConfig('b', 20002)] };
@@ -50,6 +50,7 @@ describe('parseBotHostConfig', () => {
 
   it('reads the same environment variable as the platform writes', () => {
     expect(CONFIG_ENV).toBe(BOT_HOST_CONFIG_ENV);
+    expect(CONFIG_FILE_ENV).toBe(BOT_HOST_CONFIG_FILE_ENV);
   });
 
   it('keeps zod out of the bot-host bundle (it costs every container about 10 MB)', async () => {

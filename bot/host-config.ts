@@ -5,6 +5,7 @@ import type { BotHostConfig, HostedBotConfig } from '../domain/bot-host-config.j
 
 /** Mirrors the domain's BOT_HOST_CONFIG_ENV (importing it would pull zod into the bundle); a test keeps them equal. */
 export const CONFIG_ENV = 'TF_BOT_HOST_CONFIG';
+export const CONFIG_FILE_ENV = 'TF_BOT_HOST_CONFIG_FILE';
 
 export type ParseResult = { success: true; data: BotHostConfig } | { success: false; issues: string[] };
 

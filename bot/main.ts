@@ -1,6 +1,7 @@
-// Bot host entry point: reads TF_BOT_HOST_CONFIG, starts the bots, and stops cleanly on SIGTERM/SIGINT.
+// Bot host entry point: reads its configuration (TF_BOT_HOST_CONFIG_FILE or TF_BOT_HOST_CONFIG), starts the bots, and stops cleanly on SIGTERM/SIGINT.
 import { BOT_VERSION } from './freqtrade-compat.js';
-import { CONFIG_ENV as BOT_HOST_CONFIG_ENV } from './host-config.js';
+import { readFileSync } from 'node:fs';
+import { CONFIG_ENV as BOT_HOST_CONFIG_ENV, CONFIG_FILE_ENV } from './host-config.js';
 import { startBotHost } from './host.js';
 import { createLogger } from './log.js';
 
@@ -14,8 +15,20 @@ function fail(msg: string): never {
   process.exit(1);
 }
 
-const raw = process.env[BOT_HOST_CONFIG_ENV];
-if (!raw) fail(`${BOT_HOST_CONFIG_ENV} is not set: the bot host needs its configuration as JSON in that variable`);
+function readConfigText(): string {
+  const file = process.env[CONFIG_FILE_ENV];
+  if (file) {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (err) {
+      return fail(`cannot read the configuration file ${file} named by ${CONFIG_FILE_ENV}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+    }
+  }
+  const raw = process.env[BOT_HOST_CONFIG_ENV];
+  if (!raw) fail(`neither ${CONFIG_FILE_ENV} nor ${BOT_HOST_CONFIG_ENV} is set: the bot host needs its configuration`);
+  return raw;
+}
+const raw = readConfigText();
 // Keep the credentials out of anything this process might spawn or dump later.
 delete process.env[BOT_HOST_CONFIG_ENV];
 

@@ -26,5 +26,8 @@ export const BotHostConfig = z.object({
 });
 export type BotHostConfig = z.infer<typeof BotHostConfig>;
 
-/** Environment variable through which the platform hands the host its configuration. */
+/** Environment variable holding the configuration itself (handy for local runs and tests). */
 export const BOT_HOST_CONFIG_ENV = 'TF_BOT_HOST_CONFIG';
+/** Environment variable naming a file (mode 0600, owned by the bot user) that holds the configuration: how the platform
+ * delivers it, so the bot credentials never show in `docker inspect` or a process listing's environment. */
+export const BOT_HOST_CONFIG_FILE_ENV = 'TF_BOT_HOST_CONFIG_FILE';

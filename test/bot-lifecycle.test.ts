@@ -39,6 +39,8 @@ describe('bot lifecycle on Docker', () => {
     expect(info.HostConfig).toMatchObject({ CapDrop: ['ALL'], ReadonlyRootfs: true, PidsLimit: 64, Memory: 128 * 1024 * 1024 });
     expect(info.HostConfig.SecurityOpt).toContain('no-new-privileges');
     expect(info.Config.User).toBe('1000:1000');
+    // The bot's API credentials live in a 0600 file in the container's volume, never in its environment.
+    expect(JSON.stringify(info.Config.Env)).not.toMatch(/password|jwtSecret/);
     expect(info.HostConfig.Binds ?? []).not.toContainEqual(expect.stringContaining('docker.sock'));
     expect(running.bot.runtimeId).toBe(summary!.Id);
 
