@@ -1,0 +1,9 @@
+// Where the platform keeps local state (.data) and downloaded tools (.tools), relative to the repository root.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const dataDir = path.join(repoRoot, '.data');
+export const toolsDir = path.join(repoRoot, '.tools');
+
+export const sinceSeconds = (t0: number): string => `${((performance.now() - t0) / 1000).toFixed(1)}s`;

@@ -1,0 +1,230 @@
+// `npm start`: the whole platform on the embedded defaults (PostgreSQL, Temporal, worker, server, web) until Ctrl-C.
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { pingDocker } from './services/docker.js';
+import { dataDir, repoRoot, sinceSeconds } from './services/paths.js';
+import { assertPortsFree, httpAnswers, PortInUseError, waitFor } from './services/ports.js';
+import { startPostgres } from './services/postgres.js';
+import { liveProcesses, spawnManaged, stopAll, type ManagedProcess } from './services/processes.js';
+import { startTemporal, temporalReady } from './services/temporal.js';
+
+const T0 = performance.now();
+const env = process.env;
+const log = (line: string) => console.log(`[start] ${line}`);
+
+const port = (name: string, fallback: number): number => {
+  const value = Number(env[name] ?? fallback);
+  if (Number.isInteger(value) && value >= 1 && value <= 65535) return value;
+  console.error(`[start] ${name}=${env[name]} is not a TCP port: set it to a number from 1 to 65535`);
+  process.exit(1);
+};
+const ports = {
+  api: port('API_PORT', 3001),
+  web: port('WEB_PORT', 3000),
+  postgres: port('TF_PG_PORT', 54329),
+  temporal: port('TF_TEMPORAL_PORT', 7233),
+  temporalUi: port('TF_TEMPORAL_UI_PORT', 8233),
+};
+const embeddedPostgres = !env.DATABASE_URL;
+const embeddedTemporal = !env.TEMPORAL_ADDRESS;
+const namespace = env.TEMPORAL_NAMESPACE ?? 'default';
+const apiUrl = `http://127.0.0.1:${ports.api}`;
+const dashboardUrl = env.DASHBOARD_URL ?? `http://127.0.0.1:${ports.web}`;
+
+const STOP_ORDER = ['web', 'server', 'worker', 'temporal', 'postgres'];
+let stopping = false;
+async function shutdown(code: number, reason: string): Promise<void> {
+  if (stopping) return; // npm forwards the Ctrl-C the terminal already sent us: one shutdown is enough
+  stopping = true;
+  if (liveProcesses().length > 0) {
+    const t = performance.now();
+    const names = liveProcesses().map((p) => p.name);
+    log(`${reason}: stopping ${STOP_ORDER.filter((n) => names.includes(n)).join(', ')}`);
+    await stopAll(log, STOP_ORDER);
+    log(`all stopped in ${sinceSeconds(t)}`);
+  }
+  process.exit(code);
+}
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(0, `received ${signal}`));
+
+/** A child that exits while we are not stopping takes the platform down with it, loudly. */
+function watch(child: ManagedProcess): ManagedProcess {
+  void child.exited.then((info) => {
+    if (stopping || child.stopping) return;
+    const how = info.signal ? `signal ${info.signal}` : `exit code ${info.code}`;
+    void shutdown(1, `${child.name} exited unexpectedly (${how})`);
+  });
+  return child;
+}
+
+async function step<T>(name: string, fn: () => Promise<T>, done: (r: T) => string): Promise<T> {
+  const t = performance.now();
+  log(`${name}...`);
+  const result = await fn();
+  if (!stopping) log(`${name}: ${done(result)} (${sinceSeconds(t)})`);
+  return result;
+}
+
+function secretKey(): string {
+  if (env.TF_SECRET_KEY) return env.TF_SECRET_KEY;
+  const file = path.join(dataDir, 'secret.key');
+  if (!fs.existsSync(file)) throw new Error(`${file} is missing: run \`bash scripts/setup.sh\` (npm start does) or set TF_SECRET_KEY`);
+  return fs.readFileSync(file, 'utf8').trim();
+}
+
+/** Explains a busy PostgreSQL port left by an earlier run that was killed before it could stop its database. */
+function stalePostgresHint(): string {
+  const pidFile = path.join(dataDir, 'postgres', 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return '';
+  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+  try {
+    process.kill(pid, 0);
+    return `\nPostgreSQL from an earlier run is still running (pid ${pid}): stop it with \`kill -INT ${pid}\``;
+  } catch {
+    return '';
+  }
+}
+
+async function main(): Promise<void> {
+  const busy = [
+    ...(embeddedPostgres ? [{ port: ports.postgres, what: 'embedded PostgreSQL', envVar: 'TF_PG_PORT (or DATABASE_URL)' }] : []),
+    ...(embeddedTemporal
+      ? [
+          { port: ports.temporal, what: 'Temporal dev server', envVar: 'TF_TEMPORAL_PORT (or TEMPORAL_ADDRESS)' },
+          { port: ports.temporalUi, what: 'Temporal Web UI', envVar: 'TF_TEMPORAL_UI_PORT' },
+        ]
+      : []),
+    { port: ports.api, what: 'API server', envVar: 'API_PORT' },
+    { port: ports.web, what: 'dashboard', envVar: 'WEB_PORT' },
+  ];
+  try {
+    await assertPortsFree(busy);
+  } catch (error) {
+    if (error instanceof PortInUseError) throw new PortInUseError(error.message + stalePostgresHint());
+    throw error;
+  }
+  const key = secretKey();
+  fs.mkdirSync(dataDir, { recursive: true });
+
+  // PostgreSQL and Temporal do not depend on each other: start them side by side.
+  const [databaseUrl, temporalAddress] = await Promise.all([
+    embeddedPostgres
+      ? step(
+          'PostgreSQL',
+          async () => {
+            const pg = await startPostgres({ dataDir: path.join(dataDir, 'postgres'), port: ports.postgres, logFile: path.join(dataDir, 'postgres.log') }, log);
+            watch(pg.process);
+            return pg.url;
+          },
+          () => `ready on 127.0.0.1:${ports.postgres} (log: .data/postgres.log)`,
+        )
+      : env.DATABASE_URL!,
+    embeddedTemporal
+      ? step(
+          'Temporal',
+          async () => {
+            const t = await startTemporal({
+              dbFile: path.join(dataDir, 'temporal.db'),
+              port: ports.temporal,
+              uiPort: ports.temporalUi,
+              namespace,
+              codecEndpoint: env.TEMPORAL_CODEC_ENDPOINT,
+              logFile: path.join(dataDir, 'temporal.log'),
+            });
+            watch(t.process);
+            return t.address;
+          },
+          (a) => `ready on ${a}, Web UI on :${ports.temporalUi} (log: .data/temporal.log)`,
+        )
+      : step(
+          'Temporal',
+          async () => {
+            await waitFor(`Temporal at ${env.TEMPORAL_ADDRESS}`, () => temporalReady(env.TEMPORAL_ADDRESS!, namespace), { timeoutMs: 30_000 });
+            return env.TEMPORAL_ADDRESS!;
+          },
+          (a) => `answers on ${a}`,
+        ),
+  ]);
+  const temporalUiUrl = embeddedTemporal ? `http://127.0.0.1:${ports.temporalUi}` : (env.TEMPORAL_UI_URL ?? '(external)');
+
+  const migrateFile = path.join(repoRoot, 'db', 'migrate.ts');
+  if (fs.existsSync(migrateFile)) {
+    await step(
+      'migrations',
+      async () => {
+        const mod = (await import(pathToFileURL(migrateFile).href)) as { migrate: (url: string, log?: (l: string) => void) => Promise<string[]> };
+        return mod.migrate(databaseUrl, log);
+      },
+      (applied) => (applied.length ? `applied ${applied.join(', ')}` : 'schema up to date'),
+    );
+  } else {
+    log('migrations: skipped (db/migrate.ts does not exist yet)');
+  }
+
+  const docker = await pingDocker();
+  log(docker ? 'bots: Docker answers, bots run in containers' : 'bots: Docker is not reachable, bots run as local processes');
+
+  const childEnv: NodeJS.ProcessEnv = {
+    ...env,
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: temporalAddress,
+    TEMPORAL_NAMESPACE: namespace,
+    TEMPORAL_UI_URL: embeddedTemporal ? temporalUiUrl : env.TEMPORAL_UI_URL,
+    TF_SECRET_KEY: key,
+    API_PORT: String(ports.api),
+    WEB_PORT: String(ports.web),
+    DASHBOARD_URL: dashboardUrl,
+    TF_DATA_DIR: env.TF_DATA_DIR ?? dataDir,
+  };
+  const apps = [
+    { name: 'worker', entry: 'worker/main.ts', args: ['--import', 'tsx', 'worker/main.ts'], extra: {} },
+    { name: 'server', entry: 'server/main.ts', args: ['--import', 'tsx', 'server/main.ts'], extra: {} },
+    {
+      name: 'web',
+      entry: 'web/build/index.js',
+      args: ['web/build/index.js'],
+      extra: { PORT: String(ports.web), HOST: '127.0.0.1', ORIGIN: dashboardUrl, API_URL: apiUrl, NODE_ENV: 'production' },
+    },
+  ];
+  const started = new Map<string, ManagedProcess>();
+  for (const app of apps) {
+    if (stopping) return;
+    if (!fs.existsSync(path.join(repoRoot, app.entry))) {
+      log(`${app.name}: skipped (${app.entry} does not exist yet)`);
+      continue;
+    }
+    const child = spawnManaged(app.name, process.execPath, app.args, { cwd: repoRoot, env: { ...childEnv, ...app.extra }, stopTimeoutMs: 10_000 });
+    started.set(app.name, watch(child));
+    log(`${app.name}: started (pid ${child.pid})`);
+  }
+
+  const waits: Promise<void>[] = [];
+  const server = started.get('server');
+  if (server) waits.push(waitFor(`API ${apiUrl}/api/health`, () => httpAnswers(`${apiUrl}/api/health`, 300), { timeoutMs: 60_000, alive: () => server.running }));
+  const web = started.get('web');
+  const webUrl = `http://127.0.0.1:${ports.web}`;
+  if (web) waits.push(waitFor(`dashboard ${webUrl}`, () => httpAnswers(webUrl), { timeoutMs: 60_000, alive: () => web.running }));
+  await step('health', () => Promise.all(waits), () => 'answering');
+  if (stopping) return;
+
+  console.log(
+    [
+      '',
+      `tradefleet is ready in ${sinceSeconds(T0)}`,
+      `  Dashboard    ${dashboardUrl}${web ? '' : '  (web not started)'}`,
+      `  API          ${apiUrl}/api${server ? '' : '  (server not started)'}`,
+      `  Temporal UI  ${temporalUiUrl}`,
+      `  PostgreSQL   ${databaseUrl.replace(/:[^:@/]+@/, ':***@')}`,
+      '  Press Ctrl-C to stop everything.',
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch((error: unknown) => {
+  if (stopping) return; // a failure caused by our own shutdown
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`[start] ${message}`);
+  void shutdown(1, 'start failed');
+});

@@ -1,0 +1,96 @@
+// Starts the real services tests use (fresh PostgreSQL, in-memory Temporal, Docker) once per `vitest run`, and removes them after.
+// Tests read them with `inject('DATABASE_URL')` or `process.env.DATABASE_URL` (forks inherit the environment set here).
+// TF_TEST_SERVICES=none skips the services for a quick run of pure unit tests.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { TestProject } from 'vitest/node';
+import { ensureDocker } from '../scripts/services/docker.js';
+import { dataDir, repoRoot, sinceSeconds } from '../scripts/services/paths.js';
+import { freePort } from '../scripts/services/ports.js';
+import { startPostgres, type PostgresHandle } from '../scripts/services/postgres.js';
+import { stopAll } from '../scripts/services/processes.js';
+import { resolveTemporalCli, startTemporal } from '../scripts/services/temporal.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    DATABASE_URL: string;
+    TEMPORAL_ADDRESS: string;
+    TEMPORAL_CLI: string;
+    TF_SECRET_KEY: string;
+    DOCKER_AVAILABLE: boolean;
+  }
+}
+
+const RUN_PREFIX = 'test-run-';
+const log = (line: string) => console.log(`[global-setup] ${line}`);
+
+/** Removes run folders whose vitest process is gone (a run that was killed could not clean up). */
+function sweepStaleRuns(): void {
+  if (!fs.existsSync(dataDir)) return;
+  for (const name of fs.readdirSync(dataDir)) {
+    const pidFile = path.join(dataDir, name, 'owner.pid');
+    // Only folders this harness made: other .data/test-* folders belong to someone else.
+    if (!name.startsWith(RUN_PREFIX) || !fs.existsSync(pidFile)) continue;
+    let alive: boolean;
+    try {
+      alive = process.kill(Number(fs.readFileSync(pidFile, 'utf8')), 0);
+    } catch {
+      alive = false;
+    }
+    if (!alive) fs.rmSync(path.join(dataDir, name), { recursive: true, force: true });
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const t0 = performance.now();
+  const secretKey = crypto.randomBytes(32).toString('base64');
+  const values = { TF_SECRET_KEY: secretKey, DATABASE_URL: '', TEMPORAL_ADDRESS: '', TEMPORAL_CLI: '', DOCKER_AVAILABLE: false };
+  const publish = () => {
+    for (const [key, value] of Object.entries(values)) {
+      process.env[key] = String(value);
+      project.provide(key as keyof typeof values, value as never);
+    }
+  };
+  if (process.env.TF_TEST_SERVICES === 'none') {
+    publish();
+    return async () => {};
+  }
+
+  fs.mkdirSync(dataDir, { recursive: true });
+  sweepStaleRuns();
+  const runDir = fs.mkdtempSync(path.join(dataDir, RUN_PREFIX));
+  fs.chmodSync(runDir, 0o755); // the postgres system user must be able to enter it
+  fs.writeFileSync(path.join(runDir, 'owner.pid'), String(process.pid));
+
+  let postgres: PostgresHandle | undefined;
+  const teardown = async () => {
+    await postgres?.destroy();
+    await stopAll((line) => log(line));
+    fs.rmSync(runDir, { recursive: true, force: true });
+  };
+
+  try {
+    const cli = resolveTemporalCli();
+    const [pgPort, temporalPort] = await Promise.all([freePort(), freePort()]);
+    const [pg, temporal, docker] = await Promise.all([
+      startPostgres({ dataDir: path.join(runDir, 'postgres'), port: pgPort, logFile: path.join(runDir, 'postgres.log'), ephemeral: true }, log),
+      startTemporal({ cli, port: temporalPort, logFile: path.join(runDir, 'temporal.log') }),
+      ensureDocker(log),
+    ]);
+    postgres = pg;
+    const migrateFile = path.join(repoRoot, 'db', 'migrate.ts');
+    if (fs.existsSync(migrateFile)) {
+      const mod = (await import(pathToFileURL(migrateFile).href)) as { migrate: (url: string, log?: (l: string) => void) => Promise<string[]> };
+      await mod.migrate(pg.url, log);
+    }
+    Object.assign(values, { DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_CLI: cli, DOCKER_AVAILABLE: docker });
+    publish();
+    log(`PostgreSQL :${pgPort}, Temporal ${temporal.address}, Docker ${docker ? 'available' : 'NOT available'} (${sinceSeconds(t0)})`);
+  } catch (error) {
+    await teardown();
+    throw error;
+  }
+  return teardown;
+}
