@@ -20,6 +20,8 @@ export const PlatformConfig = z.object({
   TF_SECRET_KEY: z
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 random bytes in base64 (openssl rand -base64 32)'),
+  /** Base URL of the paper exchange (the `paper` exchange profile points ccxt's binance class here). */
+  PAPER_EXCHANGE_URL: z.string().url().default('http://127.0.0.1:8090'),
   /** `docker` or `process`; empty means docker when reachable, else process. */
   BOT_DRIVER: z.enum(['docker', 'process', '']).default(''),
   BOT_IMAGE: z.string().default('tradefleet/bot-host:latest'),

@@ -1,0 +1,27 @@
+// Builds ccxt clients from exchange profiles; the only place that constructs ccxt exchange instances.
+import ccxt, { type Exchange } from 'ccxt';
+import type { ExchangeProfile } from '../domain/exchanges.js';
+
+export interface ExchangeCredentials {
+  apiKey: string;
+  secret: string;
+  passphrase?: string;
+}
+
+export const isKnownExchange = (ccxtId: string): boolean => (ccxt.exchanges as string[]).includes(ccxtId);
+
+export function createExchangeClient(profile: ExchangeProfile, credentials?: ExchangeCredentials, timeoutMs = 10_000): Exchange {
+  if (!isKnownExchange(profile.ccxtId)) throw new Error(`unknown exchange "${profile.id}": not one of ccxt's exchanges`);
+  const Class = (ccxt as unknown as Record<string, new (config: object) => Exchange>)[profile.ccxtId]!;
+  const client = new Class({
+    enableRateLimit: true,
+    timeout: timeoutMs,
+    options: { ...profile.options, warnOnFetchOpenOrdersWithoutSymbol: false },
+    ...(credentials ? { apiKey: credentials.apiKey, secret: credentials.secret, password: credentials.passphrase } : {}),
+  });
+  if (profile.apiUrls) {
+    const urls = client.urls as { api: Record<string, string> };
+    urls.api = { ...urls.api, ...profile.apiUrls };
+  }
+  return client;
+}
