@@ -38,12 +38,12 @@ export const botState = defineQuery<BotState>('botState');
 export const HEALTH_TIMEOUT_MS = 60_000;
 
 const store = proxyActivities<BotActivities>({
-  startToCloseTimeout: '30 seconds',
+  startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 8 },
 });
 // Docker calls finish in seconds; a short timeout lets a crashed worker's attempt be retried quickly.
 const runtime = proxyActivities<BotActivities>({
-  startToCloseTimeout: '30 seconds',
+  startToCloseTimeout: '20 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '15 seconds', maximumAttempts: 5 },
 });
 const health = proxyActivities<BotActivities>({
