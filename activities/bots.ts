@@ -6,7 +6,12 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { CreateBotInput, type Bot, type BotStatus } from '../domain/bot.js';
 import type { BotHostConfig } from '../domain/bot-host-config.js';
+import { exchangeProfile } from '../domain/exchanges.js';
+import { parseStrategy } from '../domain/strategy.js';
 import * as bots from '../db/bots.js';
+import { findExchangeAccountForUser, findExchangeAccountWithSecret } from '../db/exchange-accounts.js';
+import { bundledBuiltin } from '../db/seed.js';
+import { findBundledStrategyByHash, findStrategyVersionForUser } from '../db/strategies.js';
 import type { Db } from '../db/pool.js';
 import type { SecretBox } from '../db/secret-box.js';
 import { createFreqtradeClient, type FreqtradeCredentials } from './freqtrade-client.js';
@@ -20,6 +25,8 @@ export interface BotActivityDeps {
   botApiHost: string;
   /** Address bot APIs listen on inside their runtime. */
   botListenHost: string;
+  /** Where the `paper` exchange profile points ccxt. */
+  paperExchangeUrl: string;
 }
 
 interface StoredCredentials extends FreqtradeCredentials {
@@ -49,7 +56,27 @@ export function createBotActivities(deps: BotActivityDeps) {
     return { bot, credentials };
   }
 
-  function runtimeSpec(bot: Bot, credentials: StoredCredentials): RuntimeSpec {
+  /** The strategy a bot runs: its pinned version, else the first bundled one. */
+  async function strategyOf(bot: Bot) {
+    const version = bot.strategyVersionId
+      ? await findStrategyVersionForUser(db, bot.userId, bot.strategyVersionId)
+      : null;
+    const content = version?.content ?? bundledBuiltin(0).content;
+    const parsed = parseStrategy(JSON.parse(content));
+    if (!parsed.success) throw ApplicationFailure.nonRetryable(`strategy of bot ${bot.id} is invalid: ${parsed.issues[0]}`, 'InvalidStrategy');
+    return parsed.data;
+  }
+
+  /** Exchange API key of a live bot, opened only to be written into its 0600 config file. */
+  async function exchangeCredentialsOf(bot: Bot) {
+    if (bot.dryRun || !bot.exchangeAccountId) return undefined;
+    const account = await findExchangeAccountWithSecret(db, bot.exchangeAccountId);
+    if (!account) throw ApplicationFailure.nonRetryable(`the exchange account of bot ${bot.id} is gone`, 'AccountMissing');
+    return JSON.parse(box.open(account.credentials)) as { apiKey: string; secret: string; passphrase?: string };
+  }
+
+  async function runtimeSpec(bot: Bot, credentials: StoredCredentials): Promise<RuntimeSpec> {
+    const profile = exchangeProfile(bot.exchange, deps.paperExchangeUrl);
     const host: BotHostConfig = {
       listenHost: deps.botListenHost,
       bots: [
@@ -63,6 +90,9 @@ export function createBotActivities(deps: BotActivityDeps) {
           dryRun: bot.dryRun,
           apiPort: bot.apiPort,
           api: credentials,
+          strategy: await strategyOf(bot),
+          exchangeProfile: { ccxtId: profile.ccxtId, apiUrls: profile.apiUrls, options: profile.options },
+          credentials: await exchangeCredentialsOf(bot),
         },
       ],
     };
@@ -79,6 +109,15 @@ export function createBotActivities(deps: BotActivityDeps) {
       if (!parsed.success) throw ApplicationFailure.nonRetryable(parsed.error.issues[0]?.message ?? 'invalid bot', 'InvalidBot');
       const existing = await bots.findBot(db, input.botId);
       if (existing) return existing;
+      const spec = parsed.data;
+      const strategy = spec.strategyVersionId
+        ? await findStrategyVersionForUser(db, input.userId, spec.strategyVersionId)
+        : await findBundledStrategyByHash(db, bundledBuiltin(0).hash);
+      if (!strategy || strategy.engine !== spec.engine) {
+        throw ApplicationFailure.nonRetryable(`strategyVersionId: no ${spec.engine} strategy with this id`, 'InvalidBot');
+      }
+      const account = spec.exchangeAccountId ? await findExchangeAccountForUser(db, input.userId, spec.exchangeAccountId) : null;
+      if (spec.exchangeAccountId && !account) throw ApplicationFailure.nonRetryable('exchangeAccountId: no such exchange account', 'InvalidBot');
       const credentials: StoredCredentials = {
         username: `tf-${randomBytes(4).toString('hex')}`,
         password: randomBytes(24).toString('base64url'),
@@ -94,7 +133,10 @@ export function createBotActivities(deps: BotActivityDeps) {
           continue;
         }
         try {
-          return await bots.insertBot(db, { id: input.botId, userId: input.userId, spec: parsed.data, driver: driver.kind, apiPort: port, sealedCredentials });
+          return await bots.insertBot(db, {
+            id: input.botId, userId: input.userId, spec, driver: driver.kind, apiPort: port, sealedCredentials,
+            exchange: account?.exchangeId ?? spec.exchange, strategyVersionId: strategy.id,
+          });
         } catch (error) {
           if (!(error instanceof bots.PortTakenError)) throw error;
           busy.push(port);
@@ -111,14 +153,14 @@ export function createBotActivities(deps: BotActivityDeps) {
 
     async createBotRuntime(botId: string): Promise<string> {
       const { bot, credentials } = await loadBot(botId);
-      const runtimeId = await driver.ensureCreated(runtimeSpec(bot, credentials));
+      const runtimeId = await driver.ensureCreated(await runtimeSpec(bot, credentials));
       await bots.setBotStatus(db, botId, bot.status, { runtimeId });
       return runtimeId;
     },
 
     async startBotRuntime(botId: string): Promise<void> {
       const { bot, credentials } = await loadBot(botId);
-      await driver.start(botId, runtimeSpec(bot, credentials));
+      await driver.start(botId, await runtimeSpec(bot, credentials));
     },
 
     /** Polls until the bot's REST API answers, accepts its credentials and reports `running`. */

@@ -39,7 +39,8 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): BotRuntime
       const config = await readFile(configFile, 'utf8').catch(() => null);
       if (config === null) throw new Error(`no runtime for bot ${botId}: it was never created or was removed`);
       const log = await open(path.join(dirOf(botId), 'bot.log'), 'a', 0o600);
-      const child = spawn(options.nodeBinary ?? process.execPath, [options.hostScript, marker(botId)], {
+      // Same V8 flags as the bot image: the host mostly waits on the network, so small heaps and no optimizing JIT.
+      const child = spawn(options.nodeBinary ?? process.execPath, ['--disable-optimizing-compilers', '--max-semi-space-size=1', options.hostScript, marker(botId)], {
         detached: true,
         stdio: ['ignore', log.fd, log.fd],
         env: { PATH: process.env.PATH ?? '', [BOT_HOST_CONFIG_FILE_ENV]: configFile },

@@ -1,10 +1,11 @@
 // FreqTrade's /api/v1 routes for one bot: which need auth, how query parameters validate, and what each returns.
 import { login, refresh } from './auth.js';
-import { RpcError, type BotRuntime } from './bot-state.js';
-import { blacklist, BOT_VERSION, health, showConfig, whitelist } from './freqtrade-compat.js';
+import type { BotRuntime } from './bot-state.js';
+import { blacklist, BOT_VERSION, health, showConfig, sysinfo, whitelist } from './freqtrade-compat.js';
+import { locksJson } from './pair-locks.js';
 import { groupedPerformance, tradeStatusJson, tradeToJson, type LedgerTrade } from './trade-ledger.js';
 import { computeProfit, timeunitProfit, tradeStats, type TimeUnit } from './trade-stats.js';
-import { computeBalances, dryRunWallets, walletFigures } from './wallet.js';
+import { computeBalances, walletFigures } from './wallet.js';
 
 /** A FastAPI-style error: `{"detail": ...}` with a status and optional headers. */
 export class HttpError extends Error {
@@ -73,9 +74,8 @@ function requireBodyField(body: unknown, field: string): unknown {
   return value;
 }
 
-function profitOf(bot: BotRuntime, now: Date) {
-  const wallets = dryRunWallets(bot.ledger, bot.settings.dryRunWallet, bot.config.stakeCurrency);
-  const figures = walletFigures(bot.ledger, wallets, bot.config.stakeCurrency);
+async function profitOf(bot: BotRuntime, now: Date) {
+  const figures = walletFigures(bot.ledger, await bot.wallets(), bot.config.stakeCurrency);
   return computeProfit(bot.ledger.all(), {
     startingBalance: figures.startingBalance,
     currentBalance: figures.totalStakeAmount,
@@ -84,11 +84,10 @@ function profitOf(bot: BotRuntime, now: Date) {
   });
 }
 
-function timeunit(ctx: RouteContext, unit: TimeUnit, fallback: number) {
+async function timeunit(ctx: RouteContext, unit: TimeUnit, fallback: number) {
   const timescale = intParam(ctx.query.get('timescale'), ['query', 'timescale'], fallback, 1) as number;
   const { bot } = ctx;
-  const wallets = dryRunWallets(bot.ledger, bot.settings.dryRunWallet, bot.config.stakeCurrency);
-  const total = walletFigures(bot.ledger, wallets, bot.config.stakeCurrency).totalStakeAmount;
+  const total = walletFigures(bot.ledger, await bot.wallets(), bot.config.stakeCurrency).totalStakeAmount;
   return {
     data: timeunitProfit(bot.ledger.all(), timescale, unit, total, ctx.now),
     fiat_display_currency: '',
@@ -120,14 +119,36 @@ function trades(ctx: RouteContext) {
   return { trades: page, trades_count: page.length, offset, total_trades: closed.length };
 }
 
+/** An optional number in a JSON body, as pydantic's `Optional[float]` reads it. */
+function optionalNumber(body: unknown, field: string): number | undefined {
+  const value = body !== null && typeof body === 'object' ? (body as Record<string, unknown>)[field] : undefined;
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  throw new HttpError(422, [{ type: 'float_parsing', loc: ['body', field], msg: 'Input should be a valid number', input: value }]);
+}
+
+function optionalString(body: unknown, field: string): string | undefined {
+  const value = body !== null && typeof body === 'object' ? (body as Record<string, unknown>)[field] : undefined;
+  return value === undefined || value === null ? undefined : String(value);
+}
+
+/** POST /forceenter (ForceEnterPayload): answers with the new trade (TradeSchema). */
+async function forceEnter(ctx: RouteContext) {
+  const pair = requireBodyField(ctx.body, 'pair');
+  if (typeof pair !== 'string') throw new HttpError(422, [{ type: 'string_type', loc: ['body', 'pair'], msg: 'Input should be a valid string', input: pair }]);
+  const trade = await ctx.bot.forceEnter(pair, {
+    side: optionalString(ctx.body, 'side'),
+    price: optionalNumber(ctx.body, 'price'),
+    stakeAmount: optionalNumber(ctx.body, 'stakeamount'),
+    tag: optionalString(ctx.body, 'entry_tag'),
+  });
+  return tradeToJson(trade);
+}
+
+/** POST /forceexit (ForceExitPayload): a trade id or "all", market exit. */
 function forceExit(ctx: RouteContext) {
   const tradeId = String(requireBodyField(ctx.body, 'tradeid'));
-  if (ctx.bot.state === 'stopped') throw new RpcError('trader is not running');
-  // Exits need the trading engine; until it exists no trade is ever open, so "all" exits nothing.
-  if (tradeId === 'all') return { result: 'Created exit orders for all open trades.' };
-  const trade = /^\d+$/.test(tradeId) ? ctx.bot.ledger.byId(Number(tradeId)) : undefined;
-  if (!trade?.isOpen) throw new RpcError('invalid argument');
-  throw new RpcError('Failed to exit trade.');
+  return ctx.bot.forceExit(tradeId, optionalNumber(ctx.body, 'amount'));
 }
 
 const auth = (method: Method, path: string, handle: Route['handle'], readsBody = false): Route => ({
@@ -164,8 +185,9 @@ export const ROUTES: Route[] = [
     return { log_count: logs.length, logs };
   }),
   auth('GET', '/health', ({ bot }) => health(bot)),
-  auth('GET', '/balance', ({ bot }) =>
-    computeBalances(bot.ledger, bot.settings.dryRunWallet, bot.config.stakeCurrency, bot.config.dryRun)),
+  auth('GET', '/sysinfo', () => sysinfo()),
+  auth('GET', '/balance', async ({ bot }) =>
+    computeBalances(bot.ledger, await bot.wallets(), bot.config.stakeCurrency, bot.config.dryRun)),
   auth('GET', '/count', ({ bot }) => bot.count()),
   auth('GET', '/entries', (ctx) => performanceBy(ctx, 'enter_tag', (t) => t.enterTag ?? 'Other')),
   auth('GET', '/exits', (ctx) => performanceBy(ctx, 'exit_reason', (t) => t.exitReason ?? 'Other')),
@@ -181,7 +203,7 @@ export const ROUTES: Route[] = [
       count: g.count,
     }))),
   auth('GET', '/profit', ({ bot, now }) => profitOf(bot, now)),
-  auth('GET', '/profit_all', ({ bot, now }) => ({ all: profitOf(bot, now), long: null, short: null })),
+  auth('GET', '/profit_all', async ({ bot, now }) => ({ all: await profitOf(bot, now), long: null, short: null })),
   auth('GET', '/stats', ({ bot }) => tradeStats(bot.ledger.all())),
   auth('GET', '/daily', (ctx) => timeunit(ctx, 'days', 7)),
   auth('GET', '/weekly', (ctx) => timeunit(ctx, 'weeks', 4)),
@@ -194,16 +216,11 @@ export const ROUTES: Route[] = [
     if (!trade) throw new HttpError(404, 'Trade not found.');
     return tradeStatusJson(trade);
   }),
-  ...['/forceenter', '/forcebuy'].map((path) =>
-    auth('POST', path, ({ body }) => {
-      requireBodyField(body, 'pair');
-      // show_config reports force_entry_enable: false, so FreqTrade's first validation answers.
-      throw new RpcError('Force_entry not enabled.');
-    }, true)),
+  ...['/forceenter', '/forcebuy'].map((path) => auth('POST', path, forceEnter, true)),
   ...['/forceexit', '/forcesell'].map((path) => auth('POST', path, forceExit, true)),
   auth('GET', '/blacklist', () => blacklist()),
   auth('GET', '/whitelist', ({ bot }) => whitelist(bot)),
-  auth('GET', '/locks', () => ({ lock_count: 0, locks: [] })),
+  auth('GET', '/locks', ({ bot, now }) => locksJson(bot.locks.active(now.getTime()))),
   auth('POST', '/start', ({ bot }) => bot.start()),
   auth('POST', '/stop', ({ bot }) => bot.stop()),
   ...['/pause', '/stopentry', '/stopbuy'].map((path) => auth('POST', path, ({ bot }) => bot.pause())),

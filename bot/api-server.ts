@@ -106,7 +106,7 @@ export function createBotApiHandler(bot: BotRuntime, logger: Logger) {
       let body: unknown;
       if (m.route.readsBody) body = await readJson(req);
       else req.resume();
-      const result = await m.route.handle({ bot, authorization, query, params: m.params, body, now: new Date() });
+      const result = await m.route.handle({ bot, authorization, query, params: m.params, body, now: new Date(bot.clock()) });
       send(res, 200, result);
     } catch (err) {
       if (err instanceof HttpError) return send(res, err.status, { detail: err.detail }, err.headers);

@@ -1,8 +1,20 @@
-// One hosted bot's runtime: its trader state machine (FreqTrade's State), timestamps, trade ledger and logs.
+// One hosted bot's runtime: its trader state machine (FreqTrade's State), timestamps, strategy, trade ledger, locks and logs.
 import type { HostedBotConfig } from '../domain/bot-host-config.js';
+import type { Strategy } from '../domain/strategy.js';
+import { timeframeMs } from '../domain/strategy-eval.js';
+import { DryRunBroker, LiveBroker } from './brokers.js';
+import { DEFAULT_STRATEGY } from './default-strategy.js';
+import { createClient, errorText } from './exchange-access.js';
 import type { Logger } from './log.js';
 import { LogRing } from './log.js';
-import { TradeLedger } from './trade-ledger.js';
+import type { MarketHub } from './market-data.js';
+import { PairLocks } from './pair-locks.js';
+import { RpcError } from './rpc-error.js';
+import { TradeLedger, type LedgerTrade } from './trade-ledger.js';
+import { Trader } from './trader.js';
+import { dryRunWallets, walletFigures, type WalletBalance } from './wallet.js';
+
+export { RpcError } from './rpc-error.js';
 
 /** FreqTrade's State enum, as show_config prints it. */
 export type TraderState = 'running' | 'paused' | 'stopped' | 'reload_config';
@@ -10,27 +22,32 @@ export type TraderState = 'running' | 'paused' | 'stopped' | 'reload_config';
 /** FreqTrade defaults `initial_state` to stopped; tradefleet configures every bot with `initial_state: running`. */
 export const INITIAL_STATE: TraderState = 'running';
 
-/** An error the bot reports to an API caller; FreqTrade's RPCException (HTTP 502 with {"error"}). */
-export class RpcError extends Error {
-  override readonly name = 'RpcError';
-}
-
 /** The FreqTrade config values tradefleet derives from a hosted bot's configuration. */
 export interface TradingSettings {
-  /** One open trade per pair at most, as FreqTrade trades spot. */
+  /** The strategy's maxOpenTrades, else one trade per configured pair. */
   maxOpenTrades: number;
-  /** Dry-run starting capital: enough for every slot at the configured stake, stake_amount * max_open_trades. */
+  /** Dry-run starting capital: configured, else enough for every slot at the configured stake. */
   dryRunWallet: number;
 }
 
-export function tradingSettings(config: HostedBotConfig): TradingSettings {
-  const maxOpenTrades = config.pairs.length;
-  return { maxOpenTrades, dryRunWallet: config.stakeAmount * maxOpenTrades };
+export function tradingSettings(config: HostedBotConfig, strategy: Strategy = config.strategy ?? DEFAULT_STRATEGY): TradingSettings {
+  const maxOpenTrades = strategy.maxOpenTrades ?? config.pairs.length;
+  return { maxOpenTrades, dryRunWallet: config.dryRunWallet ?? config.stakeAmount * maxOpenTrades };
 }
 
 export interface StatusMsg {
   status: string;
 }
+
+export interface BotRuntimeDeps {
+  clock?: () => number;
+  /** The host's shared market data; without it (or without an exchange profile) the bot serves its API but does not trade. */
+  hub?: MarketHub;
+  retryBaseMs?: number;
+}
+
+/** Live balances are read from the exchange at most this often, and after every fill. */
+const LIVE_BALANCE_MAX_AGE_MS = 10_000;
 
 export class BotRuntime {
   state: TraderState = 'stopped';
@@ -38,27 +55,55 @@ export class BotRuntime {
   botStart: Date | null = null;
   /** Last (re)start of the trader (FreqTrade's startup_time). */
   startupTime: Date | null = null;
-  /** Last iteration of the trading loop (FreqTrade's last_process); only set while running or paused. */
+  /** End of the last trading-loop iteration (FreqTrade's last_process); only set while running or paused. */
   lastProcess: Date | null = null;
   readonly ledger = new TradeLedger();
   readonly logs = new LogRing();
+  readonly strategy: Strategy;
   readonly settings: TradingSettings;
+  readonly locks: PairLocks;
+  readonly clock: () => number;
+  /** The trading engine; null when the config names no exchange. */
+  readonly trader: Trader | null = null;
+  private readonly live: LiveBroker | null = null;
+  private liveBalances: { at: number; wallets: WalletBalance[] } | null = null;
 
   constructor(
     readonly config: HostedBotConfig,
     private readonly logger: Logger,
+    deps: BotRuntimeDeps = {},
   ) {
-    this.settings = tradingSettings(config);
+    this.clock = deps.clock ?? Date.now;
+    this.strategy = config.strategy ?? DEFAULT_STRATEGY;
+    this.settings = tradingSettings(config, this.strategy);
+    this.locks = new PairLocks(timeframeMs(this.strategy.timeframe));
     this.changeState(INITIAL_STATE, true);
+    if (deps.hub && config.exchangeProfile) {
+      const feed = deps.hub.exchange(config.exchangeProfile);
+      const log = (level: 'info' | 'warn', msg: string) => this.note(msg, level);
+      if (!config.dryRun && config.credentials) {
+        const client = createClient(config.exchangeProfile, this.clock, config.credentials);
+        this.live = new LiveBroker(client, feed, { log, retryBaseMs: deps.retryBaseMs });
+      }
+      this.trader = new Trader({
+        config, strategy: this.strategy, feed, ledger: this.ledger, locks: this.locks, clock: this.clock, log,
+        broker: this.live ?? new DryRunBroker(this.clock),
+        maxOpenTrades: () => this.settings.maxOpenTrades,
+        onFill: () => {
+          this.liveBalances = null;
+        },
+        availableStake: async () => walletFigures(this.ledger, await this.wallets(true), config.stakeCurrency).availableStakeAmount,
+      });
+    }
   }
 
   get id(): string {
     return this.config.botId;
   }
 
-  private note(msg: string, level: 'info' | 'warn' = 'info'): void {
+  note(msg: string, level: 'info' | 'warn' = 'info'): void {
     this.logger.log(level, msg);
-    this.logs.push(level, 'tradefleet.bot', msg);
+    this.logs.push(level, 'tradefleet.bot', msg, new Date(this.clock()));
   }
 
   private changeState(next: TraderState, initial = false): void {
@@ -70,14 +115,36 @@ export class BotRuntime {
   }
 
   /** FreqTrade's startup(): records start times; the trading loop picks the bot up on its next tick. */
-  private startup(now = new Date()): void {
+  private startup(): void {
+    const now = new Date(this.clock());
     this.botStart ??= this.ledger.all()[0]?.openDate ?? now;
     this.startupTime = now;
   }
 
-  /** One iteration of the trading loop, called by the host's shared ticker. */
-  process(now = new Date()): void {
-    if (this.state === 'running' || this.state === 'paused') this.lastProcess = now;
+  /** One iteration of the trading loop, called by the host's shared ticker; exchange errors are logged, never thrown. */
+  async process(): Promise<void> {
+    if (this.state !== 'running' && this.state !== 'paused') return;
+    if (this.trader) {
+      try {
+        await this.trader.iterate(this.state === 'running');
+      } catch (err) {
+        this.note(`Trading loop error: ${errorText(err)}`, 'warn');
+      }
+    }
+    this.lastProcess = new Date(this.clock());
+  }
+
+  /** The bot's wallets: simulated in dry-run, the exchange account's balances when live. */
+  async wallets(fresh = false): Promise<WalletBalance[]> {
+    if (!this.live) return dryRunWallets(this.ledger, this.settings.dryRunWallet, this.config.stakeCurrency);
+    if (!fresh && this.liveBalances && Date.now() - this.liveBalances.at < LIVE_BALANCE_MAX_AGE_MS) return this.liveBalances.wallets;
+    try {
+      this.liveBalances = { at: Date.now(), wallets: await this.live.balances() };
+    } catch (err) {
+      if (!this.liveBalances) throw new RpcError(`Unable to read balances from the exchange: ${errorText(err)}`);
+      this.note(`Unable to refresh balances (${errorText(err)}); showing the last known ones.`, 'warn');
+    }
+    return this.liveBalances.wallets;
   }
 
   start(): StatusMsg {
@@ -123,5 +190,51 @@ export class BotRuntime {
       max: this.settings.maxOpenTrades,
       total_stake: open.reduce((s, t) => s + t.openRate * t.amount, 0),
     };
+  }
+
+  /** /forceenter: FreqTrade's _rpc_force_entry validations, then a market entry at the current ask. */
+  async forceEnter(pair: string, opts: { side?: string; price?: number; stakeAmount?: number; tag?: string }): Promise<LedgerTrade> {
+    // show_config's force_entry_enable is true exactly for bots with an exchange to trade on.
+    if (!this.trader) throw new RpcError('Force_entry not enabled.');
+    if (this.state === 'stopped') throw new RpcError('trader is not running');
+    const trader = this.trader;
+    if (opts.side === 'short') throw new RpcError("Can't go short on Spot markets.");
+    if (opts.price !== undefined) throw new RpcError('tradefleet bots enter at market: a limit price is not supported.');
+    return trader.exclusive(async () => {
+      const market = await trader.marketFor(pair);
+      if (!market || market.active === false) throw new RpcError('Symbol does not exist or market is not active.');
+      if (market.quote !== this.config.stakeCurrency) {
+        throw new RpcError(`Wrong pair selected. Only pairs with stake-currency ${this.config.stakeCurrency} allowed.`);
+      }
+      const open = this.ledger.open();
+      const existing = open.find((t) => t.pair === pair);
+      if (existing) throw new RpcError(`position for ${pair} already open - id: ${existing.id}`);
+      if (open.length >= this.settings.maxOpenTrades) throw new RpcError('Maximum number of trades is reached.');
+      const trade = await trader.enter(pair, opts.tag ?? 'force_entry', opts.stakeAmount ?? this.config.stakeAmount);
+      if (!trade?.openFillDate) throw new RpcError(`Failed to enter position for ${pair}.`);
+      return trade;
+    });
+  }
+
+  /** /forceexit: one trade by id, or "all"; FreqTrade's messages. */
+  async forceExit(tradeId: string, amount?: number): Promise<{ result: string }> {
+    if (this.state === 'stopped') throw new RpcError('trader is not running');
+    const trader = this.trader;
+    const all = { result: 'Created exit orders for all open trades.' };
+    if (!trader) {
+      if (tradeId === 'all') return all;
+      throw new RpcError('invalid argument');
+    }
+    return trader.exclusive(async () => {
+      if (tradeId === 'all') {
+        for (const trade of this.ledger.open()) await trader.forceExit(trade);
+        return all;
+      }
+      const trade = /^\d+$/.test(tradeId) ? this.ledger.byId(Number(tradeId)) : undefined;
+      if (!trade?.isOpen) throw new RpcError('invalid argument');
+      if (amount !== undefined && amount < trade.amount) throw new RpcError('tradefleet bots exit whole trades: partial exits are not supported.');
+      if (!(await trader.forceExit(trade))) throw new RpcError('Failed to exit trade.');
+      return { result: `Created exit order for trade ${tradeId}.` };
+    });
   }
 }

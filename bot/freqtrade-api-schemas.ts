@@ -170,3 +170,13 @@ export const Health = z
     bot_startup: str.nullable(), bot_startup_ts: int.nullable(),
   })
   .strict();
+
+export const LockModel = z
+  .object({
+    id: int, active: z.boolean(), lock_end_time: str, lock_end_timestamp: int, lock_time: str, lock_timestamp: int,
+    pair: str, side: str, reason: str.nullable(),
+  })
+  .strict();
+export const Locks = z.object({ lock_count: int, locks: z.array(LockModel) }).strict();
+
+export const SysInfo = z.object({ cpu_pct: z.array(num), ram_pct: num }).strict();

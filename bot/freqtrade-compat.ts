@@ -1,5 +1,7 @@
 // The FreqTrade release whose REST contract the host keeps, and the config-shaped answers (show_config, health, ...).
+import { cpus, freemem, totalmem } from 'node:os';
 import packageJson from '../package.json' with { type: 'json' };
+import { TIMEFRAME_MINUTES } from '../domain/strategy-checks.js';
 import type { BotRuntime } from './bot-state.js';
 
 /** FreqTrade release whose api_schemas.py / api_v1.py / api_trading.py this host reproduces. */
@@ -9,24 +11,14 @@ export const API_VERSION = 2.5;
 /** Reads like a FreqTrade dev build ("2026.9-<suffix>") so clients that parse the prefix keep working. */
 export const BOT_VERSION = `${FREQTRADE_COMPAT_VERSION}-tradefleet-${packageJson.version}`;
 
-/**
- * Strategy settings of the builtin engine until strategy versions are wired in: FreqTrade's own
- * sample strategy (5m candles, staged ROI, 10 % stoploss, no trailing stop).
- */
-export const BUILTIN_STRATEGY = {
-  name: 'TradefleetBuiltin',
-  timeframe: '5m',
-  timeframeMinutes: 5,
-  minimalRoi: { '60': 0.01, '30': 0.02, '0': 0.04 } as Record<string, number>,
-  stoploss: -0.1,
-};
-
 /** FreqTrade's decimals_per_coin(). */
 const decimalsPerCoin = (coin: string): number => ({ BTC: 8, ETH: 5 })[coin] ?? 3;
 
 /** GET /show_config: every field FreqTrade's _rpc_show_config() sets, plus api_version. */
 export function showConfig(bot: BotRuntime) {
   const c = bot.config;
+  const s = bot.strategy;
+  const minutes = TIMEFRAME_MINUTES[s.timeframe];
   return {
     version: BOT_VERSION,
     strategy_version: null,
@@ -40,18 +32,19 @@ export function showConfig(bot: BotRuntime) {
     available_capital: null,
     stake_currency_decimals: decimalsPerCoin(c.stakeCurrency),
     max_open_trades: bot.settings.maxOpenTrades,
-    minimal_roi: { ...BUILTIN_STRATEGY.minimalRoi },
-    stoploss: BUILTIN_STRATEGY.stoploss,
+    minimal_roi: { ...s.minimalRoi },
+    stoploss: s.stoploss,
     stoploss_on_exchange: false,
-    trailing_stop: false,
-    trailing_stop_positive: null,
-    trailing_stop_positive_offset: 0.0,
-    trailing_only_offset_is_reached: false,
+    trailing_stop: s.trailingStop,
+    trailing_stop_positive: s.trailingStopPositive ?? null,
+    trailing_stop_positive_offset: s.trailingStopPositiveOffset ?? 0.0,
+    trailing_only_offset_is_reached: s.trailingOnlyOffsetIsReached ?? false,
     unfilledtimeout: { entry: 10, exit: 10, exit_timeout_count: 0, unit: 'minutes' },
     use_custom_stoploss: false,
+    // Every order is a market order filled at the other side of the book (FreqTrade requires price_side "other" for that).
     order_types: {
-      entry: 'limit',
-      exit: 'limit',
+      entry: 'market',
+      exit: 'market',
       emergency_exit: 'market',
       force_exit: 'market',
       force_entry: 'market',
@@ -60,17 +53,19 @@ export function showConfig(bot: BotRuntime) {
       stoploss_on_exchange_interval: 60,
     },
     bot_name: c.name,
-    timeframe: BUILTIN_STRATEGY.timeframe,
-    timeframe_ms: BUILTIN_STRATEGY.timeframeMinutes * 60_000,
-    timeframe_min: BUILTIN_STRATEGY.timeframeMinutes,
+    timeframe: s.timeframe,
+    timeframe_ms: minutes * 60_000,
+    timeframe_min: minutes,
     exchange: c.exchange,
     demo_trading: false,
-    strategy: BUILTIN_STRATEGY.name,
-    force_entry_enable: false,
-    exit_pricing: { price_side: 'same', use_order_book: true, order_book_top: 1 },
+    strategy: s.name,
+    // Only a bot with an exchange can trade, so only such a bot takes /forceenter.
+    force_entry_enable: bot.trader !== null,
+    // Prices come from the ticker's best bid and ask, not from walking the order book.
+    exit_pricing: { price_side: 'other', use_order_book: false, order_book_top: 1 },
     entry_pricing: {
-      price_side: 'same',
-      use_order_book: true,
+      price_side: 'other',
+      use_order_book: false,
       order_book_top: 1,
       price_last_balance: 0.0,
       check_depth_of_market: { enabled: false, bids_to_ask_delta: 1 },
@@ -99,6 +94,19 @@ export function health(bot: BotRuntime) {
     bot_startup: botStartup,
     bot_startup_ts: botStartupTs,
   };
+}
+
+/** GET /sysinfo: per-CPU load over a short sample and the share of memory in use, like FreqTrade's psutil figures. */
+export async function sysinfo(sampleMs = 200) {
+  const busy = () => cpus().map((c) => ({ idle: c.times.idle, total: Object.values(c.times).reduce((a, b) => a + b, 0) }));
+  const before = busy();
+  await new Promise((r) => setTimeout(r, sampleMs));
+  const cpu_pct = busy().map((after, i) => {
+    const b = before[i] ?? after;
+    const total = after.total - b.total;
+    return total > 0 ? Math.round((1000 * (total - (after.idle - b.idle))) / total) / 10 : 0;
+  });
+  return { cpu_pct, ram_pct: Math.round((1000 * (totalmem() - freemem())) / totalmem()) / 10 };
 }
 
 /** GET /whitelist: the configured pairs, from a static pairlist. */

@@ -34,14 +34,50 @@ export interface LedgerTrade {
   filledVolume: number;
   /** Last exit-side price seen for the pair; null when no price is known yet. */
   lastRate: number | null;
+  /** Stop where the trade started, before any trailing (FreqTrade's initial_stop_loss). */
+  initialStopLoss?: number | null;
+  initialStopLossPct?: number | null;
+  stoplossLastUpdate?: Date | null;
+  /** The trade's filled orders, entry first. */
+  orders?: LedgerOrder[];
+}
+
+/** One filled order of a trade, in the fields of FreqTrade's OrderSchema. */
+export interface LedgerOrder {
+  orderId: string;
+  side: 'buy' | 'sell';
+  amount: number;
+  filled: number;
+  price: number;
+  cost: number;
+  /** Fee taken in the base asset (Binance takes a buy's fee from what it delivers). */
+  feeBase: number | null;
+  placedAt: Date;
+  filledAt: Date | null;
+  /** enter_tag of an entry, exit reason of an exit. */
+  tag: string | null;
 }
 
 /** The trades of one bot. Empty until the trading engine records trades; every figure is derived from it. */
 export class TradeLedger {
   private readonly trades: LedgerTrade[] = [];
 
+  private lastId = 0;
+
   add(trade: LedgerTrade): void {
     this.trades.push(trade);
+    this.lastId = Math.max(this.lastId, trade.id);
+  }
+
+  /** The id the next trade gets (FreqTrade's trades.id sequence: never reused, even after a removal). */
+  nextId(): number {
+    return this.lastId + 1;
+  }
+
+  /** Drops a trade whose entry order never filled (FreqTrade deletes those). */
+  remove(id: number): void {
+    const i = this.trades.findIndex((t) => t.id === id);
+    if (i >= 0) this.trades.splice(i, 1);
   }
 
   all(): readonly LedgerTrade[] {
@@ -147,11 +183,11 @@ export function tradeToJson(t: LedgerTrade): Record<string, unknown> {
     stop_loss_abs: t.stopLoss,
     stop_loss_ratio: t.stopLossPct || null,
     stop_loss_pct: t.stopLossPct ? t.stopLossPct * 100 : null,
-    stoploss_last_update: null,
-    stoploss_last_update_timestamp: null,
-    initial_stop_loss_abs: t.stopLoss,
-    initial_stop_loss_ratio: t.stopLossPct || null,
-    initial_stop_loss_pct: t.stopLossPct ? t.stopLossPct * 100 : null,
+    stoploss_last_update: t.stoplossLastUpdate ? formatDate(t.stoplossLastUpdate) : null,
+    stoploss_last_update_timestamp: ts(t.stoplossLastUpdate ?? null),
+    initial_stop_loss_abs: t.initialStopLoss ?? t.stopLoss,
+    initial_stop_loss_ratio: (t.initialStopLossPct ?? t.stopLossPct) || null,
+    initial_stop_loss_pct: (t.initialStopLossPct ?? t.stopLossPct) ? (t.initialStopLossPct ?? t.stopLossPct ?? 0) * 100 : null,
     min_rate: t.minRate,
     max_rate: t.maxRate,
     leverage: 1.0,
@@ -168,7 +204,28 @@ export function tradeToJson(t: LedgerTrade): Record<string, unknown> {
     has_open_orders: t.isOpen && t.openFillDate === null,
     nr_of_successful_entries: t.openFillDate ? 1 : 0,
     nr_of_successful_exits: !t.isOpen ? 1 : 0,
-    orders: [],
+    orders: (t.orders ?? []).map((o) => orderJson(t, o)),
+  };
+}
+
+/** FreqTrade's Order.to_json() as the OrderSchema response model keeps it. */
+function orderJson(t: LedgerTrade, o: LedgerOrder): Record<string, unknown> {
+  return {
+    pair: t.pair,
+    order_id: o.orderId,
+    status: o.filledAt ? 'closed' : 'open',
+    remaining: round(o.amount - o.filled, 8),
+    amount: o.amount,
+    safe_price: o.price,
+    cost: o.cost,
+    filled: o.filled,
+    ft_order_side: o.side,
+    order_type: 'market',
+    is_open: o.filledAt === null,
+    order_timestamp: o.placedAt.getTime(),
+    order_filled_timestamp: ts(o.filledAt),
+    ft_fee_base: o.feeBase,
+    ft_order_tag: o.tag,
   };
 }
 

@@ -74,7 +74,7 @@ describe('wallet and balance', () => {
       { currency: 'SOL', free: 1, used: 0, total: 1 },
     ]);
     expect(walletFigures(l, wallets, 'USDT')).toEqual({ startingBalance: 150, totalStakeAmount: 153, availableStakeAmount: 103 });
-    const bal = Balances.parse(computeBalances(l, 150, 'USDT', true));
+    const bal = Balances.parse(computeBalances(l, wallets, 'USDT', true));
     expect(bal.total).toBe(158);
     expect(bal.starting_capital_ratio).toBeCloseTo(158 / 150 - 1, 10);
     expect(bal.currencies[1]).toMatchObject({ currency: 'SOL', est_stake: 55, bot_owned: 1, is_bot_managed: true });

@@ -54,8 +54,7 @@ export function walletFigures(ledger: TradeLedger, wallets: WalletBalance[], sta
 const round2 = (v: number): number => Math.round(v * 100) / 100;
 
 /** GET /balance as FreqTrade's _rpc_balance() builds it (spot, no fiat display currency configured). */
-export function computeBalances(ledger: TradeLedger, startCapital: number, stakeCurrency: string, dryRun: boolean) {
-  const wallets = dryRunWallets(ledger, startCapital, stakeCurrency);
+export function computeBalances(ledger: TradeLedger, wallets: WalletBalance[], stakeCurrency: string, dryRun: boolean) {
   const figures = walletFigures(ledger, wallets, stakeCurrency);
   const openByBase = new Map(ledger.open().map((t) => [t.pair.split('/')[0] ?? t.pair, t]));
   let total = 0;

@@ -5,7 +5,7 @@ import { Bot, BOT_PORT_MAX, BOT_PORT_MIN, type BotSpec, type BotStatus, type Run
 import { sql, type Db } from './pool.js';
 
 const botColumns = sql.fragment`id::text, user_id, name, exchange, pairs, stake_amount, stake_currency, dry_run, engine,
-  status, driver, runtime_id, api_port, last_error, created_at, updated_at`;
+  status, driver, runtime_id, api_port, last_error, strategy_version_id::text, exchange_account_id::text, created_at, updated_at`;
 
 const BotWithSecret = Bot.extend({ apiCredentials: z.string() });
 export type BotWithSecret = z.infer<typeof BotWithSecret>;
@@ -41,6 +41,9 @@ export interface NewBot {
   id: string;
   userId: string;
   spec: BotSpec;
+  /** The exchange the bot trades on: the account's exchange for a bot with an account, else the spec's. */
+  exchange?: string;
+  strategyVersionId?: string | null;
   driver: RuntimeDriver;
   apiPort: number;
   sealedCredentials: string;
@@ -54,10 +57,11 @@ export async function insertBot(db: Db, bot: NewBot): Promise<Bot> {
   try {
     const inserted = await db.maybeOne(sql.type(Bot)`
       insert into bots (id, user_id, name, exchange, pairs, stake_amount, stake_currency, dry_run, engine,
-                        status, driver, api_port, api_credentials)
-      values (${bot.id}, ${bot.userId}, ${spec.name}, ${spec.exchange}, ${sql.array(spec.pairs, 'text')},
+                        status, driver, api_port, api_credentials, strategy_version_id, exchange_account_id)
+      values (${bot.id}, ${bot.userId}, ${spec.name}, ${bot.exchange ?? spec.exchange}, ${sql.array(spec.pairs, 'text')},
               ${spec.stakeAmount}, ${spec.stakeCurrency}, ${spec.dryRun}, ${spec.engine},
-              'provisioning', ${bot.driver}, ${bot.apiPort}, ${bot.sealedCredentials})
+              'provisioning', ${bot.driver}, ${bot.apiPort}, ${bot.sealedCredentials},
+              ${bot.strategyVersionId ?? null}, ${spec.exchangeAccountId ?? null})
       on conflict (id) do nothing
       returning ${botColumns}`);
     if (inserted) return inserted;
@@ -86,4 +90,9 @@ export async function setBotStatus(
 
 export async function deleteBotRecord(db: Db, botId: string): Promise<void> {
   await db.query(sql.typeAlias('void')`delete from bots where id = ${botId}`);
+}
+
+/** Names of the bots that trade on an exchange account (it cannot be deleted while any does). */
+export async function botsUsingExchangeAccount(db: Db, accountId: string): Promise<readonly string[]> {
+  return db.anyFirst(sql.type(z.object({ name: z.string() }))`select name from bots where exchange_account_id = ${accountId} order by name`);
 }

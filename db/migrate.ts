@@ -1,7 +1,9 @@
-// Applies the versioned SQL migrations in db/migrations with node-pg-migrate (advisory-locked, one transaction).
+// Applies the versioned SQL migrations in db/migrations with node-pg-migrate (advisory-locked, one transaction), then seeds.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runner } from 'node-pg-migrate';
+import { createDb } from './pool.js';
+import { seedBundledStrategies } from './seed.js';
 
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 
@@ -17,6 +19,12 @@ export async function migrate(databaseUrl: string, log: (line: string) => void =
     log: () => {},
     logger: { debug: () => {}, info: () => {}, warn: (m: string) => log(m), error: (m: string) => log(m) },
   });
+  const db = await createDb(databaseUrl, { maximumPoolSize: 1 });
+  try {
+    await seedBundledStrategies(db);
+  } finally {
+    await db.end();
+  }
   return applied.map((m) => m.name);
 }
 

@@ -13,3 +13,6 @@ export async function readFact<T>(db: Db, key: string, schema: z.ZodType<T>): Pr
   const parsed = schema.safeParse(value);
   return parsed.success ? parsed.data : null;
 }
+
+/** The bot runtime driver of the workers on a task queue (each task queue is one platform). */
+export const botDriverFact = (taskQueue: string): string => `bot_driver:${taskQueue}`;

@@ -17,13 +17,30 @@ export class EmailTakenError extends Error {
   }
 }
 
+/**
+ * Inserts the user; the very first user becomes the operator. One statement decides it without a race: concurrent
+ * first sign-ups all try to claim the `first_operator` fact, its primary key lets exactly one of them win.
+ */
 export async function insertUser(db: Db, user: { id: string; email: string; passwordHash: string }): Promise<UserRow> {
   const row = await db.maybeOne(sql.type(UserRow)`
-    insert into users (id, email, password_hash) values (${user.id}, ${user.email}, ${user.passwordHash})
+    with claim as (
+      insert into platform_facts (key, value)
+      select 'first_operator', to_jsonb(${user.id}::text)
+      where not exists (select 1 from users)
+      on conflict (key) do nothing
+      returning key
+    )
+    insert into users (id, email, password_hash, is_operator)
+    values (${user.id}, ${user.email}, ${user.passwordHash}, exists (select 1 from claim))
     on conflict do nothing
     returning *`);
   if (!row) throw new EmailTakenError();
   return row;
+}
+
+/** Grants the operator role (Temporal UI codec access); null when no user has this email. */
+export async function makeOperator(db: Db, email: string): Promise<UserRow | null> {
+  return db.maybeOne(sql.type(UserRow)`update users set is_operator = true where lower(email) = lower(${email}) returning *`);
 }
 
 export async function findUserByEmail(db: Db, email: string): Promise<UserRow | null> {

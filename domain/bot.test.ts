@@ -20,7 +20,7 @@ describe('CreateBotInput', () => {
     [{ ...valid, stakeAmount: 0 }, 'stakeAmount'],
     [{ ...valid, stakeAmount: '10' }, 'stakeAmount'],
     [{ ...valid, exchange: 'binance' }, 'exchange'],
-    [{ ...valid, dryRun: false }, 'dryRun'],
+    [{ ...valid, dryRun: false }, 'exchangeAccountId'],
     [{ ...valid, extra: 1 }, ''],
   ])('rejects %j naming the field %s', (input, field) => {
     const result = CreateBotInput.safeParse(input);

@@ -49,6 +49,10 @@ export const CreateBotInput = z
       .default('USDT'),
     dryRun: z.boolean().default(true),
     engine: BotEngine.default('builtin'),
+    /** The strategy version to run; the first bundled strategy when absent. */
+    strategyVersionId: z.string().uuid('must be a strategy version id').optional(),
+    /** The exchange account a live bot trades on (its exchange then replaces `exchange`). */
+    exchangeAccountId: z.string().uuid('must be an exchange account id').optional(),
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -57,8 +61,8 @@ export const CreateBotInput = z
         ctx.addIssue({ code: 'custom', path: ['pairs', i], message: `must be quoted in the stake currency ${v.stakeCurrency}` });
       }
     }
-    if (!v.dryRun) {
-      ctx.addIssue({ code: 'custom', path: ['dryRun'], message: 'live trading needs an exchange account; only dry-run is available yet' });
+    if (!v.dryRun && !v.exchangeAccountId) {
+      ctx.addIssue({ code: 'custom', path: ['exchangeAccountId'], message: 'a live bot (dryRun false) needs an exchange account' });
     }
     if (v.engine !== 'builtin') {
       ctx.addIssue({ code: 'custom', path: ['engine'], message: 'only the builtin engine is available yet' });
@@ -83,6 +87,8 @@ export const Bot = z.object({
   runtimeId: z.string().nullable(),
   apiPort: z.number().int(),
   lastError: z.string().nullable(),
+  strategyVersionId: z.string().nullable(),
+  exchangeAccountId: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

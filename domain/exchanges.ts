@@ -20,7 +20,8 @@ const PASSPHRASE_EXCHANGES = new Set(['okx', 'kucoin', 'bitget', 'coinbaseexchan
 export function exchangeProfile(id: string, paperExchangeUrl: string): ExchangeProfile {
   if (id === 'paper') {
     const api = `${paperExchangeUrl.replace(/\/$/, '')}/api/v3`;
-    return { id, ccxtId: 'binance', apiUrls: { public: api, private: api }, options: SPOT_ONLY };
+    // fetchMargins off: with credentials, ccxt's loadMarkets would otherwise ask the real Binance for margin pairs.
+    return { id, ccxtId: 'binance', apiUrls: { public: api, private: api }, options: { ...SPOT_ONLY, fetchMargins: false } };
   }
   return { id, ccxtId: id, options: id === 'binance' ? SPOT_ONLY : {}, needsPassphrase: PASSPHRASE_EXCHANGES.has(id) };
 }

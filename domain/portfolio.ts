@@ -62,3 +62,4 @@ export const ValuationPoint = z.object({ at: z.string(), total: z.number() });
 export type ValuationPoint = z.infer<typeof ValuationPoint>;
 
 export const HistoryRange = z.enum(['1h', '24h', '7d', '30d']);
+export type HistoryRange = z.infer<typeof HistoryRange>;

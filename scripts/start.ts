@@ -6,6 +6,7 @@ import { pingDocker } from './services/docker.js';
 import { dataDir, repoRoot, sinceSeconds } from './services/paths.js';
 import { assertPortsFree, httpAnswers, PortInUseError, waitFor } from './services/ports.js';
 import { startPostgres } from './services/postgres.js';
+import { startPaperExchangeProcess } from './services/paper-exchange.js';
 import { liveProcesses, spawnManaged, stopAll, type ManagedProcess } from './services/processes.js';
 import { startTemporal, temporalReady } from './services/temporal.js';
 
@@ -25,6 +26,7 @@ const ports = {
   postgres: port('TF_PG_PORT', 54329),
   temporal: port('TF_TEMPORAL_PORT', 7233),
   temporalUi: port('TF_TEMPORAL_UI_PORT', 8233),
+  exchange: port('PAPER_EXCHANGE_PORT', 8090),
 };
 const embeddedPostgres = !env.DATABASE_URL;
 const embeddedTemporal = !env.TEMPORAL_ADDRESS;
@@ -32,7 +34,7 @@ const namespace = env.TEMPORAL_NAMESPACE ?? 'default';
 const apiUrl = `http://127.0.0.1:${ports.api}`;
 const dashboardUrl = env.DASHBOARD_URL ?? `http://127.0.0.1:${ports.web}`;
 
-const STOP_ORDER = ['web', 'server', 'worker', 'temporal', 'postgres'];
+const STOP_ORDER = ['web', 'server', 'worker', 'exchange', 'temporal', 'postgres'];
 let stopping = false;
 async function shutdown(code: number, reason: string): Promise<void> {
   if (stopping) return; // npm forwards the Ctrl-C the terminal already sent us: one shutdown is enough
@@ -97,6 +99,7 @@ async function main(): Promise<void> {
       : []),
     { port: ports.api, what: 'API server', envVar: 'API_PORT' },
     { port: ports.web, what: 'dashboard', envVar: 'WEB_PORT' },
+    { port: ports.exchange, what: 'paper exchange', envVar: 'PAPER_EXCHANGE_PORT' },
   ];
   try {
     await assertPortsFree(busy);
@@ -129,7 +132,8 @@ async function main(): Promise<void> {
               port: ports.temporal,
               uiPort: ports.temporalUi,
               namespace,
-              codecEndpoint: env.TEMPORAL_CODEC_ENDPOINT,
+              // The API's codec server, so operators can read encrypted payloads in the UI (set it empty to turn it off).
+              codecEndpoint: env.TEMPORAL_CODEC_ENDPOINT ?? `${apiUrl}/api/codec`,
               logFile: path.join(dataDir, 'temporal.log'),
             });
             watch(t.process);
@@ -165,6 +169,16 @@ async function main(): Promise<void> {
   const docker = await pingDocker();
   log(docker ? 'bots: Docker answers, bots run in containers' : 'bots: Docker is not reachable, bots run as local processes');
 
+  const exchange = await step(
+    'paper exchange',
+    async () => {
+      const started = await startPaperExchangeProcess(ports.exchange, env);
+      watch(started.process);
+      return started;
+    },
+    (e) => `ready on ${e.url}`,
+  );
+
   const childEnv: NodeJS.ProcessEnv = {
     ...env,
     DATABASE_URL: databaseUrl,
@@ -176,6 +190,7 @@ async function main(): Promise<void> {
     WEB_PORT: String(ports.web),
     DASHBOARD_URL: dashboardUrl,
     TF_DATA_DIR: env.TF_DATA_DIR ?? dataDir,
+    PAPER_EXCHANGE_URL: exchange.url,
   };
   const apps = [
     { name: 'worker', entry: 'worker/main.ts', args: ['--import', 'tsx', 'worker/main.ts'], extra: {} },
@@ -215,6 +230,7 @@ async function main(): Promise<void> {
       `  Dashboard    ${dashboardUrl}${web ? '' : '  (web not started)'}`,
       `  API          ${apiUrl}/api${server ? '' : '  (server not started)'}`,
       `  Temporal UI  ${temporalUiUrl}`,
+      `  Paper exch.  ${exchange.url}  demo account: API key ${exchange.identity.demo.apiKey}, secret in .data/paper-exchange.json`,
       `  PostgreSQL   ${databaseUrl.replace(/:[^:@/]+@/, ':***@')}`,
       '  Press Ctrl-C to stop everything.',
       '',

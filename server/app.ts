@@ -1,6 +1,7 @@
 // Builds the express app from its dependencies; tests drive it with supertest against real services.
 import express from 'express';
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import type { Db } from '../db/pool.js';
 import { loadApiToken } from './auth/api-tokens.js';
 import { checkOrigin, loadSession, requireUser } from './auth/middleware.js';
@@ -8,10 +9,17 @@ import type { Sessions } from './auth/sessions.js';
 import type { BotCommands } from './bot-commands.js';
 import type { BotEvents } from './bot-events.js';
 import { errorMiddleware, notFound } from './errors.js';
+import type { ExchangeAccountCommands } from './exchange-account-commands.js';
+import type { PortfolioEvents } from './portfolio-events.js';
+import { createPortfolioStreams } from './portfolio-streams.js';
 import { createMetrics } from './metrics.js';
 import { authRouter } from './routes/auth.js';
 import { botEventsRouter } from './routes/bot-events.js';
 import { botsRouter } from './routes/bots.js';
+import { codecRouter } from './routes/codec.js';
+import { exchangeAccountsRouter } from './routes/exchange-accounts.js';
+import { portfolioRouter } from './routes/portfolio.js';
+import { strategiesRouter } from './routes/strategies.js';
 import { systemRouter } from './routes/system.js';
 import { tokensRouter } from './routes/tokens.js';
 
@@ -24,7 +32,13 @@ export interface AppDeps {
   allowedOrigins: ReadonlySet<string>;
   temporalUiUrl: string;
   namespace: string;
+  taskQueue: string;
   log: (entry: Record<string, unknown>) => void;
+  exchangeAccounts: ExchangeAccountCommands;
+  /** The Temporal payload codec, served to operators for the Temporal Web UI. */
+  payloadCodec: PayloadCodec;
+  /** Price, wallet and trade changes (one LISTEN connection per server) that drive the live portfolio streams. */
+  portfolioEvents: PortfolioEvents;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -40,14 +54,20 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(checkOrigin(deps.allowedOrigins));
   api.use(loadApiToken(deps.db));
   api.use(loadSession(deps.sessions));
-  api.use(systemRouter(deps.db, deps.temporal, { temporalUiUrl: deps.temporalUiUrl, namespace: deps.namespace }));
+  api.use(systemRouter(deps.db, deps.temporal, { temporalUiUrl: deps.temporalUiUrl, namespace: deps.namespace, taskQueue: deps.taskQueue }));
   api.use('/auth', authRouter(deps.db, deps.sessions));
   api.use('/tokens', requireUser, tokensRouter(deps.db));
+  api.use('/strategies', requireUser, strategiesRouter(deps.db));
   api.use('/bots/events', requireUser, botEventsRouter(deps.db, deps.events));
   api.use('/bots', requireUser, botsRouter(deps));
+  api.use('/exchange-accounts', requireUser, exchangeAccountsRouter(deps));
+  api.use('/portfolio', requireUser, portfolioRouter(deps.db, createPortfolioStreams(deps.db, deps.portfolioEvents, { log: deps.log })));
   api.use(() => {
     throw notFound('route');
   });
+  // Before the API router: the Temporal UI calls it from its own origin, which the API's origin check would refuse.
+  const temporalUiOrigin = new URL(deps.temporalUiUrl).origin;
+  app.use('/api/codec', codecRouter({ db: deps.db, sessions: deps.sessions, codec: deps.payloadCodec, corsOrigins: new Set([temporalUiOrigin]) }));
   app.use('/api', api);
   app.use(errorMiddleware(deps.log));
   return app;

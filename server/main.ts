@@ -3,10 +3,15 @@ import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
 import { readConfig } from '../domain/config.js';
 import { createDb } from '../db/pool.js';
+import { createSecretBox } from '../db/secret-box.js';
+import { platformDataConverter } from '../temporal/data-converter.js';
+import { createPayloadCodec } from '../temporal/payload-codec.js';
 import { createSessions } from './auth/sessions.js';
 import { createApp } from './app.js';
 import { createBotCommands } from './bot-commands.js';
 import { createBotEvents } from './bot-events.js';
+import { createExchangeAccountCommands } from './exchange-account-commands.js';
+import { createPortfolioEvents } from './portfolio-events.js';
 
 const log = (entry: Record<string, unknown>) => console.log(JSON.stringify({ time: new Date().toISOString(), proc: 'server', ...entry }));
 
@@ -14,8 +19,10 @@ const config = readConfig(process.env);
 const db = await createDb(config.DATABASE_URL);
 const pgPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 5 });
 const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+const payloadCodec = createPayloadCodec(config.TF_SECRET_KEY);
+const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: platformDataConverter(payloadCodec) });
 const events = await createBotEvents(config.DATABASE_URL, (msg) => log({ level: 'warn', msg }));
+const portfolioEvents = await createPortfolioEvents(config.DATABASE_URL, (msg) => log({ level: 'warn', msg }));
 const secure = config.COOKIE_SECURE === 'auto' ? config.DASHBOARD_URL.startsWith('https:') : config.COOKIE_SECURE === 'true';
 const allowedOrigins = new Set([new URL(config.DASHBOARD_URL).origin, ...config.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean)]);
 
@@ -28,7 +35,11 @@ const app = createApp({
   allowedOrigins,
   temporalUiUrl: config.TEMPORAL_UI_URL,
   namespace: config.TEMPORAL_NAMESPACE,
+  taskQueue: config.TEMPORAL_TASK_QUEUE,
   log,
+  exchangeAccounts: createExchangeAccountCommands(temporal, config.TEMPORAL_TASK_QUEUE, createSecretBox(config.TF_SECRET_KEY)),
+  payloadCodec,
+  portfolioEvents,
 });
 
 const server = app.listen(config.API_PORT, config.API_HOST, () => {
@@ -41,6 +52,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     server.closeAllConnections();
     server.close(async () => {
       await events.close();
+      await portfolioEvents.close();
       await connection.close();
       await pgPool.end();
       await db.end();

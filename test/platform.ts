@@ -5,14 +5,24 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import pg from 'pg';
 import request from 'supertest';
 import { createBotActivities } from '../activities/bots.js';
+import { createExchangeAccountActivities } from '../activities/exchange-accounts.js';
+import { createWalletSyncScheduleActivities } from '../activities/wallet-sync-schedules.js';
+import { createMarketFeedActivities } from '../activities/market-feed.js';
+import { createPortfolioActivities } from '../activities/portfolio.js';
+import { createTradeSyncActivities } from '../activities/trade-sync.js';
+import { exchangeProfile } from '../domain/exchanges.js';
 import { readConfig, type PlatformConfig } from '../domain/config.js';
-import { publishFact } from '../db/platform-facts.js';
+import { botDriverFact, publishFact } from '../db/platform-facts.js';
 import { createDb, type Db } from '../db/pool.js';
 import { createSecretBox } from '../db/secret-box.js';
 import { createApp } from '../server/app.js';
 import { createSessions } from '../server/auth/sessions.js';
 import { createBotCommands } from '../server/bot-commands.js';
 import { createBotEvents } from '../server/bot-events.js';
+import { createExchangeAccountCommands } from '../server/exchange-account-commands.js';
+import { createPortfolioEvents } from '../server/portfolio-events.js';
+import { platformDataConverter } from '../temporal/data-converter.js';
+import { createPayloadCodec } from '../temporal/payload-codec.js';
 import { buildWorkflowBundle } from '../worker/bundle.js';
 import { chooseRuntimeDriver } from '../worker/runtime-driver.js';
 
@@ -40,8 +50,11 @@ export async function startPlatform(options: { worker?: boolean; env?: Record<st
   const db = await createDb(config.DATABASE_URL);
   const pgPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 3 });
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const payloadCodec = createPayloadCodec(config.TF_SECRET_KEY);
+  const dataConverter = platformDataConverter(payloadCodec);
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
   const events = await createBotEvents(config.DATABASE_URL, () => {});
+  const portfolioEvents = await createPortfolioEvents(config.DATABASE_URL, () => {});
   const app = createApp({
     db,
     sessions: createSessions(pgPool, { secure: false }),
@@ -51,7 +64,11 @@ export async function startPlatform(options: { worker?: boolean; env?: Record<st
     allowedOrigins: new Set([ORIGIN, ...(options.origins ?? [])]),
     temporalUiUrl: config.TEMPORAL_UI_URL,
     namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
     log: () => {},
+    exchangeAccounts: createExchangeAccountCommands(temporal, config.TEMPORAL_TASK_QUEUE, createSecretBox(config.TF_SECRET_KEY)),
+    payloadCodec,
+    portfolioEvents,
   });
 
   let workerRun: Promise<void> | null = null;
@@ -60,13 +77,21 @@ export async function startPlatform(options: { worker?: boolean; env?: Record<st
   if (options.worker !== false) {
     quietTemporalRuntime();
     const driver = await chooseRuntimeDriver(config, () => {});
-    await publishFact(db, 'bot_driver', driver.kind);
+    await publishFact(db, botDriverFact(config.TEMPORAL_TASK_QUEUE), driver.kind);
     nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
     worker = await Worker.create({
       connection: nativeConnection,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       workflowBundle: { codePath: await buildWorkflowBundle() },
-      activities: createBotActivities({ db, box: createSecretBox(config.TF_SECRET_KEY), driver, botApiHost: '127.0.0.1', botListenHost: '127.0.0.1' }),
+      dataConverter,
+      activities: {
+        ...createBotActivities({ db, box: createSecretBox(config.TF_SECRET_KEY), driver, botApiHost: '127.0.0.1', botListenHost: '127.0.0.1', paperExchangeUrl: config.PAPER_EXCHANGE_URL }),
+        ...createExchangeAccountActivities({ db, box: createSecretBox(config.TF_SECRET_KEY), paperExchangeUrl: config.PAPER_EXCHANGE_URL }),
+        ...createWalletSyncScheduleActivities(temporal, config.TEMPORAL_TASK_QUEUE),
+        ...createMarketFeedActivities({ db, profileFor: (id) => exchangeProfile(id, config.PAPER_EXCHANGE_URL) }),
+        ...createTradeSyncActivities({ db, box: createSecretBox(config.TF_SECRET_KEY), botApiHost: '127.0.0.1' }),
+        ...createPortfolioActivities({ db }),
+      },
     });
     workerRun = worker.run();
   }
@@ -85,6 +110,7 @@ export async function startPlatform(options: { worker?: boolean; env?: Record<st
     async stop() {
       await stopWorker();
       await events.close();
+      await portfolioEvents.close();
       await connection.close();
       await pgPool.end();
       await db.end();

@@ -4,6 +4,7 @@ import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { failureConverterPath } from '../temporal/data-converter.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const workflowsPath = path.join(root, 'workflows', 'index.ts');
@@ -16,6 +17,7 @@ async function sourcesHash(): Promise<string> {
     const files = (await readdir(path.join(root, dir))).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort();
     for (const file of files) hash.update(file).update(await readFile(path.join(root, dir, file)));
   }
+  hash.update(await readFile(failureConverterPath));
   return hash.digest('hex');
 }
 
@@ -24,7 +26,8 @@ export async function buildWorkflowBundle(options: { force?: boolean } = {}): Pr
   const want = await sourcesHash();
   const have = await readFile(hashPath, 'utf8').catch(() => '');
   if (!options.force && have === want) return bundlePath;
-  const { code } = await bundleWorkflowCode({ workflowsPath, logger: undefined });
+  // The sandbox converts workflow errors itself, so it needs the failure converter that encrypts their messages.
+  const { code } = await bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: undefined });
   await mkdir(path.dirname(bundlePath), { recursive: true });
   await writeFile(bundlePath, code);
   await writeFile(hashPath, want);

@@ -1,12 +1,22 @@
 // Worker entry: connects to Temporal and PostgreSQL, picks the bot runtime driver and runs workflows + activities.
+import { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { createBotActivities } from '../activities/bots.js';
+import { createExchangeAccountActivities } from '../activities/exchange-accounts.js';
+import { createWalletSyncScheduleActivities } from '../activities/wallet-sync-schedules.js';
+import { createMarketFeedActivities } from '../activities/market-feed.js';
+import { createPortfolioActivities } from '../activities/portfolio.js';
+import { createTradeSyncActivities } from '../activities/trade-sync.js';
+import { exchangeProfile } from '../domain/exchanges.js';
 import { readConfig } from '../domain/config.js';
-import { publishFact } from '../db/platform-facts.js';
+import { botDriverFact, publishFact } from '../db/platform-facts.js';
 import { createDb } from '../db/pool.js';
 import { createSecretBox } from '../db/secret-box.js';
+import { platformDataConverter } from '../temporal/data-converter.js';
+import { createPayloadCodec } from '../temporal/payload-codec.js';
 import { buildWorkflowBundle } from './bundle.js';
 import { chooseRuntimeDriver } from './runtime-driver.js';
+import { ensureStandingWork } from './standing-work.js';
 
 const log = (msg: string) => console.log(JSON.stringify({ time: new Date().toISOString(), level: 'info', proc: 'worker', msg }));
 
@@ -20,21 +30,33 @@ Runtime.install({
 });
 const db = await createDb(config.DATABASE_URL);
 const driver = await chooseRuntimeDriver(config, log);
-await publishFact(db, 'bot_driver', driver.kind);
+await publishFact(db, botDriverFact(config.TEMPORAL_TASK_QUEUE), driver.kind);
 
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+const dataConverter = platformDataConverter(createPayloadCodec(config.TF_SECRET_KEY));
+// Activities that manage schedules need a client; it encrypts what it sends just like the worker does.
+const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
 const worker = await Worker.create({
   connection,
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   workflowBundle: { codePath: await buildWorkflowBundle() },
-  activities: createBotActivities({
-    db,
-    box: createSecretBox(config.TF_SECRET_KEY),
-    driver,
-    botApiHost: config.BOT_API_HOST,
-    botListenHost: config.BOT_NETWORK === 'host' || driver.kind === 'process' ? '127.0.0.1' : '0.0.0.0',
-  }),
+  dataConverter,
+  activities: {
+    ...createBotActivities({
+      db,
+      box: createSecretBox(config.TF_SECRET_KEY),
+      driver,
+      botApiHost: config.BOT_API_HOST,
+      botListenHost: config.BOT_NETWORK === 'host' || driver.kind === 'process' ? '127.0.0.1' : '0.0.0.0',
+      paperExchangeUrl: config.PAPER_EXCHANGE_URL,
+    }),
+    ...createExchangeAccountActivities({ db, box: createSecretBox(config.TF_SECRET_KEY), paperExchangeUrl: config.PAPER_EXCHANGE_URL }),
+    ...createWalletSyncScheduleActivities(temporal, config.TEMPORAL_TASK_QUEUE),
+    ...createMarketFeedActivities({ db, profileFor: (id) => exchangeProfile(id, config.PAPER_EXCHANGE_URL) }),
+    ...createTradeSyncActivities({ db, box: createSecretBox(config.TF_SECRET_KEY), botApiHost: config.BOT_API_HOST }),
+    ...createPortfolioActivities({ db }),
+  },
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -43,6 +65,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     worker.shutdown();
   });
 }
+// The market feeds and the trade-sync / portfolio-snapshots schedules: idempotent, every worker ensures them.
+await ensureStandingWork(temporal, config.TEMPORAL_TASK_QUEUE, log);
 log(`worker ready on task queue ${config.TEMPORAL_TASK_QUEUE} (bot driver: ${driver.kind})`);
 await worker.run();
 await connection.close();

@@ -1,2 +1,6 @@
 // Every workflow the worker runs; the bundle is built from this file.
 export { botWorkflow } from './bot.js';
+export { addExchangeAccount, walletSync } from './exchange-accounts.js';
+export { marketFeedWorkflow } from './market-feed.js';
+export { tradeSyncWorkflow } from './trade-sync.js';
+export { portfolioSnapshotsWorkflow } from './portfolio-snapshots.js';

@@ -1,21 +1,36 @@
-// Replays recorded bot workflow histories: a non-deterministic change to the workflow code fails here.
+// Replays recorded workflow histories: a non-deterministic change to the workflow code fails here.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
+import { platformDataConverter } from '../temporal/data-converter.js';
+import { createPayloadCodec } from '../temporal/payload-codec.js';
 
 const dir = path.dirname(fileURLToPath(import.meta.url));
 
+async function loadHistories() {
+  const files = (await readdir(path.join(dir, 'histories'))).filter((f) => f.endsWith('.json'));
+  return Promise.all(
+    files.map(async (f) => ({ workflowId: f, history: historyFromJSON(JSON.parse(await readFile(path.join(dir, 'histories', f), 'utf8'))) })),
+  );
+}
+
 describe('recorded workflow histories', () => {
   it('replay without non-determinism errors', async () => {
-    const files = (await readdir(path.join(dir, 'histories'))).filter((f) => f.endsWith('.json'));
-    expect(files.length).toBeGreaterThanOrEqual(2);
-    const histories = await Promise.all(
-      files.map(async (f) => ({ workflowId: f, history: historyFromJSON(JSON.parse(await readFile(path.join(dir, 'histories', f), 'utf8'))) })),
-    );
+    const histories = await loadHistories();
+    expect(histories.length).toBeGreaterThanOrEqual(2);
     const results = Worker.runReplayHistories({ workflowsPath: path.join(dir, 'index.ts') }, histories);
+    for await (const result of results) {
+      expect(result.error, `${result.workflowId}: ${result.error?.message}`).toBeUndefined();
+    }
+  }, 60_000);
+
+  it('replay with the payload codec and failure converter the worker runs with (old histories are unencrypted)', async () => {
+    const histories = await loadHistories();
+    const dataConverter = platformDataConverter(createPayloadCodec(Buffer.alloc(32, 7).toString('base64')));
+    const results = Worker.runReplayHistories({ workflowsPath: path.join(dir, 'index.ts'), dataConverter }, histories);
     for await (const result of results) {
       expect(result.error, `${result.workflowId}: ${result.error?.message}`).toBeUndefined();
     }

@@ -22,7 +22,7 @@ export function authRouter(db: Db, sessions: Sessions): Router {
       throw error;
     }
     res.append('Set-Cookie', await sessions.create(user.id));
-    res.status(201).json({ user: { id: user.id, email: user.email } });
+    res.status(201).json({ user: { id: user.id, email: user.email, isOperator: user.isOperator } });
   });
 
   router.post('/signin', async (req, res) => {

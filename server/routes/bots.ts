@@ -2,10 +2,12 @@
 import { Router } from 'express';
 import { CreateBotInput, botWorkflowId } from '../../domain/bot.js';
 import * as bots from '../../db/bots.js';
+import { findExchangeAccountForUser } from '../../db/exchange-accounts.js';
+import { findStrategyVersionForUser } from '../../db/strategies.js';
 import type { Db } from '../../db/pool.js';
 import { currentUser } from '../auth/middleware.js';
 import type { BotCommands } from '../bot-commands.js';
-import { notFound } from '../errors.js';
+import { HttpError, notFound } from '../errors.js';
 
 export interface BotsRouterDeps {
   db: Db;
@@ -30,6 +32,16 @@ export function botsRouter({ db, commands, temporalUiUrl, namespace }: BotsRoute
   router.post('/', async (req, res) => {
     const user = currentUser(req);
     const spec = CreateBotInput.parse(req.body);
+    // Checked here too (the workflow checks again) so a wrong id is a 400 naming the field, before any workflow starts.
+    if (spec.strategyVersionId) {
+      const strategy = await findStrategyVersionForUser(db, user.id, spec.strategyVersionId);
+      if (!strategy || strategy.engine !== spec.engine) {
+        throw new HttpError(400, 'invalid_input', `strategyVersionId: no ${spec.engine} strategy with this id`, 'strategyVersionId');
+      }
+    }
+    if (spec.exchangeAccountId && !(await findExchangeAccountForUser(db, user.id, spec.exchangeAccountId))) {
+      throw new HttpError(400, 'invalid_input', 'exchangeAccountId: no such exchange account', 'exchangeAccountId');
+    }
     const key = req.header('idempotency-key')?.slice(0, 200);
     const bot = await commands.create(user.id, spec, key);
     res.status(201).json({ bot });

@@ -3,10 +3,10 @@ import { Router } from 'express';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { RuntimeDriver } from '../../domain/bot.js';
-import { readFact } from '../../db/platform-facts.js';
+import { botDriverFact, readFact } from '../../db/platform-facts.js';
 import { sql, type Db } from '../../db/pool.js';
 
-export function systemRouter(db: Db, temporal: Client, info: { temporalUiUrl: string; namespace: string }): Router {
+export function systemRouter(db: Db, temporal: Client, info: { temporalUiUrl: string; namespace: string; taskQueue: string }): Router {
   const router = Router();
 
   router.get('/health', async (_req, res) => {
@@ -18,7 +18,7 @@ export function systemRouter(db: Db, temporal: Client, info: { temporalUiUrl: st
   });
 
   router.get('/system', async (_req, res) => {
-    const driver = await readFact(db, 'bot_driver', RuntimeDriver);
+    const driver = await readFact(db, botDriverFact(info.taskQueue), RuntimeDriver);
     res.json({ driver, temporalUiUrl: info.temporalUiUrl, namespace: info.namespace });
   });
 

@@ -1,4 +1,4 @@
-// Display formatting shared by the bot pages.
+// Display formatting shared by the pages: bots, money and amounts, times.
 import type { Bot } from '#lib/types.ts';
 
 export const formatPairs = (pairs: readonly string[]): string => pairs.join(', ');
@@ -19,3 +19,33 @@ export const parsePairs = (text: string): string[] =>
     .split(/[\s,;]+/)
     .map((p) => p.trim().toUpperCase())
     .filter(Boolean);
+
+/** Optional ISO timestamp; "never" when the thing has not happened yet. */
+export const formatOptionalTime = (iso: string | null): string => (iso === null ? 'never' : formatTime(iso));
+
+/** A value in the quote currency, to the cent: "12,345.67 USDT". */
+export const formatMoney = (value: number, quote: string): string =>
+  `${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${quote}`;
+
+/** P&L with an explicit sign, so gains and losses read apart even without colour: "+12.30 USDT", "−4.10 USDT". */
+export function formatSignedMoney(value: number, quote: string): string {
+  const rounded = Math.round(value * 100) / 100;
+  const sign = rounded > 0 ? '+' : rounded < 0 ? '−' : '';
+  return `${sign}${formatMoney(Math.abs(rounded), quote)}`;
+}
+
+/** Which colour a P&L takes: up, down or flat (flat below half a cent). */
+export const pnlTone = (value: number): 'up' | 'down' | 'flat' => (value >= 0.005 ? 'up' : value <= -0.005 ? 'down' : 'flat');
+
+/** An asset amount as exchanges show it: up to 8 decimals, no trailing zeros. */
+export const formatAmount = (amount: number): string => amount.toLocaleString('en-US', { maximumFractionDigits: 8 });
+
+/** A share of a whole (0.4213 → "42.1 %"). */
+export const formatWeight = (weight: number): string => `${(weight * 100).toLocaleString('en-US', { maximumFractionDigits: 1 })} %`;
+
+/** A sync interval in words: 60 → "1 min", 90 → "90 s", 3600 → "1 h". */
+export function formatInterval(seconds: number): string {
+  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
+  if (seconds % 60 === 0) return `${seconds / 60} min`;
+  return `${seconds} s`;
+}

@@ -1,5 +1,7 @@
 // Types the dashboard shares with the platform: domain types re-exported (never re-declared), plus API envelopes.
 export type { Bot, BotCommand, BotStatus, RuntimeDriver } from '../../../domain/bot.ts';
+export type { Balance, ExchangeAccount, ExchangeAccountStatus, OpenOrder, WalletSnapshot } from '../../../domain/exchange-account.ts';
+export type { BotPnl, HistoryRange, Holding, Valuation, ValuationPoint } from '../../../domain/portfolio.ts';
 import type { RuntimeDriver } from '../../../domain/bot.ts';
 
 /** The signed-in user as `/api/auth/me` returns it. */

@@ -33,7 +33,7 @@ export function forwardedHeaders(event: RequestEvent, existingXff: string | null
 }
 
 interface CallOptions {
-  method?: 'GET' | 'POST' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   body?: unknown;
   /** When false, a 401 is thrown as ApiError instead of redirecting to /signin. */
   redirectOnUnauthenticated?: boolean;

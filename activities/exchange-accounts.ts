@@ -1,0 +1,120 @@
+// Activities of exchange accounts: checking a key with a real call, the account's row, and syncing its wallet into snapshots.
+import { ApplicationFailure } from '@temporalio/common';
+import { apiKeyHint, type Balance, type ExchangeAccount, type ExchangeAccountStatus, type OpenOrder } from '../domain/exchange-account.js';
+import { exchangeProfile } from '../domain/exchanges.js';
+import * as accounts from '../db/exchange-accounts.js';
+import type { Db } from '../db/pool.js';
+import type { SecretBox } from '../db/secret-box.js';
+import { nonZeroBalances, toOpenOrder } from './ccxt-wallet.js';
+import { createExchangeClient, isKnownExchange, type ExchangeCredentials } from './exchange-client.js';
+import { exchangeFailure } from './exchange-errors.js';
+
+export interface ExchangeAccountActivityDeps {
+  db: Db;
+  box: SecretBox;
+  paperExchangeUrl: string;
+  /** Per HTTP request to the exchange. */
+  requestTimeoutMs?: number;
+}
+
+/** What addExchangeAccount carries: the credentials only ever sealed, never in clear text. */
+export interface NewExchangeAccountInput {
+  accountId: string;
+  userId: string;
+  exchangeId: string;
+  label: string;
+  syncIntervalSeconds: number;
+  sealedCredentials: string;
+}
+
+export interface WalletSyncResult {
+  status: ExchangeAccountStatus;
+  previousStatus: ExchangeAccountStatus;
+  takenAt: string;
+  balances: Balance[];
+  openOrders: number;
+}
+
+export const AccountFailureType = {
+  unknownExchange: 'UnknownExchange',
+  missingPassphrase: 'MissingPassphrase',
+  notFound: 'AccountNotFound',
+} as const;
+
+export function createExchangeAccountActivities(deps: ExchangeAccountActivityDeps) {
+  const { db, box } = deps;
+
+  function openCredentials(sealed: string): ExchangeCredentials {
+    return JSON.parse(box.open(sealed)) as ExchangeCredentials;
+  }
+
+  function clientFor(exchangeId: string, credentials: ExchangeCredentials) {
+    const profile = exchangeProfile(exchangeId, deps.paperExchangeUrl);
+    if (!isKnownExchange(profile.ccxtId)) {
+      throw ApplicationFailure.create({
+        type: AccountFailureType.unknownExchange,
+        message: `"${exchangeId}" is not an exchange tradefleet can reach (use paper or a ccxt exchange id such as binance)`,
+        nonRetryable: true,
+      });
+    }
+    if (profile.needsPassphrase && !credentials.passphrase) {
+      throw ApplicationFailure.create({ type: AccountFailureType.missingPassphrase, message: `${exchangeId} needs the API key's passphrase`, nonRetryable: true });
+    }
+    return createExchangeClient(profile, credentials, deps.requestTimeoutMs ?? 10_000);
+  }
+
+  return {
+    /** A real authenticated call (the balance), so a key is saved only when the exchange accepts it. */
+    async verifyExchangeCredentials(input: { exchangeId: string; sealedCredentials: string }): Promise<void> {
+      const credentials = openCredentials(input.sealedCredentials);
+      const client = clientFor(input.exchangeId, credentials);
+      try {
+        await client.fetchBalance();
+      } catch (error) {
+        throw exchangeFailure(error, client, [credentials.apiKey, credentials.secret, credentials.passphrase]);
+      }
+    },
+
+    /** Idempotent by id: a retried insert returns the row the first attempt wrote. */
+    async insertExchangeAccount(input: NewExchangeAccountInput): Promise<ExchangeAccount> {
+      return accounts.insertExchangeAccount(db, {
+        id: input.accountId,
+        userId: input.userId,
+        exchangeId: input.exchangeId,
+        label: input.label,
+        apiKeyHint: apiKeyHint(openCredentials(input.sealedCredentials).apiKey),
+        sealedCredentials: input.sealedCredentials,
+        syncIntervalSeconds: input.syncIntervalSeconds,
+      });
+    },
+
+    async deleteExchangeAccountRecord(accountId: string): Promise<void> {
+      await accounts.deleteExchangeAccountRecord(db, accountId);
+    },
+
+    /** Balances and open orders (all symbols) into a snapshot; the account's sync times and status follow. */
+    async syncWallet(accountId: string): Promise<WalletSyncResult> {
+      const account = await accounts.findExchangeAccountWithSecret(db, accountId);
+      if (!account) throw ApplicationFailure.create({ type: AccountFailureType.notFound, message: `exchange account ${accountId} no longer exists`, nonRetryable: true });
+      const credentials = openCredentials(account.credentials);
+      const client = clientFor(account.exchangeId, credentials);
+      let balances: Balance[];
+      let openOrders: OpenOrder[];
+      try {
+        balances = nonZeroBalances(await client.fetchBalance());
+        openOrders = (await client.fetchOpenOrders()).map(toOpenOrder);
+      } catch (error) {
+        throw exchangeFailure(error, client, [credentials.apiKey, credentials.secret, credentials.passphrase]);
+      }
+      const recorded = await accounts.recordWalletSync(db, accountId, { balances, openOrders });
+      if (!recorded) throw ApplicationFailure.create({ type: AccountFailureType.notFound, message: `exchange account ${accountId} was deleted during the sync`, nonRetryable: true });
+      return { status: recorded.account.status, previousStatus: recorded.previousStatus, takenAt: recorded.takenAt, balances, openOrders: openOrders.length };
+    },
+
+    async recordWalletSyncFailure(accountId: string, status: 'error' | 'invalid_credentials', message: string): Promise<void> {
+      await accounts.recordWalletSyncFailure(db, accountId, status, message);
+    },
+  };
+}
+
+export type ExchangeAccountActivities = ReturnType<typeof createExchangeAccountActivities>;

@@ -1,0 +1,56 @@
+// Activities that manage an account's wallet sync schedule (`wallet-sync:<accountId>`) through the Temporal client.
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { walletSyncScheduleId } from '../domain/exchange-account.js';
+
+/** The workflow the schedule starts (workflows/exchange-accounts.ts); by name, as activities do not import workflow code. */
+const WALLET_SYNC_WORKFLOW = 'walletSync';
+
+const ignoreMissing = (error: unknown): void => {
+  if (!(error instanceof ScheduleNotFoundError)) throw error;
+};
+
+export function createWalletSyncScheduleActivities(client: Client, taskQueue: string) {
+  const handle = (accountId: string) => client.schedule.getHandle(walletSyncScheduleId(accountId));
+
+  return {
+    /** Creates the schedule (its first sync runs right away) or, when it exists, sets its interval: safe to retry. */
+    async ensureWalletSyncSchedule(input: { accountId: string; intervalSeconds: number }): Promise<void> {
+      const scheduleId = walletSyncScheduleId(input.accountId);
+      const spec = { intervals: [{ every: input.intervalSeconds * 1000 }] };
+      try {
+        await client.schedule.create({
+          scheduleId,
+          spec,
+          action: {
+            type: 'startWorkflow',
+            workflowType: WALLET_SYNC_WORKFLOW,
+            workflowId: scheduleId,
+            args: [input.accountId],
+            taskQueue,
+            // A sync that hangs must not block the ones after it forever (overlap policy is SKIP).
+            workflowExecutionTimeout: '10 minutes',
+          },
+          policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' },
+          state: { triggerImmediately: true, note: 'wallet sync of a tradefleet exchange account' },
+        });
+      } catch (error) {
+        if (!(error instanceof ScheduleAlreadyRunning)) throw error;
+        await handle(input.accountId).update((previous) => ({ ...previous, spec }));
+      }
+    },
+
+    async deleteWalletSyncSchedule(accountId: string): Promise<void> {
+      await handle(accountId).delete().catch(ignoreMissing);
+    },
+
+    async pauseWalletSyncSchedule(accountId: string, note: string): Promise<void> {
+      await handle(accountId).pause(note).catch(ignoreMissing);
+    },
+
+    async resumeWalletSyncSchedule(accountId: string, note: string): Promise<void> {
+      await handle(accountId).unpause(note).catch(ignoreMissing);
+    },
+  };
+}
+
+export type WalletSyncScheduleActivities = ReturnType<typeof createWalletSyncScheduleActivities>;

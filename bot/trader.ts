@@ -1,0 +1,301 @@
+// One bot's trading engine, FreqTrade's process() for a declarative strategy: analyse each pair's last closed candle,
+// check exits (signal, stoploss, ROI, trailing stop) on the current price, then enter where the entry rule fires.
+import type { MarketInterface as Market } from 'ccxt';
+import type { HostedBotConfig } from '../domain/bot-host-config.js';
+import { candlesNeeded } from '../domain/strategy-checks.js';
+import { checkExit, strategySignals, timeframeMs, type ExitCheck, type Signals } from '../domain/strategy-eval.js';
+import type { Strategy } from '../domain/strategy.js';
+import { profitRatio, stopLevel } from '../domain/trailing-stop.js';
+import { clientOrderId, OrderOutcomeUnknown, type Broker, type Fill, type OrderRequest } from './brokers.js';
+import { errorText } from './exchange-access.js';
+import type { ExchangeFeed } from './market-data.js';
+import type { PairLocks } from './pair-locks.js';
+import { RpcError } from './rpc-error.js';
+import type { LedgerTrade, TradeLedger } from './trade-ledger.js';
+
+export interface TraderDeps {
+  config: HostedBotConfig;
+  strategy: Strategy;
+  feed: ExchangeFeed;
+  broker: Broker;
+  ledger: TradeLedger;
+  locks: PairLocks;
+  clock: () => number;
+  maxOpenTrades: () => number;
+  /** Stake currency the bot may still put into trades (the wallet's available stake amount). */
+  availableStake: () => Promise<number>;
+  log(level: 'info' | 'warn', msg: string): void;
+  /** Called after every fill (live balances are stale then). */
+  onFill?(): void;
+}
+
+interface PendingOrder {
+  request: OrderRequest;
+  kind: 'entry' | 'exit';
+  reason: string | null;
+}
+
+const round8 = (v: number): number => Number(v.toFixed(8));
+
+export class Trader {
+  private readonly signals = new Map<string, Signals>();
+  private readonly pending = new Map<number, PendingOrder>();
+  private readonly warned = new Set<string>();
+  /** FreqTrade's _exit_lock: the loop and API-triggered entries/exits never interleave. */
+  private queue: Promise<unknown> = Promise.resolve();
+  /** Part of every client order id, so a restarted host (with a fresh, in-memory ledger) never reuses one. */
+  private readonly epoch: number;
+
+  constructor(private readonly d: TraderDeps) {
+    this.epoch = Math.floor(d.clock() / 1000);
+  }
+
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Logs a problem once per streak; `clear` logs the recovery. */
+  private warnOnce(key: string, msg: string): void {
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.d.log('warn', msg);
+  }
+
+  private clear(key: string, msg?: string): void {
+    if (this.warned.delete(key) && msg) this.d.log('info', msg);
+  }
+
+  /** One iteration of the trading loop; `entries` is false while the bot is paused (exits still run). */
+  iterate(entries: boolean): Promise<void> {
+    return this.exclusive(async () => {
+      const now = this.d.clock();
+      try {
+        await this.d.feed.markets();
+        this.clear('markets', 'Markets loaded.');
+      } catch (err) {
+        return this.warnOnce('markets', `Unable to load the markets of ${this.d.config.exchange}: ${errorText(err)}. Retrying with backoff.`);
+      }
+      const pairs = [...new Set([...this.d.config.pairs, ...this.d.ledger.open().map((t) => t.pair)])];
+      await Promise.all(pairs.map((pair) => this.analyze(pair, now)));
+      await this.reconcile();
+      for (const trade of this.d.ledger.open()) await this.manage(trade, now);
+      if (entries) await this.enterPositions();
+    });
+  }
+
+  /** Refreshes a pair's candles and reads the signals of its last closed candle (once per candle). */
+  private async analyze(pair: string, now: number): Promise<void> {
+    const { strategy } = this.d;
+    const feed = this.d.feed.candles(pair, strategy.timeframe);
+    feed.need(candlesNeeded(strategy));
+    try {
+      await feed.refresh(now);
+      this.clear(`candles:${pair}`, `Candles for ${pair} are up to date again.`);
+    } catch (err) {
+      this.warnOnce(`candles:${pair}`, `Unable to fetch ${strategy.timeframe} candles for ${pair}: ${errorText(err)}. Retrying with backoff.`);
+    }
+    const closed = feed.closed();
+    const last = closed[closed.length - 1];
+    const tf = timeframeMs(strategy.timeframe);
+    if (!last || last.time < now - 2 * tf) {
+      // FreqTrade ignores signals from a candle older than two timeframes.
+      this.signals.delete(pair);
+      if (last) this.warnOnce(`stale:${pair}`, `Outdated history for pair ${pair}. Last tick is ${Math.round((now - last.time) / 60_000)} minutes old`);
+      return;
+    }
+    this.clear(`stale:${pair}`);
+    if (this.signals.get(pair)?.candleTime === last.time) return;
+    const signals = strategySignals(strategy, closed.slice(-candlesNeeded(strategy)));
+    if (signals) this.signals.set(pair, signals);
+  }
+
+  /** A market by pair for an API request, loading the market list first if the loop has not yet. */
+  async marketFor(pair: string): Promise<Market | undefined> {
+    try {
+      await this.d.feed.markets();
+    } catch (err) {
+      throw new RpcError(`Unable to load the markets of ${this.d.config.exchange}: ${errorText(err)}`);
+    }
+    return this.d.feed.market(pair);
+  }
+
+  private market(pair: string): Market {
+    const market = this.d.feed.market(pair);
+    if (!market) throw new RpcError('Symbol does not exist or market is not active.');
+    return market;
+  }
+
+  private checkFor(trade: LedgerTrade, rate: number, now: number): ExitCheck {
+    const position = { openRate: trade.openRate, openTime: trade.openDate.getTime(), feeOpen: trade.feeOpen, feeClose: trade.feeClose, highWaterMark: trade.maxRate ?? trade.openRate };
+    const check = checkExit(this.d.strategy, position, rate, now, this.signals.get(trade.pair) ?? null, this.market(trade.pair).precision?.price);
+    trade.lastRate = rate;
+    trade.maxRate = check.highWaterMark;
+    trade.minRate = Math.min(trade.minRate ?? trade.openRate, rate);
+    trade.stopLoss = check.stop.stop;
+    trade.stopLossPct = check.stop.ratio;
+    return check;
+  }
+
+  /** FreqTrade's handle_trade: exit an open, filled trade if any exit condition holds at the current bid. */
+  private async manage(trade: LedgerTrade, now: number): Promise<void> {
+    if (this.pending.has(trade.id) || trade.openFillDate === null) return;
+    try {
+      const quote = await this.d.feed.quote(trade.pair);
+      this.clear(`quote:${trade.pair}`);
+      const check = this.checkFor(trade, quote.bid, now);
+      if (check.reason) {
+        this.d.log('info', `Exit for ${trade.pair} detected. Reason: ${check.reason}`);
+        await this.exit(trade, check.reason, quote.bid);
+      }
+    } catch (err) {
+      this.warnOnce(`quote:${trade.pair}`, `Unable to check exits of trade ${trade.id} (${trade.pair}): ${errorText(err)}`);
+    }
+  }
+
+  private async enterPositions(): Promise<void> {
+    let free = this.d.maxOpenTrades() - this.d.ledger.open().length;
+    const open = new Set(this.d.ledger.open().map((t) => t.pair));
+    for (const pair of this.d.config.pairs) {
+      if (free <= 0) return;
+      const s = this.signals.get(pair);
+      if (open.has(pair) || !s?.enter || s.exit) continue;
+      if (this.d.locks.isLocked(pair, s.candleTime)) continue;
+      try {
+        this.d.log('info', `Long signal found: about create a new trade for ${pair} with stake_amount: ${this.d.config.stakeAmount} ...`);
+        if (await this.enter(pair, null, this.d.config.stakeAmount)) free -= 1;
+      } catch (err) {
+        this.d.log('warn', `Unable to create trade for ${pair}: ${err instanceof RpcError ? err.message : errorText(err)}`);
+      }
+    }
+  }
+
+  /** Sizes and places an entry; the trade exists (with an open order) from the moment the order is sent. */
+  async enter(pair: string, tag: string | null, requested: number): Promise<LedgerTrade | null> {
+    const market = this.market(pair);
+    const currency = this.d.config.stakeCurrency;
+    const available = await this.d.availableStake();
+    // FreqTrade with amend_last_stake_amount: the last slot takes what is left if that is at least half a stake.
+    const stake = available >= requested ? requested : available >= requested * 0.5 ? available : 0;
+    if (!stake) throw new RpcError(`Available balance (${round8(available)} ${currency}) is lower than stake amount (${requested} ${currency})`);
+    const quote = await this.d.feed.quote(pair);
+    const amount = Number(this.d.feed.client.amountToPrecision(pair, stake / quote.ask));
+    const minStake = Math.max(market.limits.cost?.min ?? 0, (market.limits.amount?.min ?? 0) * quote.ask);
+    if (!(amount > 0) || amount * quote.ask < minStake) {
+      throw new RpcError(`Can't open a new trade for ${pair}: stake amount is too small (${stake} < ${minStake})`);
+    }
+    const now = this.d.clock();
+    const trade = this.newTrade(pair, tag, amount, quote.ask, now);
+    this.d.ledger.add(trade);
+    const request: OrderRequest = { pair, side: 'buy', amount, price: quote.ask, clientOrderId: clientOrderId(this.d.config.botId, this.epoch, trade.id, 'buy') };
+    const fill = await this.place(trade, request, 'entry', tag);
+    if (fill) trade.lastRate = quote.bid;
+    return fill ? trade : null;
+  }
+
+  /** Sends an order; an unknown outcome leaves it pending for the next iteration, a rejection undoes a fresh entry. */
+  private async place(trade: LedgerTrade, request: OrderRequest, kind: 'entry' | 'exit', reason: string | null): Promise<Fill | null> {
+    try {
+      const fill = await this.d.broker.submit(request, this.market(request.pair));
+      this.applyFill(trade, request, fill, kind, reason);
+      return fill;
+    } catch (err) {
+      if (err instanceof OrderOutcomeUnknown) {
+        this.pending.set(trade.id, { request, kind, reason });
+        this.d.log('warn', `${err.message}; it stays pending and is looked up again on the next iteration.`);
+        return null;
+      }
+      if (kind === 'entry') this.d.ledger.remove(trade.id);
+      throw err;
+    }
+  }
+
+  /** Looks up orders whose outcome was unknown; one the exchange never got is sent again under the same client id. */
+  private async reconcile(): Promise<void> {
+    for (const [id, p] of [...this.pending]) {
+      const trade = this.d.ledger.byId(id);
+      if (!trade) {
+        this.pending.delete(id);
+        continue;
+      }
+      try {
+        const market = this.market(p.request.pair);
+        const fill = (await this.d.broker.lookup?.(p.request, market)) ?? (await this.d.broker.submit(p.request, market));
+        this.pending.delete(id);
+        this.applyFill(trade, p.request, fill, p.kind, p.reason);
+      } catch (err) {
+        if (err instanceof OrderOutcomeUnknown) continue;
+        this.pending.delete(id);
+        if (p.kind === 'entry') this.d.ledger.remove(id);
+        this.d.log('warn', `Order ${p.request.clientOrderId} was rejected: ${errorText(err)}`);
+      }
+    }
+  }
+
+  private newTrade(pair: string, tag: string | null, amount: number, price: number, now: number): LedgerTrade {
+    return {
+      id: this.d.ledger.nextId(), pair, exchange: this.d.config.exchange, strategy: this.d.strategy.name,
+      timeframe: timeframeMs(this.d.strategy.timeframe) / 60_000, isOpen: true, amount, amountRequested: amount,
+      stakeAmount: amount * price, openRate: price, openDate: new Date(now), openFillDate: null, closeRate: null,
+      closeDate: null, closeProfit: null, closeProfitAbs: null, realizedProfit: 0, feeOpen: 0, feeClose: 0,
+      enterTag: tag, exitReason: null, stopLoss: null, stopLossPct: null, minRate: null, maxRate: null,
+      filledVolume: 0, lastRate: null, orders: [],
+    };
+  }
+
+  private applyFill(trade: LedgerTrade, request: OrderRequest, fill: Fill, kind: 'entry' | 'exit', reason: string | null): void {
+    const now = new Date(this.d.clock());
+    trade.orders?.push({
+      orderId: fill.orderId, side: request.side, amount: request.amount, filled: fill.filled, price: fill.price, cost: fill.cost,
+      feeBase: fill.feeBase || null, placedAt: now, filledAt: now, tag: reason,
+    });
+    trade.filledVolume += fill.cost;
+    this.d.onFill?.();
+    if (kind === 'entry') {
+      trade.openRate = fill.price;
+      // Binance takes a buy's fee from the coins it delivers: only the rest can be sold.
+      trade.amount = fill.filled - fill.feeBase;
+      trade.stakeAmount = trade.amount * fill.price;
+      trade.feeOpen = fill.feeRate;
+      trade.feeClose = fill.feeRate;
+      trade.openFillDate = now;
+      trade.maxRate = trade.minRate = fill.price;
+      const initial = stopLevel(fill.price, fill.price, { ...this.d.strategy, tickSize: this.market(trade.pair).precision?.price });
+      trade.stopLoss = trade.initialStopLoss = initial.stop;
+      trade.stopLossPct = trade.initialStopLossPct = initial.ratio;
+      this.d.log('info', `Enter Long Order for ${trade.pair} filled: ${trade.amount} at ${fill.price} (trade ${trade.id}).`);
+      return;
+    }
+    trade.isOpen = false;
+    trade.closeRate = fill.price;
+    trade.closeDate = now;
+    trade.feeClose = fill.feeRate;
+    trade.exitReason = reason;
+    trade.closeProfit = profitRatio(trade.openRate, fill.price, trade.feeOpen, trade.feeClose);
+    trade.closeProfitAbs = round8(trade.amount * fill.price * (1 - trade.feeClose) - trade.amount * trade.openRate * (1 + trade.feeOpen));
+    trade.realizedProfit = trade.closeProfitAbs;
+    this.d.locks.lock(trade.pair, now.getTime(), now.getTime(), 'Auto lock');
+    this.d.log('info', `Exit Long Order for ${trade.pair} filled at ${fill.price} (trade ${trade.id}, ${reason}): profit ${trade.closeProfitAbs} ${this.d.config.stakeCurrency}.`);
+  }
+
+  /** Sells a trade at market; false when the order is pending or failed (the loop tries again). */
+  async exit(trade: LedgerTrade, reason: string, rate: number): Promise<boolean> {
+    const amount = Number(this.d.feed.client.amountToPrecision(trade.pair, trade.amount));
+    const request: OrderRequest = { pair: trade.pair, side: 'sell', amount, price: rate, clientOrderId: clientOrderId(this.d.config.botId, this.epoch, trade.id, 'sell') };
+    try {
+      return (await this.place(trade, request, 'exit', reason)) !== null;
+    } catch (err) {
+      this.d.log('warn', `Unable to exit trade ${trade.id} (${trade.pair}): ${errorText(err)}`);
+      return false;
+    }
+  }
+
+  /** /forceexit of one trade: market exit at the current bid with exit reason force_exit. */
+  async forceExit(trade: LedgerTrade): Promise<boolean> {
+    if (this.pending.has(trade.id) || trade.openFillDate === null) return false;
+    const quote = await this.d.feed.quote(trade.pair);
+    trade.lastRate = quote.bid;
+    return this.exit(trade, 'force_exit', quote.bid);
+  }
+}

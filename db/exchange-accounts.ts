@@ -1,0 +1,147 @@
+// Exchange accounts and their wallet snapshots: user-facing reads are scoped to the owner, so another user's account is not found.
+import { z } from 'zod';
+import {
+  Balance,
+  ExchangeAccount,
+  OpenOrder,
+  WalletSnapshot,
+  type ExchangeAccountStatus,
+} from '../domain/exchange-account.js';
+import { sql, type Db } from './pool.js';
+
+const accountColumns = sql.fragment`id::text, user_id, exchange_id, label, api_key_hint, status, sync_interval_seconds,
+  last_sync_at, last_success_at, last_error, created_at`;
+
+const AccountWithSecret = ExchangeAccount.extend({ credentials: z.string() });
+export type ExchangeAccountWithSecret = z.infer<typeof AccountWithSecret>;
+
+const isUuid = (id: string): boolean => z.string().uuid().safeParse(id).success;
+
+export async function listExchangeAccountsForUser(db: Db, userId: string): Promise<readonly ExchangeAccount[]> {
+  return db.any(sql.type(ExchangeAccount)`
+    select ${accountColumns} from exchange_accounts where user_id = ${userId} order by created_at desc, id`);
+}
+
+export async function findExchangeAccountForUser(db: Db, userId: string, accountId: string): Promise<ExchangeAccount | null> {
+  if (!isUuid(accountId)) return null;
+  return db.maybeOne(sql.type(ExchangeAccount)`
+    select ${accountColumns} from exchange_accounts where id = ${accountId} and user_id = ${userId}`);
+}
+
+export async function findExchangeAccount(db: Db, accountId: string): Promise<ExchangeAccount | null> {
+  if (!isUuid(accountId)) return null;
+  return db.maybeOne(sql.type(ExchangeAccount)`select ${accountColumns} from exchange_accounts where id = ${accountId}`);
+}
+
+/** For activities only: includes the sealed credentials. */
+export async function findExchangeAccountWithSecret(db: Db, accountId: string): Promise<ExchangeAccountWithSecret | null> {
+  if (!isUuid(accountId)) return null;
+  return db.maybeOne(sql.type(AccountWithSecret)`
+    select ${accountColumns}, credentials from exchange_accounts where id = ${accountId}`);
+}
+
+export interface NewExchangeAccount {
+  id: string;
+  userId: string;
+  exchangeId: string;
+  label: string;
+  apiKeyHint: string;
+  sealedCredentials: string;
+  syncIntervalSeconds: number;
+}
+
+/** Inserts the account as `active`; inserting the same id again returns the existing row unchanged. */
+export async function insertExchangeAccount(db: Db, account: NewExchangeAccount): Promise<ExchangeAccount> {
+  const inserted = await db.maybeOne(sql.type(ExchangeAccount)`
+    insert into exchange_accounts (id, user_id, exchange_id, label, credentials, api_key_hint, status, sync_interval_seconds)
+    values (${account.id}, ${account.userId}, ${account.exchangeId}, ${account.label}, ${account.sealedCredentials},
+            ${account.apiKeyHint}, 'active', ${account.syncIntervalSeconds})
+    on conflict (id) do nothing
+    returning ${accountColumns}`);
+  if (inserted) return inserted;
+  const existing = await findExchangeAccount(db, account.id);
+  if (!existing) throw new Error(`exchange account ${account.id} vanished while being created`);
+  return existing;
+}
+
+export async function updateExchangeAccountForUser(
+  db: Db,
+  userId: string,
+  accountId: string,
+  changes: { label?: string; syncIntervalSeconds?: number },
+): Promise<ExchangeAccount | null> {
+  if (!isUuid(accountId)) return null;
+  return db.maybeOne(sql.type(ExchangeAccount)`
+    update exchange_accounts
+    set label = coalesce(${changes.label ?? null}::text, label),
+        sync_interval_seconds = coalesce(${changes.syncIntervalSeconds ?? null}::int, sync_interval_seconds),
+        updated_at = now()
+    where id = ${accountId} and user_id = ${userId}
+    returning ${accountColumns}`);
+}
+
+export async function setExchangeAccountStatus(db: Db, accountId: string, status: ExchangeAccountStatus): Promise<ExchangeAccount | null> {
+  return db.maybeOne(sql.type(ExchangeAccount)`
+    update exchange_accounts set status = ${status}, updated_at = now() where id = ${accountId}
+    returning ${accountColumns}`);
+}
+
+export interface RecordedSync {
+  account: ExchangeAccount;
+  previousStatus: ExchangeAccountStatus;
+  takenAt: string;
+}
+
+/**
+ * Stores a successful sync: the snapshot and the account's sync times, in one transaction. A paused account stays paused
+ * (a sync the user triggered by hand must not resume it). Null when the account was deleted meanwhile.
+ */
+export async function recordWalletSync(
+  db: Db,
+  accountId: string,
+  snapshot: { balances: Balance[]; openOrders: OpenOrder[] },
+): Promise<RecordedSync | null> {
+  return db.transaction(async (tx) => {
+    const previous = await tx.maybeOneFirst(sql.type(z.object({ status: ExchangeAccount.shape.status }))`
+      select status from exchange_accounts where id = ${accountId} for update`);
+    if (!previous) return null;
+    const takenAt = await tx.oneFirst(sql.type(z.object({ takenAt: z.string() }))`
+      insert into wallet_snapshots (account_id, balances, open_orders)
+      values (${accountId}, ${sql.jsonb(snapshot.balances)}, ${sql.jsonb(snapshot.openOrders)})
+      returning taken_at`);
+    // now() is the transaction's start: the same instant as the snapshot's taken_at.
+    const account = await tx.one(sql.type(ExchangeAccount)`
+      update exchange_accounts
+      set status = case when status = 'paused' then 'paused' else 'active' end,
+          last_sync_at = now(), last_success_at = now(), last_error = null, updated_at = now()
+      where id = ${accountId}
+      returning ${accountColumns}`);
+    return { account, previousStatus: previous, takenAt };
+  });
+}
+
+/** Stores a failed sync. A transient error keeps a paused account paused; a rejected key always shows. */
+export async function recordWalletSyncFailure(
+  db: Db,
+  accountId: string,
+  status: 'error' | 'invalid_credentials',
+  message: string,
+): Promise<ExchangeAccount | null> {
+  return db.maybeOne(sql.type(ExchangeAccount)`
+    update exchange_accounts
+    set status = case when ${status}::text = 'error' and status = 'paused' then 'paused' else ${status}::text end,
+        last_sync_at = now(), last_error = ${message.slice(0, 2000)}, updated_at = now()
+    where id = ${accountId}
+    returning ${accountColumns}`);
+}
+
+export async function deleteExchangeAccountRecord(db: Db, accountId: string): Promise<void> {
+  await db.query(sql.typeAlias('void')`delete from exchange_accounts where id = ${accountId}`);
+}
+
+export async function latestWalletSnapshot(db: Db, accountId: string): Promise<WalletSnapshot | null> {
+  return db.maybeOne(sql.type(WalletSnapshot)`
+    select account_id::text, taken_at, balances, open_orders from wallet_snapshots
+    where account_id = ${accountId}
+    order by taken_at desc, id desc limit 1`);
+}

@@ -1,0 +1,83 @@
+// A builtin bot in Docker trades in dry-run on the paper exchange: it opens a trade by its strategy, closes it by ROI
+// when the scripted price rises, and the platform's trade ledger matches the bot's own /profit.
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTradeSyncActivities } from '../activities/trade-sync.js';
+import { createFreqtradeClient } from '../activities/freqtrade-client.js';
+import { findBotWithSecret } from '../db/bots.js';
+import { sql } from '../db/pool.js';
+import { createSecretBox } from '../db/secret-box.js';
+import { startPaperExchange, type PaperExchangeHandle } from '../exchange/server.js';
+import { z } from 'zod';
+import { ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
+
+let exchange: PaperExchangeHandle;
+let platform: TestPlatform;
+
+beforeAll(async () => {
+  // Prices move only when the test says so.
+  exchange = await startPaperExchange({ port: 0, seed: 'bot-trading', tickMs: 0 });
+  exchange.setPrice('BTCUSDT', 50_000);
+  platform = await startPlatform({ env: { BOT_DRIVER: 'docker', PAPER_EXCHANGE_URL: exchange.url } });
+}, 120_000);
+
+afterAll(async () => {
+  await platform?.stop();
+  await exchange?.close();
+});
+
+/** Enters as soon as it can, never by signal; exits when the trade is 2 % up (ROI) or 50 % down. */
+const eagerStrategy = {
+  schemaVersion: 1,
+  name: 'Eager ROI',
+  timeframe: '1m',
+  startupCandles: 1,
+  indicators: [],
+  entry: { left: { price: 'close' }, op: '>', right: { value: 0 } },
+  exit: { left: { price: 'close' }, op: '<', right: { value: 0 } },
+  minimalRoi: { '0': 0.02 },
+  stoploss: -0.5,
+  trailingStop: false,
+};
+
+describe('a builtin bot trading on the paper exchange', () => {
+  it('opens and closes a trade on a scripted price path, and the platform ledger matches /profit', async () => {
+    const user = await signedUpAgent(platform.app);
+    const strategy = await user.agent.post('/api/strategies').set('Origin', ORIGIN).send({ content: eagerStrategy });
+    expect(strategy.status).toBe(201);
+    const created = await user.agent.post('/api/bots').set('Origin', ORIGIN)
+      .send({ name: 'Trader', pairs: ['BTC/USDT'], stakeAmount: 100, strategyVersionId: strategy.body.strategy.id });
+    expect(created.status).toBe(201);
+    const botId: string = created.body.bot.id;
+    await waitFor('running', async () => (await user.agent.get(`/api/bots/${botId}`)).body.bot.status === 'running');
+
+    const box = createSecretBox(platform.config.TF_SECRET_KEY);
+    const row = (await findBotWithSecret(platform.db, botId))!;
+    const bot = createFreqtradeClient(`http://127.0.0.1:${row.apiPort}`, JSON.parse(box.open(row.apiCredentials)));
+    expect((await bot.showConfig()).strategy).toBe('Eager ROI');
+
+    const open = await waitFor('an open trade', async () => {
+      const trades = await bot.get<Array<{ trade_id: number; open_rate: number; amount: number }>>('status');
+      return trades[0];
+    }, 150_000);
+    expect(open.open_rate).toBeGreaterThan(49_000);
+
+    exchange.setPrice('BTCUSDT', open.open_rate * 1.04);
+    const profit = await waitFor('the trade closed by ROI', async () => {
+      const p = await bot.get<{ closed_trade_count: number; profit_closed_coin: number }>('profit');
+      return p.closed_trade_count === 1 ? p : null;
+    }, 60_000);
+    const [closed] = (await bot.get<{ trades: Array<{ exit_reason: string; close_rate: number }> }>('trades')).trades;
+    expect(closed!.exit_reason).toBe('roi');
+
+    const sync = createTradeSyncActivities({ db: platform.db, box, botApiHost: '127.0.0.1' });
+    await new MockActivityEnvironment().run(sync.syncBotTrades);
+    const ledger = await platform.db.one(sql.type(z.object({ n: z.number(), profit: z.number() }))`
+      select count(*)::int as n, coalesce(sum(profit_abs), 0)::float8 as profit from bot_trades where bot_id = ${botId} and not is_open`);
+    expect(ledger.n).toBe(1);
+    expect(ledger.profit).toBeCloseTo(profit.profit_closed_coin, 6);
+    expect(profit.profit_closed_coin).toBeGreaterThan(0);
+
+    expect((await user.agent.delete(`/api/bots/${botId}`).set('Origin', ORIGIN)).status).toBe(200);
+  }, 300_000);
+});

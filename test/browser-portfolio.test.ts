@@ -1,0 +1,153 @@
+// Browser, portfolio (playwright-core + Debian's chromium): a user adds a funded paper exchange account in the real dashboard, sees its balances, and watches /portfolio follow a price move on the paper exchange live, without a reload.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import type { WorkflowHandle } from '@temporalio/client';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PaperExchangeHandle } from '../exchange/server.js';
+import { adminFetch, startTestExchange } from '../exchange/test-support.js';
+import { freePort } from '../scripts/services/ports.js';
+import type { marketFeedWorkflow } from '../workflows/market-feed.js';
+import { startPlatform, waitFor, type TestPlatform } from './platform.js';
+
+let ex: PaperExchangeHandle;
+let platform: TestPlatform;
+let api: ReturnType<TestPlatform['app']['listen']>;
+let feed: WorkflowHandle<typeof marketFeedWorkflow> | undefined;
+let web: ChildProcess;
+let browser: Browser;
+let dashboard: string;
+let apiUrl: string;
+let sessionCookie = '';
+const createdAccounts: string[] = [];
+
+beforeAll(async () => {
+  // Manual ticks: BTC moves only when this test sets its price through the admin API.
+  ex = await startTestExchange();
+  const [apiPort, webPort] = await Promise.all([freePort(), freePort()]);
+  dashboard = `http://127.0.0.1:${webPort}`;
+  apiUrl = `http://127.0.0.1:${apiPort}`;
+  // No BOT_DRIVER: the worker publishes the driver it detects, the same fact browser.test.ts reads from the shared database.
+  platform = await startPlatform({ env: { PAPER_EXCHANGE_URL: ex.url, TF_DATA_DIR: '.data/test-browser-portfolio' }, origins: [dashboard] });
+  // The worker's standing market feed, on this test's task queue and under its own id (the usual
+  // `market-feed:paper` may belong to another test's platform in the same Temporal namespace).
+  feed = await platform.temporal.workflow.start<typeof marketFeedWorkflow>('marketFeedWorkflow', {
+    workflowId: `market-feed:paper:browser-${randomUUID()}`,
+    taskQueue: platform.config.TEMPORAL_TASK_QUEUE,
+    args: [{ exchangeId: 'paper', runForMs: 10 * 60_000 }],
+  });
+  api = platform.app.listen(apiPort, '127.0.0.1');
+  web = spawn(process.execPath, ['web/build/index.js'], {
+    env: { ...process.env, PORT: String(webPort), HOST: '127.0.0.1', ORIGIN: dashboard, API_URL: apiUrl },
+    stdio: 'ignore',
+  });
+  await waitFor('dashboard', async () => (await fetch(`${dashboard}/signin`)).ok, 30_000);
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  web?.kill('SIGTERM');
+  // The account's wallet-sync schedule outlives the test's task queue: deleting the account removes it.
+  for (const id of createdAccounts) await removeAccount(id).catch((error: Error) => console.warn(error.message));
+  // Cancelled, not terminated: the feed's activity hears it through its heartbeat and stops cleanly.
+  await feed?.cancel().catch(() => undefined);
+  api?.closeAllConnections();
+  api?.close();
+  await platform?.stop();
+  await ex?.close();
+});
+
+async function removeAccount(id: string): Promise<void> {
+  const res = await fetch(`${apiUrl}/api/exchange-accounts/${id}`, { method: 'DELETE', headers: { cookie: sessionCookie, origin: dashboard } });
+  if (res.status !== 204) throw new Error(`deleting exchange account ${id} answered ${res.status}`);
+}
+
+async function setBtcPrice(price: number): Promise<void> {
+  const res = await adminFetch(ex, 'POST', '/prices/BTCUSDT', { price });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+}
+
+/** Waits until a test id's `data-value` is `expected` to the cent (the page gets there through the live stream). */
+async function waitForValue(page: Page, testid: string, expected: number, timeoutMs = 45_000): Promise<void> {
+  let shown: string | null = null;
+  try {
+    await waitFor(`${testid} = ${expected}`, async () => {
+      shown = await page.getByTestId(testid).getAttribute('data-value', { timeout: 1000 });
+      return shown !== null && Math.abs(Number(shown) - expected) < 0.01;
+    }, timeoutMs);
+  } catch (error) {
+    throw new Error(`${testid} never showed ${expected} (last shown: ${shown ?? 'nothing'}): ${(error as Error).message}`);
+  }
+}
+
+describe('portfolio in a real browser', () => {
+  it('adds a paper account, shows its value on /portfolio and follows a price move live', async () => {
+    await setBtcPrice(50_000);
+    const created = await adminFetch(ex, 'POST', '/accounts', { label: 'browser wallet', balances: { USDT: '1000', BTC: '0.02' } });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const paper = created.body as { apiKey: string; secret: string };
+    const walletValue = 1000 + 0.02 * 50_000;
+
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    await page.goto(`${dashboard}/signup`);
+    await page.getByTestId('signup-email').fill(`portfolio-${Date.now()}@example.com`);
+    await page.getByTestId('signup-password').fill('correct horse battery');
+    await page.getByTestId('signup-submit').click();
+    await page.waitForURL(/\/bots$/);
+    sessionCookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+
+    // Add the account; the API checks the key against the paper exchange before it answers.
+    await page.getByTestId('nav-accounts').click();
+    await page.waitForURL(/\/accounts$/);
+    await expect(page.getByTestId('account-form-exchange').inputValue()).resolves.toBe('paper');
+    await expect(page.getByTestId('account-form-secret').getAttribute('type')).resolves.toBe('password');
+    await page.getByTestId('account-form-label').fill('Paper wallet');
+    await page.getByTestId('account-form-api-key').fill(paper.apiKey);
+    await page.getByTestId('account-form-secret').fill(paper.secret);
+    await page.getByTestId('account-create-submit').click();
+    await page.waitForURL(/\/accounts\/[0-9a-f-]{36}$/, { timeout: 60_000 });
+    createdAccounts.push(page.url().split('/').at(-1)!);
+
+    // The first snapshot arrives in the background; the page looks again by itself until it is there.
+    const btcRow = page.getByTestId('balance-row').and(page.locator('[data-asset="BTC"]'));
+    await btcRow.waitFor({ timeout: 30_000 });
+    await expect(btcRow.getAttribute('data-total')).resolves.toBe('0.02');
+    await expect(page.getByTestId('balance-row').count()).resolves.toBe(2);
+    await expect(page.getByTestId('account-status').getAttribute('data-status')).resolves.toBe('active');
+    await expect(page.getByTestId('account-key-hint').textContent()).resolves.toBe(`…${paper.apiKey.slice(-4)}`);
+    expect(await page.content()).not.toContain(paper.secret);
+
+    await page.getByTestId('nav-accounts').click();
+    await page.waitForURL(/\/accounts$/);
+    await expect(page.getByTestId('account-row').count()).resolves.toBe(1);
+    await expect(page.getByTestId('account-status').getAttribute('data-status')).resolves.toBe('active');
+
+    // The portfolio values the wallet at the paper exchange's price and stays connected to the live stream.
+    await page.getByTestId('nav-portfolio').click();
+    await page.waitForURL(/\/portfolio$/);
+    await page.locator('[data-testid="portfolio-live"][data-connected="true"]').waitFor({ timeout: 15_000 });
+    await waitForValue(page, 'portfolio-total', walletValue);
+    await waitForValue(page, 'portfolio-wallets-total', walletValue);
+    await waitForValue(page, 'portfolio-bots-total', 0);
+    await page.getByTestId('portfolio-chart').waitFor();
+    // A marker on the page's window: still there after the move means the page was not reloaded.
+    await page.evaluate('window.beforePriceMove = true');
+
+    // A price move on the exchange reaches the open page through the feed and the SSE stream.
+    await setBtcPrice(60_000);
+    const movedValue = 1000 + 0.02 * 60_000;
+    await waitForValue(page, 'portfolio-total', movedValue);
+    await expect(page.evaluate('window.beforePriceMove === true')).resolves.toBe(true);
+    await expect(page.getByTestId('portfolio-chart').getAttribute('data-last').then(Number)).resolves.toBeCloseTo(movedValue, 2);
+    await expect(page.getByTestId('portfolio-live').getAttribute('data-connected')).resolves.toBe('true');
+
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/portfolio.png', fullPage: true });
+    await page.close();
+  }, 180_000);
+});
