@@ -14,6 +14,7 @@ import { bundledBuiltin } from '../db/seed.js';
 import { findBundledStrategyByHash, findStrategyVersionForUser } from '../db/strategies.js';
 import type { Db } from '../db/pool.js';
 import type { SecretBox } from '../db/secret-box.js';
+import { checkBotMarkets } from './bot-markets.js';
 import { createFreqtradeClient, type FreqtradeCredentials } from './freqtrade-client.js';
 import type { BotRuntimeDriver, RuntimeSpec } from './runtime-driver.js';
 
@@ -118,6 +119,7 @@ export function createBotActivities(deps: BotActivityDeps) {
       }
       const account = spec.exchangeAccountId ? await findExchangeAccountForUser(db, input.userId, spec.exchangeAccountId) : null;
       if (spec.exchangeAccountId && !account) throw ApplicationFailure.nonRetryable('exchangeAccountId: no such exchange account', 'InvalidBot');
+      await checkBotMarkets(exchangeProfile(account?.exchangeId ?? spec.exchange, deps.paperExchangeUrl), spec.pairs, spec.stakeAmount);
       const credentials: StoredCredentials = {
         username: `tf-${randomBytes(4).toString('hex')}`,
         password: randomBytes(24).toString('base64url'),

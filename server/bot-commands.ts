@@ -22,8 +22,12 @@ function botIdFor(userId: string, idempotencyKey?: string): string {
 
 function asHttpError(error: unknown): never {
   if (error instanceof WorkflowUpdateFailedError) {
-    const cause = error.cause as { message?: string; cause?: { message?: string } } | undefined;
-    throw new HttpError(409, 'conflict', cause?.cause?.message ?? cause?.message ?? error.message);
+    const cause = error.cause as { message?: string; type?: string; cause?: { message?: string } } | undefined;
+    const message = cause?.cause?.message ?? cause?.message ?? error.message;
+    // The workflow found the input wrong (a pair the exchange does not list, a stake below its minimum): a 400 on that field.
+    const field = cause?.type === 'InvalidBot' ? /^([\w.]+): /.exec(message)?.[1] : undefined;
+    if (field) throw new HttpError(400, 'invalid_input', message, field);
+    throw new HttpError(409, 'conflict', message);
   }
   if (error instanceof WorkflowNotFoundError) {
     throw new HttpError(409, 'conflict', 'the bot has no running workflow; it may be finishing a deletion');

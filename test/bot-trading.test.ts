@@ -81,3 +81,16 @@ describe('a builtin bot trading on the paper exchange', () => {
     expect((await user.agent.delete(`/api/bots/${botId}`).set('Origin', ORIGIN)).status).toBe(200);
   }, 300_000);
 });
+
+describe('a bot the exchange cannot trade', () => {
+  it('is refused with 400 naming the pair or the stake, and nothing is created', async () => {
+    const user = await signedUpAgent(platform.app);
+    const unlisted = await user.agent.post('/api/bots').set('Origin', ORIGIN).send({ name: 'Ghost', pairs: ['BTC/USDT', 'NOPE/USDT'], stakeAmount: 100 });
+    expect(unlisted.status).toBe(400);
+    expect(unlisted.body.error).toMatchObject({ field: 'pairs.1', message: expect.stringContaining('NOPE/USDT is not listed on paper') });
+    const tiny = await user.agent.post('/api/bots').set('Origin', ORIGIN).send({ name: 'Tiny', pairs: ['BTC/USDT'], stakeAmount: 0.5 });
+    expect(tiny.status).toBe(400);
+    expect(tiny.body.error).toMatchObject({ field: 'stakeAmount', message: expect.stringMatching(/below paper's minimum order of \d+/) });
+    expect((await user.agent.get('/api/bots')).body.bots).toEqual([]);
+  });
+});

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { TestProject } from 'vitest/node';
+import { startPaperExchange, type PaperExchangeHandle } from '../exchange/server.js';
 import { ensureDocker } from '../scripts/services/docker.js';
 import { dataDir, repoRoot, sinceSeconds } from '../scripts/services/paths.js';
 import { freePort } from '../scripts/services/ports.js';
@@ -20,6 +21,7 @@ declare module 'vitest' {
     TEMPORAL_CLI: string;
     TF_SECRET_KEY: string;
     DOCKER_AVAILABLE: boolean;
+    PAPER_EXCHANGE_URL: string;
   }
 }
 
@@ -46,7 +48,8 @@ function sweepStaleRuns(): void {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const t0 = performance.now();
   const secretKey = crypto.randomBytes(32).toString('base64');
-  const values = { TF_SECRET_KEY: secretKey, DATABASE_URL: '', TEMPORAL_ADDRESS: '', TEMPORAL_CLI: '', DOCKER_AVAILABLE: false };
+  const values = { TF_SECRET_KEY: secretKey, DATABASE_URL: '', TEMPORAL_ADDRESS: '', TEMPORAL_CLI: '', DOCKER_AVAILABLE: false, PAPER_EXCHANGE_URL: '' };
+  let exchange: PaperExchangeHandle | undefined;
   const publish = () => {
     for (const [key, value] of Object.entries(values)) {
       process.env[key] = String(value);
@@ -66,6 +69,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   let postgres: PostgresHandle | undefined;
   const teardown = async () => {
+    await exchange?.close();
     await postgres?.destroy();
     await stopAll((line) => log(line));
     fs.rmSync(runDir, { recursive: true, force: true });
@@ -85,7 +89,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
       const mod = (await import(pathToFileURL(migrateFile).href)) as { migrate: (url: string, log?: (l: string) => void) => Promise<string[]> };
       await mod.migrate(pg.url, log);
     }
-    Object.assign(values, { DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_CLI: cli, DOCKER_AVAILABLE: docker });
+    // Bots check their pairs against an exchange and trade on it: one paper exchange for every test that does not start its own.
+    exchange = await startPaperExchange({ port: 0, seed: 'tests' });
+    Object.assign(values, { DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_CLI: cli, DOCKER_AVAILABLE: docker, PAPER_EXCHANGE_URL: exchange.url });
     publish();
     log(`PostgreSQL :${pgPort}, Temporal ${temporal.address}, Docker ${docker ? 'available' : 'NOT available'} (${sinceSeconds(t0)})`);
   } catch (error) {

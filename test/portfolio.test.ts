@@ -9,8 +9,8 @@ import type { Valuation } from '../domain/portfolio.js';
 import { startPaperExchange, type PaperExchangeHandle } from '../exchange/server.js';
 import { ensureStandingWork } from '../worker/standing-work.js';
 import { marketFeedWorkflowId } from '../workflows/market-feed.js';
-import { PORTFOLIO_SNAPSHOTS_SCHEDULE_ID } from '../workflows/portfolio-snapshots.js';
-import { TRADE_SYNC_SCHEDULE_ID } from '../workflows/trade-sync.js';
+import { portfolioSnapshotsScheduleId } from '../workflows/portfolio-snapshots.js';
+import { tradeSyncScheduleId } from '../workflows/trade-sync.js';
 import { startHostedBot, type HostedBot } from './hosted-bot.js';
 import { createIsolatedDatabase, type IsolatedDatabase } from './isolated-database.js';
 import { ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
@@ -63,7 +63,7 @@ beforeAll(async () => {
   bot = await startHostedBot(platform.db, createSecretBox(platform.config.TF_SECRET_KEY), alice.userId, { name: 'Alpha', pairs: ['BTC/USDT', 'ETH/USDT'], stakeAmount: 100 });
   bot.addTrade({ id: 1, pair: 'ETH/USDT', amount: 0.02, openRate: 3400, closed: { rate: 3500 } });
   bot.addTrade({ id: 2, pair: 'BTC/USDT', amount: 0.001, openRate: 90_000 });
-  await platform.temporal.schedule.getHandle(TRADE_SYNC_SCHEDULE_ID).trigger(ScheduleOverlapPolicy.ALLOW_ALL);
+  await platform.temporal.schedule.getHandle(tradeSyncScheduleId(platform.config.TEMPORAL_TASK_QUEUE)).trigger(ScheduleOverlapPolicy.ALLOW_ALL);
   await waitFor('the bot’s trades in the ledger', async () =>
     (await platform.db.oneFirst(sql.type(z.object({ n: z.number() }))`select count(*)::int as n from bot_trades where bot_id = ${bot.botId}`)) === 2);
   await waitFor('BTC priced by the feed', async () =>
@@ -72,8 +72,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await bobStream?.close();
-  await platform?.temporal.workflow.getHandle(marketFeedWorkflowId('paper')).terminate('test over').catch(() => undefined);
-  for (const id of [TRADE_SYNC_SCHEDULE_ID, PORTFOLIO_SNAPSHOTS_SCHEDULE_ID]) await platform?.temporal.schedule.getHandle(id).delete().catch(() => undefined);
+  await platform?.temporal.workflow.getHandle(marketFeedWorkflowId('paper', platform.config.TEMPORAL_TASK_QUEUE)).terminate('test over').catch(() => undefined);
+  for (const id of [tradeSyncScheduleId, portfolioSnapshotsScheduleId]) await platform?.temporal.schedule.getHandle(id(platform.config.TEMPORAL_TASK_QUEUE)).delete().catch(() => undefined);
   await bot?.close();
   await platform?.stop();
   await database?.drop();
@@ -169,7 +169,7 @@ describe('live portfolio', () => {
     try {
       await s.next(() => true);
       bot.addTrade({ id: 2, pair: 'BTC/USDT', amount: 0.001, openRate: 90_000, closed: { rate: 97_000, reason: 'exit_signal' } });
-      await platform.temporal.schedule.getHandle(TRADE_SYNC_SCHEDULE_ID).trigger(ScheduleOverlapPolicy.ALLOW_ALL);
+      await platform.temporal.schedule.getHandle(tradeSyncScheduleId(platform.config.TEMPORAL_TASK_QUEUE)).trigger(ScheduleOverlapPolicy.ALLOW_ALL);
       const closed = valuationOf(await s.next((e) => valuationOf(e).bots[0]?.closedTrades === 2, 30_000));
       expect(closed.bots[0]).toMatchObject({ openPositions: [], unrealizedPnl: 0 });
       expect(closed.realizedPnl).toBeCloseTo(0.02 * 3500 * 0.999 - 0.02 * 3400 * 1.001 + 97 * 0.999 - 90 * 1.001, 6);
@@ -200,7 +200,7 @@ describe('live portfolio', () => {
     const carol = await signedUpAgent(platform.app);
     const carolBot = await startHostedBot(platform.db, createSecretBox(platform.config.TF_SECRET_KEY), carol.userId, { name: 'Quiet', pairs: ['SOL/USDT'], stakeAmount: 40 });
     try {
-      await platform.temporal.schedule.getHandle(PORTFOLIO_SNAPSHOTS_SCHEDULE_ID).trigger(ScheduleOverlapPolicy.ALLOW_ALL);
+      await platform.temporal.schedule.getHandle(portfolioSnapshotsScheduleId(platform.config.TEMPORAL_TASK_QUEUE)).trigger(ScheduleOverlapPolicy.ALLOW_ALL);
       const carolPoints = await waitFor('Carol’s history point', async () => {
         const { body } = await carol.agent.get('/api/portfolio/history?range=1h');
         return body.points.length > 0 && (body.points as Array<{ at: string; total: number }>);
@@ -208,7 +208,7 @@ describe('live portfolio', () => {
       expect(carolPoints.map((p) => p.total)).toEqual(carolPoints.map(() => 40));
       // Valuing her portfolio again within the minute keeps that minute's one point.
       await carol.agent.get('/api/portfolio');
-      await platform.temporal.schedule.getHandle(PORTFOLIO_SNAPSHOTS_SCHEDULE_ID).trigger(ScheduleOverlapPolicy.ALLOW_ALL);
+      await platform.temporal.schedule.getHandle(portfolioSnapshotsScheduleId(platform.config.TEMPORAL_TASK_QUEUE)).trigger(ScheduleOverlapPolicy.ALLOW_ALL);
       const again = (await carol.agent.get('/api/portfolio/history?range=1h')).body.points as Array<{ at: string }>;
       expect(new Set(again.map((p) => p.at)).size).toBe(again.length);
     } finally {

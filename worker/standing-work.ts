@@ -1,16 +1,16 @@
 // What must always run once per platform, ensured at every worker start: the market feeds and the periodic schedules.
 import { ScheduleAlreadyRunning, type Client, type Workflow } from '@temporalio/client';
 import { marketFeedWorkflow, marketFeedWorkflowId } from '../workflows/market-feed.js';
-import { PORTFOLIO_SNAPSHOTS_SCHEDULE_ID, portfolioSnapshotsWorkflow } from '../workflows/portfolio-snapshots.js';
-import { TRADE_SYNC_SCHEDULE_ID, tradeSyncWorkflow } from '../workflows/trade-sync.js';
+import { portfolioSnapshotsScheduleId, portfolioSnapshotsWorkflow } from '../workflows/portfolio-snapshots.js';
+import { tradeSyncScheduleId, tradeSyncWorkflow } from '../workflows/trade-sync.js';
 
 /** Exchanges the platform feeds prices for from the start (others could be added as users connect them). */
 export const FED_EXCHANGES = ['paper'];
 
-/** Starts `market-feed:<exchangeId>` unless it runs already: any number of workers may call this at once. */
+/** Starts `market-feed:<exchangeId>@<taskQueue>` unless it runs already: any number of workers may call this at once. */
 export async function ensureMarketFeed(client: Client, taskQueue: string, exchangeId: string): Promise<void> {
   await client.workflow.start(marketFeedWorkflow, {
-    workflowId: marketFeedWorkflowId(exchangeId),
+    workflowId: marketFeedWorkflowId(exchangeId, taskQueue),
     taskQueue,
     args: [{ exchangeId }],
     workflowIdConflictPolicy: 'USE_EXISTING',
@@ -47,9 +47,9 @@ export async function ensureSchedule(
 
 export async function ensureStandingWork(client: Client, taskQueue: string, log: (msg: string) => void = () => {}): Promise<void> {
   for (const exchangeId of FED_EXCHANGES) await ensureMarketFeed(client, taskQueue, exchangeId);
-  const tradeSync = await ensureSchedule(client, { scheduleId: TRADE_SYNC_SCHEDULE_ID, every: '10 seconds', workflow: tradeSyncWorkflow, taskQueue });
-  const snapshots = await ensureSchedule(client, {
-    scheduleId: PORTFOLIO_SNAPSHOTS_SCHEDULE_ID, every: '1 minute', workflow: portfolioSnapshotsWorkflow, taskQueue,
-  });
-  log(`market feeds (${FED_EXCHANGES.join(', ')}) running; schedules ${TRADE_SYNC_SCHEDULE_ID} ${tradeSync}, ${PORTFOLIO_SNAPSHOTS_SCHEDULE_ID} ${snapshots}`);
+  const tradeSyncId = tradeSyncScheduleId(taskQueue);
+  const snapshotsId = portfolioSnapshotsScheduleId(taskQueue);
+  const tradeSync = await ensureSchedule(client, { scheduleId: tradeSyncId, every: '10 seconds', workflow: tradeSyncWorkflow, taskQueue });
+  const snapshots = await ensureSchedule(client, { scheduleId: snapshotsId, every: '1 minute', workflow: portfolioSnapshotsWorkflow, taskQueue });
+  log(`market feeds (${FED_EXCHANGES.join(', ')}) running; schedules ${tradeSyncId} ${tradeSync}, ${snapshotsId} ${snapshots}`);
 }

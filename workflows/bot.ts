@@ -95,6 +95,9 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
         return bot;
       } catch (error) {
         createFailed = true;
+        // Input the activity found wrong keeps its type, so the API can answer 400 naming the field.
+        const cause = (error as { cause?: { type?: string; message?: string } }).cause;
+        if (cause?.type === 'InvalidBot') throw ApplicationFailure.nonRetryable(cause.message ?? 'invalid bot', 'InvalidBot');
         throw ApplicationFailure.nonRetryable(`could not create the bot: ${messageOf(error)}`, 'CreateFailed');
       }
     },

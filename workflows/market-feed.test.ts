@@ -92,11 +92,11 @@ describe('standing work at worker start', () => {
       const exchangeId = `ex-${randomUUID()}`;
       await Promise.all([1, 2, 3].map(() => ensureMarketFeed(env.client, taskQueue, exchangeId)));
       const runs = [];
-      for await (const wf of env.client.workflow.list({ query: `WorkflowId = '${marketFeedWorkflowId(exchangeId)}'` })) runs.push(wf);
+      for await (const wf of env.client.workflow.list({ query: `WorkflowId = '${marketFeedWorkflowId(exchangeId, taskQueue)}'` })) runs.push(wf);
       expect(runs).toHaveLength(1);
       await ensureMarketFeed(env.client, taskQueue, exchangeId);
-      expect((await env.client.workflow.getHandle(marketFeedWorkflowId(exchangeId)).describe()).runId).toBe(runs[0]!.runId);
-      await env.client.workflow.getHandle(marketFeedWorkflowId(exchangeId)).terminate('test over');
+      expect((await env.client.workflow.getHandle(marketFeedWorkflowId(exchangeId, taskQueue)).describe()).runId).toBe(runs[0]!.runId);
+      await env.client.workflow.getHandle(marketFeedWorkflowId(exchangeId, taskQueue)).terminate('test over');
     });
   });
 

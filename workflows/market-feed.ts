@@ -10,7 +10,8 @@ export interface MarketFeedInput {
   ticksBefore?: number;
 }
 
-export const marketFeedWorkflowId = (exchangeId: string): string => `market-feed:${exchangeId}`;
+/** One feed per exchange and platform (task queue); `platform` is left out only by tests that run a bare feed. */
+export const marketFeedWorkflowId = (exchangeId: string, platform?: string): string => `market-feed:${exchangeId}${platform ? `@${platform}` : ''}`;
 
 const RUN_FOR_MS = 60 * 60_000;
 

@@ -1,0 +1,30 @@
+// Checks a bot's pairs and stake against the exchange's real markets (through ccxt) before anything is created.
+import { ApplicationFailure } from '@temporalio/common';
+import type { ExchangeProfile } from '../domain/exchanges.js';
+import { createExchangeClient } from './exchange-client.js';
+import { exchangeFailure } from './exchange-errors.js';
+
+/**
+ * Throws a non-retryable `InvalidBot` failure whose message starts with the field it concerns (`pairs.1: ...`,
+ * `stakeAmount: ...`), so the API can answer 400 naming it; an unreachable exchange is a retryable failure.
+ */
+export async function checkBotMarkets(profile: ExchangeProfile, pairs: readonly string[], stakeAmount: number): Promise<void> {
+  const client = createExchangeClient(profile);
+  let markets: Awaited<ReturnType<typeof client.loadMarkets>>;
+  try {
+    markets = await client.loadMarkets();
+  } catch (error) {
+    throw exchangeFailure(error, client, []);
+  }
+  for (const [i, pair] of pairs.entries()) {
+    const market = markets[pair];
+    if (!market || market.spot === false) {
+      throw ApplicationFailure.nonRetryable(`pairs.${i}: ${pair} is not listed on ${profile.id}`, 'InvalidBot');
+    }
+    if (market.active === false) throw ApplicationFailure.nonRetryable(`pairs.${i}: ${pair} is not trading on ${profile.id} now`, 'InvalidBot');
+    const minCost = market.limits?.cost?.min;
+    if (minCost !== undefined && minCost !== null && stakeAmount < minCost) {
+      throw ApplicationFailure.nonRetryable(`stakeAmount: ${stakeAmount} is below ${profile.id}'s minimum order of ${minCost} ${market.quote} for ${pair}`, 'InvalidBot');
+    }
+  }
+}
