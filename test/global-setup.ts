@@ -5,6 +5,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import Docker from 'dockerode';
+import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { startPaperExchange, type PaperExchangeHandle } from '../exchange/server.js';
 import { ensureDocker } from '../scripts/services/docker.js';
@@ -27,6 +29,24 @@ declare module 'vitest' {
 
 const RUN_PREFIX = 'test-run-';
 const log = (line: string) => console.log(`[global-setup] ${line}`);
+
+/** A test that failed half-way may leave its bot's container behind: remove every container of this run's bots. */
+async function removeBotContainersOf(databaseUrl: string, say: (line: string) => void): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  try {
+    await client.connect();
+    const ids = (await client.query<{ id: string }>('select id::text from bots')).rows.map((r) => r.id);
+    const docker = new Docker();
+    const left = (await docker.listContainers({ all: true, filters: { label: ['tradefleet.managed=true'] } }))
+      .filter((c) => ids.includes(c.Labels['tradefleet.bot'] ?? ''));
+    for (const c of left) await docker.getContainer(c.Id).remove({ force: true, v: true });
+    if (left.length) say(`removed ${left.length} bot container(s) a test left behind`);
+  } catch (error) {
+    say(`could not sweep bot containers: ${(error as Error).message}`);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
 
 /** Removes run folders whose vitest process is gone (a run that was killed could not clean up). */
 function sweepStaleRuns(): void {
@@ -70,6 +90,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   let postgres: PostgresHandle | undefined;
   const teardown = async () => {
     await exchange?.close();
+    if (values.DATABASE_URL) await removeBotContainersOf(values.DATABASE_URL, log);
     await postgres?.destroy();
     await stopAll((line) => log(line));
     fs.rmSync(runDir, { recursive: true, force: true });
