@@ -1,8 +1,9 @@
-// Throwaway PostgreSQL + Temporal for a benchmark run (same real parts as the tests), removed afterwards.
+// Throwaway PostgreSQL + Temporal + paper exchange for a benchmark run (same real parts as the tests), removed afterwards.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { migrate } from '../db/migrate.js';
+import { startPaperExchange } from '../exchange/server.js';
 import { ensureDocker } from '../scripts/services/docker.js';
 import { dataDir } from '../scripts/services/paths.js';
 import { freePort } from '../scripts/services/ports.js';
@@ -22,9 +23,14 @@ export async function startBenchServices(): Promise<{ stop(): Promise<void> }> {
   ]);
   if (!docker) throw new Error('benchmarks need a Docker engine; run npm test once to set it up');
   await migrate(pg.url);
-  Object.assign(process.env, { DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, TF_SECRET_KEY: randomBytes(32).toString('base64') });
+  // Bots check their pairs against the exchange and trade on it.
+  const exchange = await startPaperExchange({ port: 0, seed: 'bench' });
+  Object.assign(process.env, {
+    DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, TF_SECRET_KEY: randomBytes(32).toString('base64'), PAPER_EXCHANGE_URL: exchange.url,
+  });
   return {
     async stop() {
+      await exchange.close();
       await stopAll();
       fs.rmSync(runDir, { recursive: true, force: true });
     },

@@ -3,7 +3,8 @@ import { login, refresh } from './auth.js';
 import type { BotRuntime } from './bot-state.js';
 import { blacklist, BOT_VERSION, health, showConfig, sysinfo, whitelist } from './freqtrade-compat.js';
 import { locksJson } from './pair-locks.js';
-import { groupedPerformance, tradeStatusJson, tradeToJson, type LedgerTrade } from './trade-ledger.js';
+import { tradeStatusJson, tradeToJson } from './trade-json.js';
+import { groupedPerformance, type LedgerTrade } from './trade-ledger.js';
 import { computeProfit, timeunitProfit, tradeStats, type TimeUnit } from './trade-stats.js';
 import { computeBalances, walletFigures } from './wallet.js';
 

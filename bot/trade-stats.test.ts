@@ -1,7 +1,8 @@
 // Profit, wallet and stats figures computed from a small ledger, checked against FreqTrade's formulas by hand.
 import { describe, expect, it } from 'vitest';
 import { Balances, OpenTrade, Profit } from './freqtrade-api-schemas.js';
-import { TradeLedger, tradeStatusJson, type LedgerTrade } from './trade-ledger.js';
+import { tradeStatusJson } from './trade-json.js';
+import { TradeLedger, type LedgerTrade } from './trade-ledger.js';
 import { computeProfit, formatDuration, humanizeAgo, timeunitProfit, tradeStats } from './trade-stats.js';
 import { computeBalances, dryRunWallets, walletFigures } from './wallet.js';
 

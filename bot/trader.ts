@@ -5,10 +5,10 @@ import type { HostedBotConfig } from '../domain/bot-host-config.js';
 import { candlesNeeded } from '../domain/strategy-checks.js';
 import { checkExit, strategySignals, timeframeMs, type ExitCheck, type Signals } from '../domain/strategy-eval.js';
 import type { Strategy } from '../domain/strategy.js';
-import { profitRatio, stopLevel } from '../domain/trailing-stop.js';
-import { clientOrderId, OrderOutcomeUnknown, type Broker, type Fill, type OrderRequest } from './brokers.js';
+import { clientOrderId, type Broker, type OrderRequest } from './brokers.js';
 import { errorText } from './exchange-access.js';
 import type { ExchangeFeed } from './market-data.js';
+import { OrderDesk, round8 } from './order-desk.js';
 import type { PairLocks } from './pair-locks.js';
 import { RpcError } from './rpc-error.js';
 import type { LedgerTrade, TradeLedger } from './trade-ledger.js';
@@ -29,17 +29,9 @@ export interface TraderDeps {
   onFill?(): void;
 }
 
-interface PendingOrder {
-  request: OrderRequest;
-  kind: 'entry' | 'exit';
-  reason: string | null;
-}
-
-const round8 = (v: number): number => Number(v.toFixed(8));
-
 export class Trader {
   private readonly signals = new Map<string, Signals>();
-  private readonly pending = new Map<number, PendingOrder>();
+  private readonly orders: OrderDesk;
   private readonly warned = new Set<string>();
   /** FreqTrade's _exit_lock: the loop and API-triggered entries/exits never interleave. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -48,6 +40,7 @@ export class Trader {
 
   constructor(private readonly d: TraderDeps) {
     this.epoch = Math.floor(d.clock() / 1000);
+    this.orders = new OrderDesk(d, (pair) => this.market(pair));
   }
 
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
@@ -79,7 +72,7 @@ export class Trader {
       }
       const pairs = [...new Set([...this.d.config.pairs, ...this.d.ledger.open().map((t) => t.pair)])];
       await Promise.all(pairs.map((pair) => this.analyze(pair, now)));
-      await this.reconcile();
+      await this.orders.reconcile();
       for (const trade of this.d.ledger.open()) await this.manage(trade, now);
       if (entries) await this.enterPositions();
     });
@@ -140,7 +133,7 @@ export class Trader {
 
   /** FreqTrade's handle_trade: exit an open, filled trade if any exit condition holds at the current bid. */
   private async manage(trade: LedgerTrade, now: number): Promise<void> {
-    if (this.pending.has(trade.id) || trade.openFillDate === null) return;
+    if (this.orders.isPending(trade.id) || trade.openFillDate === null) return;
     try {
       const quote = await this.d.feed.quote(trade.pair);
       this.clear(`quote:${trade.pair}`);
@@ -186,97 +179,12 @@ export class Trader {
       throw new RpcError(`Can't open a new trade for ${pair}: stake amount is too small (${stake} < ${minStake})`);
     }
     const now = this.d.clock();
-    const trade = this.newTrade(pair, tag, amount, quote.ask, now);
+    const trade = this.orders.newTrade(pair, tag, amount, quote.ask, now);
     this.d.ledger.add(trade);
     const request: OrderRequest = { pair, side: 'buy', amount, price: quote.ask, clientOrderId: clientOrderId(this.d.config.botId, this.epoch, trade.id, 'buy') };
-    const fill = await this.place(trade, request, 'entry', tag);
+    const fill = await this.orders.place(trade, request, 'entry', tag);
     if (fill) trade.lastRate = quote.bid;
     return fill ? trade : null;
-  }
-
-  /** Sends an order; an unknown outcome leaves it pending for the next iteration, a rejection undoes a fresh entry. */
-  private async place(trade: LedgerTrade, request: OrderRequest, kind: 'entry' | 'exit', reason: string | null): Promise<Fill | null> {
-    try {
-      const fill = await this.d.broker.submit(request, this.market(request.pair));
-      this.applyFill(trade, request, fill, kind, reason);
-      return fill;
-    } catch (err) {
-      if (err instanceof OrderOutcomeUnknown) {
-        this.pending.set(trade.id, { request, kind, reason });
-        this.d.log('warn', `${err.message}; it stays pending and is looked up again on the next iteration.`);
-        return null;
-      }
-      if (kind === 'entry') this.d.ledger.remove(trade.id);
-      throw err;
-    }
-  }
-
-  /** Looks up orders whose outcome was unknown; one the exchange never got is sent again under the same client id. */
-  private async reconcile(): Promise<void> {
-    for (const [id, p] of [...this.pending]) {
-      const trade = this.d.ledger.byId(id);
-      if (!trade) {
-        this.pending.delete(id);
-        continue;
-      }
-      try {
-        const market = this.market(p.request.pair);
-        const fill = (await this.d.broker.lookup?.(p.request, market)) ?? (await this.d.broker.submit(p.request, market));
-        this.pending.delete(id);
-        this.applyFill(trade, p.request, fill, p.kind, p.reason);
-      } catch (err) {
-        if (err instanceof OrderOutcomeUnknown) continue;
-        this.pending.delete(id);
-        if (p.kind === 'entry') this.d.ledger.remove(id);
-        this.d.log('warn', `Order ${p.request.clientOrderId} was rejected: ${errorText(err)}`);
-      }
-    }
-  }
-
-  private newTrade(pair: string, tag: string | null, amount: number, price: number, now: number): LedgerTrade {
-    return {
-      id: this.d.ledger.nextId(), pair, exchange: this.d.config.exchange, strategy: this.d.strategy.name,
-      timeframe: timeframeMs(this.d.strategy.timeframe) / 60_000, isOpen: true, amount, amountRequested: amount,
-      stakeAmount: amount * price, openRate: price, openDate: new Date(now), openFillDate: null, closeRate: null,
-      closeDate: null, closeProfit: null, closeProfitAbs: null, realizedProfit: 0, feeOpen: 0, feeClose: 0,
-      enterTag: tag, exitReason: null, stopLoss: null, stopLossPct: null, minRate: null, maxRate: null,
-      filledVolume: 0, lastRate: null, orders: [],
-    };
-  }
-
-  private applyFill(trade: LedgerTrade, request: OrderRequest, fill: Fill, kind: 'entry' | 'exit', reason: string | null): void {
-    const now = new Date(this.d.clock());
-    trade.orders?.push({
-      orderId: fill.orderId, side: request.side, amount: request.amount, filled: fill.filled, price: fill.price, cost: fill.cost,
-      feeBase: fill.feeBase || null, placedAt: now, filledAt: now, tag: reason,
-    });
-    trade.filledVolume += fill.cost;
-    this.d.onFill?.();
-    if (kind === 'entry') {
-      trade.openRate = fill.price;
-      // Binance takes a buy's fee from the coins it delivers: only the rest can be sold.
-      trade.amount = fill.filled - fill.feeBase;
-      trade.stakeAmount = trade.amount * fill.price;
-      trade.feeOpen = fill.feeRate;
-      trade.feeClose = fill.feeRate;
-      trade.openFillDate = now;
-      trade.maxRate = trade.minRate = fill.price;
-      const initial = stopLevel(fill.price, fill.price, { ...this.d.strategy, tickSize: this.market(trade.pair).precision?.price });
-      trade.stopLoss = trade.initialStopLoss = initial.stop;
-      trade.stopLossPct = trade.initialStopLossPct = initial.ratio;
-      this.d.log('info', `Enter Long Order for ${trade.pair} filled: ${trade.amount} at ${fill.price} (trade ${trade.id}).`);
-      return;
-    }
-    trade.isOpen = false;
-    trade.closeRate = fill.price;
-    trade.closeDate = now;
-    trade.feeClose = fill.feeRate;
-    trade.exitReason = reason;
-    trade.closeProfit = profitRatio(trade.openRate, fill.price, trade.feeOpen, trade.feeClose);
-    trade.closeProfitAbs = round8(trade.amount * fill.price * (1 - trade.feeClose) - trade.amount * trade.openRate * (1 + trade.feeOpen));
-    trade.realizedProfit = trade.closeProfitAbs;
-    this.d.locks.lock(trade.pair, now.getTime(), now.getTime(), 'Auto lock');
-    this.d.log('info', `Exit Long Order for ${trade.pair} filled at ${fill.price} (trade ${trade.id}, ${reason}): profit ${trade.closeProfitAbs} ${this.d.config.stakeCurrency}.`);
   }
 
   /** Sells a trade at market; false when the order is pending or failed (the loop tries again). */
@@ -284,7 +192,7 @@ export class Trader {
     const amount = Number(this.d.feed.client.amountToPrecision(trade.pair, trade.amount));
     const request: OrderRequest = { pair: trade.pair, side: 'sell', amount, price: rate, clientOrderId: clientOrderId(this.d.config.botId, this.epoch, trade.id, 'sell') };
     try {
-      return (await this.place(trade, request, 'exit', reason)) !== null;
+      return (await this.orders.place(trade, request, 'exit', reason)) !== null;
     } catch (err) {
       this.d.log('warn', `Unable to exit trade ${trade.id} (${trade.pair}): ${errorText(err)}`);
       return false;
@@ -293,7 +201,7 @@ export class Trader {
 
   /** /forceexit of one trade: market exit at the current bid with exit reason force_exit. */
   async forceExit(trade: LedgerTrade): Promise<boolean> {
-    if (this.pending.has(trade.id) || trade.openFillDate === null) return false;
+    if (this.orders.isPending(trade.id) || trade.openFillDate === null) return false;
     const quote = await this.d.feed.quote(trade.pair);
     trade.lastRate = quote.bid;
     return this.exit(trade, 'force_exit', quote.bid);

@@ -1,7 +1,7 @@
 // Sign-in form action: the API checks credentials and rate limits; its session cookie is relayed to the browser.
 import { redirect } from '@sveltejs/kit';
 import { signIn } from '#lib/api/auth.server.ts';
-import { failFromApi } from '#lib/api/form-failure.server.ts';
+import { credentialsAction } from '#lib/api/auth-action.server.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Only paths on this site: an open redirect would let a link send users elsewhere after sign-in. */
@@ -15,15 +15,5 @@ export const load: PageServerLoad = async ({ parent, url }) => {
 };
 
 export const actions: Actions = {
-  default: async (event) => {
-    const form = await event.request.formData();
-    const email = String(form.get('email') ?? '');
-    const password = String(form.get('password') ?? '');
-    try {
-      await signIn(event, { email, password });
-    } catch (error) {
-      return failFromApi(error, { email });
-    }
-    redirect(303, safeNext(form.get('next')));
-  },
+  default: credentialsAction(signIn, (form) => safeNext(form.get('next'))),
 };

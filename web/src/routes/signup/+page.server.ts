@@ -1,7 +1,7 @@
 // Sign-up form action: the API creates the account and signs the user in (session cookie relayed).
 import { redirect } from '@sveltejs/kit';
 import { signUp } from '#lib/api/auth.server.ts';
-import { failFromApi } from '#lib/api/form-failure.server.ts';
+import { credentialsAction } from '#lib/api/auth-action.server.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ parent }) => {
@@ -10,15 +10,5 @@ export const load: PageServerLoad = async ({ parent }) => {
 };
 
 export const actions: Actions = {
-  default: async (event) => {
-    const form = await event.request.formData();
-    const email = String(form.get('email') ?? '');
-    const password = String(form.get('password') ?? '');
-    try {
-      await signUp(event, { email, password });
-    } catch (error) {
-      return failFromApi(error, { email });
-    }
-    redirect(303, '/bots');
-  },
+  default: credentialsAction(signUp, () => '/bots'),
 };
