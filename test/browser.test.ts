@@ -43,7 +43,11 @@ describe('dashboard in a real browser', () => {
     await page.getByTestId('signup-email').fill(`browser-${Date.now()}@example.com`);
     await page.getByTestId('signup-password').fill('correct horse battery');
     await page.getByTestId('signup-submit').click();
-    await page.waitForURL(/\/bots$/);
+    // Generous: the whole suite shares two cores; on failure, say where the browser ended up instead.
+    await page.waitForURL(/\/bots$/, { timeout: 90_000 }).catch(async (error: Error) => {
+      const formError = await page.getByTestId('form-error').textContent({ timeout: 1000 }).catch(() => null);
+      throw new Error(`${error.message}\n  ended on ${page.url()}${formError ? `, form error: ${formError}` : ''}`);
+    });
     await expect(page.getByTestId('driver-notice').getAttribute('data-driver')).resolves.toBe('docker');
 
     await page.getByTestId('new-bot-link').click();
