@@ -1,6 +1,7 @@
 // A builtin bot in Docker trades in dry-run on the paper exchange: it opens a trade by its strategy, closes it by ROI
 // when the scripted price rises, and the platform's trade ledger matches the bot's own /profit.
 import { MockActivityEnvironment } from '@temporalio/testing';
+import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTradeSyncActivities } from '../activities/trade-sync.js';
 import { createFreqtradeClient } from '../activities/freqtrade-client.js';
@@ -93,4 +94,40 @@ describe('a bot the exchange cannot trade', () => {
     expect(tiny.body.error).toMatchObject({ field: 'stakeAmount', message: expect.stringMatching(/below paper's minimum order of \d+/) });
     expect((await user.agent.get('/api/bots')).body.bots).toEqual([]);
   });
+});
+
+describe('a live bot on the user’s exchange account', () => {
+  it('places real orders on that account, with the keys only in its config file', async () => {
+    const user = await signedUpAgent(platform.app);
+    const keys = exchange.createAccount({ balances: { USDT: '5000' } });
+    const account = await user.agent.post('/api/exchange-accounts').set('Origin', ORIGIN)
+      .send({ exchangeId: 'paper', label: 'live', apiKey: keys.apiKey, secret: keys.secret });
+    expect(account.status).toBe(201);
+    const created = await user.agent.post('/api/bots').set('Origin', ORIGIN)
+      .send({ name: 'Live', pairs: ['BTC/USDT'], stakeAmount: 100, dryRun: false, exchangeAccountId: account.body.account.id });
+    expect(created.status).toBe(201);
+    const botId: string = created.body.bot.id;
+    await waitFor('running', async () => (await user.agent.get(`/api/bots/${botId}`)).body.bot.status === 'running');
+
+    const row = (await findBotWithSecret(platform.db, botId))!;
+    const bot = createFreqtradeClient(`http://127.0.0.1:${row.apiPort}`, JSON.parse(createSecretBox(platform.config.TF_SECRET_KEY).open(row.apiCredentials)));
+    expect((await bot.showConfig()).dry_run).toBe(false);
+    const container = await new Docker().getContainer(row.runtimeId!).inspect();
+    expect(JSON.stringify(container.Config)).not.toContain(keys.secret);
+    expect(JSON.stringify(container.Config)).not.toContain(keys.apiKey);
+    // Its strategy may already have opened the position; otherwise open it by hand.
+    await bot.post('forceenter', { pair: 'BTC/USDT' }).catch((e: Error) => expect(e.message).toContain('already open'));
+    await waitFor('the buy on the exchange account', async () => exchange.account(keys.apiKey).orders >= 1, 30_000);
+    await bot.post('forceexit', { tradeid: 'all' });
+    await waitFor('the sell on the exchange account', async () => exchange.account(keys.apiKey).orders >= 2, 30_000);
+    expect(exchange.account(keys.apiKey).orders).toBe(2);
+    // Two fills with fees: the account really traded.
+    expect(exchange.account(keys.apiKey).trades).toBe(2);
+    expect(Number(exchange.account(keys.apiKey).balances['USDT']?.free)).toBeLessThan(5000);
+
+    // The account cannot be deleted while a bot trades on it.
+    expect((await user.agent.delete(`/api/exchange-accounts/${account.body.account.id}`).set('Origin', ORIGIN)).status).toBe(409);
+    expect((await user.agent.delete(`/api/bots/${botId}`).set('Origin', ORIGIN)).status).toBe(200);
+    expect((await user.agent.delete(`/api/exchange-accounts/${account.body.account.id}`).set('Origin', ORIGIN)).status).toBe(204);
+  }, 120_000);
 });
