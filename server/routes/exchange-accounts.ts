@@ -40,8 +40,12 @@ export function exchangeAccountsRouter({ db, exchangeAccounts: commands }: Excha
   });
 
   router.get('/:id', async (req, res) => {
-    const account = await ownAccount(currentUser(req).id, req.params.id!);
-    res.json({ account, snapshot: await accounts.latestWalletSnapshot(db, account.id) });
+    const user = currentUser(req);
+    await ownAccount(user.id, req.params.id!);
+    // Snapshot first, then the account: a sync commits both together, so the account read after a snapshot is never
+    // older than it (the other order could show a new snapshot beside the account's previous sync times).
+    const snapshot = await accounts.latestWalletSnapshot(db, req.params.id!);
+    res.json({ account: await ownAccount(user.id, req.params.id!), snapshot });
   });
 
   router.patch('/:id', async (req, res) => {
