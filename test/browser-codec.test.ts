@@ -1,7 +1,7 @@
 // The Temporal Web UI (the real one, in Chromium) shows an account workflow decoded through the API's codec server,
 // once an operator who is signed in to the dashboard turned on the UI's codec setting with cross-origin credentials.
 import type { Server } from 'node:http';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeOperator } from '../db/users.js';
 import { startTestExchange } from '../exchange/test-support.js';
@@ -9,6 +9,7 @@ import type { PaperExchangeHandle } from '../exchange/server.js';
 import { freePort } from '../scripts/services/ports.js';
 import { startTemporal, type TemporalHandle } from '../scripts/services/temporal.js';
 import { ORIGIN, signedUpAgent, startPlatform, type TestPlatform } from './platform.js';
+import { launchChromium } from './browser-support.js';
 
 let temporal: TemporalHandle;
 let ex: PaperExchangeHandle;
@@ -29,10 +30,7 @@ beforeAll(async () => {
     env: { PAPER_EXCHANGE_URL: ex.url, BOT_DRIVER: 'process', TEMPORAL_ADDRESS: temporal.address, TEMPORAL_UI_URL: uiUrl, TF_DATA_DIR: '.data/test-browser-codec' },
   });
   api = platform.app.listen(apiPort, '127.0.0.1');
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {

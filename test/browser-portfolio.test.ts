@@ -1,21 +1,19 @@
 // Browser, portfolio (playwright-core + Debian's chromium): a user adds a funded paper exchange account in the real dashboard, sees its balances, and watches /portfolio follow a price move on the paper exchange live, without a reload.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { WorkflowHandle } from '@temporalio/client';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PaperExchangeHandle } from '../exchange/server.js';
 import { adminFetch, startTestExchange } from '../exchange/test-support.js';
-import { freePort } from '../scripts/services/ports.js';
+import { dashboardPorts, launchChromium, serveDashboard, type Dashboard } from './browser-support.js';
 import type { marketFeedWorkflow } from '../workflows/market-feed.js';
 import { startPlatform, waitFor, type TestPlatform } from './platform.js';
 
 let ex: PaperExchangeHandle;
 let platform: TestPlatform;
-let api: ReturnType<TestPlatform['app']['listen']>;
+let served: Dashboard;
 let feed: WorkflowHandle<typeof marketFeedWorkflow> | undefined;
-let web: ChildProcess;
 let browser: Browser;
 let dashboard: string;
 let apiUrl: string;
@@ -25,9 +23,8 @@ const createdAccounts: string[] = [];
 beforeAll(async () => {
   // Manual ticks: BTC moves only when this test sets its price through the admin API.
   ex = await startTestExchange();
-  const [apiPort, webPort] = await Promise.all([freePort(), freePort()]);
-  dashboard = `http://127.0.0.1:${webPort}`;
-  apiUrl = `http://127.0.0.1:${apiPort}`;
+  const ports = await dashboardPorts();
+  dashboard = ports.url;
   // No BOT_DRIVER: the worker publishes the driver it detects, the same fact browser.test.ts reads from the shared database.
   platform = await startPlatform({ env: { PAPER_EXCHANGE_URL: ex.url, TF_DATA_DIR: '.data/test-browser-portfolio' }, origins: [dashboard] });
   // The worker's standing market feed, on this test's task queue and under its own id (the usual
@@ -37,27 +34,18 @@ beforeAll(async () => {
     taskQueue: platform.config.TEMPORAL_TASK_QUEUE,
     args: [{ exchangeId: 'paper', runForMs: 10 * 60_000 }],
   });
-  api = platform.app.listen(apiPort, '127.0.0.1');
-  web = spawn(process.execPath, ['web/build/index.js'], {
-    env: { ...process.env, PORT: String(webPort), HOST: '127.0.0.1', ORIGIN: dashboard, API_URL: apiUrl },
-    stdio: 'ignore',
-  });
-  await waitFor('dashboard', async () => (await fetch(`${dashboard}/signin`)).ok, 30_000);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  served = await serveDashboard(platform, ports);
+  apiUrl = served.apiUrl;
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  web?.kill('SIGTERM');
+  served?.stop();
   // The account's wallet-sync schedule outlives the test's task queue: deleting the account removes it.
   for (const id of createdAccounts) await removeAccount(id).catch((error: Error) => console.warn(error.message));
   // Cancelled, not terminated: the feed's activity hears it through its heartbeat and stops cleanly.
   await feed?.cancel().catch(() => undefined);
-  api?.closeAllConnections();
-  api?.close();
   await platform?.stop();
   await ex?.close();
 });
@@ -98,7 +86,7 @@ describe('portfolio in a real browser', () => {
     await page.getByTestId('signup-email').fill(`portfolio-${Date.now()}@example.com`);
     await page.getByTestId('signup-password').fill('correct horse battery');
     await page.getByTestId('signup-submit').click();
-    await page.waitForURL(/\/bots$/);
+    await page.waitForURL(/\/bots$/, { timeout: 90_000 });
     sessionCookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
 
     // Add the account; the API checks the key against the paper exchange before it answers.

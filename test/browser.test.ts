@@ -1,38 +1,26 @@
 // Browser (playwright-core + Debian's chromium, a fresh temporary profile per launch): a user signs up in the real dashboard, creates a bot, watches it reach `running` live, and stops it.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../scripts/services/ports.js';
-import { startPlatform, waitFor, type TestPlatform } from './platform.js';
+import { dashboardPorts, launchChromium, serveDashboard, type Dashboard } from './browser-support.js';
+import { startPlatform, type TestPlatform } from './platform.js';
 
 let platform: TestPlatform;
-let api: ReturnType<TestPlatform['app']['listen']>;
-let web: ChildProcess;
+let served: Dashboard;
 let browser: Browser;
 let dashboard: string;
 
 beforeAll(async () => {
-  const [apiPort, webPort] = await Promise.all([freePort(), freePort()]);
-  dashboard = `http://127.0.0.1:${webPort}`;
+  const ports = await dashboardPorts();
+  dashboard = ports.url;
   platform = await startPlatform({ env: { BOT_DRIVER: 'docker' }, origins: [dashboard] });
-  api = platform.app.listen(apiPort, '127.0.0.1');
-  web = spawn(process.execPath, ['web/build/index.js'], {
-    env: { ...process.env, PORT: String(webPort), HOST: '127.0.0.1', ORIGIN: dashboard, API_URL: `http://127.0.0.1:${apiPort}` },
-    stdio: 'ignore',
-  });
-  await waitFor('dashboard', async () => (await fetch(`${dashboard}/signin`)).ok, 30_000);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  served = await serveDashboard(platform, ports);
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  web?.kill('SIGTERM');
-  api?.closeAllConnections();
-  api?.close();
+  served?.stop();
   await platform?.stop();
 });
 

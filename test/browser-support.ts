@@ -1,0 +1,46 @@
+// Browser-test support: Debian's Chromium through playwright-core, and the real dashboard served against a test API.
+import { spawn } from 'node:child_process';
+import { chromium, type Browser } from 'playwright-core';
+import { freePort } from '../scripts/services/ports.js';
+import { waitFor, type TestPlatform } from './platform.js';
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    // Without the background-networking flags Chromium keeps calling out of this closed network.
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+export interface Dashboard {
+  /** The dashboard's origin, e.g. http://127.0.0.1:41234 */
+  url: string;
+  apiUrl: string;
+  stop(): void;
+}
+
+/** Free ports for the API and the dashboard, known before the platform starts (its allowed origins need the dashboard's). */
+export async function dashboardPorts(): Promise<{ apiPort: number; webPort: number; url: string }> {
+  const [apiPort, webPort] = await Promise.all([freePort(), freePort()]);
+  return { apiPort, webPort, url: `http://127.0.0.1:${webPort}` };
+}
+
+/** Serves the platform's API on `apiPort` and the built dashboard (web/build) on `webPort`, proxying /api to it. */
+export async function serveDashboard(platform: TestPlatform, ports: { apiPort: number; webPort: number; url: string }): Promise<Dashboard> {
+  const apiUrl = `http://127.0.0.1:${ports.apiPort}`;
+  const api = platform.app.listen(ports.apiPort, '127.0.0.1');
+  const web = spawn(process.execPath, ['web/build/index.js'], {
+    env: { ...process.env, PORT: String(ports.webPort), HOST: '127.0.0.1', ORIGIN: ports.url, API_URL: apiUrl },
+    stdio: 'ignore',
+  });
+  await waitFor('dashboard', async () => (await fetch(`${ports.url}/signin`)).ok, 30_000);
+  return {
+    url: ports.url,
+    apiUrl,
+    stop() {
+      web.kill('SIGTERM');
+      api.closeAllConnections();
+      api.close();
+    },
+  };
+}
