@@ -30,12 +30,9 @@ export function orderJson(o: Order) {
   };
 }
 
-/** POST /api/v3/order in the requested response type. */
-export function newOrderJson(o: Order, type: ResponseType) {
-  const ack = { symbol: o.symbol, orderId: o.orderId, orderListId: -1, clientOrderId: o.clientOrderId, transactTime: o.time };
-  if (type === 'ACK') return ack;
-  const result = {
-    ...ack,
+/** Price, quantities, status and kind of an order: the fields Binance repeats in every order response, in its order. */
+function orderState(o: Order) {
+  return {
     price: u(o.price),
     origQty: u(o.origQty),
     executedQty: u(o.executedQty),
@@ -45,9 +42,14 @@ export function newOrderJson(o: Order, type: ResponseType) {
     timeInForce: o.timeInForce,
     type: o.type,
     side: o.side,
-    workingTime: o.time,
-    selfTradePreventionMode: 'NONE',
   };
+}
+
+/** POST /api/v3/order in the requested response type. */
+export function newOrderJson(o: Order, type: ResponseType) {
+  const ack = { symbol: o.symbol, orderId: o.orderId, orderListId: -1, clientOrderId: o.clientOrderId, transactTime: o.time };
+  if (type === 'ACK') return ack;
+  const result = { ...ack, ...orderState(o), workingTime: o.time, selfTradePreventionMode: 'NONE' };
   if (type === 'RESULT') return result;
   return {
     ...result,
@@ -64,15 +66,7 @@ export function cancelJson(o: Order, cancelClientOrderId: string, transactTime: 
     orderListId: -1,
     clientOrderId: cancelClientOrderId,
     transactTime,
-    price: u(o.price),
-    origQty: u(o.origQty),
-    executedQty: u(o.executedQty),
-    origQuoteOrderQty: u(o.origQuoteOrderQty),
-    cummulativeQuoteQty: u(o.cummulativeQuoteQty),
-    status: o.status,
-    timeInForce: o.timeInForce,
-    type: o.type,
-    side: o.side,
+    ...orderState(o),
     selfTradePreventionMode: 'NONE',
   };
 }

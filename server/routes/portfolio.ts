@@ -6,14 +6,9 @@ import { portfolioHistory, valueUserPortfolio } from '../../db/portfolio.js';
 import { HistoryRange } from '../../domain/portfolio.js';
 import { currentUser } from '../auth/middleware.js';
 import type { PortfolioStreams } from '../portfolio-streams.js';
+import { openEventStream } from '../sse.js';
 
 const HistoryQuery = z.object({ range: HistoryRange.default('24h') });
-
-/** A Last-Event-ID the stream can continue from: a non-negative integer, else numbering starts over. */
-const lastEventId = (header: string | undefined): number => {
-  const n = Number(header);
-  return Number.isSafeInteger(n) && n >= 0 ? n : 0;
-};
 
 export function portfolioRouter(db: Db, streams: PortfolioStreams, heartbeatMs = 15_000): Router {
   const router = Router();
@@ -28,25 +23,8 @@ export function portfolioRouter(db: Db, streams: PortfolioStreams, heartbeatMs =
   });
 
   router.get('/stream', (req, res) => {
-    const user = currentUser(req);
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    res.flushHeaders();
-    let seq = lastEventId(req.header('last-event-id'));
-    res.write('retry: 2000\n\n');
-    const unsubscribe = streams.subscribe(user.id, (valuation) => {
-      seq += 1;
-      res.write(`id: ${seq}\nevent: valuation\ndata: ${JSON.stringify(valuation)}\n\n`);
-    });
-    const heartbeat = setInterval(() => res.write(': ping\n\n'), heartbeatMs);
-    req.on('close', () => {
-      clearInterval(heartbeat);
-      unsubscribe();
-    });
+    const stream = openEventStream(req, res, heartbeatMs);
+    stream.onClose(streams.subscribe(currentUser(req).id, (valuation) => stream.send('valuation', valuation)));
   });
 
   return router;

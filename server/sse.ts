@@ -1,0 +1,36 @@
+// One Server-Sent Events stream: headers, numbering that continues a Last-Event-ID, retry hint, heartbeats, cleanup.
+import type { Request, Response } from 'express';
+
+export interface EventStream {
+  send(event: string, data: unknown): void;
+  /** Runs when the client goes away. */
+  onClose(cleanup: () => void): void;
+}
+
+/** A Last-Event-ID the stream can continue from: a non-negative integer, else numbering starts over. */
+const lastEventId = (header: string | undefined): number => {
+  const n = Number(header);
+  return Number.isSafeInteger(n) && n >= 0 ? n : 0;
+};
+
+export function openEventStream(req: Request, res: Response, heartbeatMs: number): EventStream {
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
+  res.flushHeaders();
+  let seq = lastEventId(req.header('last-event-id'));
+  res.write('retry: 2000\n\n');
+  const heartbeat = setInterval(() => res.write(': ping\n\n'), heartbeatMs);
+  const cleanups: Array<() => void> = [() => clearInterval(heartbeat)];
+  req.on('close', () => cleanups.forEach((cleanup) => cleanup()));
+  return {
+    send(event, data) {
+      seq += 1;
+      res.write(`id: ${seq}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    },
+    onClose: (cleanup) => void cleanups.push(cleanup),
+  };
+}
