@@ -87,7 +87,7 @@ export async function startPlatform(options: { worker?: boolean; env?: Record<st
       activities: {
         ...createBotActivities({ db, box: createSecretBox(config.TF_SECRET_KEY), driver, botApiHost: '127.0.0.1', botListenHost: '127.0.0.1', paperExchangeUrl: config.PAPER_EXCHANGE_URL }),
         ...createExchangeAccountActivities({ db, box: createSecretBox(config.TF_SECRET_KEY), paperExchangeUrl: config.PAPER_EXCHANGE_URL }),
-        ...createWalletSyncScheduleActivities(temporal, config.TEMPORAL_TASK_QUEUE),
+        ...createWalletSyncScheduleActivities(temporal, config.TEMPORAL_TASK_QUEUE, db),
         ...createMarketFeedActivities({ db, profileFor: (id) => exchangeProfile(id, config.PAPER_EXCHANGE_URL) }),
         ...createTradeSyncActivities({ db, box: createSecretBox(config.TF_SECRET_KEY), botApiHost: '127.0.0.1' }),
         ...createPortfolioActivities({ db }),

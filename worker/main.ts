@@ -52,7 +52,7 @@ const worker = await Worker.create({
       paperExchangeUrl: config.PAPER_EXCHANGE_URL,
     }),
     ...createExchangeAccountActivities({ db, box: createSecretBox(config.TF_SECRET_KEY), paperExchangeUrl: config.PAPER_EXCHANGE_URL }),
-    ...createWalletSyncScheduleActivities(temporal, config.TEMPORAL_TASK_QUEUE),
+    ...createWalletSyncScheduleActivities(temporal, config.TEMPORAL_TASK_QUEUE, db),
     ...createMarketFeedActivities({ db, profileFor: (id) => exchangeProfile(id, config.PAPER_EXCHANGE_URL) }),
     ...createTradeSyncActivities({ db, box: createSecretBox(config.TF_SECRET_KEY), botApiHost: config.BOT_API_HOST }),
     ...createPortfolioActivities({ db }),
