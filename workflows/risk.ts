@@ -141,9 +141,16 @@ export async function riskWorkflow(input: RiskWorkflowInput): Promise<void> {
     s.lastEquity = reading.equity;
     await act.saveRiskReading({ riskId, book: r.book, equity: reading.equity, drawdownPct: r.drawdownPct, dailyLossPct: r.dailyLossPct });
     if (r.breach && s.state === 'watching') {
-      s.trippedReason = r.breach.message;
-      await setState('tripped', { trippedReason: r.breach.message });
-      await act.applyRiskBreach({ riskId, forceExit: s.rules.forceExit });
+      // Act first, then tell: a guard shown as tripped has already stopped the entries it could.
+      s.state = 'tripped';
+      let reason = r.breach.message;
+      try {
+        await act.applyRiskBreach({ riskId, forceExit: s.rules.forceExit });
+      } catch (error) {
+        reason += `; not every bot took the stop: ${(error as { cause?: { message?: string } }).cause?.message ?? String(error)}`;
+      }
+      s.trippedReason = reason;
+      await setState('tripped', { trippedReason: reason });
     }
   }
 
