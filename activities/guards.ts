@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Exchange } from 'ccxt';
+import { InsufficientFunds, type Exchange } from 'ccxt';
 import { z } from 'zod';
 import { findBotWithSecret } from '../db/bots.js';
 import { findExchangeAccountWithSecret } from '../db/exchange-accounts.js';
@@ -65,12 +65,23 @@ export function createGuardActivities(deps: GuardActivityDeps) {
     return { client, exchange: bot.exchange, userId: bot.userId, status: bot.status };
   }
 
+  // One ccxt client per account (markets loaded once): an exit must not pay for exchangeInfo on every call.
+  const clients = new Map<string, { sealed: string; client: Exchange; ready: Promise<unknown> }>();
   async function accountClient(accountId: string): Promise<{ client: Exchange; exchangeId: string; userId: string; secrets: string[] }> {
     const account = await findExchangeAccountWithSecret(db, accountId);
     if (!account) throw ApplicationFailure.nonRetryable(`exchange account ${accountId} no longer exists`, 'GuardTargetGone');
     const credentials = JSON.parse(box.open(account.credentials)) as ExchangeCredentials;
-    const client = createExchangeClient(exchangeProfile(account.exchangeId, deps.paperExchangeUrl), credentials);
-    return { client, exchangeId: account.exchangeId, userId: account.userId, secrets: [credentials.apiKey, credentials.secret, credentials.passphrase ?? ''] };
+    let cached = clients.get(accountId);
+    if (!cached || cached.sealed !== account.credentials) {
+      const client = createExchangeClient(exchangeProfile(account.exchangeId, deps.paperExchangeUrl), credentials);
+      cached = { sealed: account.credentials, client, ready: client.loadMarkets() };
+      clients.set(accountId, cached);
+    }
+    await cached.ready.catch((error: unknown) => {
+      clients.delete(accountId);
+      throw error;
+    });
+    return { client: cached.client, exchangeId: account.exchangeId, userId: account.userId, secrets: [credentials.apiKey, credentials.secret, credentials.passphrase ?? ''] };
   }
 
   async function readTrade(client: FreqtradeClient, tradeId: number) {
@@ -81,18 +92,25 @@ export function createGuardActivities(deps: GuardActivityDeps) {
     const { client, secrets } = await accountClient((guard.target as { exchangeAccountId: string }).exchangeAccountId);
     const clientOrderId = guardClientOrderId(req.guardId, req.step);
     try {
-      await client.loadMarkets();
       // A retried attempt may follow an order the exchange took but whose answer was lost: find it before placing again.
       if (Context.current().info.attempt > 1) {
         const existing = await client.fetchOrder('', guard.symbol, { origClientOrderId: clientOrderId }).catch(() => null);
         if (existing) return { amount: Number(existing.filled ?? existing.amount ?? 0), price: existing.average ?? existing.price ?? null, orderId: existing.id ?? null, alreadyClosed: false };
       }
-      const base = guard.symbol.split('/')[0]!;
-      const free = Number((await client.fetchBalance())[base]?.free ?? 0);
-      const amount = Number(client.amountToPrecision(guard.symbol, Math.min(req.amount, free)));
-      if (!(amount > 0)) return { amount: 0, price: null, orderId: null, alreadyClosed: true };
-      const order = await client.createOrder(guard.symbol, 'market', 'sell', amount, undefined, { newClientOrderId: clientOrderId });
-      return { amount: Number(order.filled ?? amount), price: order.average ?? order.price ?? null, orderId: order.id ?? null, alreadyClosed: false };
+      const sell = async (amount: number) => {
+        const order = await client.createOrder(guard.symbol, 'market', 'sell', amount, undefined, { newClientOrderId: clientOrderId });
+        return { amount: Number(order.filled ?? amount), price: order.average ?? order.price ?? null, orderId: order.id ?? null, alreadyClosed: false };
+      };
+      try {
+        return await sell(Number(client.amountToPrecision(guard.symbol, req.amount)));
+      } catch (error) {
+        if (!(error instanceof InsufficientFunds)) throw error;
+        // Less is left than the guard protects (sold by hand meanwhile): sell what there is, if anything.
+        const free = Number((await client.fetchBalance())[guard.symbol.split('/')[0]!]?.free ?? 0);
+        const amount = free > 0 ? Number(client.amountToPrecision(guard.symbol, Math.min(req.amount, free))) : 0;
+        if (!(amount > 0)) return { amount: 0, price: null, orderId: null, alreadyClosed: true };
+        return await sell(amount);
+      }
     } catch (error) {
       throw exchangeFailure(error, client, secrets);
     }
@@ -155,7 +173,6 @@ export function createGuardActivities(deps: GuardActivityDeps) {
         const { client, secrets } = await accountClient(account.id);
         let bid: number;
         try {
-          await client.loadMarkets();
           if (!client.markets?.[spec.target.symbol]) throw invalid('target.symbol', `${account.exchangeId} does not list ${spec.target.symbol}`);
           const ticker = await client.fetchTicker(spec.target.symbol);
           bid = ticker.bid ?? ticker.last ?? NaN;
