@@ -120,7 +120,8 @@ export function createGuardWatcherActivities(deps: GuardWatcherDeps) {
           const ohlcv = await exchange.fetchOHLCV(symbol, '1m', since, 1000);
           const candles = ohlcv.map(([t, , high, low]) => ({ t: Number(t), high: Number(high), low: Number(low) }));
           for (const g of list) {
-            const r = recoverFromCandles(g, candles.filter((c) => c.t + MINUTE > Date.parse(g.row.createdAt)), MINUTE);
+            // Only candles that opened after the guard existed: an earlier high or low in its first minute is not its business.
+            const r = recoverFromCandles(g, candles.filter((c) => c.t >= Date.parse(g.row.createdAt)), MINUTE);
             if (r.peak > g.peak) Object.assign(g, { peak: r.peak, peakAt: r.peakAt, dirty: true });
             g.recovered = true;
             if (r.crossedAt !== null) {

@@ -118,11 +118,12 @@ export async function guardWorkflow(input: GuardWorkflowInput): Promise<void> {
     },
   );
 
+  // An edit replaces what it names (the trail, the ladder) and keeps the rest.
   setHandler(
     editGuard,
     async (rules) => {
       const next = GuardRules.parse(rules);
-      s.rules = { trail: next.trail, takeProfit: next.takeProfit ?? s.rules.takeProfit };
+      s.rules = { trail: next.trail ?? s.rules.trail, takeProfit: next.takeProfit ?? s.rules.takeProfit };
       s.step++;
       await save();
       await store.recordGuardEvent({ guardId, step: s.step, kind: 'edited', price: null, peak: s.peak, amount: null, orderId: null, detail: JSON.stringify(s.rules) });
@@ -134,7 +135,7 @@ export async function guardWorkflow(input: GuardWorkflowInput): Promise<void> {
         const parsed = GuardRules.safeParse(rules);
         if (!parsed.success) throw new Error(`${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`);
         if (parsed.data.takeProfit && s.nextTarget > 0) throw new Error('takeProfit: a target has sold already; the ladder can no longer change');
-        const merged = { trail: parsed.data.trail, takeProfit: parsed.data.takeProfit ?? s.rules.takeProfit };
+        const merged = { trail: parsed.data.trail ?? s.rules.trail, takeProfit: parsed.data.takeProfit ?? s.rules.takeProfit };
         const issue = guardRuleIssue(merged, s.entryPrice);
         if (issue) throw new Error(`${issue.field}: ${issue.message}`);
       },
