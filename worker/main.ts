@@ -6,7 +6,9 @@ import { createExchangeAccountActivities } from '../activities/exchange-accounts
 import { createWalletSyncScheduleActivities } from '../activities/wallet-sync-schedules.js';
 import { createMarketFeedActivities } from '../activities/market-feed.js';
 import { createPortfolioActivities } from '../activities/portfolio.js';
+import { createStrategyCheckActivities } from '../activities/strategy-check.js';
 import { createTradeSyncActivities } from '../activities/trade-sync.js';
+import { DEFAULT_FREQTRADE_VERSION } from '../domain/freqtrade-config.js';
 import { exchangeProfile } from '../domain/exchanges.js';
 import { readConfig } from '../domain/config.js';
 import { botDriverFact, publishFact } from '../db/platform-facts.js';
@@ -15,7 +17,7 @@ import { createSecretBox } from '../db/secret-box.js';
 import { platformDataConverter } from '../temporal/data-converter.js';
 import { createPayloadCodec } from '../temporal/payload-codec.js';
 import { buildWorkflowBundle } from './bundle.js';
-import { chooseRuntimeDriver } from './runtime-driver.js';
+import { chooseDocker, chooseRuntimeDriver, freqtradeRuntimeFor } from './runtime-driver.js';
 import { ensureStandingWork } from './standing-work.js';
 
 const log = (msg: string) => console.log(JSON.stringify({ time: new Date().toISOString(), level: 'info', proc: 'worker', msg }));
@@ -30,6 +32,7 @@ Runtime.install({
 });
 const db = await createDb(config.DATABASE_URL);
 const driver = await chooseRuntimeDriver(config, log);
+const docker = await chooseDocker();
 await publishFact(db, botDriverFact(config.TEMPORAL_TASK_QUEUE), driver.kind);
 
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
@@ -50,7 +53,9 @@ const worker = await Worker.create({
       botApiHost: config.BOT_API_HOST,
       botListenHost: config.BOT_NETWORK === 'host' || driver.kind === 'process' ? '127.0.0.1' : '0.0.0.0',
       paperExchangeUrl: config.PAPER_EXCHANGE_URL,
+      freqtrade: freqtradeRuntimeFor(docker, config),
     }),
+    ...createStrategyCheckActivities(docker, { version: DEFAULT_FREQTRADE_VERSION }),
     ...createExchangeAccountActivities({ db, box: createSecretBox(config.TF_SECRET_KEY), paperExchangeUrl: config.PAPER_EXCHANGE_URL }),
     ...createWalletSyncScheduleActivities(temporal, config.TEMPORAL_TASK_QUEUE),
     ...createMarketFeedActivities({ db, profileFor: (id) => exchangeProfile(id, config.PAPER_EXCHANGE_URL) }),
