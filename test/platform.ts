@@ -9,7 +9,9 @@ import { createExchangeAccountActivities } from '../activities/exchange-accounts
 import { createWalletSyncScheduleActivities } from '../activities/wallet-sync-schedules.js';
 import { createMarketFeedActivities } from '../activities/market-feed.js';
 import { createPortfolioActivities } from '../activities/portfolio.js';
+import { createStrategyCheckActivities } from '../activities/strategy-check.js';
 import { createTradeSyncActivities } from '../activities/trade-sync.js';
+import { DEFAULT_FREQTRADE_VERSION } from '../domain/freqtrade-config.js';
 import { exchangeProfile } from '../domain/exchanges.js';
 import { readConfig, type PlatformConfig } from '../domain/config.js';
 import { botDriverFact, publishFact } from '../db/platform-facts.js';
@@ -19,12 +21,13 @@ import { createApp } from '../server/app.js';
 import { createSessions } from '../server/auth/sessions.js';
 import { createBotCommands } from '../server/bot-commands.js';
 import { createBotEvents } from '../server/bot-events.js';
+import { createBotTrading } from '../server/bot-trading.js';
 import { createExchangeAccountCommands } from '../server/exchange-account-commands.js';
 import { createPortfolioEvents } from '../server/portfolio-events.js';
 import { platformDataConverter } from '../temporal/data-converter.js';
 import { createPayloadCodec } from '../temporal/payload-codec.js';
 import { buildWorkflowBundle } from '../worker/bundle.js';
-import { chooseRuntimeDriver } from '../worker/runtime-driver.js';
+import { chooseDocker, chooseRuntimeDriver, freqtradeRuntimeFor } from '../worker/runtime-driver.js';
 
 export const ORIGIN = 'http://127.0.0.1:3000';
 
@@ -61,6 +64,7 @@ export async function startPlatform(options: { worker?: boolean; env?: Record<st
     temporal,
     commands: createBotCommands(temporal, config.TEMPORAL_TASK_QUEUE),
     events,
+    botTrading: createBotTrading({ db, box: createSecretBox(config.TF_SECRET_KEY), botApiHost: '127.0.0.1' }),
     allowedOrigins: new Set([ORIGIN, ...(options.origins ?? [])]),
     temporalUiUrl: config.TEMPORAL_UI_URL,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -77,6 +81,7 @@ export async function startPlatform(options: { worker?: boolean; env?: Record<st
   if (options.worker !== false) {
     quietTemporalRuntime();
     const driver = await chooseRuntimeDriver(config, () => {});
+    const docker = await chooseDocker();
     await publishFact(db, botDriverFact(config.TEMPORAL_TASK_QUEUE), driver.kind);
     nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
     worker = await Worker.create({
@@ -85,7 +90,8 @@ export async function startPlatform(options: { worker?: boolean; env?: Record<st
       workflowBundle: { codePath: await buildWorkflowBundle() },
       dataConverter,
       activities: {
-        ...createBotActivities({ db, box: createSecretBox(config.TF_SECRET_KEY), driver, botApiHost: '127.0.0.1', botListenHost: '127.0.0.1', paperExchangeUrl: config.PAPER_EXCHANGE_URL }),
+        ...createBotActivities({ db, box: createSecretBox(config.TF_SECRET_KEY), driver, botApiHost: '127.0.0.1', botListenHost: '127.0.0.1', paperExchangeUrl: config.PAPER_EXCHANGE_URL, freqtrade: freqtradeRuntimeFor(docker, config) }),
+        ...createStrategyCheckActivities(docker, { version: DEFAULT_FREQTRADE_VERSION }),
         ...createExchangeAccountActivities({ db, box: createSecretBox(config.TF_SECRET_KEY), paperExchangeUrl: config.PAPER_EXCHANGE_URL }),
         ...createWalletSyncScheduleActivities(temporal, config.TEMPORAL_TASK_QUEUE),
         ...createMarketFeedActivities({ db, profileFor: (id) => exchangeProfile(id, config.PAPER_EXCHANGE_URL) }),
