@@ -1,5 +1,7 @@
-// The `freqtrade` engine: which FreqTrade versions the platform runs, and the config.json a FreqTrade bot receives.
+// The `freqtrade` engine: which FreqTrade versions the platform runs, the config.json a FreqTrade bot receives, and
+// moves of a bot between strategy versions / FreqTrade releases.
 import { z } from 'zod';
+import type { BotStatus } from './bot.js';
 import type { BotExchangeCredentials, BotExchangeProfile } from './bot-host-config.js';
 
 /** The FreqTrade release new bots get; scripts/freqtrade-image.sh reads this line to build its image. */
@@ -114,4 +116,13 @@ export type MoveBotInput = z.input<typeof MoveBotInput>;
 export interface BotVersions {
   strategyVersionId: string | null;
   freqtradeVersion: string | null;
+}
+
+/** The answer to a move: where the bot ended up. */
+export interface MoveBotResult {
+  status: BotStatus;
+  /** False when the new versions did not become healthy and the bot was rolled back. */
+  moved: boolean;
+  versions: BotVersions;
+  error: string | null;
 }

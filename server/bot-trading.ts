@@ -2,6 +2,7 @@
 // FreqTrade REST API with the one client every engine shares; nothing here knows which engine runs the bot.
 import { z } from 'zod';
 import type { Bot } from '../domain/bot.js';
+import type { BotTradingView } from '../domain/bot-trading.js';
 import { findBotWithSecret } from '../db/bots.js';
 import type { Db } from '../db/pool.js';
 import type { SecretBox } from '../db/secret-box.js';
@@ -35,12 +36,6 @@ const Profit = z.looseObject({
   losing_trades: z.number().optional(),
 });
 const Balance = z.looseObject({ total: z.number(), stake: z.string(), currencies: z.array(z.looseObject({ currency: z.string(), free: z.number(), used: z.number(), balance: z.number() })) });
-
-export interface BotTradingView {
-  openTrades: Array<{ tradeId: number; pair: string; amount: number; stakeAmount: number; openRate: number; openDate: string; currentRate: number | null; profitAbs: number | null; profitRatio: number | null }>;
-  profit: { closedProfit: number; allProfit: number; tradeCount: number; closedTradeCount: number };
-  balance: { total: number; currency: string; currencies: Array<{ currency: string; free: number; used: number; balance: number }> };
-}
 
 export type BotTrading = ReturnType<typeof createBotTrading>;
 

@@ -14,7 +14,9 @@ import {
 } from '@temporalio/workflow';
 import type { BotActivities } from '../activities/bots.js';
 import { CreateBotInput, commandRejection, type Bot, type BotCommand, type BotStatus } from '../domain/bot.js';
-import { MoveBotInput, type BotVersions } from '../domain/freqtrade-config.js';
+import { MoveBotInput, type BotVersions, type MoveBotResult } from '../domain/freqtrade-config.js';
+
+export type { MoveBotResult };
 
 export interface BotWorkflowInput {
   botId: string;
@@ -36,13 +38,6 @@ export const stopBot = defineUpdate<BotStatus>('stopBot');
 export const deleteBot = defineUpdate<'deleted'>('deleteBot');
 export const botState = defineQuery<BotState>('botState');
 
-export interface MoveBotResult {
-  status: BotStatus;
-  /** False when the new versions did not become healthy and the bot was rolled back. */
-  moved: boolean;
-  versions: BotVersions;
-  error: string | null;
-}
 /** Moves a running bot to another strategy version and/or FreqTrade release; rolls back when it is not healthy in time. */
 export const moveBot = defineUpdate<MoveBotResult, [move: unknown]>('moveBot');
 
