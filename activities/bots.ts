@@ -7,7 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { CreateBotInput, type Bot, type BotStatus } from '../domain/bot.js';
 import type { BotHostConfig } from '../domain/bot-host-config.js';
 import { exchangeProfile } from '../domain/exchanges.js';
-import { DEFAULT_FREQTRADE_VERSION, freqtradeConfig, MoveBotInput, StrategyClassName, type BotVersions } from '../domain/freqtrade-config.js';
+import { DEFAULT_FREQTRADE_VERSION, type BotVersions } from '../domain/freqtrade-config.js';
 import { parseStrategy } from '../domain/strategy.js';
 import * as bots from '../db/bots.js';
 import { findExchangeAccountForUser, findExchangeAccountWithSecret } from '../db/exchange-accounts.js';
@@ -17,7 +17,9 @@ import type { Db } from '../db/pool.js';
 import type { SecretBox } from '../db/secret-box.js';
 import { checkBotMarkets } from './bot-markets.js';
 import { createFreqtradeClient, type FreqtradeCredentials } from './freqtrade-client.js';
-import type { FreqtradeRuntime, FreqtradeRuntimeSpec } from './freqtrade-runtime.js';
+import { planMove, type BotMovePlan } from './bot-moves.js';
+import { freqtradeSpecOf } from './freqtrade-bot-spec.js';
+import type { FreqtradeRuntime } from './freqtrade-runtime.js';
 import type { BotRuntimeDriver, RuntimeSpec, RuntimeState } from './runtime-driver.js';
 
 export interface BotActivityDeps {
@@ -36,12 +38,6 @@ export interface BotActivityDeps {
 
 /** FreqTrade imports pandas and ccxt and loads the exchange's markets before its API answers: give it longer. */
 const FREQTRADE_MIN_HEALTH_MS = 110_000;
-
-export interface BotMovePlan {
-  from: BotVersions;
-  to: BotVersions;
-  healthTimeoutMs: number;
-}
 
 interface StoredCredentials extends FreqtradeCredentials {
   jwtSecret: string;
@@ -118,24 +114,8 @@ export function createBotActivities(deps: BotActivityDeps) {
     return deps.freqtrade;
   }
 
-  /** The config file and strategy source a FreqTrade bot's volume receives. */
-  async function freqtradeSpec(bot: Bot, credentials: StoredCredentials): Promise<FreqtradeRuntimeSpec> {
-    const version = bot.strategyVersionId ? await findStrategyVersionForUser(db, bot.userId, bot.strategyVersionId) : null;
-    if (!version || version.engine !== 'freqtrade' || !StrategyClassName.safeParse(version.name).success) {
-      throw ApplicationFailure.nonRetryable(`bot ${bot.id} has no FreqTrade strategy version`, 'InvalidStrategy');
-    }
-    const profile = exchangeProfile(bot.exchange, deps.paperExchangeUrl);
-    const config = freqtradeConfig({
-      botName: bot.name, pairs: bot.pairs, stakeAmount: bot.stakeAmount, stakeCurrency: bot.stakeCurrency, dryRun: bot.dryRun,
-      listenHost: deps.botListenHost, apiPort: bot.apiPort, api: credentials, strategyClass: version.name,
-      exchange: { ccxtId: profile.ccxtId, apiUrls: profile.apiUrls, options: profile.options },
-      credentials: await exchangeCredentialsOf(bot),
-    });
-    return {
-      botId: bot.id, userId: bot.userId, version: bot.freqtradeVersion ?? DEFAULT_FREQTRADE_VERSION, apiPort: bot.apiPort,
-      config: JSON.stringify(config, null, 2), strategy: version.content,
-    };
-  }
+  const freqtradeSpec = async (bot: Bot, credentials: StoredCredentials) =>
+    freqtradeSpecOf(db, bot, { listenHost: deps.botListenHost, api: credentials, paperExchangeUrl: deps.paperExchangeUrl, exchangeCredentials: await exchangeCredentialsOf(bot) });
 
   /** Start/stop/inspect of whichever runtime runs the bot; nothing above this knows the engine. */
   const runtimeOf = (bot: Bot) => (bot.engine === 'freqtrade' ? freqtradeRuntime() : driver);
@@ -268,29 +248,8 @@ export function createBotActivities(deps: BotActivityDeps) {
 
     /** Checks a move (`moveBot`) before anything changes: the target versions exist, fit the engine and differ. */
     async planBotMove(botId: string, input: unknown): Promise<BotMovePlan> {
-      const parsed = MoveBotInput.safeParse(input);
-      if (!parsed.success) throw ApplicationFailure.nonRetryable(`${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`, 'InvalidMove');
-      const move = parsed.data;
       const { bot } = await loadBot(botId);
-      const from: BotVersions = { strategyVersionId: bot.strategyVersionId, freqtradeVersion: bot.freqtradeVersion };
-      if (move.strategyVersionId !== undefined) {
-        const target = await findStrategyVersionForUser(db, bot.userId, move.strategyVersionId);
-        if (!target || target.engine !== bot.engine) throw ApplicationFailure.nonRetryable(`strategyVersionId: no ${bot.engine} strategy with this id`, 'InvalidMove');
-      }
-      if (move.freqtradeVersion !== undefined) {
-        if (bot.engine !== 'freqtrade') throw ApplicationFailure.nonRetryable('freqtradeVersion: only FreqTrade bots have a FreqTrade version', 'InvalidMove');
-        if (!(await freqtradeRuntime().imageExists(move.freqtradeVersion))) {
-          throw ApplicationFailure.nonRetryable(`freqtradeVersion: FreqTrade ${move.freqtradeVersion} is not installed here`, 'InvalidMove');
-        }
-      }
-      const to: BotVersions = {
-        strategyVersionId: move.strategyVersionId ?? from.strategyVersionId,
-        freqtradeVersion: move.freqtradeVersion ?? from.freqtradeVersion,
-      };
-      if (to.strategyVersionId === from.strategyVersionId && to.freqtradeVersion === from.freqtradeVersion) {
-        throw ApplicationFailure.nonRetryable('strategyVersionId: the bot runs these versions already', 'InvalidMove');
-      }
-      return { from, to, healthTimeoutMs: move.healthTimeoutSeconds * 1000 };
+      return planMove(db, deps.freqtrade ?? null, bot, input);
     },
 
     async setBotVersions(botId: string, versions: BotVersions): Promise<void> {
