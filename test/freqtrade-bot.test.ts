@@ -20,6 +20,8 @@ let platform: TestPlatform;
 let user: Awaited<ReturnType<typeof signedUpAgent>>;
 let botId: string;
 let bot: FreqtradeClient;
+/** The extra FreqTrade "release" tag a test makes; untagged once no container uses it. */
+let release: string | undefined;
 
 const containersOf = (id: string) => docker.listContainers({ all: true, filters: { label: [`tradefleet.bot=${id}`] } });
 const volumesOf = async (id: string) => (await docker.listVolumes({ filters: { label: [`tradefleet.bot=${id}`] } })).Volumes ?? [];
@@ -46,6 +48,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  if (release) await docker.getImage(`tradefleet/freqtrade:${release}`).remove({ noprune: true }).catch(() => undefined);
   await platform?.stop();
   await exchange?.close();
 });
@@ -144,6 +147,24 @@ describe('a FreqTrade bot', () => {
     expect(await containersOf(botId)).toHaveLength(1);
     expect((await bot.get<{ closed_trade_count: number }>('profit')).closed_trade_count).toBe(2);
   }, 400_000);
+
+  it('moves to another FreqTrade release in a new container on the same volume', async () => {
+    // A second "release" for the test: the same image under another version tag (untagged after the tests).
+    release = `2026.9.${100 + Math.floor(Math.random() * 900)}`;
+    await docker.getImage('tradefleet/freqtrade:2026.9').tag({ repo: 'tradefleet/freqtrade', tag: release });
+    const [before] = await containersOf(botId);
+    const moved = await user.agent.post(`/api/bots/${botId}/move`).set('Origin', ORIGIN).send({ freqtradeVersion: release });
+    expect(moved.body.move).toMatchObject({ moved: true, status: 'running', versions: { freqtradeVersion: release } });
+    expect(moved.body.bot.freqtradeVersion).toBe(release);
+    const after = await containersOf(botId);
+    expect(after).toHaveLength(1);
+    expect(after[0]!.Id).not.toBe(before!.Id);
+    expect(after[0]!.Image).toBe(`tradefleet/freqtrade:${release}`);
+    expect((await bot.get<{ closed_trade_count: number }>('profit')).closed_trade_count).toBe(2);
+    const missing = await user.agent.post(`/api/bots/${botId}/move`).set('Origin', ORIGIN).send({ freqtradeVersion: '2099.1' });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error).toMatchObject({ field: 'freqtradeVersion', message: expect.stringContaining('not installed') });
+  }, 300_000);
 
   it('stops, starts and deletes, leaving no container or volume behind', async () => {
     const stopped = await user.agent.post(`/api/bots/${botId}/stop`).set('Origin', ORIGIN);
