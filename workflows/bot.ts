@@ -165,7 +165,12 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
           throw ApplicationFailure.nonRetryable(messageOf(error), cause?.type === 'InvalidMove' ? 'InvalidMove' : 'MoveFailed');
         });
         await setStatus('stopping');
-        await runtime.stopBotRuntime(botId);
+        try {
+          await runtime.stopBotRuntime(botId);
+        } catch (error) {
+          await setStatus('running', `move not started, the bot did not stop: ${messageOf(error)}`);
+          return { status: 'running', moved: false, versions: plan.from, error: messageOf(error) };
+        }
         const switchTo = async (versions: BotVersions): Promise<void> => {
           await store.setBotVersions(botId, versions);
           await runtime.createBotRuntime(botId); // rewrites config + strategy; a new FreqTrade release gets a new container
