@@ -209,7 +209,9 @@ export function createBotActivities(deps: BotActivityDeps) {
         if (!runtime.exists) throw ApplicationFailure.nonRetryable(`the runtime of bot ${botId} is gone`, 'RuntimeGone');
         if (runtime.restartCount !== undefined && runtime.restartCount - restartsBefore >= 2) {
           // FreqTrade exits on a config or strategy error; Docker restarts it, and it fails the same way again.
-          const reason = await freqtradeRuntime().lastError(botId);
+          const exchangeKey = await exchangeCredentialsOf(bot);
+          const secrets = [credentials.password, credentials.jwtSecret, exchangeKey?.apiKey, exchangeKey?.secret, exchangeKey?.passphrase];
+          const reason = await freqtradeRuntime().lastError(botId, secrets.filter((x): x is string => Boolean(x)));
           throw ApplicationFailure.nonRetryable(`FreqTrade exited ${runtime.restartCount - restartsBefore} times while starting${reason ? `: ${reason}` : ''}`, 'Unhealthy');
         }
         if (!runtime.running && runtime.exitCode !== undefined && runtime.exitCode !== null && runtime.exitCode !== 0) {

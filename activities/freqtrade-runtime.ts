@@ -183,14 +183,17 @@ export function createFreqtradeRuntime(docker: Docker, options: FreqtradeRuntime
       }
     },
 
-    /** FreqTrade's last logged error, for telling the user why the bot did not start (FreqTrade never logs keys). */
-    async lastError(botId: string): Promise<string | null> {
+    /** FreqTrade's last logged error, for telling the user why the bot did not start; `secrets` are masked out of it. */
+    async lastError(botId: string, secrets: readonly string[] = []): Promise<string | null> {
       const found = await findContainer(botId);
       if (!found) return null;
       const logs = await docker.getContainer(found.id).logs({ stdout: true, stderr: true, tail: 200, follow: false });
       const lines = dockerLogText(logs as unknown as Buffer).split('\n');
       const error = lines.reverse().find((l) => / - (ERROR|CRITICAL) - /.test(l));
-      return error ? error.replace(/^.* - (ERROR|CRITICAL) - /, '').slice(0, 300) : null;
+      if (!error) return null;
+      let message = error.replace(/^.* - (ERROR|CRITICAL) - /, '');
+      for (const secret of secrets) if (secret) message = message.split(secret).join('***');
+      return message.slice(0, 300);
     },
   };
 }
