@@ -194,3 +194,42 @@ describe('uploading a FreqTrade strategy', () => {
     expect(await docker.listContainers({ all: true, filters: { label: [`tradefleet.user=${user.userId}`, 'tradefleet.strategy-check=true'] } })).toHaveLength(0);
   }, 120_000);
 });
+
+describe('a live FreqTrade bot on the user’s exchange account', () => {
+  it('places real orders on that account, with the keys only in its 0600 config file', async () => {
+    const keys = exchange.createAccount({ balances: { USDT: '5000' } });
+    const account = await user.agent.post('/api/exchange-accounts').set('Origin', ORIGIN)
+      .send({ exchangeId: 'paper', label: 'ft live', apiKey: keys.apiKey, secret: keys.secret });
+    expect(account.status).toBe(201);
+    const created = await user.agent.post('/api/bots').set('Origin', ORIGIN)
+      .send({ name: 'Live FreqTrade', pairs: ['BTC/USDT'], stakeAmount: 100, engine: 'freqtrade', dryRun: false, exchangeAccountId: account.body.account.id });
+    expect(created.status).toBe(201);
+    const liveId: string = created.body.bot.id;
+    const running = await waitFor('running', async () => {
+      const b = (await user.agent.get(`/api/bots/${liveId}`)).body.bot;
+      return b.status === 'running' ? b : null;
+    }, 200_000);
+    expect(JSON.stringify(running)).not.toContain(keys.apiKey);
+
+    const row = (await findBotWithSecret(platform.db, liveId))!;
+    const live = createFreqtradeClient(`http://127.0.0.1:${row.apiPort}`, JSON.parse(createSecretBox(platform.config.TF_SECRET_KEY).open(row.apiCredentials)));
+    expect((await live.showConfig()).dry_run).toBe(false);
+    const [container] = await containersOf(liveId);
+    const info = await docker.getContainer(container!.Id).inspect();
+    expect(JSON.stringify(info)).not.toContain(keys.secret);
+    expect(JSON.stringify(info)).not.toContain(keys.apiKey);
+    // The key is in the config file, readable by the bot user only.
+    expect(await execIn(container!.Id, ['sh', '-c', 'stat -c "%a %u" /freqtrade/config.json; grep -c "$0" /freqtrade/config.json', keys.apiKey])).toBe('600 1000\n1');
+
+    await live.post('forceenter', { pair: 'BTC/USDT' }).catch((e: Error) => expect(e.message).toMatch(/already|open/i));
+    await waitFor('the buy on the exchange account', async () => exchange.account(keys.apiKey).trades >= 1, 60_000);
+    await waitFor('the trade open in FreqTrade', async () => (await live.get<unknown[]>('status')).length === 1, 30_000);
+    await live.post('forceexit', { tradeid: 'all' });
+    await waitFor('the sell on the exchange account', async () => exchange.account(keys.apiKey).trades >= 2, 60_000);
+    expect(Number(exchange.account(keys.apiKey).balances['USDT']?.free)).toBeLessThan(5000);
+
+    expect((await user.agent.delete(`/api/bots/${liveId}`).set('Origin', ORIGIN)).status).toBe(200);
+    expect(await containersOf(liveId)).toHaveLength(0);
+    expect(await volumesOf(liveId)).toHaveLength(0);
+  }, 300_000);
+});
