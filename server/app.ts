@@ -11,6 +11,8 @@ import type { BotEvents } from './bot-events.js';
 import type { BotTrading } from './bot-trading.js';
 import { errorMiddleware, notFound } from './errors.js';
 import type { ExchangeAccountCommands } from './exchange-account-commands.js';
+import type { GuardCommands } from './guard-commands.js';
+import type { GuardEvents } from './guard-events.js';
 import type { PortfolioEvents } from './portfolio-events.js';
 import { createPortfolioStreams } from './portfolio-streams.js';
 import { createMetrics } from './metrics.js';
@@ -19,6 +21,7 @@ import { botEventsRouter } from './routes/bot-events.js';
 import { botsRouter } from './routes/bots.js';
 import { codecRouter } from './routes/codec.js';
 import { exchangeAccountsRouter } from './routes/exchange-accounts.js';
+import { guardsRouter } from './routes/guards.js';
 import { portfolioRouter } from './routes/portfolio.js';
 import { strategiesRouter } from './routes/strategies.js';
 import { systemRouter } from './routes/system.js';
@@ -42,6 +45,9 @@ export interface AppDeps {
   payloadCodec: PayloadCodec;
   /** Price, wallet and trade changes (one LISTEN connection per server) that drive the live portfolio streams. */
   portfolioEvents: PortfolioEvents;
+  guardCommands: GuardCommands;
+  /** Guard changes (watcher prices, workflow decisions) that drive the live guard streams. */
+  guardEvents: GuardEvents;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -64,6 +70,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use('/bots/events', requireUser, botEventsRouter(deps.db, deps.events));
   api.use('/bots', requireUser, botsRouter(deps));
   api.use('/exchange-accounts', requireUser, exchangeAccountsRouter(deps));
+  api.use(guardsRouter(deps));
   api.use('/portfolio', requireUser, portfolioRouter(deps.db, createPortfolioStreams(deps.db, deps.portfolioEvents, { log: deps.log })));
   api.use(() => {
     throw notFound('route');

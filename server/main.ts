@@ -12,6 +12,8 @@ import { createBotCommands } from './bot-commands.js';
 import { createBotEvents } from './bot-events.js';
 import { createBotTrading } from './bot-trading.js';
 import { createExchangeAccountCommands } from './exchange-account-commands.js';
+import { createGuardCommands } from './guard-commands.js';
+import { createGuardEvents } from './guard-events.js';
 import { createPortfolioEvents } from './portfolio-events.js';
 
 const log = (entry: Record<string, unknown>) => console.log(JSON.stringify({ time: new Date().toISOString(), proc: 'server', ...entry }));
@@ -24,6 +26,7 @@ const payloadCodec = createPayloadCodec(config.TF_SECRET_KEY);
 const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: platformDataConverter(payloadCodec) });
 const events = await createBotEvents(config.DATABASE_URL, (msg) => log({ level: 'warn', msg }));
 const portfolioEvents = await createPortfolioEvents(config.DATABASE_URL, (msg) => log({ level: 'warn', msg }));
+const guardEvents = await createGuardEvents(config.DATABASE_URL, (msg) => log({ level: 'warn', msg }));
 const secure = config.COOKIE_SECURE === 'auto' ? config.DASHBOARD_URL.startsWith('https:') : config.COOKIE_SECURE === 'true';
 const allowedOrigins = new Set([new URL(config.DASHBOARD_URL).origin, ...config.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean)]);
 
@@ -42,6 +45,8 @@ const app = createApp({
   exchangeAccounts: createExchangeAccountCommands(temporal, config.TEMPORAL_TASK_QUEUE, createSecretBox(config.TF_SECRET_KEY)),
   payloadCodec,
   portfolioEvents,
+  guardEvents,
+  guardCommands: createGuardCommands(temporal, config.TEMPORAL_TASK_QUEUE),
 });
 
 const server = app.listen(config.API_PORT, config.API_HOST, () => {
@@ -55,6 +60,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     server.close(async () => {
       await events.close();
       await portfolioEvents.close();
+      await guardEvents.close();
       await connection.close();
       await pgPool.end();
       await db.end();
