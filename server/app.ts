@@ -8,6 +8,7 @@ import { checkOrigin, loadSession, requireUser } from './auth/middleware.js';
 import type { Sessions } from './auth/sessions.js';
 import type { BotCommands } from './bot-commands.js';
 import type { BotEvents } from './bot-events.js';
+import type { BotTrading } from './bot-trading.js';
 import { errorMiddleware, notFound } from './errors.js';
 import type { ExchangeAccountCommands } from './exchange-account-commands.js';
 import type { GuardCommands } from './guard-commands.js';
@@ -32,6 +33,8 @@ export interface AppDeps {
   temporal: Client;
   commands: BotCommands;
   events: BotEvents;
+  /** Reads and commands bots through their own FreqTrade REST API (open trades, profit, balance, force-exit). */
+  botTrading: BotTrading;
   allowedOrigins: ReadonlySet<string>;
   temporalUiUrl: string;
   namespace: string;
@@ -63,7 +66,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(systemRouter(deps.db, deps.temporal, { temporalUiUrl: deps.temporalUiUrl, namespace: deps.namespace, taskQueue: deps.taskQueue }));
   api.use('/auth', authRouter(deps.db, deps.sessions));
   api.use('/tokens', requireUser, tokensRouter(deps.db));
-  api.use('/strategies', requireUser, strategiesRouter(deps.db));
+  api.use('/strategies', requireUser, strategiesRouter(deps));
   api.use('/bots/events', requireUser, botEventsRouter(deps.db, deps.events));
   api.use('/bots', requireUser, botsRouter(deps));
   api.use('/exchange-accounts', requireUser, exchangeAccountsRouter(deps));

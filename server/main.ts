@@ -10,6 +10,7 @@ import { createSessions } from './auth/sessions.js';
 import { createApp } from './app.js';
 import { createBotCommands } from './bot-commands.js';
 import { createBotEvents } from './bot-events.js';
+import { createBotTrading } from './bot-trading.js';
 import { createExchangeAccountCommands } from './exchange-account-commands.js';
 import { createGuardCommands } from './guard-commands.js';
 import { createGuardEvents } from './guard-events.js';
@@ -35,6 +36,7 @@ const app = createApp({
   temporal,
   commands: createBotCommands(temporal, config.TEMPORAL_TASK_QUEUE),
   events,
+  botTrading: createBotTrading({ db, box: createSecretBox(config.TF_SECRET_KEY), botApiHost: config.BOT_API_HOST }),
   allowedOrigins,
   temporalUiUrl: config.TEMPORAL_UI_URL,
   namespace: config.TEMPORAL_NAMESPACE,

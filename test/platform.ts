@@ -12,6 +12,7 @@ import { createApp } from '../server/app.js';
 import { createSessions } from '../server/auth/sessions.js';
 import { createBotCommands } from '../server/bot-commands.js';
 import { createBotEvents } from '../server/bot-events.js';
+import { createBotTrading } from '../server/bot-trading.js';
 import { createExchangeAccountCommands } from '../server/exchange-account-commands.js';
 import { createGuardCommands } from '../server/guard-commands.js';
 import { createGuardEvents } from '../server/guard-events.js';
@@ -20,7 +21,7 @@ import { platformDataConverter } from '../temporal/data-converter.js';
 import { createPayloadCodec } from '../temporal/payload-codec.js';
 import { createActivities } from '../worker/activities.js';
 import { buildWorkflowBundle } from '../worker/bundle.js';
-import { chooseRuntimeDriver } from '../worker/runtime-driver.js';
+import { chooseDocker, chooseRuntimeDriver } from '../worker/runtime-driver.js';
 
 export const ORIGIN = 'http://127.0.0.1:3000';
 
@@ -58,6 +59,7 @@ export async function startPlatform(options: { worker?: boolean; env?: Record<st
     temporal,
     commands: createBotCommands(temporal, config.TEMPORAL_TASK_QUEUE),
     events,
+    botTrading: createBotTrading({ db, box: createSecretBox(config.TF_SECRET_KEY), botApiHost: '127.0.0.1' }),
     allowedOrigins: new Set([ORIGIN, ...(options.origins ?? [])]),
     temporalUiUrl: config.TEMPORAL_UI_URL,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -76,6 +78,7 @@ export async function startPlatform(options: { worker?: boolean; env?: Record<st
   if (options.worker !== false) {
     quietTemporalRuntime();
     const driver = await chooseRuntimeDriver(config, () => {});
+    const docker = await chooseDocker();
     await publishFact(db, botDriverFact(config.TEMPORAL_TASK_QUEUE), driver.kind);
     nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
     worker = await Worker.create({
@@ -83,7 +86,7 @@ export async function startPlatform(options: { worker?: boolean; env?: Record<st
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       workflowBundle: { codePath: await buildWorkflowBundle() },
       dataConverter,
-      activities: createActivities({ config: { ...config, BOT_API_HOST: '127.0.0.1' }, db, temporal, driver, botListenHost: '127.0.0.1' }),
+      activities: createActivities({ config: { ...config, BOT_API_HOST: '127.0.0.1' }, db, temporal, driver, docker, botListenHost: '127.0.0.1' }),
     });
     workerRun = worker.run();
   }

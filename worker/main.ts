@@ -8,7 +8,7 @@ import { platformDataConverter } from '../temporal/data-converter.js';
 import { createPayloadCodec } from '../temporal/payload-codec.js';
 import { createActivities } from './activities.js';
 import { buildWorkflowBundle } from './bundle.js';
-import { chooseRuntimeDriver } from './runtime-driver.js';
+import { chooseDocker, chooseRuntimeDriver } from './runtime-driver.js';
 import { ensureStandingWork } from './standing-work.js';
 
 const log = (msg: string) => console.log(JSON.stringify({ time: new Date().toISOString(), level: 'info', proc: 'worker', msg }));
@@ -23,6 +23,7 @@ Runtime.install({
 });
 const db = await createDb(config.DATABASE_URL);
 const driver = await chooseRuntimeDriver(config, log);
+const docker = await chooseDocker();
 await publishFact(db, botDriverFact(config.TEMPORAL_TASK_QUEUE), driver.kind);
 
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
@@ -40,6 +41,7 @@ const worker = await Worker.create({
     db,
     temporal,
     driver,
+    docker,
     botListenHost: config.BOT_NETWORK === 'host' || driver.kind === 'process' ? '127.0.0.1' : '0.0.0.0',
   }),
 });
