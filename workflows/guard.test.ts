@@ -4,14 +4,12 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExitRequest, GuardActivities } from '../activities/guards.js';
-import type { GuardWatcherActivities } from '../activities/guard-watcher.js';
-import type { Guard, GuardRules } from '../domain/guard.js';
+import type { GuardRules } from '../domain/guard.js';
 import type { WatchEvent } from '../domain/guard-math.js';
+import { fakeGuardActivities as fakes, type GuardFakeLog as Log } from '../test/fake-guard-activities.js';
 import { cancelGuard, createGuard, editGuard, guardPrice, guardState, guardWorkflow } from './guard.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -23,41 +21,6 @@ beforeAll(async () => {
   bundle = await bundleWorkflowCode({ workflowsPath: path.join(root, 'workflows', 'index.ts') });
 }, 120_000);
 afterAll(async () => env?.teardown());
-
-interface Log {
-  exits: ExitRequest[];
-  attempts: number;
-  saved: string[];
-  events: string[];
-}
-
-function fakes(log: Log, opts: { failFirstExitAttempt?: boolean } = {}): Partial<GuardActivities & GuardWatcherActivities> {
-  return {
-    async createGuardRecord({ guardId, userId, spec }) {
-      const s = spec as { target: { amount: number; entryPrice: number; symbol: string } } & GuardRules;
-      return {
-        id: guardId, userId, target: { kind: 'wallet', exchangeAccountId: randomUUID() }, exchangeId: 'paper', symbol: s.target.symbol,
-        entryPrice: s.target.entryPrice, amount: s.target.amount, remaining: s.target.amount, rules: { trail: s.trail, takeProfit: s.takeProfit },
-        state: 'watching', peak: s.target.entryPrice, peakAt: '', lastPrice: null, lastPriceAt: null, stopPrice: null, distancePct: null,
-        nextTarget: 0, breakEven: false, lastError: null, createdAt: '', updatedAt: '',
-      } satisfies Guard;
-    },
-    async ensureGuardWatcher() {},
-    async saveGuardDecision(d) {
-      log.saved.push(d.state);
-    },
-    async recordGuardEvent(e) {
-      log.events.push(`${e.step}:${e.kind}`);
-    },
-    async executeGuardExit(req) {
-      log.attempts++;
-      // The order went through but the answer was lost: the retry must carry the same step (same client order id).
-      if (opts.failFirstExitAttempt && log.attempts === 1) throw ApplicationFailure.retryable('connection reset after the order was placed');
-      if (!log.exits.some((e) => e.step === req.step)) log.exits.push(req);
-      return { amount: req.amount, price: 104, orderId: `order-${req.step}`, alreadyClosed: false };
-    },
-  };
-}
 
 async function withGuard(
   rules: GuardRules,
