@@ -46,7 +46,9 @@ export interface GuardWatchProgress {
 /** The signal's name in workflows/guard.ts (activities do not import workflow code). */
 export const GUARD_PRICE_SIGNAL = 'guardPrice';
 const GUARD_WATCH_WORKFLOW = 'guardWatchWorkflow';
-export const MATERIAL_RATIO = 0.005;
+export const MATERIAL_RATIO = 0.01;
+/** A guard hears of its rising peak at most this often (the checkpoint in PostgreSQL is what recovery relies on). */
+const PEAK_SIGNAL_MS = 30_000;
 const RESEND_MS = 5000;
 const RELOAD_MS = 1000;
 const WRITE_MS = 1000;
@@ -137,7 +139,7 @@ export function createGuardWatcherActivities(deps: GuardWatcherDeps) {
         const key = eventKey(event);
         const last = g.sent.get(key);
         if (event.kind !== 'peak' && last !== undefined && Date.now() - last < RESEND_MS) return;
-        if (event.kind === 'peak' && last !== undefined && Date.now() - last < 1000) return;
+        if (event.kind === 'peak' && last !== undefined && Date.now() - last < PEAK_SIGNAL_MS) return;
         g.sent.set(key, Date.now());
         if (event.kind === 'peak') g.acknowledgedPeak = event.peak;
         progress.signals++;

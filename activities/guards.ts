@@ -65,8 +65,21 @@ export function createGuardActivities(deps: GuardActivityDeps) {
     return { client, exchange: bot.exchange, userId: bot.userId, status: bot.status };
   }
 
-  // One ccxt client per account (markets loaded once): an exit must not pay for exchangeInfo on every call.
-  const clients = new Map<string, { sealed: string; client: Exchange; ready: Promise<unknown> }>();
+  // ccxt clients are heavy (megabytes each): markets load once per exchange into a public client, and a bounded set of
+  // account clients (most recently used) borrow them, so an exit never pays for exchangeInfo and memory stays flat.
+  const marketSources = new Map<string, Promise<Exchange>>();
+  const clients = new Map<string, { sealed: string; client: Exchange }>();
+  const MAX_CLIENTS = 16;
+  function marketsOf(exchangeId: string): Promise<Exchange> {
+    let source = marketSources.get(exchangeId);
+    if (!source) {
+      const client = createExchangeClient(exchangeProfile(exchangeId, deps.paperExchangeUrl));
+      source = client.loadMarkets().then(() => client);
+      source.catch(() => marketSources.delete(exchangeId));
+      marketSources.set(exchangeId, source);
+    }
+    return source;
+  }
   async function accountClient(accountId: string): Promise<{ client: Exchange; exchangeId: string; userId: string; secrets: string[] }> {
     const account = await findExchangeAccountWithSecret(db, accountId);
     if (!account) throw ApplicationFailure.nonRetryable(`exchange account ${accountId} no longer exists`, 'GuardTargetGone');
@@ -74,13 +87,12 @@ export function createGuardActivities(deps: GuardActivityDeps) {
     let cached = clients.get(accountId);
     if (!cached || cached.sealed !== account.credentials) {
       const client = createExchangeClient(exchangeProfile(account.exchangeId, deps.paperExchangeUrl), credentials);
-      cached = { sealed: account.credentials, client, ready: client.loadMarkets() };
-      clients.set(accountId, cached);
+      client.setMarketsFromExchange(await marketsOf(account.exchangeId));
+      cached = { sealed: account.credentials, client };
     }
-    await cached.ready.catch((error: unknown) => {
-      clients.delete(accountId);
-      throw error;
-    });
+    clients.delete(accountId);
+    clients.set(accountId, cached);
+    if (clients.size > MAX_CLIENTS) clients.delete(clients.keys().next().value!);
     return { client: cached.client, exchangeId: account.exchangeId, userId: account.userId, secrets: [credentials.apiKey, credentials.secret, credentials.passphrase ?? ''] };
   }
 

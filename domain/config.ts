@@ -38,6 +38,8 @@ export const PlatformConfig = z.object({
   FREQTRADE_PIDS_LIMIT: z.coerce.number().int().min(32).default(256),
   /** Prometheus endpoint of the worker (the Temporal SDK's own exporter); empty disables it. */
   WORKER_METRICS_ADDRESS: z.string().default('127.0.0.1:9464'),
+  /** Workflows kept in the worker's memory (about 1 MB each); an evicted one replays its short history when it wakes. */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).default(300),
   /** Where process-driver bots keep their pid files and logs. */
   TF_DATA_DIR: z.string().default('.data'),
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
