@@ -135,21 +135,27 @@ export function createGuardWatcherActivities(deps: GuardWatcherDeps) {
         }
       };
 
-      const signal = async (g: Watched, event: WatchEvent) => {
+      // Signals never hold up the next tick: a slow Temporal delays a wake-up, not the pricing of every other guard.
+      // Stop and target signals always go (a failed one is sent again next tick); peak signals wait when many are out.
+      const inFlight = new Set<Promise<void>>();
+      const signal = (g: Watched, event: WatchEvent): void => {
         const key = eventKey(event);
         const last = g.sent.get(key);
         if (event.kind !== 'peak' && last !== undefined && Date.now() - last < RESEND_MS) return;
-        if (event.kind === 'peak' && last !== undefined && Date.now() - last < PEAK_SIGNAL_MS) return;
+        if (event.kind === 'peak' && ((last !== undefined && Date.now() - last < PEAK_SIGNAL_MS) || inFlight.size >= 64)) return;
         g.sent.set(key, Date.now());
         if (event.kind === 'peak') g.acknowledgedPeak = event.peak;
         progress.signals++;
-        await deps.client.workflow
+        const sent = deps.client.workflow
           .getHandle(guardWorkflowId(g.row.id))
           .signal(GUARD_PRICE_SIGNAL, event)
           .catch((error: unknown) => {
-            if (error instanceof WorkflowNotFoundError) watched.delete(g.row.id);
-            else throw error;
-          });
+            if (error instanceof WorkflowNotFoundError) return void watched.delete(g.row.id);
+            g.sent.delete(key);
+            log.warn('guard signal failed; sending it again next tick', { guardId: g.row.id, error: (error as Error).message });
+          })
+          .finally(() => inFlight.delete(sent));
+        inFlight.add(sent);
       };
 
       let failed = 0;
@@ -167,7 +173,6 @@ export function createGuardWatcherActivities(deps: GuardWatcherDeps) {
           if (symbols.length) {
             const books = await exchange.fetchBidsAsks(symbols);
             const now = Date.now();
-            const outgoing: Array<Promise<void>> = [];
             for (const g of watched.values()) {
               const bid = books[g.row.symbol]?.bid;
               if (typeof bid !== 'number' || !(bid > 0)) continue;
@@ -176,9 +181,8 @@ export function createGuardWatcherActivities(deps: GuardWatcherDeps) {
               Object.assign(g, { peak: seen.peak, peakAt: seen.peakAt, price: bid, priceAt: now });
               const event: WatchEvent | null =
                 g.missedStopAt !== null ? { kind: 'stop', price: bid, peak: g.peak, stop: null, at: now, missedAt: g.missedStopAt } : seen.event;
-              if (event) outgoing.push(signal(g, event));
+              if (event) signal(g, event);
             }
-            await Promise.all(outgoing);
           }
           if (Date.now() - writtenAt >= WRITE_MS) {
             const dirty = [...watched.values()].filter((g) => g.dirty && g.price !== null);
@@ -201,6 +205,7 @@ export function createGuardWatcherActivities(deps: GuardWatcherDeps) {
         if (wait > 0) await ctx.sleep(wait);
         if (ctx.cancellationSignal.aborted) break;
       }
+      await Promise.all(inFlight);
       return progress;
     },
   };

@@ -25,7 +25,7 @@ import { percentile, startBenchServices } from './services.js';
 
 const GUARDS = Number(process.env.BENCH_GUARDS ?? 1000);
 const SYMBOLS = 20;
-const QUIET_MS = 30_000;
+const QUIET_MS = Number(process.env.BENCH_QUIET_MS ?? 30_000);
 const say = (line: string) => console.log(`[bench:guards] ${line}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -81,16 +81,16 @@ try {
   rawMs.sort((a, b) => a - b);
 
   const commands = createGuardCommands(client, taskQueue);
-  const guards: Array<{ id: string; base: string }> = [];
+  const guards: Array<{ id: string; base: string; trailPct: number }> = [];
   const created0 = performance.now();
   for (let i = 0; i < GUARDS; i += 20) {
     await Promise.all(Array.from({ length: Math.min(20, GUARDS - i) }, async (_, k) => {
       const m = markets[(i + k) % SYMBOLS]!;
       const guard = await commands.create(userId, {
         target: { kind: 'wallet', exchangeAccountId: accounts[(i + k) % ACCOUNTS]!.id, symbol: `${m.base}/USDT`, amount: Number((12 / m.price).toPrecision(3)) * 2 },
-        trail: { trailPct: 1 + ((i + k) % 5) },
+        trail: { trailPct: 1 + (Math.floor((i + k) / SYMBOLS) % 5) },
       });
-      guards.push({ id: guard.id, base: m.base });
+      guards.push({ id: guard.id, base: m.base, trailPct: guard.rules.trail!.trailPct });
     }));
   }
   say(`${GUARDS} guards over ${SYMBOLS} symbols created in ${((performance.now() - created0) / 1000).toFixed(1)} s`);
@@ -100,6 +100,7 @@ try {
     if (Date.now() - t > 120_000) throw new Error('the guards were not all priced within 2 minutes');
   }
 
+  const rssAfterCreate = rssMiB();
   // Watching: every symbol random-walks (±0.15 % a second, drifting up so peaks move) for QUIET_MS.
   const actionsSince = new Date();
   const cpu0 = cpuSeconds();
@@ -113,20 +114,28 @@ try {
   const quietCpu = (cpuSeconds() - cpu0) / (QUIET_MS / 1000);
   const quietEnd = new Date();
 
-  // Exiting: raise every symbol 3 %, wait for the peaks, then drop one symbol every 500 ms below all its stops.
-  for (const m of markets) setPrice(m.base, prices.get(m.base)! * 1.03);
+  // Exiting: every symbol rises 6 % (new peaks), then falls in steps. Each guard of a symbol has one of five trails
+  // (1-5 %), so each step crosses one fifth of its guards: 100 crossings of 10 guards, one every EXIT_SPACING_MS.
+  const EXIT_SPACING_MS = Number(process.env.BENCH_EXIT_SPACING_MS ?? 1000);
+  for (const m of markets) setPrice(m.base, prices.get(m.base)! * 1.06);
   for (let t = Date.now(); ; await sleep(300)) {
     const peaked = await db.oneFirst(sql.type(z.object({ n: z.number() }))`
       select count(*)::int as n from guards where user_id = ${userId} and peak >= last_price * 0.999 and last_price_at > now() - interval '2 seconds'`);
     if (peaked >= GUARDS || Date.now() - t > 20_000) break;
   }
-  const dropAt = new Map<string, number>();
+  const rssBeforeExits = rssMiB();
+  const crossedAt = new Map<string, number>(); // guard id -> when the exchange crossed its stop
   const cpu1 = cpuSeconds();
   const exit0 = performance.now();
-  for (const m of markets) {
-    dropAt.set(m.base, Date.now());
-    setPrice(m.base, prices.get(m.base)! * 0.93);
-    await sleep(500);
+  const top = new Map(markets.map((m) => [m.base, prices.get(m.base)!]));
+  for (let trail = 1; trail <= 5; trail++) {
+    for (const m of markets) {
+      // Just below this trail's stops (the bid sits a hair under the price set).
+      const at = Date.now();
+      setPrice(m.base, top.get(m.base)! * (1 - trail / 100 - 0.004));
+      for (const g of guards) if (g.base === m.base && g.trailPct === trail) crossedAt.set(g.id, at);
+      await sleep(EXIT_SPACING_MS);
+    }
   }
   for (let t = Date.now(); (await count(sql.fragment`state = 'exited'`)) < GUARDS; await sleep(250)) {
     rssMax = Math.max(rssMax, rssMiB());
@@ -140,10 +149,20 @@ try {
   let missing = 0;
   for (const g of guards) {
     const order = orders.get(guardClientOrderId(g.id, 1));
-    if (order) latencies.push(order.time - dropAt.get(g.base)!);
+    if (order) latencies.push(order.time - crossedAt.get(g.id)!);
     else missing++;
   }
   latencies.sort((a, b) => a - b);
+  if (process.env.BENCH_TRACE) {
+    // Where the time of a few exits went: each history event's offset from the exchange crossing the stop.
+    for (const g of guards.filter((x) => crossedAt.has(x.id)).slice(0, Number(process.env.BENCH_TRACE))) {
+      const history = await client.workflow.getHandle(guardWorkflowId(g.id)).fetchHistory();
+      const t0 = crossedAt.get(g.id)!;
+      const line = (history.events ?? []).filter((e) => Number(e.eventTime?.seconds ?? 0) * 1000 >= t0 - 2000)
+        .map((e) => `${Object.keys(e).find((k) => k.endsWith('Attributes'))?.replace('EventAttributes', '')}@${Number(e.eventTime!.seconds) * 1000 + Math.round((e.eventTime!.nanos ?? 0) / 1e6) - t0}`);
+      say(`trace ${g.id.slice(0, 8)} (order at +${(orders.get(guardClientOrderId(g.id, 1))?.time ?? NaN) - t0} ms): ${line.join(' ')}`);
+    }
+  }
 
   // Temporal actions, counted from the histories (guards and the watcher): starts, signals, updates, activities, timers.
   const ACTIONS = ['workflowExecutionStartedEventAttributes', 'workflowExecutionSignaledEventAttributes', 'workflowExecutionUpdateAcceptedEventAttributes',
@@ -166,12 +185,15 @@ try {
 
   const f = (ms: number) => `${ms.toFixed(0)} ms`;
   say(`raw market order through ccxt (floor): median ${f(percentile(rawMs, 50))}, p95 ${f(percentile(rawMs, 95))}`);
+  const states = await db.any(sql.type(z.object({ state: z.string(), n: z.number() }))`
+    select state, count(*)::int as n from guards where user_id = ${userId} group by state order by state`);
+  say(`guards by state at the end: ${states.map((r) => `${r.state} ${r.n}`).join(', ')}`);
   say(`reaction, exchange crossing a stop -> exit order acknowledged, ${latencies.length} exits (${missing} missing):`);
   say(`  median ${f(percentile(latencies, 50))}, p95 ${f(percentile(latencies, 95))}, max ${f(latencies.at(-1) ?? NaN)} (target p95 <= 1000 ms)`);
   say(`  p95 / raw order median = ${(percentile(latencies, 95) / percentile(rawMs, 50)).toFixed(1)}x`);
   say(`worker while watching ${GUARDS} guards: CPU ${(quietCpu * 100).toFixed(1)} % of a core, Temporal actions ${(quietActions / (QUIET_MS / 1000)).toFixed(2)}/s`);
   say(`worker while exiting (${exitSeconds.toFixed(1)} s): CPU ${(exitCpu * 100).toFixed(1)} % of a core, Temporal actions ${(exitActions / exitSeconds).toFixed(1)}/s`);
-  say(`worker memory: max RSS ${rssMax.toFixed(0)} MiB`);
+  say(`worker memory: RSS ${rssAfterCreate.toFixed(0)} MiB after creating the guards, ${rssBeforeExits.toFixed(0)} MiB after watching, max ${rssMax.toFixed(0)} MiB`);
 } finally {
   worker.kill('SIGTERM');
   await new Promise((r) => worker.once('exit', r));
