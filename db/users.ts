@@ -1,5 +1,6 @@
 // Users table: sign-up, look-up by email, and the sign-in failure ledger behind the rate limit.
 import { z } from 'zod';
+import { mirrorWrite } from './legacy-mirror.js';
 import { sql, type Db } from './pool.js';
 
 export const UserRow = z.object({
@@ -35,6 +36,7 @@ export async function insertUser(db: Db, user: { id: string; email: string; pass
     on conflict do nothing
     returning *`);
   if (!row) throw new EmailTakenError();
+  await mirrorWrite(db, { entity: 'users', id: row.id });
   return row;
 }
 
