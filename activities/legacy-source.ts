@@ -1,17 +1,13 @@
 // The legacy MongoDB the migration reads (official `mongodb` driver at MONGO_URL): one client per worker, opened on first use.
 import { ApplicationFailure } from '@temporalio/activity';
 import { BSON, MongoClient, ObjectId, type Db as MongoDb, type Document } from 'mongodb';
+import { mongoDatabaseName } from '../db/legacy-mirror-setup.js';
 
 export interface LegacySource {
   db(): Promise<MongoDb>;
   close(): Promise<void>;
 }
 
-/** The database named in the URL's path, else `legacy`. */
-export function legacyDatabaseName(mongoUrl: string): string {
-  const name = decodeURIComponent(new URL(mongoUrl).pathname.replace(/^\//, ''));
-  return name || 'legacy';
-}
 
 export function createLegacySource(mongoUrl: string | undefined): LegacySource {
   let client: MongoClient | null = null;
@@ -25,7 +21,7 @@ export function createLegacySource(mongoUrl: string | undefined): LegacySource {
       }
       client ??= new MongoClient(mongoUrl, { serverSelectionTimeoutMS: 10_000 });
       await client.connect();
-      return client.db(legacyDatabaseName(mongoUrl));
+      return client.db(mongoDatabaseName(mongoUrl));
     },
     async close() {
       await client?.close();

@@ -4,7 +4,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { LegacyCollection } from '../domain/legacy-model.js';
 import { MAPPING_VERSION } from '../domain/legacy-mapping.js';
 import type { MigrationPhase, MigrationStatus } from '../domain/migration-run.js';
-import { planCollections, setCollectionState, setDataSource, updateMigrationRun } from '../db/migration-runs.js';
+import { collectionProgress, planCollections, setCollectionState, setDataSource, updateMigrationRun } from '../db/migration-runs.js';
 import type { Db } from '../db/pool.js';
 import type { LegacySource } from './legacy-source.js';
 
@@ -29,6 +29,12 @@ export function createMigrationRunActivities({ db, source }: { db: Db; source: L
       }
       await planCollections(db, input.runId, collections);
       return { mappingVersion: MAPPING_VERSION, collections };
+    },
+
+    /** A collection's copied and quarantined totals as committed. */
+    async collectionTotals(input: { runId: string; collection: LegacyCollection }): Promise<{ copied: number; quarantined: number }> {
+      const p = (await collectionProgress(db, input.runId)).find((c) => c.collection === input.collection);
+      return { copied: p?.copied ?? 0, quarantined: p?.quarantined ?? 0 };
     },
 
     async setMigrationState(input: { runId: string; phase?: MigrationPhase; status?: MigrationStatus; dualWrite?: boolean; error?: string | null }): Promise<void> {

@@ -9,6 +9,8 @@ export const UserRow = z.object({
   passwordHash: z.string(),
   isOperator: z.boolean(),
   createdAt: z.string(),
+  /** Set on users the legacy migration brought over (or mirrored into MongoDB). */
+  legacyId: z.string().nullable().default(null),
 });
 export type UserRow = z.infer<typeof UserRow>;
 

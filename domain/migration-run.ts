@@ -45,7 +45,7 @@ export interface MigrationWorkflowInput {
   batchSize: number;
   autoApprove: boolean;
   startedBy: string;
-  resume?: { phase: MigrationPhase; done: LegacyCollection[]; approvedBy?: string };
+  resume?: { phase: MigrationPhase; done: LegacyCollection[]; verified: VerifyOutcome[]; approvedBy?: string };
 }
 
 export interface CollectionOutcome {

@@ -7,6 +7,8 @@ import { createWalletSyncScheduleActivities } from '../activities/wallet-sync-sc
 import { createMarketFeedActivities } from '../activities/market-feed.js';
 import { createPortfolioActivities } from '../activities/portfolio.js';
 import { createTradeSyncActivities } from '../activities/trade-sync.js';
+import { createMigrationActivities } from '../activities/migration.js';
+import { installMongoMirror } from '../db/legacy-mirror-setup.js';
 import { exchangeProfile } from '../domain/exchanges.js';
 import { readConfig } from '../domain/config.js';
 import { botDriverFact, publishFact } from '../db/platform-facts.js';
@@ -32,6 +34,8 @@ const db = await createDb(config.DATABASE_URL);
 const driver = await chooseRuntimeDriver(config, log);
 await publishFact(db, botDriverFact(config.TEMPORAL_TASK_QUEUE), driver.kind);
 
+// Bot and exchange-account writes happen here: while a migration run has dual-write on, they are mirrored to MONGO_URL.
+const closeMirror = installMongoMirror(config.MONGO_URL);
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
 const dataConverter = platformDataConverter(createPayloadCodec(config.TF_SECRET_KEY));
 // Activities that manage schedules need a client; it encrypts what it sends just like the worker does.
@@ -56,6 +60,7 @@ const worker = await Worker.create({
     ...createMarketFeedActivities({ db, profileFor: (id) => exchangeProfile(id, config.PAPER_EXCHANGE_URL) }),
     ...createTradeSyncActivities({ db, box: createSecretBox(config.TF_SECRET_KEY), botApiHost: config.BOT_API_HOST }),
     ...createPortfolioActivities({ db }),
+    ...createMigrationActivities({ db, box: createSecretBox(config.TF_SECRET_KEY), mongoUrl: config.MONGO_URL }),
   },
 });
 
@@ -70,5 +75,6 @@ await ensureStandingWork(temporal, config.TEMPORAL_TASK_QUEUE, log);
 log(`worker ready on task queue ${config.TEMPORAL_TASK_QUEUE} (bot driver: ${driver.kind})`);
 await worker.run();
 await connection.close();
+await closeMirror();
 await db.end();
 log('worker stopped');

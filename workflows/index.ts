@@ -4,3 +4,4 @@ export { addExchangeAccount, walletSync } from './exchange-accounts.js';
 export { marketFeedWorkflow } from './market-feed.js';
 export { tradeSyncWorkflow } from './trade-sync.js';
 export { portfolioSnapshotsWorkflow } from './portfolio-snapshots.js';
+export { migrationWorkflow, migrateCollectionWorkflow } from './migration.js';
