@@ -6,7 +6,7 @@ import { MAPPING_VERSION } from '../domain/legacy-mapping.js';
 import type { MigrationPhase, MigrationStatus } from '../domain/migration-run.js';
 import { collectionProgress, planCollections, setCollectionState, setDataSource, updateMigrationRun } from '../db/migration-runs.js';
 import type { Db } from '../db/pool.js';
-import type { LegacySource } from './legacy-source.js';
+import { collectionSize, type LegacySource } from './legacy-source.js';
 
 export interface MigrationPlan {
   mappingVersion: number;
@@ -25,7 +25,7 @@ export function createMigrationRunActivities({ db, source }: { db: Db; source: L
       }
       const collections = [];
       for (const collection of input.collections) {
-        collections.push({ collection, sourceCount: existing.has(collection) ? await mongo.collection(collection).estimatedDocumentCount() : 0 });
+        collections.push({ collection, sourceCount: existing.has(collection) ? await collectionSize(mongo, collection) : 0 });
       }
       await planCollections(db, input.runId, collections);
       return { mappingVersion: MAPPING_VERSION, collections };

@@ -9,7 +9,7 @@ import { countRecopied, listRanges, markRangeVerified, readCheckpoint, setCollec
 import type { Db } from '../db/pool.js';
 import { rangeChecksum, type WriteBatch } from './migration-batch.js';
 import type { createBackfill } from './migration-backfill.js';
-import { idRange, toSourceDoc, type LegacySource } from './legacy-source.js';
+import { collectionSize, idRange, toSourceDoc, type LegacySource } from './legacy-source.js';
 
 export interface VerifyInput {
   runId: string;
@@ -51,62 +51,73 @@ export function createVerify(deps: { db: Db; source: LegacySource; writeBatch: W
 
   return {
     async verifyCollection(input: VerifyInput): Promise<VerifyResult> {
-      const { runId, collection } = input;
+      // Liveness between range checks too: a re-copy or a per-range recount reads the source for a while.
       const ctx = Context.current();
-      const stopped = async () => {
-        const { status } = await readCheckpoint(db, runId, collection);
-        return status === 'running' ? null : status;
-      };
-      const halt = await stopped();
-      if (halt) return { stopped: halt };
-      await setCollectionState(db, runId, collection, 'verifying');
-      const mongo = await source.db();
-      let sourceCount = await mongo.collection(collection).countDocuments({});
-      let ranges = await listRanges(db, runId, collection);
-      const inRanges = () => ranges.reduce((n, r) => n + r.sourceCount, 0);
-      if (sourceCount !== inRanges()) {
-        // Documents written after the copy passed (dual-write inserts get new, higher ids): copy that tail first.
-        const tail = await backfill.copyFromCheckpoint(input, (h) => ctx.heartbeat(h));
-        if (tail.stopped) return { stopped: tail.stopped };
-        ranges = await listRanges(db, runId, collection);
-        sourceCount = await mongo.collection(collection).countDocuments({});
+      let last: unknown = { verifiedSeq: null };
+      const alive = setInterval(() => ctx.heartbeat(last), 2_000);
+      try {
+        return await verifyCollection(input, (details) => ctx.heartbeat((last = details)));
+      } finally {
+        clearInterval(alive);
       }
-      const suspicious = new Set<number>();
-      if (sourceCount !== inRanges()) {
-        const counts = await sourceCountsPerRange(collection, ranges);
-        ranges.forEach((r, i) => counts[i] !== r.sourceCount && suspicious.add(r.seq));
-      }
-      let recopied = 0;
-      const failed: number[] = [];
-      for (const [i, range] of ranges.entries()) {
-        if (range.verified && !suspicious.has(range.seq)) continue;
-        const after = i === 0 ? null : ranges[i - 1]!.lastId;
-        if (suspicious.has(range.seq) || !(await targetMatches(runId, collection, range, after))) {
-          await recopy(runId, collection, range, after);
-          recopied += 1;
-          const fresh = (await listRanges(db, runId, collection)).find((r) => r.seq === range.seq)!;
-          if (!(await targetMatches(runId, collection, fresh, after))) {
-            failed.push(range.seq);
-            continue;
-          }
-        }
-        await markRangeVerified(db, runId, collection, range.seq);
-        ctx.heartbeat({ verifiedSeq: range.seq });
-        if (i % 20 === 19) {
-          const h = await stopped();
-          if (h) return { stopped: h };
-        }
-      }
-      const totals = await recountCollection(db, runId, collection);
-      ranges = await listRanges(db, runId, collection);
-      const ok = failed.length === 0 && totals.copied + totals.quarantined === sourceCount;
-      if (ok) await setCollectionState(db, runId, collection, 'verified');
-      const detail = ok
-        ? `${sourceCount} source documents = ${totals.copied} rows + ${totals.quarantined} quarantined; ${ranges.length} ranges match${recopied ? ` (${recopied} re-copied)` : ''}`
-        : failed.length
-          ? `ranges ${failed.join(', ')} still differ after a re-copy`
-          : `${sourceCount} source documents but ${totals.copied} rows + ${totals.quarantined} quarantined`;
-      return { stopped: null, collection, sourceCount, targetRows: totals.copied, quarantined: totals.quarantined, ranges: ranges.length, recopiedRanges: recopied, ok, detail };
     },
   };
+
+  async function verifyCollection(input: VerifyInput, beat: (details: unknown) => void): Promise<VerifyResult> {
+    const { runId, collection } = input;
+    const stopped = async () => {
+      const { status } = await readCheckpoint(db, runId, collection);
+      return status === 'running' ? null : status;
+    };
+    const halt = await stopped();
+    if (halt) return { stopped: halt };
+    await setCollectionState(db, runId, collection, 'verifying');
+    const mongo = await source.db();
+    let sourceCount = await collectionSize(mongo, collection);
+    let ranges = await listRanges(db, runId, collection);
+    const inRanges = () => ranges.reduce((n, r) => n + r.sourceCount, 0);
+    if (sourceCount !== inRanges()) {
+      // Documents written after the copy passed (dual-write inserts get new, higher ids): copy that tail first.
+      const tail = await backfill.copyFromCheckpoint(input, beat);
+      if (tail.stopped) return { stopped: tail.stopped };
+      ranges = await listRanges(db, runId, collection);
+      sourceCount = await collectionSize(mongo, collection);
+    }
+    const suspicious = new Set<number>();
+    if (sourceCount !== inRanges()) {
+      const counts = await sourceCountsPerRange(collection, ranges);
+      ranges.forEach((r, i) => counts[i] !== r.sourceCount && suspicious.add(r.seq));
+    }
+    let recopied = 0;
+    const failed: number[] = [];
+    for (const [i, range] of ranges.entries()) {
+      if (range.verified && !suspicious.has(range.seq)) continue;
+      const after = i === 0 ? null : ranges[i - 1]!.lastId;
+      if (suspicious.has(range.seq) || !(await targetMatches(runId, collection, range, after))) {
+        await recopy(runId, collection, range, after);
+        recopied += 1;
+        const fresh = (await listRanges(db, runId, collection)).find((r) => r.seq === range.seq)!;
+        if (!(await targetMatches(runId, collection, fresh, after))) {
+          failed.push(range.seq);
+          continue;
+        }
+      }
+      await markRangeVerified(db, runId, collection, range.seq);
+      beat({ verifiedSeq: range.seq });
+      if (i % 20 === 19) {
+        const h = await stopped();
+        if (h) return { stopped: h };
+      }
+    }
+    const totals = await recountCollection(db, runId, collection);
+    ranges = await listRanges(db, runId, collection);
+    const ok = failed.length === 0 && totals.copied + totals.quarantined === sourceCount;
+    if (ok) await setCollectionState(db, runId, collection, 'verified');
+    const detail = ok
+      ? `${sourceCount} source documents = ${totals.copied} rows + ${totals.quarantined} quarantined; ${ranges.length} ranges match${recopied ? ` (${recopied} re-copied)` : ''}`
+      : failed.length
+        ? `ranges ${failed.join(', ')} still differ after a re-copy`
+        : `${sourceCount} source documents but ${totals.copied} rows + ${totals.quarantined} quarantined`;
+    return { stopped: null, collection, sourceCount, targetRows: totals.copied, quarantined: totals.quarantined, ranges: ranges.length, recopiedRanges: recopied, ok, detail };
+  }
 }
