@@ -114,3 +114,35 @@ export function collectionFigures(p: CollectionProgress, now: string): Collectio
   const etaSeconds = left === null ? null : left === 0 ? 0 : rate ? left / rate : null;
   return { done, fraction, rate, etaSeconds };
 }
+
+/** A run as the API shows it (`migration_runs`). */
+export interface MigrationRun {
+  id: string;
+  workflowId: string;
+  phase: MigrationPhase;
+  status: MigrationStatus;
+  dualWrite: boolean;
+  mappingVersion: number;
+  startedBy: string | null;
+  error: string | null;
+  archivedAs: Record<string, string> | null;
+  createdAt: string;
+  updatedAt: string;
+  finishedAt: string | null;
+}
+
+export interface QuarantinedDocument {
+  collection: string;
+  legacyId: string;
+  reason: string;
+  document: unknown;
+  at: string;
+}
+
+/** `GET /api/migrations/:id`: the run, each collection's progress with its figures, the quarantine and the workflow's view. */
+export interface MigrationRunView {
+  run: MigrationRun;
+  collections: Array<CollectionProgress & CollectionFigures>;
+  quarantine: { total: number; rows: QuarantinedDocument[] };
+  workflow: MigrationWorkflowState | null;
+}
