@@ -167,11 +167,21 @@ export type LegacyTrade = z.output<typeof LegacyTrade>;
 export type LegacyBalanceSnapshot = z.output<typeof LegacyBalanceSnapshot>;
 export type LegacyBotEvent = z.output<typeof LegacyBotEvent>;
 
+type Issue = z.core.$ZodIssue;
+
+/** A readable message for one issue; a union (several accepted forms) reports its most telling branch. */
+function issueMessage(issue: Issue): string {
+  if (issue.code === 'invalid_type') return issue.message.includes('received undefined') ? 'is missing' : `has the wrong type (${issue.message.replace(/^Invalid input: /, '')})`;
+  if (issue.code !== 'invalid_union') return issue.message;
+  const branches = issue.errors.flat();
+  if (branches.length && branches.every((b) => b.code === 'invalid_type' && b.message.includes('received undefined'))) return 'is missing';
+  const telling = branches.find((b) => b.code !== 'invalid_type');
+  return telling ? issueMessage(telling) : 'has the wrong type';
+}
+
 /** The first problem of a failed parse, naming the field: what the quarantine shows an operator. */
 export function describeIssue(error: z.ZodError): string {
-  const issue = error.issues[0];
+  const issue = error.issues[0] as Issue | undefined;
   if (!issue) return 'invalid document';
-  const field = issue.path.join('.') || 'document';
-  const message = issue.code === 'invalid_type' && issue.message.includes('undefined') ? 'is missing' : issue.message;
-  return `${field}: ${message}`;
+  return `${issue.path.join('.') || 'document'}: ${issueMessage(issue)}`;
 }
