@@ -5,6 +5,7 @@ import {
   ApplicationFailure,
   ChildWorkflowFailure,
   condition,
+  ContinueAsNew,
   continueAsNew,
   defineQuery,
   defineSignal,
@@ -220,6 +221,7 @@ export async function migrationWorkflow(input: MigrationWorkflowInput): Promise<
     await steps.setMigrationState({ runId, phase: 'done', status: 'completed' });
     return state;
   } catch (error) {
+    if (error instanceof ContinueAsNew) throw error;
     finished = true;
     state.phase = 'failed';
     state.error = failureMessage(error);
