@@ -26,6 +26,14 @@ describe('migration run', () => {
     expect((await request(h.platform.app).get('/api/migrations')).status).toBe(401);
   });
 
+  it('answers a script holding an operator API token', async () => {
+    const created = await h.operator.agent.post('/api/tokens').set('Origin', ORIGIN).send({ name: 'migration script' });
+    expect(created.status).toBe(201);
+    const listed = await request(h.platform.app).get('/api/migrations').set('Authorization', `Bearer ${created.body.token.secret}`);
+    expect(listed.status).toBe(200);
+    expect(listed.body.dataSource.store).toBe('mongo');
+  });
+
   it('rejects a bad start request naming the field', async () => {
     const res = await api(h).post('', { collections: ['users', 'nonsense'] });
     expect(res.status).toBe(400);
