@@ -29,14 +29,14 @@ export interface MigrationHarness {
   stop(): Promise<void>;
 }
 
-export async function startMigrationHarness(options: { trades: number; seed?: number }): Promise<MigrationHarness> {
+export async function startMigrationHarness(options: { trades: number; seed?: number; origins?: string[] }): Promise<MigrationHarness> {
   const database: IsolatedDatabase = await createIsolatedDatabase('tf_migration');
   const mongoUrl = `${process.env.MONGO_URL}mig_${randomUUID().replaceAll('-', '').slice(0, 10)}`;
   const client = new MongoClient(mongoUrl);
   const mongo = client.db();
   const seed = await seedLegacy(mongo, { trades: options.trades, seed: options.seed ?? 7, passwordHash: await hash(LEGACY_PASSWORD) });
   const env = { DATABASE_URL: database.url, MONGO_URL: mongoUrl };
-  const platform = await startPlatform({ worker: false, env });
+  const platform = await startPlatform({ worker: false, env, origins: options.origins });
   // The API runs in this process: its sign-ups are mirrored like the real server's.
   const closeMirror = installMongoMirror(mongoUrl);
   // The first user of the fresh database is the operator.
