@@ -41,6 +41,8 @@ export async function startFerretDb(options: { dataDir: string; logFile: string;
     `--listen-addr=127.0.0.1:${port}`,
     '--debug-addr=127.0.0.1:0',
     '--telemetry=disable',
+    // Its state file (an instance id) goes beside the data, not into the working directory.
+    `--state-dir=${options.dataDir}`,
     '--log-level=warn',
   ], { output: { file: options.logFile }, stopTimeoutMs: 5_000 });
   await waitFor(`FerretDB on port ${port} (log: ${options.logFile})`, () => answers(port), { timeoutMs: 20_000, alive: () => child.running });
