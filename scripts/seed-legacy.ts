@@ -16,6 +16,8 @@ const count = (name: string, v: string | undefined) => {
   if (!Number.isInteger(n) || n < 0) throw new Error(`--${name}: must be a whole number, got ${v}`);
   return n;
 };
+// Arguments first: a typo is reported before anything is touched.
+const sizes = { trades: count('trades', values.trades)!, users: count('users', values.users), seed: count('seed', values.seed) };
 const mongoUrl = process.env.MONGO_URL;
 if (!mongoUrl) {
   console.error('MONGO_URL is not set: point it at the legacy MongoDB, e.g. MONGO_URL=mongodb://127.0.0.1:27017/legacy');
@@ -32,9 +34,7 @@ try {
   for (const name of existing) await db.collection(name).drop();
   const t0 = performance.now();
   const summary = await seedLegacy(db, {
-    trades: count('trades', values.trades)!,
-    users: count('users', values.users),
-    seed: count('seed', values.seed),
+    ...sizes,
     // Every seeded user's password is "legacy password" (argon2id, like the platform's own accounts).
     passwordHash: await hash('legacy password'),
     log: (line) => console.log(line),
