@@ -1,5 +1,6 @@
 // Operating a run: writes during the backfill land in both stores (dual-write), pause really stops the copy and resume
-// continues it, abort leaves PostgreSQL consistent and says what was copied, and a new run then completes the job.
+// continues it, abort leaves PostgreSQL consistent and says what was copied, and a new run then completes the job,
+// re-copying the ranges that changed between their copy and the verification.
 import { randomUUID } from 'node:crypto';
 import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,16 +81,28 @@ describe('operating a migration run', () => {
     // A new run completes the job over what the aborted one left, and the mirrored writes map back to the same rows.
     const second = await api(h).post('', { batchSize: 2_000, autoApprove: true });
     expect(second.status).toBe(201);
-    const done = await waitForPhase(h, second.body.run.id, ['done'], 300_000);
+    const secondId: string = second.body.run.id;
+    // Once wallets and bots are copied, two changes before the verification: a mirrored bot status change (both stores
+    // change, the range's source checksum is stale) and a wallet row changed in PostgreSQL alone (the target is wrong).
+    await waitFor('second run copying trades', async () => (await runView(h, secondId)).collections.find((c) => c.collection === 'trades')!.state === 'copying', 120_000);
+    await setBotStatus(db, migratedBot.id, 'stopped', { lastError: null });
+    const wallet = await db.one(sql.type(z.object({ id: z.string(), label: z.string() }))`
+      select id::text, label from exchange_accounts where legacy_id is not null and id <> ${accountId} order by legacy_id limit 1`);
+    await db.query(sql.typeAlias('void')`update exchange_accounts set label = 'tampered' where id = ${wallet.id}`);
+    const done = await waitForPhase(h, secondId, ['done'], 300_000);
+    // Both ranges were found different and re-copied from the source: the wallet is right again, the bot keeps its change.
+    expect(done.collections.find((c) => c.collection === 'wallets')!.recopiedRanges).toBeGreaterThan(0);
+    expect(done.collections.find((c) => c.collection === 'bots')!.recopiedRanges).toBeGreaterThan(0);
+    expect(await db.oneFirst(sql.type(z.object({ label: z.string() }))`select label from exchange_accounts where id = ${wallet.id}`)).toBe(wallet.label);
     for (const c of ALL_COLLECTIONS) {
-      const cmp = await compareCollection(h, second.body.run.id, c, done.run.archivedAs![c]);
+      const cmp = await compareCollection(h, secondId, c, done.run.archivedAs![c]);
       expect(cmp, c).toMatchObject({ lost: [], duplicated: 0, differing: [], unaccounted: [] });
       expect(cmp.rows + cmp.quarantined, c).toBe(cmp.source);
     }
     const sameEmail = await db.oneFirst(sql.type(z.object({ n: z.number() }))`select count(*)::int as n from users where lower(email) = lower(${newcomer.email})`);
     expect(sameEmail).toBe(1);
     const bot = await db.one(sql.type(z.object({ status: z.string() }))`select status from bots where id = ${migratedBot.id}`);
-    expect(bot.status).toBe('failed');
+    expect(bot.status).toBe('stopped');
     const account = await db.one(sql.type(z.object({ credentials: z.string() }))`select credentials from exchange_accounts where id = ${accountId}`);
     expect(account.credentials).toBe('v1.sealed');
   }, 600_000);
