@@ -7,16 +7,20 @@ import { ApplicationFailure } from '@temporalio/common';
 import { CreateBotInput, type Bot, type BotStatus } from '../domain/bot.js';
 import type { BotHostConfig } from '../domain/bot-host-config.js';
 import { exchangeProfile } from '../domain/exchanges.js';
+import { DEFAULT_FREQTRADE_VERSION, type BotVersions } from '../domain/freqtrade-config.js';
 import { parseStrategy } from '../domain/strategy.js';
 import * as bots from '../db/bots.js';
 import { findExchangeAccountForUser, findExchangeAccountWithSecret } from '../db/exchange-accounts.js';
-import { bundledBuiltin } from '../db/seed.js';
+import { bundledBuiltin, bundledFreqtrade } from '../db/seed.js';
 import { findBundledStrategyByHash, findStrategyVersionForUser } from '../db/strategies.js';
 import type { Db } from '../db/pool.js';
 import type { SecretBox } from '../db/secret-box.js';
 import { checkBotMarkets } from './bot-markets.js';
 import { createFreqtradeClient, type FreqtradeCredentials } from './freqtrade-client.js';
-import type { BotRuntimeDriver, RuntimeSpec } from './runtime-driver.js';
+import { planMove, type BotMovePlan } from './bot-moves.js';
+import { freqtradeSpecOf } from './freqtrade-bot-spec.js';
+import type { FreqtradeRuntime } from './freqtrade-runtime.js';
+import type { BotRuntimeDriver, RuntimeSpec, RuntimeState } from './runtime-driver.js';
 
 export interface BotActivityDeps {
   db: Db;
@@ -28,7 +32,12 @@ export interface BotActivityDeps {
   botListenHost: string;
   /** Where the `paper` exchange profile points ccxt. */
   paperExchangeUrl: string;
+  /** Runs `freqtrade` bots; null without a Docker engine (such bots are then refused at creation). */
+  freqtrade?: FreqtradeRuntime | null;
 }
+
+/** FreqTrade imports pandas and ccxt and loads the exchange's markets before its API answers: give it longer. */
+const FREQTRADE_MIN_HEALTH_MS = 110_000;
 
 interface StoredCredentials extends FreqtradeCredentials {
   jwtSecret: string;
@@ -100,6 +109,17 @@ export function createBotActivities(deps: BotActivityDeps) {
     return { botId: bot.id, userId: bot.userId, host };
   }
 
+  function freqtradeRuntime(): FreqtradeRuntime {
+    if (!deps.freqtrade) throw ApplicationFailure.nonRetryable('FreqTrade bots need a Docker engine, and this worker has none', 'NoDocker');
+    return deps.freqtrade;
+  }
+
+  const freqtradeSpec = async (bot: Bot, credentials: StoredCredentials) =>
+    freqtradeSpecOf(db, bot, { listenHost: deps.botListenHost, api: credentials, paperExchangeUrl: deps.paperExchangeUrl, exchangeCredentials: await exchangeCredentialsOf(bot) });
+
+  /** Start/stop/inspect of whichever runtime runs the bot; nothing above this knows the engine. */
+  const runtimeOf = (bot: Bot) => (bot.engine === 'freqtrade' ? freqtradeRuntime() : driver);
+
   const clientFor = (bot: Bot, credentials: StoredCredentials) =>
     createFreqtradeClient(`http://${deps.botApiHost}:${bot.apiPort}`, credentials);
 
@@ -113,12 +133,19 @@ export function createBotActivities(deps: BotActivityDeps) {
       const spec = parsed.data;
       const strategy = spec.strategyVersionId
         ? await findStrategyVersionForUser(db, input.userId, spec.strategyVersionId)
-        : await findBundledStrategyByHash(db, bundledBuiltin(0).hash);
+        : await findBundledStrategyByHash(db, (spec.engine === 'freqtrade' ? bundledFreqtrade(0) : bundledBuiltin(0)).hash);
       if (!strategy || strategy.engine !== spec.engine) {
         throw ApplicationFailure.nonRetryable(`strategyVersionId: no ${spec.engine} strategy with this id`, 'InvalidBot');
       }
       const account = spec.exchangeAccountId ? await findExchangeAccountForUser(db, input.userId, spec.exchangeAccountId) : null;
       if (spec.exchangeAccountId && !account) throw ApplicationFailure.nonRetryable('exchangeAccountId: no such exchange account', 'InvalidBot');
+      const freqtradeVersion = spec.engine === 'freqtrade' ? (spec.freqtradeVersion ?? DEFAULT_FREQTRADE_VERSION) : null;
+      if (freqtradeVersion !== null) {
+        if (!deps.freqtrade) throw ApplicationFailure.nonRetryable('engine: FreqTrade bots need a Docker engine, and this platform runs bots as local processes', 'InvalidBot');
+        if (!(await deps.freqtrade.imageExists(freqtradeVersion))) {
+          throw ApplicationFailure.nonRetryable(`freqtradeVersion: FreqTrade ${freqtradeVersion} is not installed here (no image tradefleet/freqtrade:${freqtradeVersion}; the setup builds it)`, 'InvalidBot');
+        }
+      }
       await checkBotMarkets(exchangeProfile(account?.exchangeId ?? spec.exchange, deps.paperExchangeUrl), spec.pairs, spec.stakeAmount);
       const credentials: StoredCredentials = {
         username: `tf-${randomBytes(4).toString('hex')}`,
@@ -137,7 +164,7 @@ export function createBotActivities(deps: BotActivityDeps) {
         try {
           return await bots.insertBot(db, {
             id: input.botId, userId: input.userId, spec, driver: driver.kind, apiPort: port, sealedCredentials,
-            exchange: account?.exchangeId ?? spec.exchange, strategyVersionId: strategy.id,
+            exchange: account?.exchangeId ?? spec.exchange, strategyVersionId: strategy.id, freqtradeVersion,
           });
         } catch (error) {
           if (!(error instanceof bots.PortTakenError)) throw error;
@@ -155,26 +182,38 @@ export function createBotActivities(deps: BotActivityDeps) {
 
     async createBotRuntime(botId: string): Promise<string> {
       const { bot, credentials } = await loadBot(botId);
-      const runtimeId = await driver.ensureCreated(await runtimeSpec(bot, credentials));
+      const runtimeId = bot.engine === 'freqtrade'
+        ? await freqtradeRuntime().ensureCreated(await freqtradeSpec(bot, credentials))
+        : await driver.ensureCreated(await runtimeSpec(bot, credentials));
       await bots.setBotStatus(db, botId, bot.status, { runtimeId });
       return runtimeId;
     },
 
     async startBotRuntime(botId: string): Promise<void> {
       const { bot, credentials } = await loadBot(botId);
-      await driver.start(botId, await runtimeSpec(bot, credentials));
+      if (bot.engine === 'freqtrade') await freqtradeRuntime().start(botId);
+      else await driver.start(botId, await runtimeSpec(bot, credentials));
     },
 
     /** Polls until the bot's REST API answers, accepts its credentials and reports `running`. */
     async waitBotHealthy(botId: string, timeoutMs: number): Promise<void> {
       const { bot, credentials } = await loadBot(botId);
       const client = clientFor(bot, credentials);
-      const deadline = Date.now() + timeoutMs;
+      const limit = bot.engine === 'freqtrade' ? Math.max(timeoutMs, FREQTRADE_MIN_HEALTH_MS) : timeoutMs;
+      const deadline = Date.now() + limit;
       let lastProblem = 'no answer yet';
+      const restartsBefore = bot.engine === 'freqtrade' ? (await freqtradeRuntime().inspect(botId)).restartCount : 0;
       while (Date.now() < deadline) {
         Context.current().heartbeat(lastProblem);
-        const runtime = await driver.inspect(botId);
+        const runtime: RuntimeState & { restartCount?: number } = await runtimeOf(bot).inspect(botId);
         if (!runtime.exists) throw ApplicationFailure.nonRetryable(`the runtime of bot ${botId} is gone`, 'RuntimeGone');
+        if (runtime.restartCount !== undefined && runtime.restartCount - restartsBefore >= 2) {
+          // FreqTrade exits on a config or strategy error; Docker restarts it, and it fails the same way again.
+          const exchangeKey = await exchangeCredentialsOf(bot);
+          const secrets = [credentials.password, credentials.jwtSecret, exchangeKey?.apiKey, exchangeKey?.secret, exchangeKey?.passphrase];
+          const reason = await freqtradeRuntime().lastError(botId, secrets.filter((x): x is string => Boolean(x)));
+          throw ApplicationFailure.nonRetryable(`FreqTrade exited ${runtime.restartCount - restartsBefore} times while starting${reason ? `: ${reason}` : ''}`, 'Unhealthy');
+        }
         if (!runtime.running && runtime.exitCode !== undefined && runtime.exitCode !== null && runtime.exitCode !== 0) {
           lastProblem = `bot host exited with code ${runtime.exitCode}`;
         } else {
@@ -191,19 +230,33 @@ export function createBotActivities(deps: BotActivityDeps) {
         }
         await sleep(250);
       }
-      throw ApplicationFailure.nonRetryable(`bot did not become healthy within ${Math.round(timeoutMs / 1000)} s: ${lastProblem}`, 'Unhealthy');
+      throw ApplicationFailure.nonRetryable(`bot did not become healthy within ${Math.round(limit / 1000)} s: ${lastProblem}`, 'Unhealthy');
     },
 
     /** Asks the bot to stop trading (best effort), then stops its runtime. */
     async stopBotRuntime(botId: string): Promise<void> {
       const { bot, credentials } = await loadBot(botId);
-      const runtime = await driver.inspect(botId);
+      const runtime = await runtimeOf(bot).inspect(botId);
       if (runtime.running) await clientFor(bot, credentials).stop().catch(() => undefined);
-      await driver.stop(botId);
+      await runtimeOf(bot).stop(botId);
     },
 
+    /** Removes the runtime and what it owns (a FreqTrade bot's volume too); without the bot's row, every kind is swept. */
     async removeBotRuntime(botId: string): Promise<void> {
-      await driver.remove(botId);
+      const bot = await bots.findBot(db, botId);
+      if (!bot || bot.engine === 'builtin') await driver.remove(botId);
+      if ((!bot || bot.engine === 'freqtrade') && deps.freqtrade) await deps.freqtrade.remove(botId);
+    },
+
+    /** Checks a move (`moveBot`) before anything changes: the target versions exist, fit the engine and differ. */
+    async planBotMove(botId: string, input: unknown): Promise<BotMovePlan> {
+      const { bot } = await loadBot(botId);
+      return planMove(db, deps.freqtrade ?? null, bot, input);
+    },
+
+    async setBotVersions(botId: string, versions: BotVersions): Promise<void> {
+      if (!versions.strategyVersionId) throw ApplicationFailure.nonRetryable('a bot must pin a strategy version', 'InvalidMove');
+      await bots.setBotVersions(db, botId, { strategyVersionId: versions.strategyVersionId, freqtradeVersion: versions.freqtradeVersion });
     },
 
     async setBotStatus(botId: string, status: BotStatus, lastError: string | null = null): Promise<Bot | null> {

@@ -30,6 +30,12 @@ const ledger = (botId: string) =>
 const sync = () => new MockActivityEnvironment().run(createTradeSyncActivities({ db, box, botApiHost: '127.0.0.1' }).syncBotTrades) as Promise<TradeSyncResult>;
 const newUser = async () => (await insertUser(db, { id: randomUUID(), email: `${randomUUID()}@example.com`, passwordHash: 'x' })).id;
 const settle = () => new Promise((r) => setTimeout(r, 200));
+/** Notifications arrive on their own connection, after the write: wait until the bot's has come. */
+async function noticeFor(botId: string): Promise<void> {
+  for (const started = Date.now(); !notices.some((n) => n.botId === botId); await settle()) {
+    if (Date.now() - started > 10_000) throw new Error(`no trade_changes notice for ${botId}`);
+  }
+}
 
 beforeAll(async () => {
   db = await createDb(process.env.DATABASE_URL!);
@@ -69,7 +75,7 @@ describe('trade sync', () => {
     // An open trade's profit follows the market, so the ledger keeps none for it; the bot's own JSON stays in raw.
     expect(rows[2]).toMatchObject({ profitAbs: null, closeRate: null });
     expect(rows[2]!.raw).toMatchObject({ trade_id: 3, is_open: true, pair: 'BTC/USDT' });
-    await settle();
+    await noticeFor(bot.botId);
     expect(notices).toContainEqual({ botId: bot.botId, userId });
 
     notices.length = 0;
@@ -87,6 +93,7 @@ describe('trade sync', () => {
     bot.addTrade({ id: 7, pair: 'SOL/USDT', amount: 0.25, openRate: 180 });
     await sync();
     expect((await ledger(bot.botId)).map((r) => r.isOpen)).toEqual([true]);
+    await noticeFor(bot.botId); // the open trade's own notice must not count below
 
     notices.length = 0;
     const closed = bot.addTrade({ id: 7, pair: 'SOL/USDT', amount: 0.25, openRate: 180, closed: { rate: 190, reason: 'exit_signal' } });
@@ -94,8 +101,9 @@ describe('trade sync', () => {
     const [row] = await ledger(bot.botId);
     expect(row).toMatchObject({ isOpen: false, closeRate: 190, exitReason: 'exit_signal' });
     expect(row!.profitAbs).toBeCloseTo(closed.closeProfitAbs!, 8);
+    await noticeFor(bot.botId);
     await settle();
-    expect(notices).toEqual([{ botId: bot.botId, userId }]);
+    expect(notices.filter((n) => n.botId === bot.botId)).toEqual([{ botId: bot.botId, userId }]);
   });
 
   it('reads every page of a long history, and later passes read only what is new', async () => {

@@ -1,5 +1,7 @@
 // Activities that manage an account's wallet sync schedule (`wallet-sync:<accountId>`) through the Temporal client.
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { markKeyRejected } from '../db/exchange-accounts.js';
+import type { Db } from '../db/pool.js';
 import { walletSyncScheduleId } from '../domain/exchange-account.js';
 
 /** The workflow the schedule starts (workflows/exchange-accounts.ts); by name, as activities do not import workflow code. */
@@ -9,7 +11,7 @@ const ignoreMissing = (error: unknown): void => {
   if (!(error instanceof ScheduleNotFoundError)) throw error;
 };
 
-export function createWalletSyncScheduleActivities(client: Client, taskQueue: string) {
+export function createWalletSyncScheduleActivities(client: Client, taskQueue: string, db: Db) {
   const handle = (accountId: string) => client.schedule.getHandle(walletSyncScheduleId(accountId));
 
   return {
@@ -49,6 +51,17 @@ export function createWalletSyncScheduleActivities(client: Client, taskQueue: st
 
     async resumeWalletSyncSchedule(accountId: string, note: string): Promise<void> {
       await handle(accountId).unpause(note).catch(ignoreMissing);
+    },
+
+    /**
+     * The exchange rejected the account's key in the sync that started at `syncStartedAt` (ISO): pause the schedule and
+     * mark the account, unless the owner resumed it since. Returns whether it did.
+     */
+    async rejectAccountKey(input: { accountId: string; syncStartedAt: string; message: string }): Promise<boolean> {
+      const note = 'paused: the exchange rejected the API key; resume once the key works again';
+      return markKeyRejected(db, input.accountId, new Date(input.syncStartedAt), input.message, () =>
+        handle(input.accountId).pause(note).catch(ignoreMissing),
+      );
     },
   };
 }

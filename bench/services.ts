@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { migrate } from '../db/migrate.js';
-import { startPaperExchange } from '../exchange/server.js';
+import { startPaperExchange, type PaperExchangeHandle } from '../exchange/server.js';
 import { ensureDocker } from '../scripts/services/docker.js';
 import { dataDir } from '../scripts/services/paths.js';
 import { freePort } from '../scripts/services/ports.js';
@@ -11,7 +11,8 @@ import { startPostgres } from '../scripts/services/postgres.js';
 import { stopAll } from '../scripts/services/processes.js';
 import { startTemporal } from '../scripts/services/temporal.js';
 
-export async function startBenchServices(): Promise<{ stop(): Promise<void> }> {
+/** `exchangeTickMs: 0` freezes the paper exchange's prices so the benchmark moves them itself. */
+export async function startBenchServices(opts: { exchangeTickMs?: number } = {}): Promise<{ exchange: PaperExchangeHandle; databaseUrl: string; stop(): Promise<void> }> {
   fs.mkdirSync(dataDir, { recursive: true });
   const runDir = fs.mkdtempSync(path.join(dataDir, 'bench-'));
   fs.chmodSync(runDir, 0o755);
@@ -24,11 +25,13 @@ export async function startBenchServices(): Promise<{ stop(): Promise<void> }> {
   if (!docker) throw new Error('benchmarks need a Docker engine; run npm test once to set it up');
   await migrate(pg.url);
   // Bots check their pairs against the exchange and trade on it.
-  const exchange = await startPaperExchange({ port: 0, seed: 'bench' });
+  const exchange = await startPaperExchange({ port: 0, seed: 'bench', ...(opts.exchangeTickMs !== undefined ? { tickMs: opts.exchangeTickMs } : {}) });
   Object.assign(process.env, {
     DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, TF_SECRET_KEY: randomBytes(32).toString('base64'), PAPER_EXCHANGE_URL: exchange.url,
   });
   return {
+    exchange,
+    databaseUrl: pg.url,
     async stop() {
       await exchange.close();
       await stopAll();

@@ -120,12 +120,27 @@ function trades(ctx: RouteContext) {
   return { trades: page, trades_count: page.length, offset, total_trades: closed.length };
 }
 
-/** An optional number in a JSON body, as pydantic's `Optional[float]` reads it. */
+/** An optional number in a JSON body, as pydantic's lax `Optional[float]` reads it: numbers, numeric strings, booleans. */
 function optionalNumber(body: unknown, field: string): number | undefined {
   const value = body !== null && typeof body === 'object' ? (body as Record<string, unknown>)[field] : undefined;
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'number' && Number.isFinite(value)) return value;
-  throw new HttpError(422, [{ type: 'float_parsing', loc: ['body', field], msg: 'Input should be a valid number', input: value }]);
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (typeof value === 'string') {
+    if (/^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(value)) return Number(value);
+    const msg = 'Input should be a valid number, unable to parse string as a number';
+    throw new HttpError(422, [{ type: 'float_parsing', loc: ['body', field], msg, input: value }]);
+  }
+  throw new HttpError(422, [{ type: 'float_type', loc: ['body', field], msg: 'Input should be a valid number', input: value }]);
+}
+
+/** FreqTrade's OrderTypeValues enum for an optional `ordertype`. */
+function optionalOrderType(body: unknown): 'limit' | 'market' | undefined {
+  const value = body !== null && typeof body === 'object' ? (body as Record<string, unknown>)['ordertype'] : undefined;
+  if (value === undefined || value === null) return undefined;
+  if (value === 'limit' || value === 'market') return value;
+  const error = { type: 'enum', loc: ['body', 'ordertype'], msg: "Input should be 'limit' or 'market'", input: value, ctx: { expected: "'limit' or 'market'" } };
+  throw new HttpError(422, [error]);
 }
 
 function optionalString(body: unknown, field: string): string | undefined {
@@ -146,9 +161,13 @@ async function forceEnter(ctx: RouteContext) {
   return tradeToJson(trade);
 }
 
-/** POST /forceexit (ForceExitPayload): a trade id or "all", market exit. */
+/**
+ * POST /forceexit (ForceExitPayload): a trade id or "all", market exit; with `amount`, a partial exit of that much.
+ * tradefleet bots always sell at market, so a valid `ordertype` changes nothing.
+ */
 function forceExit(ctx: RouteContext) {
   const tradeId = String(requireBodyField(ctx.body, 'tradeid'));
+  optionalOrderType(ctx.body);
   return ctx.bot.forceExit(tradeId, optionalNumber(ctx.body, 'amount'));
 }
 

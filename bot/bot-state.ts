@@ -9,6 +9,7 @@ import type { Logger } from './log.js';
 import { LogRing } from './log.js';
 import type { MarketHub } from './market-data.js';
 import { PairLocks } from './pair-locks.js';
+import { checkExitAmount } from './partial-exit.js';
 import { RpcError } from './rpc-error.js';
 import { TradeLedger, type LedgerTrade } from './trade-ledger.js';
 import { Trader } from './trader.js';
@@ -216,7 +217,10 @@ export class BotRuntime {
     });
   }
 
-  /** /forceexit: one trade by id, or "all"; FreqTrade's messages. */
+  /**
+   * /forceexit: one trade by id, or "all"; FreqTrade's messages. With `amount`, only that much of the trade is sold
+   * (FreqTrade's partial exit): the trade stays open with less amount and stake, and its profit counts as realized.
+   */
   async forceExit(tradeId: string, amount?: number): Promise<{ result: string }> {
     if (this.state === 'stopped') throw new RpcError('trader is not running');
     const trader = this.trader;
@@ -232,8 +236,8 @@ export class BotRuntime {
       }
       const trade = /^\d+$/.test(tradeId) ? this.ledger.byId(Number(tradeId)) : undefined;
       if (!trade?.isOpen) throw new RpcError('invalid argument');
-      if (amount !== undefined && amount < trade.amount) throw new RpcError('tradefleet bots exit whole trades: partial exits are not supported.');
-      if (!(await trader.forceExit(trade))) throw new RpcError('Failed to exit trade.');
+      checkExitAmount(trade, amount);
+      if (!(await trader.forceExit(trade, amount))) throw new RpcError('Failed to exit trade.');
       return { result: `Created exit order for trade ${tradeId}.` };
     });
   }

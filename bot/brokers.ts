@@ -44,12 +44,14 @@ export class OrderOutcomeUnknown extends Error {
 }
 
 /**
- * `tf<bot hash><ledger epoch>-<trade id>-<side>`: the same trade and side always give the same id (so a retry is one
- * order), a restarted host with a new ledger never collides with an old one, and it fits Binance's 36 characters.
+ * `tf<bot hash><ledger epoch>-<trade id>-<side>[<n>]`: the same trade, side and order number always give the same id (so
+ * a retry is one order), a restarted host with a new ledger never collides with an old one, and it fits Binance's 36
+ * characters. `seq` numbers a trade's orders of one side: the first exit is `sell`, a later one (after partial exits)
+ * `sell2`, `sell3`, ...
  */
-export function clientOrderId(botId: string, ledgerEpoch: number, tradeId: number, side: Side): string {
+export function clientOrderId(botId: string, ledgerEpoch: number, tradeId: number, side: Side, seq = 1): string {
   const bot = createHash('sha256').update(botId).digest('base64url').slice(0, 8).replace(/[^A-Za-z0-9]/g, 'x');
-  return `tf${bot}${ledgerEpoch.toString(36)}-${tradeId}-${side}`;
+  return `tf${bot}${ledgerEpoch.toString(36)}-${tradeId}-${side}${seq > 1 ? seq : ''}`;
 }
 
 const takerFee = (market: Market): number => market.taker ?? 0.001;

@@ -180,3 +180,12 @@ export const LockModel = z
 export const Locks = z.object({ lock_count: int, locks: z.array(LockModel) }).strict();
 
 export const SysInfo = z.object({ cpu_pct: z.array(num), ram_pct: num }).strict();
+
+/** POST /forceexit's body (ForceExitPayload; pydantic ignores unknown keys) and its answer. */
+export const ForceExitPayload = z.object({
+  tradeid: z.union([str, int]),
+  ordertype: z.enum(['limit', 'market']).nullable().optional(),
+  /** Partial exit: how much of the trade's amount to sell; absent or null sells all of it. */
+  amount: numOrNull.optional(),
+});
+export const ForceExitResponse = z.object({ result: str }).strict();

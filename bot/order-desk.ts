@@ -1,9 +1,10 @@
 // A trader's order bookkeeping: sends entry and exit orders, keeps those of unknown outcome pending, and books fills into trades.
 import type { MarketInterface as Market } from 'ccxt';
 import { timeframeMs } from '../domain/strategy-eval.js';
-import { profitRatio, stopLevel } from '../domain/trailing-stop.js';
+import { stopLevel } from '../domain/trailing-stop.js';
 import { OrderOutcomeUnknown, type Fill, type OrderRequest } from './brokers.js';
 import { errorText } from './exchange-access.js';
+import { bookExitFill } from './partial-exit.js';
 import type { LedgerTrade } from './trade-ledger.js';
 import type { TraderDeps } from './trader.js';
 
@@ -24,6 +25,8 @@ export class OrderDesk {
     private readonly d: TraderDeps,
     /** The pair's market; throws an RpcError when the exchange does not list it. */
     private readonly market: (pair: string) => Market,
+    /** ccxt's amount_to_precision for a pair (rounding down to its step), 0 when nothing is left. */
+    private readonly toPrecision: (pair: string, amount: number) => number,
   ) {}
 
   /** True while an order of the trade has an unknown outcome (it is looked up on the next iteration). */
@@ -84,6 +87,7 @@ export class OrderDesk {
 
   private applyFill(trade: LedgerTrade, request: OrderRequest, fill: Fill, kind: OrderKind, reason: string | null): void {
     const now = new Date(this.d.clock());
+    const firstExit = !(trade.orders ?? []).some((o) => o.side === 'sell');
     trade.orders?.push({
       orderId: fill.orderId, side: request.side, amount: request.amount, filled: fill.filled, price: fill.price, cost: fill.cost,
       feeBase: fill.feeBase || null, placedAt: now, filledAt: now, tag: reason,
@@ -94,7 +98,7 @@ export class OrderDesk {
       trade.openRate = fill.price;
       // Binance takes a buy's fee from the coins it delivers: only the rest can be sold.
       trade.amount = fill.filled - fill.feeBase;
-      trade.stakeAmount = trade.amount * fill.price;
+      trade.stakeAmount = trade.maxStakeAmount = trade.amount * fill.price;
       trade.feeOpen = fill.feeRate;
       trade.feeClose = fill.feeRate;
       trade.openFillDate = now;
@@ -105,14 +109,11 @@ export class OrderDesk {
       this.d.log('info', `Enter Long Order for ${trade.pair} filled: ${trade.amount} at ${fill.price} (trade ${trade.id}).`);
       return;
     }
-    trade.isOpen = false;
-    trade.closeRate = fill.price;
-    trade.closeDate = now;
-    trade.feeClose = fill.feeRate;
-    trade.exitReason = reason;
-    trade.closeProfit = profitRatio(trade.openRate, fill.price, trade.feeOpen, trade.feeClose);
-    trade.closeProfitAbs = round8(trade.amount * fill.price * (1 - trade.feeClose) - trade.amount * trade.openRate * (1 + trade.feeOpen));
-    trade.realizedProfit = trade.closeProfitAbs;
+    const before = trade.amount;
+    if (!bookExitFill(trade, fill, reason, now, this.toPrecision(trade.pair, trade.amount), firstExit)) {
+      this.d.log('info', `Partial exit of ${trade.pair} filled: ${round8(before - trade.amount)} at ${fill.price} (trade ${trade.id}, ${reason}): profit ${trade.closeProfitAbs} ${this.d.config.stakeCurrency}, ${trade.amount} left.`);
+      return;
+    }
     this.d.locks.lock(trade.pair, now.getTime(), now.getTime(), 'Auto lock');
     this.d.log('info', `Exit Long Order for ${trade.pair} filled at ${fill.price} (trade ${trade.id}, ${reason}): profit ${trade.closeProfitAbs} ${this.d.config.stakeCurrency}.`);
   }

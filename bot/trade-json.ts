@@ -1,6 +1,6 @@
 // FreqTrade's JSON shapes of a ledger trade: Trade.to_json() for /trades and OpenTradeSchema for /status and /trade/{id}.
 import { formatDate } from './log.js';
-import { profitAtRate, type LedgerOrder, type LedgerTrade } from './trade-ledger.js';
+import { maxStake, profitAtRate, type LedgerOrder, type LedgerTrade } from './trade-ledger.js';
 
 const round = (v: number, digits: number): number => Number(v.toFixed(digits));
 const ts = (d: Date | null): number | null => (d ? d.getTime() : null);
@@ -11,6 +11,7 @@ export function tradeToJson(t: LedgerTrade): Record<string, unknown> {
   const [base = t.pair, quote = ''] = t.pair.split('/');
   const openTradeValue = t.amount * t.openRate * (1 + t.feeOpen);
   const durationS = t.closeDate ? Math.floor((t.closeDate.getTime() - t.openDate.getTime()) / 1000) : null;
+  const filled = (side: LedgerOrder['side']) => (t.orders ?? []).filter((o) => o.side === side && o.filledAt && o.filled > 0).length;
   return {
     trade_id: t.id,
     pair: t.pair,
@@ -21,7 +22,7 @@ export function tradeToJson(t: LedgerTrade): Record<string, unknown> {
     amount: round(t.amount, 8),
     amount_requested: round(t.amountRequested, 8),
     stake_amount: round(t.stakeAmount, 8),
-    max_stake_amount: round(t.stakeAmount, 8),
+    max_stake_amount: round(maxStake(t), 8),
     strategy: t.strategy,
     enter_tag: t.enterTag,
     timeframe: t.timeframe,
@@ -76,8 +77,8 @@ export function tradeToJson(t: LedgerTrade): Record<string, unknown> {
     precision_mode_price: null,
     contract_size: 1,
     has_open_orders: t.isOpen && t.openFillDate === null,
-    nr_of_successful_entries: t.openFillDate ? 1 : 0,
-    nr_of_successful_exits: !t.isOpen ? 1 : 0,
+    nr_of_successful_entries: t.orders?.length ? filled('buy') : t.openFillDate ? 1 : 0,
+    nr_of_successful_exits: t.orders?.length ? filled('sell') : !t.isOpen ? 1 : 0,
     orders: (t.orders ?? []).map((o) => orderJson(t, o)),
   };
 }

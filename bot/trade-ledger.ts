@@ -11,15 +11,21 @@ export interface LedgerTrade {
   isOpen: boolean;
   amount: number;
   amountRequested: number;
+  /** Stake still in the trade: what partial exits sold is taken out at the open rate (FreqTrade's stake_amount). */
   stakeAmount: number;
+  /** Stake the entry put in, which partial exits leave as is (FreqTrade's max_stake_amount); absent: stakeAmount. */
+  maxStakeAmount?: number;
   openRate: number;
   openDate: Date;
   /** When the entry order filled; null while it is still open. */
   openFillDate: Date | null;
   closeRate: number | null;
   closeDate: Date | null;
+  /** Closed: profit of all exits over the entry's cost with fees. Open after partial exits: realized so far, likewise. */
   closeProfit: number | null;
+  /** Closed: profit of all exits. Open after partial exits: profit of the last one (FreqTrade's close_profit_abs). */
   closeProfitAbs: number | null;
+  /** Profit of the exits so far, partial ones included. */
   realizedProfit: number;
   feeOpen: number;
   feeClose: number;
@@ -113,6 +119,9 @@ export interface ProfitAtRate {
   totalProfitRatio: number;
 }
 
+/** FreqTrade's max_stake_amount: the stake the entry put in, before any partial exit. */
+export const maxStake = (t: LedgerTrade): number => t.maxStakeAmount ?? t.stakeAmount;
+
 /** Profit of a long spot trade if it were closed at `rate`, fees included (FreqTrade's calculate_profit). */
 export function profitAtRate(t: LedgerTrade, rate: number): ProfitAtRate {
   const openValue = t.amount * t.openRate * (1 + t.feeOpen);
@@ -123,7 +132,7 @@ export function profitAtRate(t: LedgerTrade, rate: number): ProfitAtRate {
     profitAbs,
     profitRatio: openValue ? closeValue / openValue - 1 : 0,
     totalProfit,
-    totalProfitRatio: t.stakeAmount ? totalProfit / t.stakeAmount : 0,
+    totalProfitRatio: maxStake(t) ? totalProfit / maxStake(t) : 0,
   };
 }
 
@@ -136,7 +145,7 @@ export function groupedPerformance(
   for (const t of trades) {
     if (t.isOpen) continue;
     const g = groups.get(keyOf(t)) ?? { cost: 0, profitAbs: 0, count: 0 };
-    g.cost += t.amount * t.openRate;
+    g.cost += t.maxStakeAmount ?? t.amount * t.openRate;
     g.profitAbs += t.closeProfitAbs ?? 0;
     g.count += 1;
     groups.set(keyOf(t), g);

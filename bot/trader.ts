@@ -10,6 +10,7 @@ import { errorText } from './exchange-access.js';
 import type { ExchangeFeed } from './market-data.js';
 import { OrderDesk, round8 } from './order-desk.js';
 import type { PairLocks } from './pair-locks.js';
+import { partialExitAmount } from './partial-exit.js';
 import { RpcError } from './rpc-error.js';
 import type { LedgerTrade, TradeLedger } from './trade-ledger.js';
 
@@ -40,7 +41,7 @@ export class Trader {
 
   constructor(private readonly d: TraderDeps) {
     this.epoch = Math.floor(d.clock() / 1000);
-    this.orders = new OrderDesk(d, (pair) => this.market(pair));
+    this.orders = new OrderDesk(d, (pair) => this.market(pair), (pair, amount) => this.toPrecision(pair, amount));
   }
 
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
@@ -120,6 +121,15 @@ export class Trader {
     return market;
   }
 
+  /** ccxt's amount_to_precision as a number; 0 where ccxt refuses an amount below the market's step. */
+  private toPrecision(pair: string, amount: number): number {
+    try {
+      return Number(this.d.feed.client.amountToPrecision(pair, amount));
+    } catch {
+      return 0;
+    }
+  }
+
   private checkFor(trade: LedgerTrade, rate: number, now: number): ExitCheck {
     const position = { openRate: trade.openRate, openTime: trade.openDate.getTime(), feeOpen: trade.feeOpen, feeClose: trade.feeClose, highWaterMark: trade.maxRate ?? trade.openRate };
     const check = checkExit(this.d.strategy, position, rate, now, this.signals.get(trade.pair) ?? null, this.market(trade.pair).precision?.price);
@@ -187,10 +197,15 @@ export class Trader {
     return fill ? trade : null;
   }
 
-  /** Sells a trade at market; false when the order is pending or failed (the loop tries again). */
-  async exit(trade: LedgerTrade, reason: string, rate: number): Promise<boolean> {
-    const amount = Number(this.d.feed.client.amountToPrecision(trade.pair, trade.amount));
-    const request: OrderRequest = { pair: trade.pair, side: 'sell', amount, price: rate, clientOrderId: clientOrderId(this.d.config.botId, this.epoch, trade.id, 'sell') };
+  /**
+   * Sells a trade at market, all of it or `partial` of it; false when the order is pending or failed (the loop tries
+   * again). The client order id numbers the trade's exits, so a retried exit is one order and the next one is another.
+   */
+  async exit(trade: LedgerTrade, reason: string, rate: number, partial: number | null = null): Promise<boolean> {
+    const amount = partial ?? Number(this.d.feed.client.amountToPrecision(trade.pair, trade.amount));
+    const seq = (trade.orders ?? []).filter((o) => o.side === 'sell').length + 1;
+    const id = clientOrderId(this.d.config.botId, this.epoch, trade.id, 'sell', seq);
+    const request: OrderRequest = { pair: trade.pair, side: 'sell', amount, price: rate, clientOrderId: id };
     try {
       return (await this.orders.place(trade, request, 'exit', reason)) !== null;
     } catch (err) {
@@ -199,11 +214,18 @@ export class Trader {
     }
   }
 
-  /** /forceexit of one trade: market exit at the current bid with exit reason force_exit. */
-  async forceExit(trade: LedgerTrade): Promise<boolean> {
+  /**
+   * /forceexit of one trade: market exit at the current bid with exit reason force_exit, of `amount` only when given
+   * (FreqTrade's partial exit, see partialExitAmount); throws an RpcError for an amount it cannot sell.
+   */
+  async forceExit(trade: LedgerTrade, amount?: number): Promise<boolean> {
     if (this.orders.isPending(trade.id) || trade.openFillDate === null) return false;
     const quote = await this.d.feed.quote(trade.pair);
     trade.lastRate = quote.bid;
-    return this.exit(trade, 'force_exit', quote.bid);
+    const partial = partialExitAmount({
+      trade, requested: amount, rate: quote.bid, market: this.market(trade.pair),
+      stoploss: trade.stopLossPct ?? this.d.strategy.stoploss, toPrecision: (a) => this.toPrecision(trade.pair, a),
+    });
+    return this.exit(trade, 'force_exit', quote.bid, partial);
   }
 }

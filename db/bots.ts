@@ -6,7 +6,7 @@ import { mirrorWrite } from './legacy-mirror.js';
 import { sql, type Db } from './pool.js';
 
 const botColumns = sql.fragment`id::text, user_id, name, exchange, pairs, stake_amount, stake_currency, dry_run, engine,
-  status, driver, runtime_id, api_port, last_error, strategy_version_id::text, exchange_account_id::text, created_at, updated_at`;
+  freqtrade_version, status, driver, runtime_id, api_port, last_error, strategy_version_id::text, exchange_account_id::text, created_at, updated_at`;
 
 const BotWithSecret = Bot.extend({ apiCredentials: z.string() });
 export type BotWithSecret = z.infer<typeof BotWithSecret>;
@@ -45,6 +45,8 @@ export interface NewBot {
   /** The exchange the bot trades on: the account's exchange for a bot with an account, else the spec's. */
   exchange?: string;
   strategyVersionId?: string | null;
+  /** Set exactly for `freqtrade` bots. */
+  freqtradeVersion?: string | null;
   driver: RuntimeDriver;
   apiPort: number;
   sealedCredentials: string;
@@ -58,11 +60,11 @@ export async function insertBot(db: Db, bot: NewBot): Promise<Bot> {
   try {
     const inserted = await db.maybeOne(sql.type(Bot)`
       insert into bots (id, user_id, name, exchange, pairs, stake_amount, stake_currency, dry_run, engine,
-                        status, driver, api_port, api_credentials, strategy_version_id, exchange_account_id)
+                        status, driver, api_port, api_credentials, strategy_version_id, exchange_account_id, freqtrade_version)
       values (${bot.id}, ${bot.userId}, ${spec.name}, ${bot.exchange ?? spec.exchange}, ${sql.array(spec.pairs, 'text')},
               ${spec.stakeAmount}, ${spec.stakeCurrency}, ${spec.dryRun}, ${spec.engine},
               'provisioning', ${bot.driver}, ${bot.apiPort}, ${bot.sealedCredentials},
-              ${bot.strategyVersionId ?? null}, ${spec.exchangeAccountId ?? null})
+              ${bot.strategyVersionId ?? null}, ${spec.exchangeAccountId ?? null}, ${bot.freqtradeVersion ?? null})
       on conflict (id) do nothing
       returning ${botColumns}`);
     if (inserted) {
@@ -92,6 +94,13 @@ export async function setBotStatus(
     returning ${botColumns}`);
   if (bot) await mirrorWrite(db, { entity: 'bots', id: bot.id });
   return bot;
+}
+
+/** Pins the bot to other versions (a move, or its rollback). */
+export async function setBotVersions(db: Db, botId: string, versions: { strategyVersionId: string; freqtradeVersion: string | null }): Promise<void> {
+  await db.query(sql.typeAlias('void')`
+    update bots set strategy_version_id = ${versions.strategyVersionId}, freqtrade_version = ${versions.freqtradeVersion}, updated_at = now()
+    where id = ${botId}`);
 }
 
 export async function deleteBotRecord(db: Db, botId: string): Promise<void> {

@@ -139,6 +139,45 @@ export async function recordWalletSyncFailure(
     returning ${accountColumns}`);
 }
 
+/**
+ * The exchange rejected the key in a sync that started at `syncStartedAt`. Unless the owner resumed the account since
+ * (the rejection is then stale), `pause` runs and the account is marked, both under the account's row lock, which
+ * `resumeExchangeAccount` takes too: a late rejection can never pause an account its owner has just resumed.
+ * False when the rejection was stale or the account is gone.
+ */
+export async function markKeyRejected(
+  db: Db,
+  accountId: string,
+  syncStartedAt: Date,
+  message: string,
+  pause: () => Promise<void>,
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const row = await tx.maybeOne(sql.type(z.object({ resumedAt: z.string().nullable() }))`
+      select resumed_at from exchange_accounts where id = ${accountId} for update`);
+    if (!row || (row.resumedAt && Date.parse(row.resumedAt) > syncStartedAt.getTime())) return false;
+    await pause();
+    await tx.query(sql.typeAlias('void')`
+      update exchange_accounts set status = 'invalid_credentials', last_sync_at = now(), last_error = ${message.slice(0, 2000)},
+             updated_at = now()
+      where id = ${accountId}`);
+    return true;
+  });
+}
+
+/** The owner resumes the account: `unpause` runs under the row lock (see markKeyRejected), then the account is active. */
+export async function resumeExchangeAccount(db: Db, accountId: string, unpause: () => Promise<void>): Promise<ExchangeAccount | null> {
+  return db.transaction(async (tx) => {
+    const locked = await tx.maybeOneFirst(sql.type(z.object({ id: z.string() }))`
+      select id::text from exchange_accounts where id = ${accountId} for update`);
+    if (!locked) return null;
+    await unpause();
+    return tx.one(sql.type(ExchangeAccount)`
+      update exchange_accounts set status = 'active', resumed_at = clock_timestamp(), updated_at = now() where id = ${accountId}
+      returning ${accountColumns}`);
+  });
+}
+
 export async function deleteExchangeAccountRecord(db: Db, accountId: string): Promise<void> {
   await db.query(sql.typeAlias('void')`delete from exchange_accounts where id = ${accountId}`);
 }

@@ -1,5 +1,6 @@
 // Bot: the platform's core entity — its input schema, statuses and the commands each status allows.
 import { z } from 'zod';
+import { FreqtradeVersion } from './freqtrade-config.js';
 
 export const BOT_STATUSES = [
   'provisioning',
@@ -49,6 +50,8 @@ export const CreateBotInput = z
       .default('USDT'),
     dryRun: z.boolean().default(true),
     engine: BotEngine.default('builtin'),
+    /** For `freqtrade` bots: the FreqTrade release to run; the platform's default when absent. */
+    freqtradeVersion: FreqtradeVersion.optional(),
     /** The strategy version to run; the first bundled strategy when absent. */
     strategyVersionId: z.string().uuid('must be a strategy version id').optional(),
     /** The exchange account a live bot trades on (its exchange then replaces `exchange`). */
@@ -64,8 +67,8 @@ export const CreateBotInput = z
     if (!v.dryRun && !v.exchangeAccountId) {
       ctx.addIssue({ code: 'custom', path: ['exchangeAccountId'], message: 'a live bot (dryRun false) needs an exchange account' });
     }
-    if (v.engine !== 'builtin') {
-      ctx.addIssue({ code: 'custom', path: ['engine'], message: 'only the builtin engine is available yet' });
+    if (v.freqtradeVersion !== undefined && v.engine !== 'freqtrade') {
+      ctx.addIssue({ code: 'custom', path: ['freqtradeVersion'], message: 'applies only to bots with engine freqtrade' });
     }
   });
 export type CreateBotInput = z.input<typeof CreateBotInput>;
@@ -82,6 +85,8 @@ export const Bot = z.object({
   stakeCurrency: z.string(),
   dryRun: z.boolean(),
   engine: BotEngine,
+  /** The FreqTrade release of a `freqtrade` bot; null for builtin bots. */
+  freqtradeVersion: z.string().nullable(),
   status: BotStatus,
   driver: RuntimeDriver,
   runtimeId: z.string().nullable(),
@@ -94,12 +99,12 @@ export const Bot = z.object({
 });
 export type Bot = z.infer<typeof Bot>;
 
-export type BotCommand = 'start' | 'stop' | 'delete';
+export type BotCommand = 'start' | 'stop' | 'delete' | 'move';
 
 /** Which commands a bot accepts in each status; anything else is rejected before it reaches the workflow history. */
 const ALLOWED: Record<BotStatus, readonly BotCommand[]> = {
   provisioning: [],
-  running: ['stop', 'delete'],
+  running: ['stop', 'delete', 'move'],
   stopping: [],
   stopped: ['start', 'delete'],
   starting: [],

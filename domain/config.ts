@@ -32,8 +32,14 @@ export const PlatformConfig = z.object({
   BOT_MEMORY_MB: z.coerce.number().int().min(32).default(128),
   BOT_CPUS: z.coerce.number().positive().default(0.5),
   BOT_PIDS_LIMIT: z.coerce.number().int().min(16).default(64),
+  /** Limits of a `freqtrade` bot's container: FreqTrade idles at about 240 MiB and peaks above that while it starts. */
+  FREQTRADE_MEMORY_MB: z.coerce.number().int().min(256).default(768),
+  FREQTRADE_CPUS: z.coerce.number().positive().default(1),
+  FREQTRADE_PIDS_LIMIT: z.coerce.number().int().min(32).default(256),
   /** Prometheus endpoint of the worker (the Temporal SDK's own exporter); empty disables it. */
   WORKER_METRICS_ADDRESS: z.string().default('127.0.0.1:9464'),
+  /** Workflows kept in the worker's memory (about 1 MB each); an evicted one replays its short history when it wakes. */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).default(300),
   /** Where process-driver bots keep their pid files and logs. */
   TF_DATA_DIR: z.string().default('.data'),
   /** The legacy MongoDB the migration reads (and dual-writes to while a run has it on); empty: no migration possible. */

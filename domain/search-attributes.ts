@@ -3,6 +3,8 @@ export const SEARCH_ATTRIBUTES = {
   BotId: 'Keyword',
   UserId: 'Keyword',
   BotStatus: 'Keyword',
+  GuardState: 'Keyword',
+  GuardSymbol: 'Keyword',
 } as const;
 
 /** `--search-attribute Name=Type` flags for `temporal server start-dev`. */

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds tradefleet's Docker images (Debian base, bot host); idempotent, and a no-op rerun takes about a second.
+# Builds tradefleet's Docker images (Debian base, bot host, FreqTrade); idempotent, and a no-op rerun takes about a second.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -66,4 +66,6 @@ for old in $(docker images --format '{{.Tag}}' "$BOT_IMAGE"); do
   [[ "$old" == "latest" || "$old" == "$hash" ]] && continue
   docker rmi "$BOT_IMAGE:$old" >/dev/null 2>&1 && step "removed old tag $BOT_IMAGE:$old" || true
 done
+# 3. FreqTrade image for the `freqtrade` engine (its own script: wheels on the host, no network in the build).
+bash "$ROOT/scripts/freqtrade-image.sh" || die "building the FreqTrade image failed (output above)"
 step "done"

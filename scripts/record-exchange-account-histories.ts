@@ -38,7 +38,8 @@ try {
     }));
   await record('wallet-sync', {}, (taskQueue) =>
     env.client.workflow.start(walletSync, { workflowId: `wallet-sync:${accountId}`, taskQueue, args: [accountId] }));
-  await record('wallet-sync-rejected-key', { failAt: { syncWallet: failures.rejectedKey } }, (taskQueue) =>
+  // The rejection since the stale-key guard; wallet-sync-rejected-key.json keeps the path of runs from before it.
+  await record('wallet-sync-rejected-key-guarded', { failAt: { syncWallet: failures.rejectedKey } }, (taskQueue) =>
     env.client.workflow.start(walletSync, { workflowId: `wallet-sync:${accountId}-rejected`, taskQueue, args: [accountId] }));
 } finally {
   await env.teardown();

@@ -133,8 +133,12 @@ if [[ $DOCKER_OK == 1 ]]; then
     ok "installed"
   fi
 
-  # ---- Base and bot-host images (scripts/images.sh is idempotent and fast when the images exist).
+  # ---- Base, bot-host and FreqTrade images (scripts/images.sh is idempotent and fast when the images exist).
   step images
+  # The FreqTrade image's wheels are downloaded on the host with pip (only needed until that image exists).
+  if ! python3 -m pip --version >/dev/null 2>&1; then
+    apt_install python3-pip || die "pip is missing (the FreqTrade image is built from wheels pip downloads)" "apt-get install -y python3-pip (as root)"
+  fi
   if [[ -f scripts/images.sh ]]; then
     if bash scripts/images.sh; then
       ok "ready"

@@ -8,8 +8,11 @@ import { checkOrigin, loadSession, requireUser } from './auth/middleware.js';
 import type { Sessions } from './auth/sessions.js';
 import type { BotCommands } from './bot-commands.js';
 import type { BotEvents } from './bot-events.js';
+import type { BotTrading } from './bot-trading.js';
 import { errorMiddleware, notFound } from './errors.js';
 import type { ExchangeAccountCommands } from './exchange-account-commands.js';
+import type { GuardCommands } from './guard-commands.js';
+import type { GuardEvents } from './guard-events.js';
 import type { PortfolioEvents } from './portfolio-events.js';
 import { createPortfolioStreams } from './portfolio-streams.js';
 import { createMetrics } from './metrics.js';
@@ -20,6 +23,7 @@ import { codecRouter } from './routes/codec.js';
 import { exchangeAccountsRouter } from './routes/exchange-accounts.js';
 import { createMigrationCommands, type MigrationCommands } from './migration-commands.js';
 import { migrationsRouter } from './routes/migrations.js';
+import { guardsRouter } from './routes/guards.js';
 import { portfolioRouter } from './routes/portfolio.js';
 import { strategiesRouter } from './routes/strategies.js';
 import { systemRouter } from './routes/system.js';
@@ -31,6 +35,8 @@ export interface AppDeps {
   temporal: Client;
   commands: BotCommands;
   events: BotEvents;
+  /** Reads and commands bots through their own FreqTrade REST API (open trades, profit, balance, force-exit). */
+  botTrading: BotTrading;
   allowedOrigins: ReadonlySet<string>;
   temporalUiUrl: string;
   namespace: string;
@@ -43,6 +49,9 @@ export interface AppDeps {
   portfolioEvents: PortfolioEvents;
   /** MongoDB → PostgreSQL migration runs; built from `temporal` and `taskQueue` when not given. */
   migrations?: MigrationCommands;
+  guardCommands: GuardCommands;
+  /** Guard changes (watcher prices, workflow decisions) that drive the live guard streams. */
+  guardEvents: GuardEvents;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -61,11 +70,12 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(systemRouter(deps.db, deps.temporal, { temporalUiUrl: deps.temporalUiUrl, namespace: deps.namespace, taskQueue: deps.taskQueue }));
   api.use('/auth', authRouter(deps.db, deps.sessions));
   api.use('/tokens', requireUser, tokensRouter(deps.db));
-  api.use('/strategies', requireUser, strategiesRouter(deps.db));
+  api.use('/strategies', requireUser, strategiesRouter(deps));
   api.use('/bots/events', requireUser, botEventsRouter(deps.db, deps.events));
   api.use('/bots', requireUser, botsRouter(deps));
   api.use('/exchange-accounts', requireUser, exchangeAccountsRouter(deps));
   api.use('/migrations', requireUser, migrationsRouter(deps.db, deps.migrations ?? createMigrationCommands(deps.db, deps.temporal, deps.taskQueue)));
+  api.use(guardsRouter(deps));
   api.use('/portfolio', requireUser, portfolioRouter(deps.db, createPortfolioStreams(deps.db, deps.portfolioEvents, { log: deps.log })));
   api.use(() => {
     throw notFound('route');

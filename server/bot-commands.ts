@@ -2,7 +2,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { botWorkflowId, type Bot } from '../domain/bot.js';
-import { botWorkflow, createBot, deleteBot, startBot, stopBot } from '../workflows/bot.js';
+import { botWorkflow, createBot, deleteBot, moveBot, startBot, stopBot, type MoveBotResult } from '../workflows/bot.js';
 import { HttpError } from './errors.js';
 
 export interface BotCommands {
@@ -10,6 +10,7 @@ export interface BotCommands {
   start(botId: string): Promise<void>;
   stop(botId: string): Promise<void>;
   remove(botId: string): Promise<void>;
+  move(botId: string, move: unknown): Promise<MoveBotResult>;
   runIdOf(botId: string): Promise<string | null>;
 }
 
@@ -25,7 +26,7 @@ function asHttpError(error: unknown): never {
     const cause = error.cause as { message?: string; type?: string; cause?: { message?: string } } | undefined;
     const message = cause?.cause?.message ?? cause?.message ?? error.message;
     // The workflow found the input wrong (a pair the exchange does not list, a stake below its minimum): a 400 on that field.
-    const field = cause?.type === 'InvalidBot' ? /^([\w.]+): /.exec(message)?.[1] : undefined;
+    const field = cause?.type === 'InvalidBot' || cause?.type === 'InvalidMove' ? /^([\w.]+): /.exec(message)?.[1] : undefined;
     if (field) throw new HttpError(400, 'invalid_input', message, field);
     throw new HttpError(409, 'conflict', message);
   }
@@ -61,6 +62,13 @@ export function createBotCommands(client: Client, taskQueue: string): BotCommand
     start: (botId) => update(botId, startBot),
     stop: (botId) => update(botId, stopBot),
     remove: (botId) => update(botId, deleteBot),
+    async move(botId, move) {
+      try {
+        return await client.workflow.getHandle(botWorkflowId(botId)).executeUpdate(moveBot, { args: [move] });
+      } catch (error) {
+        asHttpError(error);
+      }
+    },
     async runIdOf(botId) {
       try {
         return (await client.workflow.getHandle(botWorkflowId(botId)).describe()).runId;

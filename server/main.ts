@@ -11,7 +11,10 @@ import { createSessions } from './auth/sessions.js';
 import { createApp } from './app.js';
 import { createBotCommands } from './bot-commands.js';
 import { createBotEvents } from './bot-events.js';
+import { createBotTrading } from './bot-trading.js';
 import { createExchangeAccountCommands } from './exchange-account-commands.js';
+import { createGuardCommands } from './guard-commands.js';
+import { createGuardEvents } from './guard-events.js';
 import { createPortfolioEvents } from './portfolio-events.js';
 
 const log = (entry: Record<string, unknown>) => console.log(JSON.stringify({ time: new Date().toISOString(), proc: 'server', ...entry }));
@@ -26,6 +29,7 @@ const payloadCodec = createPayloadCodec(config.TF_SECRET_KEY);
 const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: platformDataConverter(payloadCodec) });
 const events = await createBotEvents(config.DATABASE_URL, (msg) => log({ level: 'warn', msg }));
 const portfolioEvents = await createPortfolioEvents(config.DATABASE_URL, (msg) => log({ level: 'warn', msg }));
+const guardEvents = await createGuardEvents(config.DATABASE_URL, (msg) => log({ level: 'warn', msg }));
 const secure = config.COOKIE_SECURE === 'auto' ? config.DASHBOARD_URL.startsWith('https:') : config.COOKIE_SECURE === 'true';
 const allowedOrigins = new Set([new URL(config.DASHBOARD_URL).origin, ...config.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean)]);
 
@@ -35,6 +39,7 @@ const app = createApp({
   temporal,
   commands: createBotCommands(temporal, config.TEMPORAL_TASK_QUEUE),
   events,
+  botTrading: createBotTrading({ db, box: createSecretBox(config.TF_SECRET_KEY), botApiHost: config.BOT_API_HOST }),
   allowedOrigins,
   temporalUiUrl: config.TEMPORAL_UI_URL,
   namespace: config.TEMPORAL_NAMESPACE,
@@ -43,6 +48,8 @@ const app = createApp({
   exchangeAccounts: createExchangeAccountCommands(temporal, config.TEMPORAL_TASK_QUEUE, createSecretBox(config.TF_SECRET_KEY)),
   payloadCodec,
   portfolioEvents,
+  guardEvents,
+  guardCommands: createGuardCommands(temporal, config.TEMPORAL_TASK_QUEUE),
 });
 
 const server = app.listen(config.API_PORT, config.API_HOST, () => {
@@ -56,6 +63,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     server.close(async () => {
       await events.close();
       await portfolioEvents.close();
+      await guardEvents.close();
       await connection.close();
       await pgPool.end();
       await closeMirror();

@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PaperExchangeHandle } from '../exchange/server.js';
 import { adminFetch, startTestExchange } from '../exchange/test-support.js';
-import { dashboardPorts, launchChromium, serveDashboard, type Dashboard } from './browser-support.js';
+import { dashboardPorts, launchChromium, serveDashboard, signUpInBrowser, type Dashboard } from './browser-support.js';
 import type { marketFeedWorkflow } from '../workflows/market-feed.js';
 import { startPlatform, waitFor, type TestPlatform } from './platform.js';
 
@@ -82,11 +82,7 @@ describe('portfolio in a real browser', () => {
     const walletValue = 1000 + 0.02 * 50_000;
 
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    await page.goto(`${dashboard}/signup`);
-    await page.getByTestId('signup-email').fill(`portfolio-${Date.now()}@example.com`);
-    await page.getByTestId('signup-password').fill('correct horse battery');
-    await page.getByTestId('signup-submit').click();
-    await page.waitForURL(/\/bots$/, { timeout: 90_000 });
+    await signUpInBrowser(page, dashboard, `portfolio-${Date.now()}@example.com`);
     sessionCookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
 
     // Add the account; the API checks the key against the paper exchange before it answers.

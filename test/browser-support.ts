@@ -1,6 +1,6 @@
 // Browser-test support: Debian's Chromium through playwright-core, and the real dashboard served against a test API.
 import { spawn } from 'node:child_process';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { freePort } from '../scripts/services/ports.js';
 import { waitFor, type TestPlatform } from './platform.js';
 
@@ -43,4 +43,23 @@ export async function serveDashboard(platform: TestPlatform, ports: { apiPort: n
       api.close();
     },
   };
+}
+
+/** Opens `path` and waits until the dashboard's scripts run, so typing is not lost to hydration. */
+export async function openHydrated(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.waitForSelector('html[data-hydrated="true"]', { timeout: 60_000 });
+}
+
+/** Signs a new user up through the form and waits for the bots page; on failure says where the browser ended and why. */
+export async function signUpInBrowser(page: Page, dashboard: string, email: string): Promise<void> {
+  await openHydrated(page, `${dashboard}/signup`);
+  await page.getByTestId('signup-email').fill(email);
+  await page.getByTestId('signup-password').fill('correct horse battery');
+  await page.getByTestId('signup-submit').click();
+  // Generous: the whole suite shares two cores.
+  await page.waitForURL(/\/bots$/, { timeout: 90_000 }).catch(async (error: Error) => {
+    const alerts = await page.getByRole('alert').allTextContents().catch(() => []);
+    throw new Error(`${error.message}\n  ended on ${page.url()}${alerts.length ? `, errors shown: ${alerts.join(' | ')}` : ''}`);
+  });
 }

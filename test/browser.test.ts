@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dashboardPorts, launchChromium, serveDashboard, type Dashboard } from './browser-support.js';
+import { dashboardPorts, launchChromium, serveDashboard, signUpInBrowser, type Dashboard } from './browser-support.js';
 import { startPlatform, type TestPlatform } from './platform.js';
 
 let platform: TestPlatform;
@@ -27,15 +27,7 @@ afterAll(async () => {
 describe('dashboard in a real browser', () => {
   it('signs up, creates a bot and sees it running live', async () => {
     const page = await browser.newPage();
-    await page.goto(`${dashboard}/signup`);
-    await page.getByTestId('signup-email').fill(`browser-${Date.now()}@example.com`);
-    await page.getByTestId('signup-password').fill('correct horse battery');
-    await page.getByTestId('signup-submit').click();
-    // Generous: the whole suite shares two cores; on failure, say where the browser ended up instead.
-    await page.waitForURL(/\/bots$/, { timeout: 90_000 }).catch(async (error: Error) => {
-      const formError = await page.getByTestId('form-error').textContent({ timeout: 1000 }).catch(() => null);
-      throw new Error(`${error.message}\n  ended on ${page.url()}${formError ? `, form error: ${formError}` : ''}`);
-    });
+    await signUpInBrowser(page, dashboard, `browser-${Date.now()}@example.com`);
     await expect(page.getByTestId('driver-notice').getAttribute('data-driver')).resolves.toBe('docker');
 
     await page.getByTestId('new-bot-link').click();

@@ -6,11 +6,13 @@ import type { Bot, BotStatus } from '../domain/bot.js';
 export type Calls = string[];
 
 /** Fake activities that record calls and fail (non-retryably) at the named step. */
-export function fakeBotActivities(calls: Calls, failAt?: string): BotActivities {
+export function fakeBotActivities(calls: Calls, failAt?: string, options: { unhealthyStrategy?: string } = {}): BotActivities {
   let status: BotStatus = 'provisioning';
+  let strategyVersionId = 'strategy-1';
   const bot = (id: string): Bot => ({
     id, userId: 'u1', name: 'alpha', exchange: 'paper', pairs: ['BTC/USDT'], stakeAmount: 100, stakeCurrency: 'USDT',
-    dryRun: true, engine: 'builtin', status, driver: 'docker', runtimeId: null, apiPort: 20000, lastError: null, strategyVersionId: null, exchangeAccountId: null,
+    dryRun: true, engine: 'builtin', status, driver: 'docker', runtimeId: null, apiPort: 20000, lastError: null, strategyVersionId, exchangeAccountId: null,
+    freqtradeVersion: null,
     createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z',
   });
   const step = async (name: string) => {
@@ -22,7 +24,10 @@ export function fakeBotActivities(calls: Calls, failAt?: string): BotActivities 
     findBot: async (id) => bot(id),
     createBotRuntime: async () => (await step('createBotRuntime'), 'container-1'),
     startBotRuntime: async () => step('startBotRuntime'),
-    waitBotHealthy: async () => step('waitBotHealthy'),
+    waitBotHealthy: async () => {
+      await step('waitBotHealthy');
+      if (strategyVersionId === options.unhealthyStrategy) throw ApplicationFailure.nonRetryable(`${strategyVersionId} did not become healthy`, 'Unhealthy');
+    },
     stopBotRuntime: async () => step('stopBotRuntime'),
     removeBotRuntime: async () => step('removeBotRuntime'),
     setBotStatus: async (id, s) => {
@@ -32,6 +37,15 @@ export function fakeBotActivities(calls: Calls, failAt?: string): BotActivities 
     },
     markBotFailed: async () => step('markBotFailed'),
     deleteBotRecord: async () => step('deleteBotRecord'),
+    planBotMove: async (_id, move) => {
+      await step('planBotMove');
+      const to = (move as { strategyVersionId: string }).strategyVersionId;
+      return { from: { strategyVersionId, freqtradeVersion: null }, to: { strategyVersionId: to, freqtradeVersion: null }, healthTimeoutMs: 10_000 };
+    },
+    setBotVersions: async (_id, versions) => {
+      await step(`setBotVersions:${versions.strategyVersionId}`);
+      strategyVersionId = versions.strategyVersionId!;
+    },
   };
 }
 

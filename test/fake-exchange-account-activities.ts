@@ -12,6 +12,8 @@ export interface FakeBehaviour {
   failAt?: Record<string, () => ApplicationFailure | undefined>;
   /** Status the account had before a successful sync. */
   previousStatus?: ExchangeAccountStatus;
+  /** The owner resumed the account after the sync started: a key rejection is stale. */
+  resumedSinceSync?: boolean;
 }
 
 export const failures = {
@@ -51,5 +53,9 @@ export function fakeExchangeAccountActivities(calls: Calls, behaviour: FakeBehav
     deleteWalletSyncSchedule: async () => step('deleteWalletSyncSchedule'),
     pauseWalletSyncSchedule: async () => step('pauseWalletSyncSchedule'),
     resumeWalletSyncSchedule: async () => step('resumeWalletSyncSchedule'),
+    rejectAccountKey: async () => {
+      await step('rejectAccountKey');
+      return !behaviour.resumedSinceSync;
+    },
   };
 }

@@ -44,6 +44,11 @@ async function removeBotContainersOf(databaseUrl: string, say: (line: string) =>
       .filter((c) => ids.includes(c.Labels['tradefleet.bot'] ?? ''));
     for (const c of left) await docker.getContainer(c.Id).remove({ force: true, v: true });
     if (left.length) say(`removed ${left.length} bot container(s) a test left behind`);
+    // FreqTrade bots keep their data in a named volume of their own.
+    const volumes = ((await docker.listVolumes({ filters: { label: ['tradefleet.managed=true'] } })).Volumes ?? [])
+      .filter((v) => ids.includes(v.Labels?.['tradefleet.bot'] ?? ''));
+    for (const v of volumes) await docker.getVolume(v.Name).remove().catch(() => undefined);
+    if (volumes.length) say(`removed ${volumes.length} bot volume(s) a test left behind`);
   } catch (error) {
     say(`could not sweep bot containers: ${(error as Error).message}`);
   } finally {

@@ -4,13 +4,6 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import pg from 'pg';
 import request from 'supertest';
-import { createBotActivities } from '../activities/bots.js';
-import { createExchangeAccountActivities } from '../activities/exchange-accounts.js';
-import { createWalletSyncScheduleActivities } from '../activities/wallet-sync-schedules.js';
-import { createMarketFeedActivities } from '../activities/market-feed.js';
-import { createPortfolioActivities } from '../activities/portfolio.js';
-import { createTradeSyncActivities } from '../activities/trade-sync.js';
-import { exchangeProfile } from '../domain/exchanges.js';
 import { readConfig, type PlatformConfig } from '../domain/config.js';
 import { botDriverFact, publishFact } from '../db/platform-facts.js';
 import { createDb, type Db } from '../db/pool.js';
@@ -19,12 +12,16 @@ import { createApp } from '../server/app.js';
 import { createSessions } from '../server/auth/sessions.js';
 import { createBotCommands } from '../server/bot-commands.js';
 import { createBotEvents } from '../server/bot-events.js';
+import { createBotTrading } from '../server/bot-trading.js';
 import { createExchangeAccountCommands } from '../server/exchange-account-commands.js';
+import { createGuardCommands } from '../server/guard-commands.js';
+import { createGuardEvents } from '../server/guard-events.js';
 import { createPortfolioEvents } from '../server/portfolio-events.js';
 import { platformDataConverter } from '../temporal/data-converter.js';
 import { createPayloadCodec } from '../temporal/payload-codec.js';
+import { createActivities } from '../worker/activities.js';
 import { buildWorkflowBundle } from '../worker/bundle.js';
-import { chooseRuntimeDriver } from '../worker/runtime-driver.js';
+import { chooseDocker, chooseRuntimeDriver } from '../worker/runtime-driver.js';
 
 export const ORIGIN = 'http://127.0.0.1:3000';
 
@@ -55,12 +52,14 @@ export async function startPlatform(options: { worker?: boolean; env?: Record<st
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
   const events = await createBotEvents(config.DATABASE_URL, () => {});
   const portfolioEvents = await createPortfolioEvents(config.DATABASE_URL, () => {});
+  const guardEvents = await createGuardEvents(config.DATABASE_URL, () => {});
   const app = createApp({
     db,
     sessions: createSessions(pgPool, { secure: false }),
     temporal,
     commands: createBotCommands(temporal, config.TEMPORAL_TASK_QUEUE),
     events,
+    botTrading: createBotTrading({ db, box: createSecretBox(config.TF_SECRET_KEY), botApiHost: '127.0.0.1' }),
     allowedOrigins: new Set([ORIGIN, ...(options.origins ?? [])]),
     temporalUiUrl: config.TEMPORAL_UI_URL,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -69,6 +68,8 @@ export async function startPlatform(options: { worker?: boolean; env?: Record<st
     exchangeAccounts: createExchangeAccountCommands(temporal, config.TEMPORAL_TASK_QUEUE, createSecretBox(config.TF_SECRET_KEY)),
     payloadCodec,
     portfolioEvents,
+    guardEvents,
+    guardCommands: createGuardCommands(temporal, config.TEMPORAL_TASK_QUEUE),
   });
 
   let workerRun: Promise<void> | null = null;
@@ -77,6 +78,7 @@ export async function startPlatform(options: { worker?: boolean; env?: Record<st
   if (options.worker !== false) {
     quietTemporalRuntime();
     const driver = await chooseRuntimeDriver(config, () => {});
+    const docker = await chooseDocker();
     await publishFact(db, botDriverFact(config.TEMPORAL_TASK_QUEUE), driver.kind);
     nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
     worker = await Worker.create({
@@ -84,14 +86,7 @@ export async function startPlatform(options: { worker?: boolean; env?: Record<st
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       workflowBundle: { codePath: await buildWorkflowBundle() },
       dataConverter,
-      activities: {
-        ...createBotActivities({ db, box: createSecretBox(config.TF_SECRET_KEY), driver, botApiHost: '127.0.0.1', botListenHost: '127.0.0.1', paperExchangeUrl: config.PAPER_EXCHANGE_URL }),
-        ...createExchangeAccountActivities({ db, box: createSecretBox(config.TF_SECRET_KEY), paperExchangeUrl: config.PAPER_EXCHANGE_URL }),
-        ...createWalletSyncScheduleActivities(temporal, config.TEMPORAL_TASK_QUEUE),
-        ...createMarketFeedActivities({ db, profileFor: (id) => exchangeProfile(id, config.PAPER_EXCHANGE_URL) }),
-        ...createTradeSyncActivities({ db, box: createSecretBox(config.TF_SECRET_KEY), botApiHost: '127.0.0.1' }),
-        ...createPortfolioActivities({ db }),
-      },
+      activities: createActivities({ config: { ...config, BOT_API_HOST: '127.0.0.1' }, db, temporal, driver, docker, botListenHost: '127.0.0.1' }),
     });
     workerRun = worker.run();
   }
@@ -111,6 +106,7 @@ export async function startPlatform(options: { worker?: boolean; env?: Record<st
       await stopWorker();
       await events.close();
       await portfolioEvents.close();
+      await guardEvents.close();
       await connection.close();
       await pgPool.end();
       await db.end();

@@ -1,9 +1,11 @@
-// Picks the bot runtime driver: Docker when an engine answers and has the bot image, else local processes.
+// Picks the bot runtime driver (Docker when an engine answers and has the bot image, else local processes) and the
+// Docker client FreqTrade bots and strategy checks need (none without an engine).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 import type { PlatformConfig } from '../domain/config.js';
 import { createDockerRuntime } from '../activities/docker-runtime.js';
+import { createFreqtradeRuntime, type FreqtradeRuntime } from '../activities/freqtrade-runtime.js';
 import { createProcessRuntime } from '../activities/process-runtime.js';
 import type { BotRuntimeDriver } from '../activities/runtime-driver.js';
 
@@ -41,4 +43,25 @@ export async function chooseRuntimeDriver(config: PlatformConfig, log: (line: st
     log(`bots run as local processes: ${problem}`);
   }
   return createProcessRuntime({ dataDir: path.resolve(config.TF_DATA_DIR, 'bots'), hostScript: botHostScript });
+}
+
+/** FreqTrade bots always run in Docker: without an engine there is no such runtime (and such bots are refused). */
+export async function chooseDocker(): Promise<Docker | null> {
+  const docker = new Docker();
+  try {
+    await docker.ping();
+    return docker;
+  } catch {
+    return null;
+  }
+}
+
+export function freqtradeRuntimeFor(docker: Docker | null, config: PlatformConfig): FreqtradeRuntime | null {
+  if (!docker) return null;
+  return createFreqtradeRuntime(docker, {
+    network: config.BOT_NETWORK,
+    memoryMb: config.FREQTRADE_MEMORY_MB,
+    cpus: config.FREQTRADE_CPUS,
+    pidsLimit: config.FREQTRADE_PIDS_LIMIT,
+  });
 }

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BotActivities } from '../activities/bots.js';
 import { fakeBotActivities as fakeActivities, type Calls } from '../test/fake-bot-activities.js';
 import { searchAttributeFlags } from '../domain/search-attributes.js';
-import { botState, botWorkflow, createBot, deleteBot, startBot, stopBot } from './bot.js';
+import { botState, botWorkflow, createBot, deleteBot, moveBot, startBot, stopBot } from './bot.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const spec = { name: 'alpha', exchange: 'paper', pairs: ['BTC/USDT'], stakeAmount: 100, stakeCurrency: 'USDT', dryRun: true };
@@ -128,6 +128,51 @@ describe('bot lifecycle workflow', () => {
       failHealth = true;
       expect(await handle.executeUpdate(startBot)).toBe('stopped');
       expect((await handle.query(botState)).lastError).toMatch(/start failed: .*healthy/);
+    });
+  });
+
+  it('moves a running bot to another strategy version: stop, switch, start, health check', async () => {
+    const calls: Calls = [];
+    const target = randomUUID();
+    await withWorker(fakeActivities(calls), async (tq) => {
+      const { handle } = await createAndSettle(tq);
+      const before = calls.length;
+      const result = await handle.executeUpdate(moveBot, { args: [{ strategyVersionId: target }] });
+      expect(result).toMatchObject({ status: 'running', moved: true, versions: { strategyVersionId: target }, error: null });
+      expect(calls.slice(before)).toEqual([
+        'planBotMove', 'setBotStatus:stopping', 'stopBotRuntime', 'setBotStatus:starting',
+        `setBotVersions:${target}`, 'createBotRuntime', 'startBotRuntime', 'waitBotHealthy', 'setBotStatus:running',
+      ]);
+    });
+  });
+
+  it('rolls a move back to the previous version when the new one is not healthy in time', async () => {
+    const calls: Calls = [];
+    const broken = randomUUID();
+    await withWorker(fakeActivities(calls, undefined, { unhealthyStrategy: broken }), async (tq) => {
+      const { handle } = await createAndSettle(tq);
+      const before = calls.length;
+      const result = await handle.executeUpdate(moveBot, { args: [{ strategyVersionId: broken }] });
+      expect(result).toMatchObject({ status: 'running', moved: false, versions: { strategyVersionId: 'strategy-1' } });
+      expect(result.error).toContain(`${broken} did not become healthy`);
+      expect(calls.slice(before)).toEqual([
+        'planBotMove', 'setBotStatus:stopping', 'stopBotRuntime', 'setBotStatus:starting',
+        `setBotVersions:${broken}`, 'createBotRuntime', 'startBotRuntime', 'waitBotHealthy',
+        'stopBotRuntime', 'setBotVersions:strategy-1', 'createBotRuntime', 'startBotRuntime', 'waitBotHealthy', 'setBotStatus:running',
+      ]);
+      expect((await handle.query(botState)).lastError).toMatch(/^move rolled back: /);
+    });
+  });
+
+  it('refuses a move of a stopped bot before anything runs', async () => {
+    const calls: Calls = [];
+    await withWorker(fakeActivities(calls), async (tq) => {
+      const { handle } = await createAndSettle(tq);
+      await handle.executeUpdate(stopBot);
+      const before = calls.length;
+      await expect(handle.executeUpdate(moveBot, { args: [{ strategyVersionId: randomUUID() }] })).rejects.toThrow(WorkflowUpdateFailedError);
+      await expect(handle.executeUpdate(moveBot, { args: [{}] })).rejects.toThrow(WorkflowUpdateFailedError);
+      expect(calls.slice(before)).toEqual([]);
     });
   });
 });

@@ -14,6 +14,9 @@ import {
 } from '@temporalio/workflow';
 import type { BotActivities } from '../activities/bots.js';
 import { CreateBotInput, commandRejection, type Bot, type BotCommand, type BotStatus } from '../domain/bot.js';
+import { MoveBotInput, type BotVersions, type MoveBotResult } from '../domain/freqtrade-config.js';
+
+export type { MoveBotResult };
 
 export interface BotWorkflowInput {
   botId: string;
@@ -34,6 +37,9 @@ export const startBot = defineUpdate<BotStatus>('startBot');
 export const stopBot = defineUpdate<BotStatus>('stopBot');
 export const deleteBot = defineUpdate<'deleted'>('deleteBot');
 export const botState = defineQuery<BotState>('botState');
+
+/** Moves a running bot to another strategy version and/or FreqTrade release; rolls back when it is not healthy in time. */
+export const moveBot = defineUpdate<MoveBotResult, [move: unknown]>('moveBot');
 
 export const HEALTH_TIMEOUT_MS = 60_000;
 
@@ -146,6 +152,60 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
         return state.status as BotStatus;
       }),
     { validator: rejectUnless('start') },
+  );
+
+  setHandler(
+    moveBot,
+    (move) =>
+      exclusive(async (): Promise<MoveBotResult> => {
+        rejectUnless('move')();
+        const plan = await store.planBotMove(botId, move).catch((error: unknown) => {
+          // A target the activity found wrong keeps its type, so the API can answer 400 naming the field.
+          const cause = (error as { cause?: { type?: string } }).cause;
+          throw ApplicationFailure.nonRetryable(messageOf(error), cause?.type === 'InvalidMove' ? 'InvalidMove' : 'MoveFailed');
+        });
+        await setStatus('stopping');
+        try {
+          await runtime.stopBotRuntime(botId);
+        } catch (error) {
+          await setStatus('running', `move not started, the bot did not stop: ${messageOf(error)}`);
+          return { status: 'running', moved: false, versions: plan.from, error: messageOf(error) };
+        }
+        const switchTo = async (versions: BotVersions): Promise<void> => {
+          await store.setBotVersions(botId, versions);
+          await runtime.createBotRuntime(botId); // rewrites config + strategy; a new FreqTrade release gets a new container
+          await runtime.startBotRuntime(botId);
+          await health.waitBotHealthy(botId, plan.healthTimeoutMs);
+        };
+        await setStatus('starting');
+        try {
+          await switchTo(plan.to);
+          await setStatus('running');
+          return { status: 'running', moved: true, versions: plan.to, error: null };
+        } catch (error) {
+          const reason = messageOf(error);
+          log.warn('bot move failed; rolling back', { botId, reason });
+          await runtime.stopBotRuntime(botId);
+          try {
+            await switchTo(plan.from);
+            await setStatus('running', `move rolled back: ${reason}`);
+          } catch (rollbackError) {
+            await runtime.stopBotRuntime(botId);
+            await setStatus('stopped', `move failed (${reason}) and the previous versions did not start again: ${messageOf(rollbackError)}`);
+          }
+          return { status: state.status as BotStatus, moved: false, versions: plan.from, error: reason };
+        }
+      }),
+    {
+      validator: (move) => {
+        rejectUnless('move')();
+        const parsed = MoveBotInput.safeParse(move);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0]!;
+          throw new Error(`${issue.path.join('.')}: ${issue.message}`);
+        }
+      },
+    },
   );
 
   setHandler(

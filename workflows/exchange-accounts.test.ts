@@ -73,10 +73,16 @@ describe('walletSync', () => {
     expect(calls).toEqual(['syncWallet']);
   });
 
-  it('records a rejected key once, pauses the schedule and does not retry', async () => {
+  it('records a rejected key once (pause and mark, guarded by the run start) and does not retry', async () => {
     const { calls, result } = await run({ failAt: { syncWallet: failures.rejectedKey } }, sync);
     expect(result).toMatchObject({ outcome: 'invalid_credentials' });
-    expect(calls).toEqual(['syncWallet', 'pauseWalletSyncSchedule', 'recordWalletSyncFailure:invalid_credentials']);
+    expect(calls).toEqual(['syncWallet', 'rejectAccountKey']);
+  });
+
+  it('a stale rejection (the owner resumed the account since the run started) still ends the run without retrying', async () => {
+    const { calls, result } = await run({ failAt: { syncWallet: failures.rejectedKey }, resumedSinceSync: true }, sync);
+    expect(result).toMatchObject({ outcome: 'invalid_credentials' });
+    expect(calls).toEqual(['syncWallet', 'rejectAccountKey']);
   });
 
   it('resumes the schedule when a key the exchange had rejected works again', async () => {

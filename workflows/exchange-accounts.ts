@@ -1,6 +1,6 @@
 // Exchange accounts: `addExchangeAccount` checks a key on the exchange, then saves account + sync schedule as a saga;
 // `walletSync` is what the account's schedule runs.
-import { ActivityFailure, ApplicationFailure, log, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { ExchangeAccountActivities, NewExchangeAccountInput, WalletSyncResult } from '../activities/exchange-accounts.js';
 import type { WalletSyncScheduleActivities } from '../activities/wallet-sync-schedules.js';
 import type { ExchangeAccount } from '../domain/exchange-account.js';
@@ -69,8 +69,16 @@ export async function walletSync(accountId: string): Promise<WalletSyncOutcome> 
   } catch (error) {
     const failure = rootFailure(error);
     if (failure.type === 'AccountNotFound') return { outcome: 'account_gone' }; // deleted while its schedule fired
+    if (failure.type === 'InvalidCredentials' && patched('stale-key-rejection-guard')) {
+      // Retrying a rejected key only burns the exchange's patience: stop the schedule until someone acts. The pause and
+      // the status change happen together under the account's row lock, and not at all when the owner resumed the
+      // account after this run started (its failure is then about the key as it was).
+      const marked = await platform.rejectAccountKey({ accountId, syncStartedAt: workflowInfo().runStartTime.toISOString(), message: failure.message });
+      if (!marked) log.info('the key was rejected, but the account was resumed since this sync started; left as it is', { accountId });
+      return { outcome: 'invalid_credentials', message: failure.message };
+    }
     if (failure.type === 'InvalidCredentials') {
-      // Retrying a rejected key only burns the exchange's patience: stop the schedule until someone acts. Paused
+      // Runs recorded before the guard: retrying a rejected key only burns the exchange's patience: stop the schedule until someone acts. Paused
       // before the status is written, so an account shown as invalid_credentials never still has a running schedule.
       await platform.pauseWalletSyncSchedule(accountId, 'paused: the exchange rejected the API key; resume once the key works again');
       await platform.recordWalletSyncFailure(accountId, 'invalid_credentials', failure.message);

@@ -5,3 +5,7 @@ export { marketFeedWorkflow } from './market-feed.js';
 export { tradeSyncWorkflow } from './trade-sync.js';
 export { portfolioSnapshotsWorkflow } from './portfolio-snapshots.js';
 export { migrationWorkflow, migrateCollectionWorkflow } from './migration.js';
+export { strategyCheckWorkflow } from './strategy-check.js';
+export { guardWorkflow } from './guard.js';
+export { guardWatchWorkflow } from './guard-watch.js';
+export { riskWorkflow } from './risk.js';

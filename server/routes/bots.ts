@@ -1,22 +1,26 @@
 // /api/bots: list, create, read, start, stop, delete — reads from PostgreSQL, commands through the bot's workflow.
 import { Router } from 'express';
+import { z } from 'zod';
 import { CreateBotInput, botWorkflowId } from '../../domain/bot.js';
+import { MoveBotInput } from '../../domain/freqtrade-config.js';
 import * as bots from '../../db/bots.js';
 import { findExchangeAccountForUser } from '../../db/exchange-accounts.js';
 import { findStrategyVersionForUser } from '../../db/strategies.js';
 import type { Db } from '../../db/pool.js';
 import { currentUser } from '../auth/middleware.js';
 import type { BotCommands } from '../bot-commands.js';
+import type { BotTrading } from '../bot-trading.js';
 import { HttpError, notFound } from '../errors.js';
 
 export interface BotsRouterDeps {
   db: Db;
   commands: BotCommands;
+  botTrading: BotTrading;
   temporalUiUrl: string;
   namespace: string;
 }
 
-export function botsRouter({ db, commands, temporalUiUrl, namespace }: BotsRouterDeps): Router {
+export function botsRouter({ db, commands, botTrading, temporalUiUrl, namespace }: BotsRouterDeps): Router {
   const router = Router();
 
   const ownBot = async (userId: string, botId: string) => {
@@ -67,6 +71,34 @@ export function botsRouter({ db, commands, temporalUiUrl, namespace }: BotsRoute
     await ownBot(user.id, req.params.id!);
     await commands.stop(req.params.id!);
     res.json({ bot: await ownBot(user.id, req.params.id!) });
+  });
+
+  /** Open trades, profit and balance, read from the bot's own REST API. */
+  router.get('/:id/trading', async (req, res) => {
+    const bot = await ownBot(currentUser(req).id, req.params.id!);
+    res.json({ trading: await botTrading.view(bot) });
+  });
+
+  router.post('/:id/forceexit', async (req, res) => {
+    const bot = await ownBot(currentUser(req).id, req.params.id!);
+    const { tradeId } = z.object({ tradeId: z.number().int().positive('must be a trade id') }).strict().parse(req.body);
+    await botTrading.forceExit(bot, tradeId);
+    res.json({ trading: await botTrading.view(bot) });
+  });
+
+  /** Moves the bot to another strategy version and/or FreqTrade release; answers after the move or its rollback. */
+  router.post('/:id/move', async (req, res) => {
+    const user = currentUser(req);
+    const bot = await ownBot(user.id, req.params.id!);
+    const move = MoveBotInput.parse(req.body);
+    if (move.strategyVersionId) {
+      const strategy = await findStrategyVersionForUser(db, user.id, move.strategyVersionId);
+      if (!strategy || strategy.engine !== bot.engine) {
+        throw new HttpError(400, 'invalid_input', `strategyVersionId: no ${bot.engine} strategy with this id`, 'strategyVersionId');
+      }
+    }
+    const result = await commands.move(bot.id, req.body);
+    res.json({ move: result, bot: await ownBot(user.id, bot.id) });
   });
 
   router.delete('/:id', async (req, res) => {

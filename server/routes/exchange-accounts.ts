@@ -67,8 +67,7 @@ export function exchangeAccountsRouter({ db, exchangeAccounts: commands }: Excha
 
   router.post('/:id/resume', async (req, res) => {
     const account = await ownAccount(currentUser(req).id, req.params.id!);
-    await commands.resume(account.id);
-    const resumed = await accounts.setExchangeAccountStatus(db, account.id, 'active');
+    const resumed = await accounts.resumeExchangeAccount(db, account.id, () => commands.resume(account.id));
     // A fresh snapshot now rather than at the next interval; it also re-checks a key the exchange had rejected.
     await commands.syncNow(account.id);
     res.json({ account: resumed });

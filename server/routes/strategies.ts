@@ -1,14 +1,23 @@
-// /api/strategies: the bundled strategies and the user's own immutable versions; new versions are validated first.
+// /api/strategies: the bundled strategies and the user's own immutable versions; new versions are checked first —
+// builtin JSON against its schema, FreqTrade Python by loading it in a sandboxed container (on a worker with Docker).
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
+import type { Client } from '@temporalio/client';
 import { parseStrategy } from '../../domain/strategy.js';
 import { CreateStrategyVersionInput, canonicalJson, contentHash } from '../../domain/strategy-version.js';
 import type { Db } from '../../db/pool.js';
 import { findStrategyVersionForUser, insertStrategyVersion, listStrategyVersionsForUser } from '../../db/strategies.js';
+import { strategyCheckWorkflow } from '../../workflows/strategy-check.js';
 import { currentUser } from '../auth/middleware.js';
 import { HttpError, notFound } from '../errors.js';
 
-export function strategiesRouter(db: Db): Router {
+export interface StrategiesRouterDeps {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+}
+
+export function strategiesRouter({ db, temporal, taskQueue }: StrategiesRouterDeps): Router {
   const router = Router();
 
   router.get('/', async (req, res) => {
@@ -25,8 +34,24 @@ export function strategiesRouter(db: Db): Router {
   router.post('/', async (req, res) => {
     const user = currentUser(req);
     const input = CreateStrategyVersionInput.parse(req.body);
-    if (input.engine !== 'builtin') {
-      throw new HttpError(400, 'invalid_input', 'engine: only builtin strategies can be uploaded yet', 'engine');
+    if (input.engine === 'freqtrade') {
+      if (typeof input.content !== 'string') {
+        throw new HttpError(400, 'invalid_input', 'content: a FreqTrade strategy is the text of its Python file', 'content');
+      }
+      const content = input.content;
+      // The user's Python never runs in this process: a worker loads it in a throwaway, sandboxed container.
+      const check = await temporal.workflow
+        .execute(strategyCheckWorkflow, { workflowId: `strategy-check:${randomUUID()}`, taskQueue, args: [{ userId: user.id, content }] })
+        .catch(() => {
+          throw new HttpError(503, 'check_unavailable', 'the strategy could not be checked now (no worker with Docker answered); try again');
+        });
+      if (!check.ok) throw new HttpError(400, 'invalid_input', `content: the strategy does not load: ${check.problem}`, 'content');
+      const version = await insertStrategyVersion(db, {
+        id: randomUUID(), userId: user.id, name: check.className, engine: 'freqtrade', content,
+        contentHash: contentHash('freqtrade', content), author: user.email, note: input.note,
+      });
+      res.status(201).json({ strategy: version });
+      return;
     }
     const parsed = parseStrategy(typeof input.content === 'string' ? safeJson(input.content) : input.content);
     if (!parsed.success) {

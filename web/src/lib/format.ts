@@ -49,3 +49,16 @@ export function formatInterval(seconds: number): string {
   if (seconds % 60 === 0) return `${seconds / 60} min`;
   return `${seconds} s`;
 }
+
+/** A price that may not be known yet ("—"), to 8 significant decimals like exchanges show it. */
+export const formatPrice = (price: number | null | undefined): string => (price === null || price === undefined ? '—' : formatAmount(price));
+
+/** A percentage that may not be known yet: 2.5 → "2.5 %". */
+export const formatPct = (pct: number | null | undefined): string =>
+  pct === null || pct === undefined ? '—' : `${pct.toLocaleString('en-US', { maximumFractionDigits: 2 })} %`;
+
+/** The base and quote assets of a pair: "BTC/USDT" → ["BTC", "USDT"]. */
+export function splitPair(symbol: string): [string, string] {
+  const [base = symbol, quote = ''] = symbol.split('/');
+  return [base, quote];
+}

@@ -1,6 +1,8 @@
-// The API's /bots and /system routes, called from loads and form actions.
+// The API's /bots and /system routes, called from loads and form actions (trading and moves included).
 import type { RequestEvent } from '@sveltejs/kit';
 import type { Bot, CreateBotInput } from '../../../../domain/bot.ts';
+import type { BotTradingView } from '../../../../domain/bot-trading.ts';
+import type { MoveBotInput, MoveBotResult } from '../../../../domain/freqtrade-config.ts';
 import type { SystemInfo, WorkflowRef } from '#lib/types.ts';
 import { callApi } from './http.server.ts';
 
@@ -20,3 +22,12 @@ export const commandBot = async (event: RequestEvent, id: string, command: 'star
 
 export const deleteBot = async (event: RequestEvent, id: string): Promise<Bot> =>
   (await callApi<{ bot: Bot }>(event, `/api/bots/${encodeURIComponent(id)}`, { method: 'DELETE' })).bot;
+
+export const getTrading = async (event: RequestEvent, id: string): Promise<BotTradingView> =>
+  (await callApi<{ trading: BotTradingView }>(event, `/api/bots/${encodeURIComponent(id)}/trading`)).trading;
+
+export const forceExit = async (event: RequestEvent, id: string, tradeId: number): Promise<BotTradingView> =>
+  (await callApi<{ trading: BotTradingView }>(event, `/api/bots/${encodeURIComponent(id)}/forceexit`, { method: 'POST', body: { tradeId } })).trading;
+
+export const moveBot = (event: RequestEvent, id: string, move: MoveBotInput) =>
+  callApi<{ move: MoveBotResult; bot: Bot }>(event, `/api/bots/${encodeURIComponent(id)}/move`, { method: 'POST', body: move });

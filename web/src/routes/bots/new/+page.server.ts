@@ -1,9 +1,15 @@
-// /bots/new: the create form's action sends the bot to the API and opens its page.
+// /bots/new: the create form (engine and strategy picked from the store) sends the bot to the API and opens its page.
 import { redirect } from '@sveltejs/kit';
 import { createBot } from '#lib/api/bots.server.ts';
+import { listStrategies } from '#lib/api/strategies.server.ts';
 import { failField, failFromApi } from '#lib/api/form-failure.server.ts';
 import { parsePairs } from '#lib/format.ts';
-import type { Actions } from './$types';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+  await event.parent();
+  return { strategies: await listStrategies(event) };
+};
 
 export const actions: Actions = {
   default: async (event) => {
@@ -14,6 +20,8 @@ export const actions: Actions = {
       stakeAmount: String(form.get('stakeAmount') ?? ''),
       stakeCurrency: String(form.get('stakeCurrency') ?? '') || 'USDT',
       dryRun: form.get('dryRun') === 'on' ? 'on' : '',
+      engine: form.get('engine') === 'freqtrade' ? 'freqtrade' : 'builtin',
+      strategyVersionId: String(form.get('strategyVersionId') ?? ''),
     };
     // The API validates everything else; a non-number stake cannot even be sent as JSON.
     const stakeAmount = Number(values.stakeAmount);
@@ -29,6 +37,9 @@ export const actions: Actions = {
         stakeAmount,
         stakeCurrency: values.stakeCurrency,
         dryRun: values.dryRun === 'on',
+        engine: values.engine as 'builtin' | 'freqtrade',
+        // Empty: the engine's default (first bundled) strategy.
+        ...(values.strategyVersionId ? { strategyVersionId: values.strategyVersionId } : {}),
       });
       id = bot.id;
     } catch (error) {

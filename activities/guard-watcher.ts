@@ -1,0 +1,209 @@
+// The guard watcher: one long-running activity per exchange (workflow `guard-watch:<exchange>@<queue>`) that prices
+// every watched symbol and wakes only the guards that must act.
+//
+// Design (why cost grows with symbols, not guards): each tick is ONE ticker request for all watched symbols of the
+// exchange (bid = the price a sale gets). Every guard's threshold check is arithmetic in this process (observePrice):
+// no activity, no workflow task, no Temporal action per tick per guard. A guard's workflow is signalled only when
+// (a) its stop is crossed, (b) its next take-profit target is reached, or (c) its peak rose materially (MATERIAL_RATIO)
+// above the peak the workflow holds, so the workflow's history stays small. Last price and the exact peak go to
+// PostgreSQL in one batched statement per second (announced on `guard_changes` for the dashboard); that row is the
+// peak's checkpoint. When the watcher restarts (worker killed, retried activity), each guard first recovers what
+// happened while nobody watched from the exchange's 1m candles since its checkpoint (recoverFromCandles): the exact
+// highs, and a stop crossed meanwhile. Rules and ladder progress are re-read from PostgreSQL every second, so edits
+// reach the watcher without a restart. A signal is repeated after RESEND_MS while the guard still shows as watching,
+// so a lost signal cannot strand a crossed stop; the workflow ignores duplicates (it acts on its own state).
+import { Context, log } from '@temporalio/activity';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { recordGuardPrices, watchedGuards, type WatchedGuardRow } from '../db/guards.js';
+import type { Db } from '../db/pool.js';
+import type { ExchangeProfile } from '../domain/exchanges.js';
+import { guardWatchWorkflowId, guardWorkflowId } from '../domain/guard.js';
+import { observePrice, recoverFromCandles, type WatchEvent, type WatchedPosition } from '../domain/guard-math.js';
+import { createExchangeClient } from './exchange-client.js';
+
+export interface GuardWatcherDeps {
+  db: Db;
+  client: Client;
+  profileFor: (exchangeId: string) => ExchangeProfile;
+  /** The queue the watcher workflows run on (this worker's). */
+  taskQueue: string;
+  tickMs?: number;
+}
+
+export interface GuardWatchInput {
+  exchangeId: string;
+  runForMs: number;
+}
+
+export interface GuardWatchProgress {
+  ticks: number;
+  guards: number;
+  symbols: number;
+  signals: number;
+  lastError: string | null;
+}
+
+/** The signal's name in workflows/guard.ts (activities do not import workflow code). */
+export const GUARD_PRICE_SIGNAL = 'guardPrice';
+const GUARD_WATCH_WORKFLOW = 'guardWatchWorkflow';
+export const MATERIAL_RATIO = 0.01;
+/** A guard hears of its rising peak at most this often (the checkpoint in PostgreSQL is what recovery relies on). */
+const PEAK_SIGNAL_MS = 30_000;
+const RESEND_MS = 5000;
+const RELOAD_MS = 1000;
+const WRITE_MS = 1000;
+const MINUTE = 60_000;
+
+interface Watched extends WatchedPosition {
+  row: WatchedGuardRow;
+  acknowledgedPeak: number;
+  recovered: boolean;
+  price: number | null;
+  priceAt: number;
+  dirty: boolean;
+  sent: Map<string, number>;
+  /** When recovery found the stop crossed while nobody watched. */
+  missedStopAt: number | null;
+}
+
+const eventKey = (e: WatchEvent): string => (e.kind === 'target' ? `target:${e.index}` : e.kind);
+
+export function createGuardWatcherActivities(deps: GuardWatcherDeps) {
+  const tickMs = deps.tickMs ?? 250;
+
+  return {
+    /** Starts the exchange's watcher unless it runs already: safe to call for every new guard. */
+    async ensureGuardWatcher(exchangeId: string): Promise<void> {
+      await deps.client.workflow.start(GUARD_WATCH_WORKFLOW, {
+        workflowId: guardWatchWorkflowId(exchangeId, deps.taskQueue),
+        taskQueue: deps.taskQueue,
+        args: [{ exchangeId }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      });
+    },
+
+    async watchGuardPrices(input: GuardWatchInput): Promise<GuardWatchProgress> {
+      const ctx = Context.current();
+      const progress: GuardWatchProgress = { ticks: 0, guards: 0, symbols: 0, signals: 0, lastError: null };
+      const exchange = createExchangeClient(deps.profileFor(input.exchangeId));
+      await exchange.loadMarkets();
+      const watched = new Map<string, Watched>();
+      const until = Date.now() + input.runForMs;
+      let reloadedAt = -Infinity;
+      let writtenAt = Date.now();
+
+      const reload = async () => {
+        const rows = await watchedGuards(deps.db, input.exchangeId);
+        const seen = new Set<string>();
+        for (const row of rows) {
+          seen.add(row.id);
+          const known = watched.get(row.id);
+          if (known) {
+            Object.assign(known, { row, rules: row.rules, nextTarget: row.nextTarget, breakEven: row.breakEven, entryPrice: row.entryPrice });
+            if (row.peak > known.peak) Object.assign(known, { peak: row.peak, peakAt: Date.parse(row.peakAt) });
+          } else {
+            const peakAt = Date.parse(row.peakAt);
+            watched.set(row.id, {
+              row, entryPrice: row.entryPrice, rules: row.rules, nextTarget: row.nextTarget, breakEven: row.breakEven,
+              peak: row.peak, peakAt, acknowledgedPeak: row.peak, recovered: false, price: null, priceAt: 0, dirty: false, sent: new Map(), missedStopAt: null,
+            });
+          }
+        }
+        for (const id of watched.keys()) if (!seen.has(id)) watched.delete(id);
+        progress.guards = watched.size;
+      };
+
+      /** Highs (and a crossed stop) from the exchange's 1m candles since each new guard's checkpoint. */
+      const recover = async (fresh: Watched[]) => {
+        const bySymbol = new Map<string, Watched[]>();
+        for (const g of fresh) bySymbol.set(g.row.symbol, [...(bySymbol.get(g.row.symbol) ?? []), g]);
+        for (const [symbol, list] of bySymbol) {
+          const since = Math.min(...list.map((g) => g.peakAt)) - MINUTE;
+          const ohlcv = await exchange.fetchOHLCV(symbol, '1m', since, 1000);
+          const candles = ohlcv.map(([t, , high, low]) => ({ t: Number(t), high: Number(high), low: Number(low) }));
+          for (const g of list) {
+            // Only candles that opened after the guard existed: an earlier high or low in its first minute is not its business.
+            const r = recoverFromCandles(g, candles.filter((c) => c.t >= Date.parse(g.row.createdAt)), MINUTE);
+            if (r.peak > g.peak) Object.assign(g, { peak: r.peak, peakAt: r.peakAt, dirty: true });
+            g.recovered = true;
+            if (r.crossedAt !== null) {
+              // A stop crossed meanwhile exits at the next price seen, even if the price came back above it since.
+              log.info('a guard stop was crossed while the watcher was down', { guardId: g.row.id, at: new Date(r.crossedAt).toISOString() });
+              g.missedStopAt = r.crossedAt;
+            }
+          }
+        }
+      };
+
+      const signal = async (g: Watched, event: WatchEvent) => {
+        const key = eventKey(event);
+        const last = g.sent.get(key);
+        if (event.kind !== 'peak' && last !== undefined && Date.now() - last < RESEND_MS) return;
+        if (event.kind === 'peak' && last !== undefined && Date.now() - last < PEAK_SIGNAL_MS) return;
+        g.sent.set(key, Date.now());
+        if (event.kind === 'peak') g.acknowledgedPeak = event.peak;
+        progress.signals++;
+        await deps.client.workflow
+          .getHandle(guardWorkflowId(g.row.id))
+          .signal(GUARD_PRICE_SIGNAL, event)
+          .catch((error: unknown) => {
+            if (error instanceof WorkflowNotFoundError) watched.delete(g.row.id);
+            else throw error;
+          });
+      };
+
+      let failed = 0;
+      while (Date.now() < until) {
+        const started = Date.now();
+        try {
+          if (started - reloadedAt >= RELOAD_MS) {
+            await reload();
+            reloadedAt = started;
+          }
+          const fresh = [...watched.values()].filter((g) => !g.recovered);
+          if (fresh.length) await recover(fresh);
+          const symbols = [...new Set([...watched.values()].map((g) => g.row.symbol))].filter((s) => exchange.markets?.[s] !== undefined);
+          progress.symbols = symbols.length;
+          if (symbols.length) {
+            const books = await exchange.fetchBidsAsks(symbols);
+            const now = Date.now();
+            const outgoing: Array<Promise<void>> = [];
+            for (const g of watched.values()) {
+              const bid = books[g.row.symbol]?.bid;
+              if (typeof bid !== 'number' || !(bid > 0)) continue;
+              const seen = observePrice(g, bid, now, g.acknowledgedPeak, MATERIAL_RATIO);
+              if (seen.peak !== g.peak || bid !== g.price) g.dirty = true;
+              Object.assign(g, { peak: seen.peak, peakAt: seen.peakAt, price: bid, priceAt: now });
+              const event: WatchEvent | null =
+                g.missedStopAt !== null ? { kind: 'stop', price: bid, peak: g.peak, stop: null, at: now, missedAt: g.missedStopAt } : seen.event;
+              if (event) outgoing.push(signal(g, event));
+            }
+            await Promise.all(outgoing);
+          }
+          if (Date.now() - writtenAt >= WRITE_MS) {
+            const dirty = [...watched.values()].filter((g) => g.dirty && g.price !== null);
+            await recordGuardPrices(deps.db, dirty.map((g) => ({
+              id: g.row.id, price: g.price!, at: new Date(g.priceAt).toISOString(), peak: g.peak, peakAt: new Date(g.peakAt).toISOString(),
+            })));
+            for (const g of dirty) g.dirty = false;
+            writtenAt = Date.now();
+          }
+          progress.ticks++;
+          failed = 0;
+        } catch (error) {
+          progress.lastError = (error as Error).message.slice(0, 300);
+          // A few bad ticks are ridden out; more fail the activity, and its workflow retries it with backoff.
+          if (++failed > 5) throw error;
+          log.warn('guard watcher tick failed', { exchangeId: input.exchangeId, error: progress.lastError });
+        }
+        ctx.heartbeat(progress);
+        const wait = tickMs - (Date.now() - started);
+        if (wait > 0) await ctx.sleep(wait);
+        if (ctx.cancellationSignal.aborted) break;
+      }
+      return progress;
+    },
+  };
+}
+
+export type GuardWatcherActivities = ReturnType<typeof createGuardWatcherActivities>;

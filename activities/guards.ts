@@ -1,0 +1,236 @@
+// Activities of position guards: resolving what a guard protects (the user's bot trade or wallet holding) into its
+// row, saving what the guard's workflow decided, and exits that happen exactly once however often they are retried.
+import { createHash } from 'node:crypto';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { InsufficientFunds, type Exchange } from 'ccxt';
+import { z } from 'zod';
+import { findBotWithSecret } from '../db/bots.js';
+import { findExchangeAccountWithSecret } from '../db/exchange-accounts.js';
+import * as guards from '../db/guards.js';
+import type { Db } from '../db/pool.js';
+import type { SecretBox } from '../db/secret-box.js';
+import { CreateGuardInput, GuardRules, guardRuleIssue, type Guard, type GuardState } from '../domain/guard.js';
+import { exchangeProfile } from '../domain/exchanges.js';
+import { createExchangeClient, type ExchangeCredentials } from './exchange-client.js';
+import { exchangeFailure } from './exchange-errors.js';
+import { createFreqtradeClient, type FreqtradeClient, type FreqtradeCredentials } from './freqtrade-client.js';
+
+export interface GuardActivityDeps {
+  db: Db;
+  box: SecretBox;
+  botApiHost: string;
+  paperExchangeUrl: string;
+}
+
+export const GUARD_INVALID = 'InvalidGuard';
+const invalid = (field: string, message: string) => ApplicationFailure.nonRetryable(`${field}: ${message}`, GUARD_INVALID);
+
+export interface ExitRequest {
+  guardId: string;
+  /** The workflow's step number: with the guard id it names the exit (client order id, event row). */
+  step: number;
+  amount: number;
+  /** Amount of the position before this exit: a retried partial bot exit finds it already done by the amount left. */
+  remainingBefore: number;
+  reason: 'trailing_stop' | 'take_profit' | 'stoploss';
+}
+
+export interface ExitResult {
+  /** Amount actually sold (0 when the position had closed already). */
+  amount: number;
+  price: number | null;
+  orderId: string | null;
+  /** The position was gone before this exit: closed by the bot, sold by hand. */
+  alreadyClosed: boolean;
+}
+
+const TradeJson = z.looseObject({
+  trade_id: z.number(), pair: z.string(), is_open: z.boolean(), amount: z.number(), open_rate: z.number(),
+  current_rate: z.number().nullish(), close_rate: z.number().nullish(),
+});
+
+/** Binance allows 36 characters of [.A-Z:/a-z0-9_-]: the guard's hash and the step keep it unique and stable. */
+export const guardClientOrderId = (guardId: string, step: number): string =>
+  `tfg-${createHash('sha256').update(guardId).digest('hex').slice(0, 20)}-${step}`;
+
+export function createGuardActivities(deps: GuardActivityDeps) {
+  const { db, box } = deps;
+
+  async function botClient(botId: string): Promise<{ client: FreqtradeClient; exchange: string; userId: string; status: string }> {
+    const bot = await findBotWithSecret(db, botId);
+    if (!bot) throw ApplicationFailure.nonRetryable(`bot ${botId} no longer exists`, 'GuardTargetGone');
+    const credentials = JSON.parse(box.open(bot.apiCredentials)) as FreqtradeCredentials;
+    const client = createFreqtradeClient(`http://${deps.botApiHost}:${bot.apiPort}`, credentials, 5000);
+    return { client, exchange: bot.exchange, userId: bot.userId, status: bot.status };
+  }
+
+  // ccxt clients are heavy (megabytes each): markets load once per exchange into a public client, and a bounded set of
+  // account clients (most recently used) borrow them, so an exit never pays for exchangeInfo and memory stays flat.
+  const marketSources = new Map<string, Promise<Exchange>>();
+  const clients = new Map<string, { sealed: string; client: Exchange }>();
+  const MAX_CLIENTS = 16;
+  function marketsOf(exchangeId: string): Promise<Exchange> {
+    let source = marketSources.get(exchangeId);
+    if (!source) {
+      const client = createExchangeClient(exchangeProfile(exchangeId, deps.paperExchangeUrl));
+      source = client.loadMarkets().then(() => client);
+      source.catch(() => marketSources.delete(exchangeId));
+      marketSources.set(exchangeId, source);
+    }
+    return source;
+  }
+  async function accountClient(accountId: string): Promise<{ client: Exchange; exchangeId: string; userId: string; secrets: string[] }> {
+    const account = await findExchangeAccountWithSecret(db, accountId);
+    if (!account) throw ApplicationFailure.nonRetryable(`exchange account ${accountId} no longer exists`, 'GuardTargetGone');
+    const credentials = JSON.parse(box.open(account.credentials)) as ExchangeCredentials;
+    let cached = clients.get(accountId);
+    if (!cached || cached.sealed !== account.credentials) {
+      const client = createExchangeClient(exchangeProfile(account.exchangeId, deps.paperExchangeUrl), credentials);
+      client.setMarketsFromExchange(await marketsOf(account.exchangeId));
+      cached = { sealed: account.credentials, client };
+    }
+    clients.delete(accountId);
+    clients.set(accountId, cached);
+    if (clients.size > MAX_CLIENTS) clients.delete(clients.keys().next().value!);
+    return { client: cached.client, exchangeId: account.exchangeId, userId: account.userId, secrets: [credentials.apiKey, credentials.secret, credentials.passphrase ?? ''] };
+  }
+
+  async function readTrade(client: FreqtradeClient, tradeId: number) {
+    return TradeJson.parse(await client.get(`trade/${tradeId}`));
+  }
+
+  async function sellOnAccount(req: ExitRequest, guard: Guard): Promise<ExitResult> {
+    const { client, secrets } = await accountClient((guard.target as { exchangeAccountId: string }).exchangeAccountId);
+    const clientOrderId = guardClientOrderId(req.guardId, req.step);
+    try {
+      // A retried attempt may follow an order the exchange took but whose answer was lost: find it before placing again.
+      if (Context.current().info.attempt > 1) {
+        const existing = await client.fetchOrder('', guard.symbol, { origClientOrderId: clientOrderId }).catch(() => null);
+        if (existing) return { amount: Number(existing.filled ?? existing.amount ?? 0), price: existing.average ?? existing.price ?? null, orderId: existing.id ?? null, alreadyClosed: false };
+      }
+      const sell = async (amount: number) => {
+        const order = await client.createOrder(guard.symbol, 'market', 'sell', amount, undefined, { newClientOrderId: clientOrderId });
+        return { amount: Number(order.filled ?? amount), price: order.average ?? order.price ?? null, orderId: order.id ?? null, alreadyClosed: false };
+      };
+      try {
+        return await sell(Number(client.amountToPrecision(guard.symbol, req.amount)));
+      } catch (error) {
+        if (!(error instanceof InsufficientFunds)) throw error;
+        // Less is left than the guard protects (sold by hand meanwhile): sell what there is, if anything.
+        const free = Number((await client.fetchBalance())[guard.symbol.split('/')[0]!]?.free ?? 0);
+        const amount = free > 0 ? Number(client.amountToPrecision(guard.symbol, Math.min(req.amount, free))) : 0;
+        if (!(amount > 0)) return { amount: 0, price: null, orderId: null, alreadyClosed: true };
+        return await sell(amount);
+      }
+    } catch (error) {
+      throw exchangeFailure(error, client, secrets);
+    }
+  }
+
+  async function exitBotTrade(req: ExitRequest, guard: Guard): Promise<ExitResult> {
+    const target = guard.target as { botId: string; tradeId: number };
+    const { client } = await botClient(target.botId);
+    const before = await readTrade(client, target.tradeId);
+    if (!before.is_open) return { amount: 0, price: before.close_rate ?? null, orderId: null, alreadyClosed: true };
+    const whole = req.amount >= before.amount - 1e-12;
+    // Exactly once: a partial exit is done when the trade holds less than before it (an earlier attempt sold it).
+    if (!whole && before.amount <= req.remainingBefore - req.amount + 1e-9) {
+      return { amount: req.amount, price: before.current_rate ?? null, orderId: null, alreadyClosed: false };
+    }
+    await client.post('forceexit', whole ? { tradeid: String(target.tradeId) } : { tradeid: String(target.tradeId), amount: req.amount });
+    // forceexit places the order; the trade shows the fill a moment later.
+    for (let i = 0; i < 50; i++) {
+      const after = await readTrade(client, target.tradeId);
+      if (whole ? !after.is_open : after.amount < before.amount - 1e-12) {
+        return { amount: whole ? before.amount : before.amount - after.amount, price: after.close_rate ?? after.current_rate ?? null, orderId: null, alreadyClosed: false };
+      }
+      Context.current().heartbeat();
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw ApplicationFailure.retryable(`the bot took the exit of trade ${target.tradeId} but has not filled it yet`, 'ExitPending');
+  }
+
+  return {
+    /**
+     * Checks a new guard against what it protects (the caller's own bot trade or account, the market's price) and saves
+     * it. Idempotent by guard id. Bad input fails with InvalidGuard, its message led by the field (`field: reason`).
+     */
+    async createGuardRecord(input: { guardId: string; userId: string; spec: unknown }): Promise<Guard> {
+      const parsed = CreateGuardInput.safeParse(input.spec);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        throw invalid(issue.path.join('.') || 'guard', issue.message);
+      }
+      const spec = parsed.data;
+      const rules = GuardRules.parse({ trail: spec.trail, takeProfit: spec.takeProfit });
+      const existing = await guards.findGuard(db, input.guardId);
+      if (existing) return existing;
+      let row: guards.NewGuard;
+      if (spec.target.kind === 'bot_trade') {
+        const bot = await findBotWithSecret(db, spec.target.botId);
+        if (!bot || bot.userId !== input.userId) throw invalid('target.botId', 'no such bot');
+        if (bot.status !== 'running') throw invalid('target.botId', `the bot is ${bot.status}; guards protect trades of running bots`);
+        const { client } = await botClient(bot.id);
+        const trade = await readTrade(client, spec.target.tradeId).catch(() => null);
+        if (!trade?.is_open) throw invalid('target.tradeId', 'the bot has no open trade with this id');
+        row = {
+          id: input.guardId, userId: input.userId, kind: 'bot_trade', botId: bot.id, tradeId: trade.trade_id, exchangeAccountId: null,
+          exchangeId: bot.exchange, symbol: trade.pair, entryPrice: trade.open_rate, amount: trade.amount, rules,
+          price: trade.current_rate ?? trade.open_rate,
+        };
+      } else {
+        const account = await findExchangeAccountWithSecret(db, spec.target.exchangeAccountId);
+        if (!account || account.userId !== input.userId) throw invalid('target.exchangeAccountId', 'no such exchange account');
+        const { client, secrets } = await accountClient(account.id);
+        let bid: number;
+        try {
+          if (!client.markets?.[spec.target.symbol]) throw invalid('target.symbol', `${account.exchangeId} does not list ${spec.target.symbol}`);
+          const ticker = await client.fetchTicker(spec.target.symbol);
+          bid = ticker.bid ?? ticker.last ?? NaN;
+        } catch (error) {
+          if (error instanceof ApplicationFailure) throw error;
+          throw exchangeFailure(error, client, secrets);
+        }
+        if (!(bid > 0)) throw invalid('target.symbol', `no price for ${spec.target.symbol} on ${account.exchangeId}`);
+        row = {
+          id: input.guardId, userId: input.userId, kind: 'wallet', botId: null, tradeId: null, exchangeAccountId: account.id,
+          exchangeId: account.exchangeId, symbol: spec.target.symbol, entryPrice: spec.target.entryPrice ?? bid,
+          amount: spec.target.amount, rules, price: bid,
+        };
+      }
+      const issue = guardRuleIssue(rules, row.entryPrice);
+      if (issue) throw invalid(issue.field, issue.message);
+      try {
+        return await guards.insertGuard(db, row);
+      } catch (error) {
+        if (error instanceof guards.GuardTargetTakenError) throw invalid('target.tradeId', error.message);
+        throw error;
+      }
+    },
+
+    async loadGuard(guardId: string): Promise<Guard | null> {
+      return guards.findGuard(db, guardId);
+    },
+
+    async saveGuardDecision(input: {
+      guardId: string; state: GuardState; rules: GuardRules; nextTarget: number; breakEven: boolean; remaining: number; peak: number; lastError: string | null;
+    }): Promise<void> {
+      await guards.saveGuardDecision(db, input.guardId, input);
+    },
+
+    async recordGuardEvent(input: { guardId: string } & Omit<guards.GuardEvent, 'at'>): Promise<void> {
+      const { guardId, ...event } = input;
+      await guards.recordGuardEvent(db, guardId, event);
+    },
+
+    /** Sells `amount` of the guarded position: a market sell with the step's client order id, or the bot's /forceexit. */
+    async executeGuardExit(req: ExitRequest): Promise<ExitResult> {
+      const guard = await guards.findGuard(db, req.guardId);
+      if (!guard) throw ApplicationFailure.nonRetryable(`guard ${req.guardId} no longer exists`, 'GuardTargetGone');
+      return guard.target.kind === 'wallet' ? sellOnAccount(req, guard) : exitBotTrade(req, guard);
+    },
+  };
+}
+
+export type GuardActivities = ReturnType<typeof createGuardActivities>;

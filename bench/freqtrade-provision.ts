@@ -1,0 +1,60 @@
+// FreqTrade bots: provision latency API → running over N bots (one at a time, the earlier ones left running), and
+// memory per idle FreqTrade bot container (docker stats) beside one builtin bot's.
+import Docker from 'dockerode';
+import { findBot } from '../db/bots.js';
+import { ORIGIN, signedUpAgent, startPlatform, waitFor } from '../test/platform.js';
+import { percentile, startBenchServices } from './services.js';
+
+const N = Number(process.env.BENCH_BOTS ?? 10);
+const services = await startBenchServices();
+const platform = await startPlatform({ env: { BOT_DRIVER: 'docker' } });
+const docker = new Docker();
+const user = await signedUpAgent(platform.app);
+
+async function provision(name: string, engine: 'builtin' | 'freqtrade'): Promise<{ id: string; ms: number }> {
+  const t0 = performance.now();
+  const res = await user.agent.post('/api/bots').set('Origin', ORIGIN).send({ name, pairs: ['BTC/USDT', 'ETH/USDT'], stakeAmount: 20, engine });
+  if (res.status !== 201) throw new Error(`create failed: ${JSON.stringify(res.body)}`);
+  const id: string = res.body.bot.id;
+  await waitFor('running', async () => {
+    const bot = await findBot(platform.db, id);
+    if (bot?.status === 'failed') throw new Error(`bot failed: ${bot.lastError}`);
+    return bot?.status === 'running';
+  }, 300_000);
+  return { id, ms: performance.now() - t0 };
+}
+
+/** Memory as `docker stats` shows it: usage minus the inactive page cache. */
+async function memoryMiB(botId: string): Promise<number> {
+  const [c] = await docker.listContainers({ filters: { label: [`tradefleet.bot=${botId}`] } });
+  const stats = (await docker.getContainer(c!.Id).stats({ stream: false })) as { memory_stats: { usage: number; stats?: Record<string, number> } };
+  const cache = stats.memory_stats.stats?.inactive_file ?? stats.memory_stats.stats?.total_inactive_file ?? 0;
+  return (stats.memory_stats.usage - cache) / 1024 / 1024;
+}
+
+const bots: string[] = [];
+try {
+  const latencies: number[] = [];
+  for (let i = 0; i < N; i++) {
+    const { id, ms } = await provision(`ft bench ${i}`, 'freqtrade');
+    bots.push(id);
+    latencies.push(ms);
+    console.log(`  bot ${i + 1}/${N} running after ${(ms / 1000).toFixed(1)} s`);
+  }
+  const sorted = [...latencies].sort((a, b) => a - b);
+  console.log(`FreqTrade provision API→running: n=${N} median ${(percentile(sorted, 50) / 1000).toFixed(1)} s, p95 ${(percentile(sorted, 95) / 1000).toFixed(1)} s, max ${(sorted.at(-1)! / 1000).toFixed(1)} s`);
+
+  const builtin = await provision('builtin bench', 'builtin');
+  bots.push(builtin.id);
+  console.log(`builtin provision API→running (for comparison): ${(builtin.ms / 1000).toFixed(1)} s`);
+
+  await new Promise((r) => setTimeout(r, 20_000)); // let every bot finish its first loops before measuring memory
+  const ft = await Promise.all(bots.slice(0, N).map(memoryMiB));
+  const ftSorted = [...ft].sort((a, b) => a - b);
+  console.log(`memory per idle FreqTrade bot, 2 pairs (docker stats, ${N} containers): median ${percentile(ftSorted, 50).toFixed(0)} MiB, min ${ftSorted[0]!.toFixed(0)}, max ${ftSorted.at(-1)!.toFixed(0)} MiB`);
+  console.log(`memory of an idle builtin bot container, 2 pairs: ${(await memoryMiB(builtin.id)).toFixed(1)} MiB`);
+} finally {
+  for (const id of bots) await user.agent.delete(`/api/bots/${id}`).set('Origin', ORIGIN);
+  await platform.stop();
+  await services.stop();
+}

@@ -1,0 +1,189 @@
+// Guards table: a guard's row (rules + live state), the watcher's batched price/peak writes announced on
+// `guard_changes`, and the guard's event log (idempotent by step).
+import { z } from 'zod';
+import { GUARD_STATES, GuardRules, type Guard, type GuardState } from '../domain/guard.js';
+import { guardLevels } from '../domain/guard-math.js';
+import { sql, type Db } from './pool.js';
+
+/** Statements that end in pg_notify return one row per notice; their content does not matter. */
+const Notified = z.object({}).loose();
+
+const GuardRow = z.object({
+  id: z.string(),
+  userId: z.string(),
+  kind: z.enum(['bot_trade', 'wallet']),
+  botId: z.string().nullable(),
+  tradeId: z.number().nullable(),
+  exchangeAccountId: z.string().nullable(),
+  exchangeId: z.string(),
+  symbol: z.string(),
+  entryPrice: z.number(),
+  amount: z.number(),
+  remaining: z.number(),
+  rules: GuardRules,
+  state: z.enum(GUARD_STATES),
+  peak: z.number(),
+  peakAt: z.string(),
+  lastPrice: z.number().nullable(),
+  lastPriceAt: z.string().nullable(),
+  nextTarget: z.number(),
+  breakEven: z.boolean(),
+  lastError: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+type GuardRow = z.infer<typeof GuardRow>;
+
+const columns = sql.fragment`id::text, user_id, kind, bot_id::text, trade_id, exchange_account_id::text, exchange_id, symbol,
+  entry_price, amount, remaining, rules, state, peak, peak_at, last_price, last_price_at, next_target, break_even, last_error,
+  created_at, updated_at`;
+
+/** The API's view: the stop and distance follow from the row. */
+export function toGuard(r: GuardRow): Guard {
+  const { stop } = guardLevels(r, r.peak);
+  return {
+    id: r.id,
+    userId: r.userId,
+    target: r.kind === 'bot_trade' ? { kind: 'bot_trade', botId: r.botId!, tradeId: r.tradeId! } : { kind: 'wallet', exchangeAccountId: r.exchangeAccountId! },
+    exchangeId: r.exchangeId,
+    symbol: r.symbol,
+    entryPrice: r.entryPrice,
+    amount: r.amount,
+    remaining: r.remaining,
+    rules: r.rules,
+    state: r.state,
+    peak: r.peak,
+    peakAt: r.peakAt,
+    lastPrice: r.lastPrice,
+    lastPriceAt: r.lastPriceAt,
+    stopPrice: stop,
+    distancePct: stop !== null && r.lastPrice ? Math.round(((r.lastPrice - stop) / r.lastPrice) * 10_000) / 100 : null,
+    nextTarget: r.nextTarget,
+    breakEven: r.breakEven,
+    lastError: r.lastError,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
+}
+
+export interface NewGuard {
+  id: string;
+  userId: string;
+  kind: 'bot_trade' | 'wallet';
+  botId: string | null;
+  tradeId: number | null;
+  exchangeAccountId: string | null;
+  exchangeId: string;
+  symbol: string;
+  entryPrice: number;
+  amount: number;
+  rules: GuardRules;
+  /** The price when the guard starts: its first peak. */
+  price: number;
+}
+
+export class GuardTargetTakenError extends Error {}
+
+/** Idempotent by id: a retried insert returns the row the first attempt wrote. */
+export async function insertGuard(db: Db, g: NewGuard): Promise<Guard> {
+  try {
+    const row = await db.maybeOne(sql.type(GuardRow)`
+      insert into guards (id, user_id, kind, bot_id, trade_id, exchange_account_id, exchange_id, symbol, entry_price, amount,
+                          remaining, rules, state, peak, peak_at, last_price, last_price_at)
+      values (${g.id}, ${g.userId}, ${g.kind}, ${g.botId}, ${g.tradeId}, ${g.exchangeAccountId}, ${g.exchangeId}, ${g.symbol},
+              ${g.entryPrice}, ${g.amount}, ${g.amount}, ${sql.jsonb(g.rules)}, 'watching', ${Math.max(g.price, 0)}, now(), ${g.price}, now())
+      on conflict (id) do nothing
+      returning ${columns}`);
+    return toGuard(row ?? (await db.one(sql.type(GuardRow)`select ${columns} from guards where id = ${g.id}`)));
+  } catch (error) {
+    if ((error as { cause?: { constraint?: string } }).cause?.constraint === 'guards_one_per_trade') {
+      throw new GuardTargetTakenError('this trade already has a live guard: edit that one instead');
+    }
+    throw error;
+  }
+}
+
+export async function findGuard(db: Db, guardId: string): Promise<Guard | null> {
+  const row = await db.maybeOne(sql.type(GuardRow)`select ${columns} from guards where id = ${guardId}`);
+  return row ? toGuard(row) : null;
+}
+
+export async function findGuardForUser(db: Db, userId: string, guardId: string): Promise<Guard | null> {
+  if (!/^[0-9a-f-]{36}$/i.test(guardId)) return null;
+  const row = await db.maybeOne(sql.type(GuardRow)`select ${columns} from guards where id = ${guardId} and user_id = ${userId}`);
+  return row ? toGuard(row) : null;
+}
+
+export async function listGuards(db: Db, userId: string): Promise<Guard[]> {
+  const rows = await db.any(sql.type(GuardRow)`select ${columns} from guards where user_id = ${userId} order by created_at desc limit 500`);
+  return rows.map(toGuard);
+}
+
+/** What the guard's workflow decided: state, rules, ladder progress, amount left, error. Announced to the owner. */
+export async function saveGuardDecision(
+  db: Db,
+  guardId: string,
+  d: { state: GuardState; rules: GuardRules; nextTarget: number; breakEven: boolean; remaining: number; peak: number; lastError: string | null },
+): Promise<void> {
+  await db.query(sql.type(Notified)`
+    with updated as (
+      update guards set state = ${d.state}, rules = ${sql.jsonb(d.rules)}, next_target = ${d.nextTarget}, break_even = ${d.breakEven},
+             remaining = ${d.remaining}, last_error = ${d.lastError},
+             peak = greatest(peak, ${d.peak}), updated_at = now()
+      where id = ${guardId}
+      returning user_id)
+    select pg_notify('guard_changes', user_id) from updated`);
+}
+
+/** The guards a watcher of `exchangeId` keeps an eye on. */
+export async function watchedGuards(db: Db, exchangeId: string): Promise<GuardRow[]> {
+  return [...(await db.any(sql.type(GuardRow)`select ${columns} from guards where exchange_id = ${exchangeId} and state = 'watching'`))];
+}
+export type WatchedGuardRow = GuardRow;
+
+/** The watcher's batched writes: last price per guard and the peak it saw (never lowered). One notice per owner. */
+export async function recordGuardPrices(
+  db: Db,
+  rows: Array<{ id: string; price: number; at: string; peak: number; peakAt: string }>,
+): Promise<void> {
+  if (rows.length === 0) return;
+  await db.query(sql.type(Notified)`
+    with input as (
+      select * from ${sql.unnest(rows.map((r) => [r.id, r.price, r.at, r.peak, r.peakAt]), ['uuid', 'numeric', 'timestamptz', 'numeric', 'timestamptz'])}
+        as t(id, price, at, peak, peak_at)),
+    updated as (
+      update guards g set last_price = i.price, last_price_at = i.at,
+             peak_at = case when i.peak > g.peak then i.peak_at else g.peak_at end,
+             peak = greatest(g.peak, i.peak)
+      from input i where g.id = i.id
+      returning g.user_id)
+    select pg_notify('guard_changes', user_id) from (select distinct user_id from updated) owners`);
+}
+
+export interface GuardEvent {
+  step: number;
+  kind: string;
+  price: number | null;
+  peak: number | null;
+  amount: number | null;
+  orderId: string | null;
+  detail: string | null;
+  at: string;
+}
+const GuardEventRow = z.object({
+  step: z.number(), kind: z.string(), price: z.number().nullable(), peak: z.number().nullable(), amount: z.number().nullable(),
+  orderId: z.string().nullable(), detail: z.string().nullable(), at: z.string(),
+});
+
+/** Idempotent by (guard, step): a retried record changes nothing. */
+export async function recordGuardEvent(db: Db, guardId: string, e: Omit<GuardEvent, 'at'>): Promise<void> {
+  await db.query(sql.typeAlias('void')`
+    insert into guard_events (guard_id, step, kind, price, peak, amount, order_id, detail)
+    values (${guardId}, ${e.step}, ${e.kind}, ${e.price}, ${e.peak}, ${e.amount}, ${e.orderId}, ${e.detail})
+    on conflict (guard_id, step) do nothing`);
+}
+
+export async function guardEvents(db: Db, guardId: string): Promise<GuardEvent[]> {
+  return [...(await db.any(sql.type(GuardEventRow)`
+    select step, kind, price, peak, amount, order_id, detail, at from guard_events where guard_id = ${guardId} order by step`))];
+}

@@ -1,0 +1,137 @@
+// Position guards (trailing stop + take-profit ladder) as the platform's own risk feature: what a user asks for, checked
+// once here (API, workflow update validators and the dashboard all use these schemas), and the guard's view.
+import { z } from 'zod';
+
+/** What a guard protects: an open trade of one of the user's bots, or a holding on one of the user's exchange accounts. */
+export const GuardTargetInput = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('bot_trade'),
+    botId: z.uuid({ message: 'must be the id of one of your bots' }),
+    tradeId: z.number({ message: 'must be the id of an open trade of the bot' }).int().positive(),
+  }),
+  z.object({
+    kind: z.literal('wallet'),
+    exchangeAccountId: z.uuid({ message: 'must be the id of one of your exchange accounts' }),
+    symbol: z.string().regex(/^[A-Z0-9]{2,12}\/[A-Z0-9]{2,12}$/, { message: 'must be a pair like BTC/USDT' }),
+    amount: z.number({ message: 'must be the amount of the base asset to protect' }).positive({ message: 'must be above 0' }),
+    /** What the holding cost; defaults to the price when the guard starts. */
+    entryPrice: z.number().positive({ message: 'must be above 0' }).optional(),
+  }),
+]);
+export type GuardTargetInput = z.infer<typeof GuardTargetInput>;
+
+const percent = (what: string) =>
+  z.number({ message: `must be a percentage (${what})` }).gt(0, { message: 'must be above 0 %' }).lt(100, { message: 'must be below 100 %' });
+
+/**
+ * Trailing stop, FreqTrade-compatible where they overlap: `trailPct` is trailing_stop_positive (distance below the
+ * peak), `activationOffsetPct` is trailing_stop_positive_offset with trailing_only_offset_is_reached, `stoplossPct` is the
+ * stoploss below the entry. An activation price is the offset as a price.
+ */
+export const TrailInput = z.object({
+  trailPct: percent('distance of the stop below the peak'),
+  activationPrice: z.number().positive({ message: 'must be above 0' }).optional(),
+  activationOffsetPct: z.number().gt(0, { message: 'must be above 0 %' }).lt(1000, { message: 'must be below 1000 %' }).optional(),
+  /** A stop below the entry that holds before activation; without it nothing triggers before activation. */
+  stoplossPct: percent('initial stop below the entry').optional(),
+});
+export type TrailInput = z.infer<typeof TrailInput>;
+
+export const TakeProfitTargetInput = z.object({
+  price: z.number().positive({ message: 'must be above 0' }).optional(),
+  /** Gain over the entry price. */
+  pct: z.number().gt(0, { message: 'must be above 0 %' }).lt(10_000, { message: 'must be below 10000 %' }).optional(),
+  /** Fraction of the position's original amount to sell at this target. */
+  fraction: z.number({ message: 'must be a fraction of the position, above 0 and at most 1' }).gt(0, { message: 'must be above 0' }).lte(1, { message: 'must be at most 1' }),
+});
+export type TakeProfitTargetInput = z.infer<typeof TakeProfitTargetInput>;
+
+export const TakeProfitInput = z.object({
+  targets: z.array(TakeProfitTargetInput).min(1, { message: 'needs at least one target' }).max(10, { message: 'allows at most 10 targets' }),
+  /** After the first target sells, the stop moves up to the entry price (break-even). */
+  breakEvenAfterFirst: z.boolean().default(false),
+});
+export type TakeProfitInput = z.infer<typeof TakeProfitInput>;
+
+/** The adjustable part of a guard: what an edit replaces. */
+export const GuardRules = z.object({ trail: TrailInput.optional(), takeProfit: TakeProfitInput.optional() });
+export type GuardRules = z.infer<typeof GuardRules>;
+
+export const CreateGuardInput = z.object({ target: GuardTargetInput }).and(GuardRules);
+export type CreateGuardInput = z.infer<typeof CreateGuardInput>;
+
+/** A rule problem, named by its field path (e.g. `takeProfit.targets.1.price`). */
+export interface GuardRuleIssue {
+  field: string;
+  message: string;
+}
+
+/** Checks across fields, given the entry price: the first problem, or null. Schema checks come first (zod). */
+export function guardRuleIssue(rules: GuardRules, entryPrice: number): GuardRuleIssue | null {
+  if (!rules.trail && !rules.takeProfit) return { field: 'trail', message: 'a guard needs a trailing stop, take-profit targets, or both' };
+  const trail = rules.trail;
+  if (trail) {
+    if (trail.activationPrice !== undefined && trail.activationOffsetPct !== undefined) {
+      return { field: 'trail.activationPrice', message: 'give an activation price or an activation offset, not both' };
+    }
+    if (trail.stoplossPct !== undefined && trail.stoplossPct < trail.trailPct) {
+      return { field: 'trail.stoplossPct', message: 'must be at least the trail % (FreqTrade: trailing_stop_positive <= |stoploss|)' };
+    }
+  }
+  const targets = rules.takeProfit?.targets ?? [];
+  let previous = entryPrice;
+  let sold = 0;
+  for (const [i, t] of targets.entries()) {
+    if ((t.price === undefined) === (t.pct === undefined)) return { field: `takeProfit.targets.${i}.price`, message: 'give either a price or a % gain' };
+    const price = targetPrice(t, entryPrice);
+    if (price <= previous) {
+      return {
+        field: `takeProfit.targets.${i}.${t.price === undefined ? 'pct' : 'price'}`,
+        message: i === 0 ? `must be above the entry price ${entryPrice}` : 'targets must rise: each above the one before',
+      };
+    }
+    previous = price;
+    sold += t.fraction;
+    if (sold > 1 + 1e-9) return { field: `takeProfit.targets.${i}.fraction`, message: 'the fractions add up to more than the whole position' };
+  }
+  return null;
+}
+
+export function targetPrice(t: TakeProfitTargetInput, entryPrice: number): number {
+  return t.price ?? entryPrice * (1 + (t.pct ?? 0) / 100);
+}
+
+export const GUARD_STATES = ['watching', 'exiting', 'exited', 'completed', 'cancelled', 'failed'] as const;
+export type GuardState = (typeof GUARD_STATES)[number];
+/** States in which the guard still watches the price. */
+export const isLiveGuard = (state: GuardState): boolean => state === 'watching' || state === 'exiting';
+
+/** What the API and the dashboard show of a guard. */
+export interface Guard {
+  id: string;
+  userId: string;
+  target: { kind: 'bot_trade'; botId: string; tradeId: number } | { kind: 'wallet'; exchangeAccountId: string };
+  exchangeId: string;
+  symbol: string;
+  entryPrice: number;
+  amount: number;
+  remaining: number;
+  rules: GuardRules;
+  state: GuardState;
+  peak: number;
+  peakAt: string;
+  lastPrice: number | null;
+  lastPriceAt: string | null;
+  /** Price at or below which the guard exits; null while nothing can trigger (before activation, no stoploss). */
+  stopPrice: number | null;
+  /** Distance from the last price down to the stop, in % of the last price. */
+  distancePct: number | null;
+  nextTarget: number;
+  breakEven: boolean;
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const guardWorkflowId = (guardId: string): string => `guard:${guardId}`;
+export const guardWatchWorkflowId = (exchangeId: string, taskQueue: string): string => `guard-watch:${exchangeId}@${taskQueue}`;

@@ -1,0 +1,79 @@
+// Guard and risk-guard commands through Temporal: creating is one updateWithStart (the workflow checks the target and
+// saves the row), edits, cancels and resumes are validated updates. Answers map to HTTP errors naming the field.
+import { createHash, randomUUID } from 'node:crypto';
+import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
+import { guardWorkflowId, type Guard } from '../domain/guard.js';
+import { riskWorkflowId, type RiskGuard } from '../domain/risk.js';
+import { cancelGuard, createGuard, editGuard, guardWorkflow } from '../workflows/guard.js';
+import { cancelRiskGuard, createRiskGuard, editRiskGuard, resumeRiskGuard, riskWorkflow } from '../workflows/risk.js';
+import { HttpError } from './errors.js';
+
+export interface GuardCommands {
+  create(userId: string, spec: unknown, idempotencyKey?: string): Promise<Guard>;
+  edit(guardId: string, rules: unknown): Promise<void>;
+  cancel(guardId: string): Promise<void>;
+  createRisk(userId: string, spec: unknown, idempotencyKey?: string): Promise<RiskGuard>;
+  editRisk(riskId: string, rules: unknown): Promise<void>;
+  resumeRisk(riskId: string): Promise<void>;
+  cancelRisk(riskId: string): Promise<void>;
+}
+
+/** A retried request with the same Idempotency-Key maps to the same id, so it creates one guard. */
+function idFor(kind: string, userId: string, idempotencyKey?: string): string {
+  if (!idempotencyKey) return randomUUID();
+  const h = createHash('sha256').update(`${kind}\0${userId}\0${idempotencyKey}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** `field: reason` (from a validator or an InvalidGuard failure) is a 400 on that field; anything else a 409. */
+function asHttpError(error: unknown): never {
+  if (error instanceof WorkflowUpdateFailedError) {
+    const cause = error.cause as { message?: string; cause?: { message?: string } } | undefined;
+    const message = cause?.cause?.message ?? cause?.message ?? error.message;
+    const field = /^([a-zA-Z][\w.]*): /.exec(message)?.[1];
+    if (field) throw new HttpError(400, 'invalid_input', message, field);
+    throw new HttpError(409, 'conflict', message);
+  }
+  if (error instanceof WorkflowNotFoundError) throw new HttpError(409, 'conflict', 'the guard is no longer running');
+  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) throw new HttpError(503, 'unavailable', 'no worker answered in time; try again');
+  throw error;
+}
+
+export function createGuardCommands(client: Client, taskQueue: string): GuardCommands {
+  const update = async (workflowId: string, run: (h: ReturnType<Client['workflow']['getHandle']>) => Promise<unknown>) => {
+    try {
+      await run(client.workflow.getHandle(workflowId));
+    } catch (error) {
+      asHttpError(error);
+    }
+  };
+  return {
+    async create(userId, spec, idempotencyKey) {
+      const guardId = idFor('guard', userId, idempotencyKey);
+      const startWorkflowOperation = new WithStartWorkflowOperation(guardWorkflow, {
+        workflowId: guardWorkflowId(guardId), taskQueue, args: [{ guardId, userId }], workflowIdConflictPolicy: 'USE_EXISTING',
+      });
+      try {
+        return await client.workflow.executeUpdateWithStart(createGuard, { args: [spec], updateId: 'create', startWorkflowOperation });
+      } catch (error) {
+        asHttpError(error);
+      }
+    },
+    edit: (guardId, rules) => update(guardWorkflowId(guardId), (h) => h.executeUpdate(editGuard, { args: [rules] })),
+    cancel: (guardId) => update(guardWorkflowId(guardId), (h) => h.executeUpdate(cancelGuard)),
+    async createRisk(userId, spec, idempotencyKey) {
+      const riskId = idFor('risk', userId, idempotencyKey);
+      const startWorkflowOperation = new WithStartWorkflowOperation(riskWorkflow, {
+        workflowId: riskWorkflowId(riskId), taskQueue, args: [{ riskId, userId }], workflowIdConflictPolicy: 'USE_EXISTING',
+      });
+      try {
+        return await client.workflow.executeUpdateWithStart(createRiskGuard, { args: [spec], updateId: 'create', startWorkflowOperation });
+      } catch (error) {
+        asHttpError(error);
+      }
+    },
+    editRisk: (riskId, rules) => update(riskWorkflowId(riskId), (h) => h.executeUpdate(editRiskGuard, { args: [rules] })),
+    resumeRisk: (riskId) => update(riskWorkflowId(riskId), (h) => h.executeUpdate(resumeRiskGuard)),
+    cancelRisk: (riskId) => update(riskWorkflowId(riskId), (h) => h.executeUpdate(cancelRiskGuard)),
+  };
+}

@@ -1,0 +1,63 @@
+// Browser: a broken FreqTrade strategy is refused on the Strategies page with FreqTrade's reason; a FreqTrade bot made
+// with the create form's engine picker runs, and its page shows the balance and trades read from the bot's own API.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dashboardPorts, launchChromium, serveDashboard, type Dashboard } from './browser-support.js';
+import { startPlatform, type TestPlatform } from './platform.js';
+
+let platform: TestPlatform;
+let served: Dashboard;
+let browser: Browser;
+let dashboard: string;
+
+beforeAll(async () => {
+  const ports = await dashboardPorts();
+  dashboard = ports.url;
+  platform = await startPlatform({ env: { BOT_DRIVER: 'docker' }, origins: [dashboard] });
+  served = await serveDashboard(platform, ports);
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  served?.stop();
+  await platform?.stop();
+});
+
+describe('FreqTrade in the dashboard', () => {
+  it('refuses a broken strategy upload with the reason, then runs a FreqTrade bot and shows its balance', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${dashboard}/signup`);
+    await page.getByTestId('signup-email').fill(`browser-ft-${Date.now()}@example.com`);
+    await page.getByTestId('signup-password').fill('correct horse battery');
+    await page.getByTestId('signup-submit').click();
+    await page.waitForURL(/\/bots$/, { timeout: 90_000 });
+
+    await page.getByTestId('nav-strategies').click();
+    await page.waitForURL(/\/strategies$/);
+    await expect(page.getByTestId('strategy-row').filter({ hasText: 'TfDipBuyer' }).count()).resolves.toBe(1);
+    const rows = await page.getByTestId('strategy-row').count();
+    await page.getByTestId('strategy-content').fill('from freqtrade.strategy import IStrategy\nclass Broken(IStrategy)\n    timeframe = "5m"\n');
+    await page.getByTestId('strategy-upload-submit').click();
+    await expect(page.getByTestId('error-content').textContent({ timeout: 90_000 })).resolves.toMatch(/SyntaxError: .*\(line 2\)/);
+    await expect(page.getByTestId('strategy-row').count()).resolves.toBe(rows);
+
+    await page.goto(`${dashboard}/bots/new`);
+    await page.getByTestId('bot-engine').selectOption('freqtrade');
+    await expect(page.getByTestId('bot-strategy').locator('option', { hasText: 'TfDipBuyer' }).count()).resolves.toBe(1);
+    await expect(page.getByTestId('bot-strategy').locator('option', { hasText: 'RSI mean reversion' }).count()).resolves.toBe(0);
+    await page.getByTestId('bot-name').fill('Browser FreqTrade');
+    await page.getByTestId('bot-pairs').fill('BTC/USDT');
+    await page.getByTestId('bot-stake-amount').fill('20');
+    await page.getByTestId('bot-create-submit').click();
+    await page.waitForURL(/\/bots\/[0-9a-f-]{36}$/);
+    await page.getByTestId('bot-status').and(page.locator('[data-status="running"]')).waitFor({ timeout: 180_000 });
+    await expect(page.getByTestId('bot-balance').textContent({ timeout: 30_000 })).resolves.toMatch(/20(\.00)?\s*USDT|USDT\s*20/);
+    await expect(page.getByTestId('bot-strategy').textContent()).resolves.toBe('TfDipBuyer');
+
+    await page.getByTestId('bot-delete').click();
+    await page.getByTestId('bot-delete-confirm').click();
+    await page.waitForURL(/\/bots$/, { timeout: 60_000 });
+    await page.close();
+  }, 300_000);
+});

@@ -1,0 +1,97 @@
+// Guards on a real builtin bot in Docker, trading in dry-run on a paper exchange whose prices move only when the test
+// says: a trailing stop exits the bot's trade through its /forceexit; a risk guard stops its entries (/stopbuy) when
+// the drawdown limit is crossed, and only the owner's resume lets it enter again.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFreqtradeClient, type FreqtradeClient } from '../activities/freqtrade-client.js';
+import { findBotWithSecret } from '../db/bots.js';
+import { createSecretBox } from '../db/secret-box.js';
+import { startPaperExchange, type PaperExchangeHandle } from '../exchange/server.js';
+import { ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
+
+let exchange: PaperExchangeHandle;
+let platform: TestPlatform;
+let user: Awaited<ReturnType<typeof signedUpAgent>>;
+let botId: string;
+let bot: FreqtradeClient;
+
+type OpenTrade = { trade_id: number; open_rate: number; amount: number };
+
+/** Enters whenever it can; never exits by itself (ROI far away, stoploss far below): the guards decide here. */
+const holdStrategy = {
+  schemaVersion: 1, name: 'Hold', timeframe: '1m', startupCandles: 1, indicators: [],
+  entry: { left: { price: 'close' }, op: '>', right: { value: 0 } },
+  exit: { left: { price: 'close' }, op: '<', right: { value: 0 } },
+  minimalRoi: { '0': 10 }, stoploss: -0.9, trailingStop: false,
+};
+
+beforeAll(async () => {
+  exchange = await startPaperExchange({ port: 0, seed: 'guards-bot', tickMs: 0 });
+  exchange.setPrice('BTCUSDT', 50_000);
+  platform = await startPlatform({ env: { BOT_DRIVER: 'docker', PAPER_EXCHANGE_URL: exchange.url } });
+  user = await signedUpAgent(platform.app);
+  const strategy = await user.agent.post('/api/strategies').set('Origin', ORIGIN).send({ content: holdStrategy });
+  const created = await user.agent.post('/api/bots').set('Origin', ORIGIN)
+    .send({ name: 'Guarded', pairs: ['BTC/USDT'], stakeAmount: 100, strategyVersionId: strategy.body.strategy.id });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  botId = created.body.bot.id;
+  await waitFor('running', async () => (await user.agent.get(`/api/bots/${botId}`)).body.bot.status === 'running', 120_000);
+  const row = (await findBotWithSecret(platform.db, botId))!;
+  bot = createFreqtradeClient(`http://127.0.0.1:${row.apiPort}`, JSON.parse(createSecretBox(platform.config.TF_SECRET_KEY).open(row.apiCredentials)));
+}, 180_000);
+
+afterAll(async () => {
+  if (botId) await user.agent.delete(`/api/bots/${botId}`).set('Origin', ORIGIN);
+  await platform?.stop();
+  await exchange?.close();
+});
+
+const openTrade = () => waitFor('an open trade', async () => (await bot.get<OpenTrade[]>('status'))[0], 150_000);
+
+describe('guards on a builtin bot', () => {
+  it('a trailing stop exits the bot trade through /forceexit, once', async () => {
+    const trade = await openTrade();
+    const bad = await user.agent.post('/api/guards').set('Origin', ORIGIN).send({ target: { kind: 'bot_trade', botId, tradeId: 9999 }, trail: { trailPct: 2 } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.field).toBe('target.tradeId');
+
+    const created = await user.agent.post('/api/guards').set('Origin', ORIGIN).send({ target: { kind: 'bot_trade', botId, tradeId: trade.trade_id }, trail: { trailPct: 2 } });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const id: string = created.body.guard.id;
+    expect(created.body.guard).toMatchObject({ symbol: 'BTC/USDT', entryPrice: trade.open_rate, amount: trade.amount });
+    const second = await user.agent.post('/api/guards').set('Origin', ORIGIN).send({ target: { kind: 'bot_trade', botId, tradeId: trade.trade_id }, trail: { trailPct: 3 } });
+    expect(second.status).toBe(400); // one live guard per trade
+
+    exchange.setPrice('BTCUSDT', trade.open_rate * 1.04);
+    await waitFor('the peak', async () => (await user.agent.get(`/api/guards/${id}`)).body.guard.peak >= trade.open_rate * 1.035, 60_000);
+    exchange.setPrice('BTCUSDT', trade.open_rate * 1.01);
+    const done = await waitFor('exited', async () => {
+      const body = (await user.agent.get(`/api/guards/${id}`)).body;
+      return body.guard.state === 'exited' ? body : null;
+    }, 60_000);
+    expect(done.events).toEqual([expect.objectContaining({ kind: 'trailing_stop', amount: trade.amount })]);
+    const closed = await bot.get<{ is_open: boolean; exit_reason: string }>(`trade/${trade.trade_id}`);
+    expect(closed).toMatchObject({ is_open: false, exit_reason: 'force_exit' });
+  }, 240_000);
+
+  it('a risk guard stops entries when the drawdown limit is crossed, and the owner resumes it', async () => {
+    const trade = await openTrade();
+    const bad = await user.agent.post('/api/risk-guards').set('Origin', ORIGIN).send({ scope: { kind: 'bot', botId }, maxDrawdownPct: 0 });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.field).toBe('maxDrawdownPct');
+    const created = await user.agent.post('/api/risk-guards').set('Origin', ORIGIN)
+      .send({ scope: { kind: 'bot', botId }, maxDrawdownPct: 0.3, checkIntervalSeconds: 5 });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const id: string = created.body.riskGuard.id;
+    await waitFor('a first reading', async () => (await user.agent.get(`/api/risk-guards/${id}`)).body.riskGuard.lastEquity !== null, 60_000);
+    exchange.setPrice('BTCUSDT', trade.open_rate * 0.9); // 10 % of the stake: beyond 0.3 % of the wallet
+    const tripped = await waitFor('tripped', async () => {
+      const r = (await user.agent.get(`/api/risk-guards/${id}`)).body.riskGuard;
+      return r.state === 'tripped' ? r : null;
+    }, 60_000);
+    expect(tripped.trippedReason).toMatch(/drawdown .* reached the limit of 0.3 %/);
+    expect((await bot.showConfig()).state).toBe('paused');
+    expect((await user.agent.post(`/api/risk-guards/${id}/resume`).set('Origin', ORIGIN)).body.riskGuard.state).toBe('watching');
+    expect((await bot.showConfig()).state).toBe('running');
+    await user.agent.delete(`/api/risk-guards/${id}`).set('Origin', ORIGIN);
+  }, 240_000);
+});

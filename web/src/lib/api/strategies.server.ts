@@ -1,0 +1,12 @@
+// The API's /strategies routes: the strategy store (bundled and own versions) and uploads.
+import type { RequestEvent } from '@sveltejs/kit';
+import type { StrategyVersion } from '../../../../domain/strategy-version.ts';
+import { callApi } from './http.server.ts';
+
+export const listStrategies = async (event: RequestEvent): Promise<StrategyVersion[]> =>
+  (await callApi<{ strategies: StrategyVersion[] }>(event, '/api/strategies')).strategies;
+
+export const uploadStrategy = async (
+  event: RequestEvent,
+  input: { engine: 'builtin' | 'freqtrade'; content: string; note: string },
+): Promise<StrategyVersion> => (await callApi<{ strategy: StrategyVersion }>(event, '/api/strategies', { method: 'POST', body: input })).strategy;

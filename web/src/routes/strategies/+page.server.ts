@@ -1,0 +1,29 @@
+// /strategies: the strategy store (bundled and own immutable versions) and the upload form; a FreqTrade file is
+// checked by the platform in a sandbox before it is saved, and its problem comes back under the content field.
+import { redirect } from '@sveltejs/kit';
+import { failField, failFromApi } from '#lib/api/form-failure.server.ts';
+import { listStrategies, uploadStrategy } from '#lib/api/strategies.server.ts';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+  const { user } = await event.parent();
+  if (!user) redirect(303, `/signin?next=${encodeURIComponent(event.url.pathname)}`);
+  return { strategies: await listStrategies(event) };
+};
+
+export const actions: Actions = {
+  upload: async (event) => {
+    const form = await event.request.formData();
+    const file = form.get('file');
+    const pasted = String(form.get('content') ?? '');
+    const content = file instanceof File && file.size > 0 ? await file.text() : pasted;
+    const values = { engine: form.get('engine') === 'builtin' ? 'builtin' : 'freqtrade', note: String(form.get('note') ?? ''), content: pasted };
+    if (!content.trim()) return failField('content', 'choose a file or paste the strategy', values);
+    try {
+      const version = await uploadStrategy(event, { engine: values.engine as 'builtin' | 'freqtrade', content, note: values.note });
+      return { uploaded: version };
+    } catch (error) {
+      return failFromApi(error, values);
+    }
+  },
+};

@@ -1,0 +1,56 @@
+// Every activity the worker registers, built from one set of dependencies (the worker process and the test platform
+// both use this, so a test runs exactly the activities production runs).
+import type { Client } from '@temporalio/client';
+import type Docker from 'dockerode';
+import { createBotActivities } from '../activities/bots.js';
+import { createExchangeAccountActivities } from '../activities/exchange-accounts.js';
+import { createGuardWatcherActivities } from '../activities/guard-watcher.js';
+import { createGuardActivities } from '../activities/guards.js';
+import { createMarketFeedActivities } from '../activities/market-feed.js';
+import { createMigrationActivities } from '../activities/migration.js';
+import { createPortfolioActivities } from '../activities/portfolio.js';
+import { createRiskActivities } from '../activities/risk.js';
+import { createStrategyCheckActivities } from '../activities/strategy-check.js';
+import type { BotRuntimeDriver } from '../activities/runtime-driver.js';
+import { createTradeSyncActivities } from '../activities/trade-sync.js';
+import { createWalletSyncScheduleActivities } from '../activities/wallet-sync-schedules.js';
+import type { PlatformConfig } from '../domain/config.js';
+import { exchangeProfile } from '../domain/exchanges.js';
+import { DEFAULT_FREQTRADE_VERSION } from '../domain/freqtrade-config.js';
+import type { Db } from '../db/pool.js';
+import { createSecretBox } from '../db/secret-box.js';
+import { freqtradeRuntimeFor } from './runtime-driver.js';
+
+export interface ActivityDeps {
+  config: PlatformConfig;
+  db: Db;
+  /** A client with the platform's data converter, for activities that manage schedules and signal workflows. */
+  temporal: Client;
+  driver: BotRuntimeDriver;
+  /** The Docker engine for FreqTrade bots and strategy checks; null when none answers. */
+  docker: Docker | null;
+  /** Where a bot's API listens inside its container or process. */
+  botListenHost: string;
+}
+
+export function createActivities({ config, db, temporal, driver, docker, botListenHost }: ActivityDeps) {
+  const box = createSecretBox(config.TF_SECRET_KEY);
+  const botApiHost = config.BOT_API_HOST;
+  const paperExchangeUrl = config.PAPER_EXCHANGE_URL;
+  const profileFor = (id: string) => exchangeProfile(id, paperExchangeUrl);
+  const taskQueue = config.TEMPORAL_TASK_QUEUE;
+  return {
+    ...createBotActivities({ db, box, driver, botApiHost, botListenHost, paperExchangeUrl, freqtrade: freqtradeRuntimeFor(docker, config) }),
+    ...createStrategyCheckActivities(docker, { version: DEFAULT_FREQTRADE_VERSION }),
+    ...createExchangeAccountActivities({ db, box, paperExchangeUrl }),
+    ...createWalletSyncScheduleActivities(temporal, taskQueue, db),
+    ...createMarketFeedActivities({ db, profileFor }),
+    ...createTradeSyncActivities({ db, box, botApiHost }),
+    ...createPortfolioActivities({ db }),
+    ...createGuardActivities({ db, box, botApiHost, paperExchangeUrl }),
+    ...createGuardWatcherActivities({ db, client: temporal, profileFor, taskQueue }),
+    ...createRiskActivities({ db, box, botApiHost }),
+    // Without MONGO_URL these fail at once with a message saying to set it; everything else runs.
+    ...createMigrationActivities({ db, box, mongoUrl: config.MONGO_URL }),
+  };
+}
