@@ -39,6 +39,7 @@ describe('migration run', () => {
     expect(res.status).toBe(400);
     expect(res.body.error.field).toBe('collections.1');
     expect((await api(h).post('', { batchSize: 5 })).body.error.field).toBe('batchSize');
+    expect((await api(h).get('/no-such-run')).status).toBe(404);
   });
 
   it('copies, quarantines, verifies, waits for approval, cuts over and archives', async () => {
@@ -99,5 +100,8 @@ describe('migration run', () => {
     // After the run, commands are refused with the reason.
     expect((await api(h).post(`/${runId}/pause`)).status).toBe(409);
     expect((await runView(h, runId)).run.phase).toBe('done');
+    const badLimit = await api(h).get(`/${runId}?quarantineLimit=lots`);
+    expect(badLimit.status).toBe(400);
+    expect(badLimit.body.error.field).toBe('quarantineLimit');
   }, 300_000);
 });

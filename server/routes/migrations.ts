@@ -15,6 +15,7 @@ const requireOperator: RequestHandler = (req, _res, next) => {
 };
 
 const ApproveBody = z.object({ acceptQuarantined: z.boolean().default(false) }).strict();
+const RunQuery = z.object({ quarantineLimit: z.coerce.number().int().min(1).max(1000).default(200) });
 const AbortBody = z.object({ reason: z.string().max(500).optional() }).strict();
 
 export function migrationsRouter(db: Db, commands: MigrationCommands): Router {
@@ -40,8 +41,8 @@ export function migrationsRouter(db: Db, commands: MigrationCommands): Router {
     const run = await runOf(req.params.id!);
     const now = new Date().toISOString();
     const collections = (await collectionProgress(db, run.id)).map((p) => ({ ...p, ...collectionFigures(p, now) }));
-    const limit = z.coerce.number().int().min(1).max(1000).default(200).parse(req.query.quarantineLimit ?? undefined);
-    res.json({ run, collections, quarantine: await listQuarantine(db, run.id, limit), workflow: await commands.state(run.id) });
+    const { quarantineLimit } = RunQuery.parse(req.query);
+    res.json({ run, collections, quarantine: await listQuarantine(db, run.id, quarantineLimit), workflow: await commands.state(run.id) });
   });
 
   router.post('/:id/pause', async (req, res) => {
