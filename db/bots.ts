@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { UniqueIntegrityConstraintViolationError } from 'slonik';
 import { Bot, BOT_PORT_MAX, BOT_PORT_MIN, type BotSpec, type BotStatus, type RuntimeDriver } from '../domain/bot.js';
+import { mirrorWrite } from './legacy-mirror.js';
 import { sql, type Db } from './pool.js';
 
 const botColumns = sql.fragment`id::text, user_id, name, exchange, pairs, stake_amount, stake_currency, dry_run, engine,
@@ -66,7 +67,10 @@ export async function insertBot(db: Db, bot: NewBot): Promise<Bot> {
               ${bot.strategyVersionId ?? null}, ${spec.exchangeAccountId ?? null}, ${bot.freqtradeVersion ?? null})
       on conflict (id) do nothing
       returning ${botColumns}`);
-    if (inserted) return inserted;
+    if (inserted) {
+      await mirrorWrite(db, { entity: 'bots', id: inserted.id });
+      return inserted;
+    }
   } catch (error) {
     if (error instanceof UniqueIntegrityConstraintViolationError) throw new PortTakenError(`port ${bot.apiPort} was taken concurrently`);
     throw error;
@@ -84,10 +88,12 @@ export async function setBotStatus(
 ): Promise<Bot | null> {
   const lastError = extra.lastError === undefined ? sql.fragment`last_error` : sql.fragment`${extra.lastError}`;
   const runtimeId = extra.runtimeId === undefined ? sql.fragment`runtime_id` : sql.fragment`${extra.runtimeId}`;
-  return db.maybeOne(sql.type(Bot)`
+  const bot = await db.maybeOne(sql.type(Bot)`
     update bots set status = ${status}, last_error = ${lastError}, runtime_id = ${runtimeId}, updated_at = now()
     where id = ${botId}
     returning ${botColumns}`);
+  if (bot) await mirrorWrite(db, { entity: 'bots', id: bot.id });
+  return bot;
 }
 
 /** Pins the bot to other versions (a move, or its rollback). */

@@ -7,6 +7,7 @@ import {
   WalletSnapshot,
   type ExchangeAccountStatus,
 } from '../domain/exchange-account.js';
+import { mirrorWrite } from './legacy-mirror.js';
 import { sql, type Db } from './pool.js';
 
 const accountColumns = sql.fragment`id::text, user_id, exchange_id, label, api_key_hint, status, sync_interval_seconds,
@@ -58,7 +59,10 @@ export async function insertExchangeAccount(db: Db, account: NewExchangeAccount)
             ${account.apiKeyHint}, 'active', ${account.syncIntervalSeconds})
     on conflict (id) do nothing
     returning ${accountColumns}`);
-  if (inserted) return inserted;
+  if (inserted) {
+    await mirrorWrite(db, { entity: 'wallets', id: inserted.id });
+    return inserted;
+  }
   const existing = await findExchangeAccount(db, account.id);
   if (!existing) throw new Error(`exchange account ${account.id} vanished while being created`);
   return existing;

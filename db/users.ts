@@ -1,5 +1,6 @@
 // Users table: sign-up, look-up by email, and the sign-in failure ledger behind the rate limit.
 import { z } from 'zod';
+import { mirrorWrite } from './legacy-mirror.js';
 import { sql, type Db } from './pool.js';
 
 export const UserRow = z.object({
@@ -8,6 +9,8 @@ export const UserRow = z.object({
   passwordHash: z.string(),
   isOperator: z.boolean(),
   createdAt: z.string(),
+  /** Set on users the legacy migration brought over (or mirrored into MongoDB). */
+  legacyId: z.string().nullable().default(null),
 });
 export type UserRow = z.infer<typeof UserRow>;
 
@@ -35,6 +38,7 @@ export async function insertUser(db: Db, user: { id: string; email: string; pass
     on conflict do nothing
     returning *`);
   if (!row) throw new EmailTakenError();
+  await mirrorWrite(db, { entity: 'users', id: row.id });
   return row;
 }
 

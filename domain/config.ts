@@ -42,6 +42,8 @@ export const PlatformConfig = z.object({
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).default(300),
   /** Where process-driver bots keep their pid files and logs. */
   TF_DATA_DIR: z.string().default('.data'),
+  /** The legacy MongoDB the migration reads (and dual-writes to while a run has it on); empty: no migration possible. */
+  MONGO_URL: z.string().regex(/^(mongodb(\+srv)?:\/\/.+)?$/, 'must be a mongodb:// URL').default(''),
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

@@ -163,6 +163,17 @@ if [[ $MODE == test ]]; then
   fi
 fi
 
+# ---- FerretDB: the MongoDB-wire server the migration tests read the legacy data from (built from the Go module proxy).
+if [[ $MODE == test ]]; then
+  step ferretdb
+  if out=$(bash scripts/ferretdb.sh 2>&1); then
+    ok "$(tail -1 <<<"$out")"
+  else
+    printf '%s\n' "$out" >&2
+    die "scripts/ferretdb.sh failed" "read its output above (it needs Go and the Go module proxy), fix it, then rerun"
+  fi
+fi
+
 # ---- Bundles and the web app, rebuilt only when their inputs changed.
 step build
 # One build at a time: two setups (npm start + npm test) writing web/build together corrupt it.

@@ -21,6 +21,8 @@ import { botEventsRouter } from './routes/bot-events.js';
 import { botsRouter } from './routes/bots.js';
 import { codecRouter } from './routes/codec.js';
 import { exchangeAccountsRouter } from './routes/exchange-accounts.js';
+import { createMigrationCommands, type MigrationCommands } from './migration-commands.js';
+import { migrationsRouter } from './routes/migrations.js';
 import { guardsRouter } from './routes/guards.js';
 import { portfolioRouter } from './routes/portfolio.js';
 import { strategiesRouter } from './routes/strategies.js';
@@ -45,6 +47,8 @@ export interface AppDeps {
   payloadCodec: PayloadCodec;
   /** Price, wallet and trade changes (one LISTEN connection per server) that drive the live portfolio streams. */
   portfolioEvents: PortfolioEvents;
+  /** MongoDB → PostgreSQL migration runs; built from `temporal` and `taskQueue` when not given. */
+  migrations?: MigrationCommands;
   guardCommands: GuardCommands;
   /** Guard changes (watcher prices, workflow decisions) that drive the live guard streams. */
   guardEvents: GuardEvents;
@@ -70,6 +74,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use('/bots/events', requireUser, botEventsRouter(deps.db, deps.events));
   api.use('/bots', requireUser, botsRouter(deps));
   api.use('/exchange-accounts', requireUser, exchangeAccountsRouter(deps));
+  api.use('/migrations', requireUser, migrationsRouter(deps.db, deps.migrations ?? createMigrationCommands(deps.db, deps.temporal, deps.taskQueue)));
   api.use(guardsRouter(deps));
   api.use('/portfolio', requireUser, portfolioRouter(deps.db, createPortfolioStreams(deps.db, deps.portfolioEvents, { log: deps.log })));
   api.use(() => {

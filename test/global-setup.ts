@@ -1,4 +1,4 @@
-// Starts the real services tests use (fresh PostgreSQL, in-memory Temporal, Docker) once per `vitest run`, and removes them after.
+// Starts the real services tests use (fresh PostgreSQL, in-memory Temporal, Docker, FerretDB as the legacy MongoDB) once per `vitest run`, and removes them after.
 // Tests read them with `inject('DATABASE_URL')` or `process.env.DATABASE_URL` (forks inherit the environment set here).
 // TF_TEST_SERVICES=none skips the services for a quick run of pure unit tests.
 import crypto from 'node:crypto';
@@ -10,6 +10,7 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { startPaperExchange, type PaperExchangeHandle } from '../exchange/server.js';
 import { ensureDocker } from '../scripts/services/docker.js';
+import { startFerretDb } from '../scripts/services/ferretdb.js';
 import { dataDir, repoRoot, sinceSeconds } from '../scripts/services/paths.js';
 import { freePort } from '../scripts/services/ports.js';
 import { startPostgres, type PostgresHandle } from '../scripts/services/postgres.js';
@@ -24,6 +25,8 @@ declare module 'vitest' {
     TF_SECRET_KEY: string;
     DOCKER_AVAILABLE: boolean;
     PAPER_EXCHANGE_URL: string;
+    /** The legacy MongoDB (FerretDB) server; tests append a database name of their own. */
+    MONGO_URL: string;
   }
 }
 
@@ -73,7 +76,7 @@ function sweepStaleRuns(): void {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const t0 = performance.now();
   const secretKey = crypto.randomBytes(32).toString('base64');
-  const values = { TF_SECRET_KEY: secretKey, DATABASE_URL: '', TEMPORAL_ADDRESS: '', TEMPORAL_CLI: '', DOCKER_AVAILABLE: false, PAPER_EXCHANGE_URL: '' };
+  const values = { TF_SECRET_KEY: secretKey, DATABASE_URL: '', TEMPORAL_ADDRESS: '', TEMPORAL_CLI: '', DOCKER_AVAILABLE: false, PAPER_EXCHANGE_URL: '', MONGO_URL: '' };
   let exchange: PaperExchangeHandle | undefined;
   const publish = () => {
     for (const [key, value] of Object.entries(values)) {
@@ -104,10 +107,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   try {
     const cli = resolveTemporalCli();
     const [pgPort, temporalPort] = await Promise.all([freePort(), freePort()]);
-    const [pg, temporal, docker] = await Promise.all([
+    const [pg, temporal, docker, ferret] = await Promise.all([
       startPostgres({ dataDir: path.join(runDir, 'postgres'), port: pgPort, logFile: path.join(runDir, 'postgres.log'), ephemeral: true }, log),
       startTemporal({ cli, port: temporalPort, logFile: path.join(runDir, 'temporal.log') }),
       ensureDocker(log),
+      startFerretDb({ dataDir: path.join(runDir, 'ferretdb'), logFile: path.join(runDir, 'ferretdb.log') }),
     ]);
     postgres = pg;
     const migrateFile = path.join(repoRoot, 'db', 'migrate.ts');
@@ -117,9 +121,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     }
     // Bots check their pairs against an exchange and trade on it: one paper exchange for every test that does not start its own.
     exchange = await startPaperExchange({ port: 0, seed: 'tests' });
-    Object.assign(values, { DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_CLI: cli, DOCKER_AVAILABLE: docker, PAPER_EXCHANGE_URL: exchange.url });
+    Object.assign(values, { DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_CLI: cli, DOCKER_AVAILABLE: docker, PAPER_EXCHANGE_URL: exchange.url, MONGO_URL: ferret.url });
     publish();
-    log(`PostgreSQL :${pgPort}, Temporal ${temporal.address}, Docker ${docker ? 'available' : 'NOT available'} (${sinceSeconds(t0)})`);
+    log(`PostgreSQL :${pgPort}, Temporal ${temporal.address}, FerretDB :${ferret.port}, Docker ${docker ? 'available' : 'NOT available'} (${sinceSeconds(t0)})`);
   } catch (error) {
     await teardown();
     throw error;

@@ -7,6 +7,7 @@ import { createExchangeAccountActivities } from '../activities/exchange-accounts
 import { createGuardWatcherActivities } from '../activities/guard-watcher.js';
 import { createGuardActivities } from '../activities/guards.js';
 import { createMarketFeedActivities } from '../activities/market-feed.js';
+import { createMigrationActivities } from '../activities/migration.js';
 import { createPortfolioActivities } from '../activities/portfolio.js';
 import { createRiskActivities } from '../activities/risk.js';
 import { createStrategyCheckActivities } from '../activities/strategy-check.js';
@@ -49,5 +50,7 @@ export function createActivities({ config, db, temporal, driver, docker, botList
     ...createGuardActivities({ db, box, botApiHost, paperExchangeUrl }),
     ...createGuardWatcherActivities({ db, client: temporal, profileFor, taskQueue }),
     ...createRiskActivities({ db, box, botApiHost }),
+    // Without MONGO_URL these fail at once with a message saying to set it; everything else runs.
+    ...createMigrationActivities({ db, box, mongoUrl: config.MONGO_URL }),
   };
 }

@@ -3,6 +3,7 @@ import { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { readConfig } from '../domain/config.js';
 import { botDriverFact, publishFact } from '../db/platform-facts.js';
+import { installMongoMirror } from '../db/legacy-mirror-setup.js';
 import { createDb } from '../db/pool.js';
 import { platformDataConverter } from '../temporal/data-converter.js';
 import { createPayloadCodec } from '../temporal/payload-codec.js';
@@ -26,6 +27,8 @@ const driver = await chooseRuntimeDriver(config, log);
 const docker = await chooseDocker();
 await publishFact(db, botDriverFact(config.TEMPORAL_TASK_QUEUE), driver.kind);
 
+// Bot and exchange-account writes happen here: while a migration run has dual-write on, they are mirrored to MONGO_URL.
+const closeMirror = installMongoMirror(config.MONGO_URL);
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
 const dataConverter = platformDataConverter(createPayloadCodec(config.TF_SECRET_KEY));
 // Activities that manage schedules need a client; it encrypts what it sends just like the worker does.
@@ -58,5 +61,6 @@ await ensureStandingWork(temporal, config.TEMPORAL_TASK_QUEUE, log);
 log(`worker ready on task queue ${config.TEMPORAL_TASK_QUEUE} (bot driver: ${driver.kind})`);
 await worker.run();
 await connection.close();
+await closeMirror();
 await db.end();
 log('worker stopped');

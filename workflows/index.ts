@@ -4,6 +4,7 @@ export { addExchangeAccount, walletSync } from './exchange-accounts.js';
 export { marketFeedWorkflow } from './market-feed.js';
 export { tradeSyncWorkflow } from './trade-sync.js';
 export { portfolioSnapshotsWorkflow } from './portfolio-snapshots.js';
+export { migrationWorkflow, migrateCollectionWorkflow } from './migration.js';
 export { strategyCheckWorkflow } from './strategy-check.js';
 export { guardWorkflow } from './guard.js';
 export { guardWatchWorkflow } from './guard-watch.js';

@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { Credentials, SIGNIN_LIMIT, SignUpInput } from '../../domain/account.js';
 import type { Db } from '../../db/pool.js';
+import { legacyUuid } from '../../domain/legacy-mapping.js';
+import { readDataSource } from '../../db/migration-runs.js';
 import * as users from '../../db/users.js';
 import { currentUser } from '../auth/middleware.js';
 import { decoyHash, hashPassword, verifyPassword } from '../auth/passwords.js';
@@ -41,6 +43,11 @@ export function authRouter(db: Db, sessions: Sessions): Router {
     if (!user || !ok) {
       for (const key of keys) await users.recordSigninFailure(db, key);
       throw new HttpError(400, 'invalid_credentials', 'email or password is wrong');
+    }
+    // A migrated legacy account signs in here only after the cutover: until then the old platform serves it.
+    const cameFromLegacy = user.legacyId !== null && user.id === legacyUuid('users', user.legacyId);
+    if (cameFromLegacy && (await readDataSource(db))?.store !== 'postgres') {
+      throw new HttpError(409, 'migration_pending', 'your account is being moved to this platform: keep using the old platform until the migration is cut over');
     }
     await users.clearSigninFailures(db, keys[0]!);
     res.append('Set-Cookie', await sessions.create(user.id));

@@ -1,0 +1,73 @@
+// /api/migrations (operators only): start a MongoDB → PostgreSQL run, list runs, read progress and quarantine, and
+// pause, resume, abort or approve the cutover of a run.
+import { Router, type RequestHandler } from 'express';
+import { z } from 'zod';
+import { collectionFigures } from '../../domain/migration-run.js';
+import { collectionProgress, findMigrationRun, listMigrationRuns, listQuarantine, readDataSource } from '../../db/migration-runs.js';
+import type { Db } from '../../db/pool.js';
+import { currentUser } from '../auth/middleware.js';
+import { HttpError, notFound } from '../errors.js';
+import type { MigrationCommands } from '../migration-commands.js';
+
+const requireOperator: RequestHandler = (req, _res, next) => {
+  if (!currentUser(req).isOperator) throw new HttpError(403, 'forbidden', 'only operators may run migrations');
+  next();
+};
+
+const ApproveBody = z.object({ acceptQuarantined: z.boolean().default(false) }).strict();
+const RunQuery = z.object({ quarantineLimit: z.coerce.number().int().min(1).max(1000).default(200) });
+const AbortBody = z.object({ reason: z.string().max(500).optional() }).strict();
+
+export function migrationsRouter(db: Db, commands: MigrationCommands): Router {
+  const router = Router();
+  router.use(requireOperator);
+
+  const runOf = async (id: string) => {
+    const run = await findMigrationRun(db, id);
+    if (!run) throw notFound('migration run');
+    return run;
+  };
+
+  router.get('/', async (_req, res) => {
+    res.json({ runs: await listMigrationRuns(db), dataSource: (await readDataSource(db)) ?? { store: 'mongo', runId: null, at: null } });
+  });
+
+  router.post('/', async (req, res) => {
+    const run = await commands.start(currentUser(req).email, req.body);
+    res.status(201).json({ run });
+  });
+
+  router.get('/:id', async (req, res) => {
+    const run = await runOf(req.params.id!);
+    const now = new Date().toISOString();
+    const collections = (await collectionProgress(db, run.id)).map((p) => ({ ...p, ...collectionFigures(p, now) }));
+    const { quarantineLimit } = RunQuery.parse(req.query);
+    res.json({ run, collections, quarantine: await listQuarantine(db, run.id, quarantineLimit), workflow: await commands.state(run.id) });
+  });
+
+  router.post('/:id/pause', async (req, res) => {
+    const run = await runOf(req.params.id!);
+    await commands.pause(run.id);
+    res.json({ run: await runOf(run.id) });
+  });
+
+  router.post('/:id/resume', async (req, res) => {
+    const run = await runOf(req.params.id!);
+    await commands.resume(run.id);
+    res.json({ run: await runOf(run.id) });
+  });
+
+  router.post('/:id/abort', async (req, res) => {
+    const run = await runOf(req.params.id!);
+    const body = AbortBody.parse(req.body ?? {});
+    res.json({ workflow: await commands.abort(run.id, body.reason) });
+  });
+
+  router.post('/:id/approve', async (req, res) => {
+    const run = await runOf(req.params.id!);
+    const body = ApproveBody.parse(req.body ?? {});
+    res.json({ workflow: await commands.approve(run.id, currentUser(req).email, body.acceptQuarantined) });
+  });
+
+  return router;
+}

@@ -1,0 +1,54 @@
+// The operator's migration page in Chromium: start a run from the form, watch the progress bars reach verification,
+// read the quarantine, acknowledge it and approve the cutover; the run ends done.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dashboardPorts, launchChromium, serveDashboard, type Dashboard } from './browser-support.js';
+import { startMigrationHarness, type MigrationHarness } from './migration-support.js';
+
+let h: MigrationHarness;
+let dashboard: Dashboard;
+let browser: Browser;
+
+beforeAll(async () => {
+  const ports = await dashboardPorts();
+  h = await startMigrationHarness({ trades: 2_000, seed: 5, origins: [ports.url] });
+  h.startWorker();
+  dashboard = await serveDashboard(h.platform, ports);
+  browser = await launchChromium();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  dashboard?.stop();
+  await h?.stop();
+});
+
+describe('migration dashboard page', () => {
+  it('starts a run, shows its progress and quarantine, and approves the cutover', async () => {
+    const context = await browser.newContext();
+    const [name, value] = h.operator.cookie.split('=');
+    await context.addCookies([{ name: name!, value: value!, url: dashboard.url }]);
+    const page = await context.newPage();
+    await page.goto(`${dashboard.url}/operator/migrations`);
+    await expect(page.getByTestId('data-source').textContent()).resolves.toContain('the legacy MongoDB');
+    await page.getByTestId('migration-start').click();
+    await page.waitForURL(/\/operator\/migrations\/[0-9a-f-]{36}$/, { timeout: 30_000 });
+
+    // The page refreshes itself while the run works: wait for the approval form that verification opens.
+    await page.getByTestId('approve-form').waitFor({ timeout: 180_000 });
+    const rows = page.locator('[data-testid^="collection-"]');
+    expect(await rows.count()).toBe(7);
+    expect(await page.locator('[data-testid="collection-trades"] progress').getAttribute('value')).toBe('1');
+    expect(await page.getByTestId('collection-trades').textContent()).toContain('done');
+    const quarantine = await page.getByTestId('migration-quarantine').textContent();
+    expect(quarantine).toContain('openRate: is missing');
+
+    // Approval needs the quarantine acknowledged first.
+    await expect(page.getByTestId('migration-approve').isDisabled()).resolves.toBe(true);
+    await page.locator('input[name="acceptQuarantined"]').check();
+    await page.getByTestId('migration-approve').click();
+    await page.locator('[data-testid="migration-phase"][data-status="done"]').waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId('dual-write').textContent()).toBe('off');
+    await context.close();
+  }, 300_000);
+});
