@@ -9,12 +9,12 @@
 // PostgreSQL in one batched statement per second (announced on `guard_changes` for the dashboard); that row is the
 // peak's checkpoint. When the watcher restarts (worker killed, retried activity), each guard first recovers what
 // happened while nobody watched from the exchange's 1m candles since its checkpoint (recoverFromCandles): the exact
-// highs, and a stop crossed meanwhile. Rules and ladder progress are re-read from PostgreSQL every second, so edits
+// highs, and a stop crossed meanwhile. Changed rules and ladder progress are re-read from PostgreSQL every second, so edits
 // reach the watcher without a restart. A signal is repeated after RESEND_MS while the guard still shows as watching,
 // so a lost signal cannot strand a crossed stop; the workflow ignores duplicates (it acts on its own state).
 import { Context, log } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { recordGuardPrices, watchedGuards, type WatchedGuardRow } from '../db/guards.js';
+import { databaseNow, recordGuardPrices, watchedGuards, type WatchedGuardRow } from '../db/guards.js';
 import type { Db } from '../db/pool.js';
 import type { ExchangeProfile } from '../domain/exchanges.js';
 import { guardWatchWorkflowId, guardWorkflowId } from '../domain/guard.js';
@@ -51,6 +51,7 @@ export const MATERIAL_RATIO = 0.01;
 const PEAK_SIGNAL_MS = 30_000;
 const RESEND_MS = 5000;
 const RELOAD_MS = 1000;
+const FULL_RELOAD_MS = 30_000;
 const WRITE_MS = 1000;
 const MINUTE = 60_000;
 
@@ -92,11 +93,25 @@ export function createGuardWatcherActivities(deps: GuardWatcherDeps) {
       let reloadedAt = -Infinity;
       let writtenAt = Date.now();
 
+      // Every second only the rows decided since the last read (a few seconds of overlap cover transactions that
+      // committed late); every FULL_RELOAD_MS all watched rows, which also drops guards deleted meanwhile.
+      let fullAt = -Infinity;
+      let since: string | null = null;
       const reload = async () => {
-        const rows = await watchedGuards(deps.db, input.exchangeId);
-        const seen = new Set<string>();
+        const full = since === null || Date.now() - fullAt >= FULL_RELOAD_MS;
+        const stamp = new Date(Date.parse(await databaseNow(deps.db)) - 5000).toISOString();
+        const rows = await watchedGuards(deps.db, input.exchangeId, full ? undefined : since!);
+        since = stamp;
+        if (full) {
+          fullAt = Date.now();
+          const ids = new Set(rows.map((r) => r.id));
+          for (const id of watched.keys()) if (!ids.has(id)) watched.delete(id);
+        }
         for (const row of rows) {
-          seen.add(row.id);
+          if (row.state !== 'watching') {
+            watched.delete(row.id);
+            continue;
+          }
           const known = watched.get(row.id);
           if (known) {
             Object.assign(known, { row, rules: row.rules, nextTarget: row.nextTarget, breakEven: row.breakEven, entryPrice: row.entryPrice });
@@ -109,7 +124,6 @@ export function createGuardWatcherActivities(deps: GuardWatcherDeps) {
             });
           }
         }
-        for (const id of watched.keys()) if (!seen.has(id)) watched.delete(id);
         progress.guards = watched.size;
       };
 

@@ -135,9 +135,18 @@ export async function saveGuardDecision(
     select pg_notify('guard_changes', user_id) from updated`);
 }
 
-/** The guards a watcher of `exchangeId` keeps an eye on. */
-export async function watchedGuards(db: Db, exchangeId: string): Promise<GuardRow[]> {
+/** The guards a watcher of `exchangeId` keeps an eye on; with `changedSince`, only rows decided since then (any state). */
+export async function watchedGuards(db: Db, exchangeId: string, changedSince?: string): Promise<GuardRow[]> {
+  if (changedSince) {
+    return [...(await db.any(sql.type(GuardRow)`
+      select ${columns} from guards where exchange_id = ${exchangeId} and updated_at > ${changedSince}::timestamptz`))];
+  }
   return [...(await db.any(sql.type(GuardRow)`select ${columns} from guards where exchange_id = ${exchangeId} and state = 'watching'`))];
+}
+
+/** The database's clock now: what `watchedGuards(…, changedSince)` compares with. */
+export async function databaseNow(db: Db): Promise<string> {
+  return db.oneFirst(sql.type(z.object({ now: z.string() }))`select clock_timestamp() as now`);
 }
 export type WatchedGuardRow = GuardRow;
 

@@ -38,8 +38,8 @@ export const PlatformConfig = z.object({
   FREQTRADE_PIDS_LIMIT: z.coerce.number().int().min(32).default(256),
   /** Prometheus endpoint of the worker (the Temporal SDK's own exporter); empty disables it. */
   WORKER_METRICS_ADDRESS: z.string().default('127.0.0.1:9464'),
-  /** Workflows kept in the worker's memory (about 1 MB each); an evicted one replays its short history when it wakes. */
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).default(300),
+  /** Workflows kept in the worker's memory; unset: the Temporal SDK's default (from the heap size). */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).optional(),
   /** Where process-driver bots keep their pid files and logs. */
   TF_DATA_DIR: z.string().default('.data'),
   /** The legacy MongoDB the migration reads (and dual-writes to while a run has it on); empty: no migration possible. */

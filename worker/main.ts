@@ -39,7 +39,7 @@ const worker = await Worker.create({
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   workflowBundle: { codePath: await buildWorkflowBundle() },
   dataConverter,
-  maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+  ...(config.WORKER_MAX_CACHED_WORKFLOWS ? { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS } : {}),
   activities: createActivities({
     config,
     db,

@@ -12,6 +12,8 @@ import type { RuntimeDriver } from '../../../domain/bot.ts';
 export interface User {
   id: string;
   email: string;
+  /** Operators also see the platform's own pages (migrations). */
+  isOperator?: boolean;
 }
 
 /** `GET /api/system`. */
