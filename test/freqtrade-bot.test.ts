@@ -123,6 +123,30 @@ describe('a FreqTrade bot', () => {
     expect(last).toMatchObject({ trade_id: trade!.trade_id, exit_reason: 'force_exit' });
   }, 60_000);
 
+  it('takes the platform\'s trailing stop unchanged: the guard exits the trade through FreqTrade\'s /forceexit', async () => {
+    await bot.post('forceenter', { pair: 'BTC/USDT' });
+    const [trade] = await waitFor('the forced entry', async () => {
+      const open = await bot.get<Array<{ trade_id: number; open_rate: number; amount: number }>>('status');
+      return open.length === 1 && open;
+    }, 30_000);
+    const created = await user.agent.post('/api/guards').set('Origin', ORIGIN)
+      .send({ target: { kind: 'bot_trade', botId, tradeId: trade!.trade_id }, trail: { trailPct: 2 } });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body.guard).toMatchObject({ symbol: 'BTC/USDT', entryPrice: trade!.open_rate, amount: trade!.amount });
+    const id: string = created.body.guard.id;
+    // Up 1.5 % (below TfDipBuyer's 2 % ROI), then down through the trail from that peak.
+    exchange.setPrice('BTCUSDT', trade!.open_rate * 1.015);
+    await waitFor('the peak', async () => (await user.agent.get(`/api/guards/${id}`)).body.guard.peak >= trade!.open_rate * 1.01, 60_000);
+    exchange.setPrice('BTCUSDT', trade!.open_rate * 0.99);
+    const done = await waitFor('exited', async () => {
+      const body = (await user.agent.get(`/api/guards/${id}`)).body;
+      return body.guard.state === 'exited' ? body : null;
+    }, 60_000);
+    expect(done.events).toEqual([expect.objectContaining({ kind: 'trailing_stop', amount: trade!.amount })]);
+    const closed = await bot.get<{ is_open: boolean; exit_reason: string }>(`trade/${trade!.trade_id}`);
+    expect(closed).toMatchObject({ is_open: false, exit_reason: 'force_exit' });
+  }, 180_000);
+
   it('rolls back a move to a strategy version that cannot start, then moves to a working one', async () => {
     // Loads fine in the upload check, but the exchange has no 7m candles: FreqTrade exits at start.
     const cannotStart = BUNDLED_FREQTRADE_STRATEGIES[0]!.source.replace('class TfDipBuyer', 'class TfSevenMinutes').replace('timeframe = "1m"', 'timeframe = "7m"');
@@ -145,7 +169,7 @@ describe('a FreqTrade bot', () => {
     expect((await bot.showConfig()).strategy).toBe('TfEmaCrossover');
     // Still one container, and the trade history survived the moves (it lives in the bot's volume).
     expect(await containersOf(botId)).toHaveLength(1);
-    expect((await bot.get<{ closed_trade_count: number }>('profit')).closed_trade_count).toBe(2);
+    expect((await bot.get<{ closed_trade_count: number }>('profit')).closed_trade_count).toBe(3);
   }, 400_000);
 
   it('moves to another FreqTrade release in a new container on the same volume', async () => {
@@ -160,7 +184,7 @@ describe('a FreqTrade bot', () => {
     expect(after).toHaveLength(1);
     expect(after[0]!.Id).not.toBe(before!.Id);
     expect(after[0]!.Image).toBe(`tradefleet/freqtrade:${release}`);
-    expect((await bot.get<{ closed_trade_count: number }>('profit')).closed_trade_count).toBe(2);
+    expect((await bot.get<{ closed_trade_count: number }>('profit')).closed_trade_count).toBe(3);
     const missing = await user.agent.post(`/api/bots/${botId}/move`).set('Origin', ORIGIN).send({ freqtradeVersion: '2099.1' });
     expect(missing.status).toBe(400);
     expect(missing.body.error).toMatchObject({ field: 'freqtradeVersion', message: expect.stringContaining('not installed') });
