@@ -100,7 +100,7 @@ export function createGuardWatcherActivities(deps: GuardWatcherDeps) {
       const reload = async () => {
         const full = since === null || Date.now() - fullAt >= FULL_RELOAD_MS;
         const stamp = new Date(Date.parse(await databaseNow(deps.db)) - 5000).toISOString();
-        const rows = await watchedGuards(deps.db, input.exchangeId, full ? undefined : since!);
+        const rows = await watchedGuards(deps.db, input.exchangeId, deps.taskQueue, full ? undefined : since!);
         since = stamp;
         if (full) {
           fullAt = Date.now();

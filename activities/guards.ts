@@ -21,6 +21,8 @@ export interface GuardActivityDeps {
   box: SecretBox;
   botApiHost: string;
   paperExchangeUrl: string;
+  /** This worker's task queue: the guard's watcher runs there. */
+  taskQueue: string;
 }
 
 export const GUARD_INVALID = 'InvalidGuard';
@@ -177,7 +179,7 @@ export function createGuardActivities(deps: GuardActivityDeps) {
         row = {
           id: input.guardId, userId: input.userId, kind: 'bot_trade', botId: bot.id, tradeId: trade.trade_id, exchangeAccountId: null,
           exchangeId: bot.exchange, symbol: trade.pair, entryPrice: trade.open_rate, amount: trade.amount, rules,
-          price: trade.current_rate ?? trade.open_rate,
+          price: trade.current_rate ?? trade.open_rate, taskQueue: deps.taskQueue,
         };
       } else {
         const account = await findExchangeAccountWithSecret(db, spec.target.exchangeAccountId);
@@ -196,7 +198,7 @@ export function createGuardActivities(deps: GuardActivityDeps) {
         row = {
           id: input.guardId, userId: input.userId, kind: 'wallet', botId: null, tradeId: null, exchangeAccountId: account.id,
           exchangeId: account.exchangeId, symbol: spec.target.symbol, entryPrice: spec.target.entryPrice ?? bid,
-          amount: spec.target.amount, rules, price: bid,
+          amount: spec.target.amount, rules, price: bid, taskQueue: deps.taskQueue,
         };
       }
       const issue = guardRuleIssue(rules, row.entryPrice);

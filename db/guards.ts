@@ -80,6 +80,8 @@ export interface NewGuard {
   rules: GuardRules;
   /** The price when the guard starts: its first peak. */
   price: number;
+  /** The task queue of the worker that runs the guard's workflow (its watcher's). */
+  taskQueue: string;
 }
 
 export class GuardTargetTakenError extends Error {}
@@ -89,9 +91,10 @@ export async function insertGuard(db: Db, g: NewGuard): Promise<Guard> {
   try {
     const row = await db.maybeOne(sql.type(GuardRow)`
       insert into guards (id, user_id, kind, bot_id, trade_id, exchange_account_id, exchange_id, symbol, entry_price, amount,
-                          remaining, rules, state, peak, peak_at, last_price, last_price_at)
+                          remaining, rules, state, peak, peak_at, last_price, last_price_at, task_queue)
       values (${g.id}, ${g.userId}, ${g.kind}, ${g.botId}, ${g.tradeId}, ${g.exchangeAccountId}, ${g.exchangeId}, ${g.symbol},
-              ${g.entryPrice}, ${g.amount}, ${g.amount}, ${sql.jsonb(g.rules)}, 'watching', ${Math.max(g.price, 0)}, now(), ${g.price}, now())
+              ${g.entryPrice}, ${g.amount}, ${g.amount}, ${sql.jsonb(g.rules)}, 'watching', ${Math.max(g.price, 0)}, now(), ${g.price}, now(),
+              ${g.taskQueue})
       on conflict (id) do nothing
       returning ${columns}`);
     return toGuard(row ?? (await db.one(sql.type(GuardRow)`select ${columns} from guards where id = ${g.id}`)));
@@ -135,13 +138,18 @@ export async function saveGuardDecision(
     select pg_notify('guard_changes', user_id) from updated`);
 }
 
-/** The guards a watcher of `exchangeId` keeps an eye on; with `changedSince`, only rows decided since then (any state). */
-export async function watchedGuards(db: Db, exchangeId: string, changedSince?: string): Promise<GuardRow[]> {
+/**
+ * The guards the watcher of `exchangeId` on `taskQueue` keeps an eye on; with `changedSince`, only rows decided since
+ * then (any state).
+ */
+export async function watchedGuards(db: Db, exchangeId: string, taskQueue: string, changedSince?: string): Promise<GuardRow[]> {
   if (changedSince) {
     return [...(await db.any(sql.type(GuardRow)`
-      select ${columns} from guards where exchange_id = ${exchangeId} and updated_at > ${changedSince}::timestamptz`))];
+      select ${columns} from guards
+      where exchange_id = ${exchangeId} and task_queue = ${taskQueue} and updated_at > ${changedSince}::timestamptz`))];
   }
-  return [...(await db.any(sql.type(GuardRow)`select ${columns} from guards where exchange_id = ${exchangeId} and state = 'watching'`))];
+  return [...(await db.any(sql.type(GuardRow)`
+    select ${columns} from guards where exchange_id = ${exchangeId} and task_queue = ${taskQueue} and state = 'watching'`))];
 }
 
 /** The database's clock now: what `watchedGuards(…, changedSince)` compares with. */

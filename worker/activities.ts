@@ -47,7 +47,7 @@ export function createActivities({ config, db, temporal, driver, docker, botList
     ...createMarketFeedActivities({ db, profileFor }),
     ...createTradeSyncActivities({ db, box, botApiHost }),
     ...createPortfolioActivities({ db }),
-    ...createGuardActivities({ db, box, botApiHost, paperExchangeUrl }),
+    ...createGuardActivities({ db, box, botApiHost, paperExchangeUrl, taskQueue }),
     ...createGuardWatcherActivities({ db, client: temporal, profileFor, taskQueue }),
     ...createRiskActivities({ db, box, botApiHost }),
     // Without MONGO_URL these fail at once with a message saying to set it; everything else runs.

@@ -91,8 +91,16 @@ describe('standing work at worker start', () => {
     await withWorker(fakeFeed([]), async (taskQueue) => {
       const exchangeId = `ex-${randomUUID()}`;
       await Promise.all([1, 2, 3].map(() => ensureMarketFeed(env.client, taskQueue, exchangeId)));
-      const runs = [];
-      for await (const wf of env.client.workflow.list({ query: `WorkflowId = '${marketFeedWorkflowId(exchangeId, taskQueue)}'` })) runs.push(wf);
+      // Visibility is eventually consistent: wait until the run shows, then check no second one does.
+      const list = async () => {
+        const found = [];
+        for await (const wf of env.client.workflow.list({ query: `WorkflowId = '${marketFeedWorkflowId(exchangeId, taskQueue)}'` })) found.push(wf);
+        return found;
+      };
+      let runs = await list();
+      for (let i = 0; i < 50 && runs.length === 0; i++) runs = await new Promise((r) => setTimeout(r, 200)).then(list);
+      await new Promise((r) => setTimeout(r, 1000));
+      runs = await list();
       expect(runs).toHaveLength(1);
       await ensureMarketFeed(env.client, taskQueue, exchangeId);
       expect((await env.client.workflow.getHandle(marketFeedWorkflowId(exchangeId, taskQueue)).describe()).runId).toBe(runs[0]!.runId);
