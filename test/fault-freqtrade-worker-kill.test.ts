@@ -1,9 +1,10 @@
 // Fault: SIGKILL the worker while a FreqTrade bot is provisioned; a new worker finishes with exactly one container and
 // one volume, and the bot running.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import Docker from 'dockerode';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { findBot } from '../db/bots.js';
+import { spawnWorker, killWorker } from './worker-process.js';
 import { ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
 
 const docker = new Docker();
@@ -11,22 +12,10 @@ let platform: TestPlatform;
 const workers: ChildProcess[] = [];
 
 function startWorker(): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
-    env: { ...process.env, TEMPORAL_TASK_QUEUE: platform.config.TEMPORAL_TASK_QUEUE, BOT_DRIVER: 'docker', LOG_LEVEL: 'warn', WORKER_METRICS_ADDRESS: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.resume();
-  child.stderr!.resume();
+  const child = spawnWorker(platform.config.TEMPORAL_TASK_QUEUE);
   workers.push(child);
   return child;
 }
-
-const kill = (child: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
 
 const containersOf = (botId: string) => docker.listContainers({ all: true, filters: { label: [`tradefleet.bot=${botId}`] } });
 const volumesOf = async (botId: string) => (await docker.listVolumes({ filters: { label: [`tradefleet.bot=${botId}`] } })).Volumes ?? [];
@@ -36,7 +25,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterEach(async () => {
-  await Promise.all(workers.splice(0).map(kill));
+  await Promise.all(workers.splice(0).map(killWorker));
 });
 
 afterAll(async () => {
@@ -53,7 +42,7 @@ describe('worker killed while a FreqTrade bot is provisioned', () => {
     const botId: string = created.body.bot.id;
     // Killed once the container exists, before FreqTrade answers: the retried steps must find what they made.
     await waitFor('the container', async () => (await containersOf(botId)).length > 0, 60_000);
-    await kill(first);
+    await killWorker(first);
 
     startWorker();
     const bot = await waitFor('running after restart', async () => {

@@ -1,9 +1,10 @@
 // Guards end to end on real parts: the API, real worker processes (SIGKILLed on purpose), Temporal, PostgreSQL and a
 // paper exchange whose prices move only when the test says. A wallet guard exits once at the right peak, also when its
 // worker dies while the price makes a new high and again right after the trigger; a ladder sells its fractions.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startPaperExchange, type PaperExchangeHandle } from '../exchange/server.js';
+import { spawnWorker, killWorker } from './worker-process.js';
 import { ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
 
 let exchange: PaperExchangeHandle;
@@ -12,21 +13,10 @@ let user: Awaited<ReturnType<typeof signedUpAgent>>;
 const workers: ChildProcess[] = [];
 
 function startWorker(): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
-    env: { ...process.env, TEMPORAL_TASK_QUEUE: platform.config.TEMPORAL_TASK_QUEUE, PAPER_EXCHANGE_URL: exchange.url, BOT_DRIVER: 'docker', LOG_LEVEL: 'warn', WORKER_METRICS_ADDRESS: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.resume();
-  child.stderr!.resume();
+  const child = spawnWorker(platform.config.TEMPORAL_TASK_QUEUE, { PAPER_EXCHANGE_URL: exchange.url });
   workers.push(child);
   return child;
 }
-const kill = (child: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
 
 beforeAll(async () => {
   exchange = await startPaperExchange({ port: 0, seed: 'guards', tickMs: 0 });
@@ -36,7 +26,7 @@ beforeAll(async () => {
   user = await signedUpAgent(platform.app);
 }, 120_000);
 afterEach(async () => {
-  await Promise.all(workers.splice(0).map(kill));
+  await Promise.all(workers.splice(0).map(killWorker));
 });
 afterAll(async () => {
   await platform?.stop();
@@ -135,7 +125,7 @@ describe('position guards on a wallet holding', () => {
     const nextMinute = Math.floor(Date.parse(guard.createdAt) / 60_000 + 1) * 60_000;
     await new Promise((r) => setTimeout(r, Math.max(0, nextMinute - Date.now() + 200)));
 
-    await kill(worker);
+    await killWorker(worker);
     exchange.setPrice('BTCUSDT', 56_000); // the new high nobody watched
     exchange.setPrice('BTCUSDT', 55_000); // still above its stop (53,760)
     worker = startWorker();
@@ -143,7 +133,7 @@ describe('position guards on a wallet holding', () => {
 
     exchange.setPrice('BTCUSDT', 53_000);
     await untilGuard(id, 'the trigger taken', (g) => g.state !== 'watching', 30_000).catch(() => null);
-    await kill(worker);
+    await killWorker(worker);
     startWorker();
     const done = await untilGuard(id, 'exited', (g) => g.state === 'exited', 90_000);
     expect(exchange.account(paper.apiKey).orders).toBe(1);

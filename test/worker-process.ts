@@ -1,0 +1,21 @@
+// Real worker processes for fault tests: `worker/main.ts` started on a test platform's task queue, and SIGKILLed.
+import { spawn, type ChildProcess } from 'node:child_process';
+
+/** Starts a worker process on `taskQueue` (extra env wins); its output is drained so it never blocks. */
+export function spawnWorker(taskQueue: string, env: Record<string, string> = {}): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+    env: { ...process.env, TEMPORAL_TASK_QUEUE: taskQueue, BOT_DRIVER: 'docker', LOG_LEVEL: 'warn', WORKER_METRICS_ADDRESS: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.resume();
+  child.stderr!.resume();
+  return child;
+}
+
+/** SIGKILL, resolved once the process is gone (at once if it already is). */
+export const killWorker = (child: ChildProcess): Promise<void> =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
