@@ -8,15 +8,15 @@ import { CreateBotInput, type Bot, type BotStatus } from '../domain/bot.js';
 import type { BotHostConfig } from '../domain/bot-host-config.js';
 import { exchangeProfile } from '../domain/exchanges.js';
 import { DEFAULT_FREQTRADE_VERSION, type BotVersions } from '../domain/freqtrade-config.js';
-import { parseStrategy } from '../domain/strategy.js';
 import * as bots from '../db/bots.js';
-import { findExchangeAccountForUser, findExchangeAccountWithSecret } from '../db/exchange-accounts.js';
+import { findExchangeAccountForUser } from '../db/exchange-accounts.js';
 import { bundledBuiltin, bundledFreqtrade } from '../db/seed.js';
 import { findBundledStrategyByHash, findStrategyVersionForUser } from '../db/strategies.js';
 import type { Db } from '../db/pool.js';
 import type { SecretBox } from '../db/secret-box.js';
 import { checkBotMarkets } from './bot-markets.js';
-import { createFreqtradeClient, type FreqtradeCredentials } from './freqtrade-client.js';
+import { createBotHostSpecs, type StoredCredentials } from './bot-host-spec.js';
+import { createFreqtradeClient } from './freqtrade-client.js';
 import { planMove, type BotMovePlan } from './bot-moves.js';
 import { freqtradeSpecOf } from './freqtrade-bot-spec.js';
 import type { FreqtradeRuntime } from './freqtrade-runtime.js';
@@ -39,10 +39,6 @@ export interface BotActivityDeps {
 /** FreqTrade imports pandas and ccxt and loads the exchange's markets before its API answers: give it longer. */
 const FREQTRADE_MIN_HEALTH_MS = 110_000;
 
-interface StoredCredentials extends FreqtradeCredentials {
-  jwtSecret: string;
-}
-
 export interface PersistBotInput {
   botId: string;
   userId: string;
@@ -59,53 +55,11 @@ const portIsFree = (host: string, port: number): Promise<boolean> =>
 export function createBotActivities(deps: BotActivityDeps) {
   const { db, box, driver } = deps;
 
-  async function loadBot(botId: string) {
-    const bot = await bots.findBotWithSecret(db, botId);
-    if (!bot) throw ApplicationFailure.nonRetryable(`bot ${botId} does not exist`, 'BotNotFound');
-    const credentials = JSON.parse(box.open(bot.apiCredentials)) as StoredCredentials;
-    return { bot, credentials };
-  }
-
-  /** The strategy a bot runs: its pinned version, else the first bundled one. */
-  async function strategyOf(bot: Bot) {
-    const version = bot.strategyVersionId
-      ? await findStrategyVersionForUser(db, bot.userId, bot.strategyVersionId)
-      : null;
-    const content = version?.content ?? bundledBuiltin(0).content;
-    const parsed = parseStrategy(JSON.parse(content));
-    if (!parsed.success) throw ApplicationFailure.nonRetryable(`strategy of bot ${bot.id} is invalid: ${parsed.issues[0]}`, 'InvalidStrategy');
-    return parsed.data;
-  }
-
-  /** Exchange API key of a live bot, opened only to be written into its 0600 config file. */
-  async function exchangeCredentialsOf(bot: Bot) {
-    if (bot.dryRun || !bot.exchangeAccountId) return undefined;
-    const account = await findExchangeAccountWithSecret(db, bot.exchangeAccountId);
-    if (!account) throw ApplicationFailure.nonRetryable(`the exchange account of bot ${bot.id} is gone`, 'AccountMissing');
-    return JSON.parse(box.open(account.credentials)) as { apiKey: string; secret: string; passphrase?: string };
-  }
+  const specs = createBotHostSpecs(deps);
+  const { loadBot, exchangeCredentialsOf } = specs;
 
   async function runtimeSpec(bot: Bot, credentials: StoredCredentials): Promise<RuntimeSpec> {
-    const profile = exchangeProfile(bot.exchange, deps.paperExchangeUrl);
-    const host: BotHostConfig = {
-      listenHost: deps.botListenHost,
-      bots: [
-        {
-          botId: bot.id,
-          name: bot.name,
-          exchange: bot.exchange,
-          pairs: bot.pairs,
-          stakeAmount: bot.stakeAmount,
-          stakeCurrency: bot.stakeCurrency,
-          dryRun: bot.dryRun,
-          apiPort: bot.apiPort,
-          api: credentials,
-          strategy: await strategyOf(bot),
-          exchangeProfile: { ccxtId: profile.ccxtId, apiUrls: profile.apiUrls, options: profile.options },
-          credentials: await exchangeCredentialsOf(bot),
-        },
-      ],
-    };
+    const host: BotHostConfig = { listenHost: deps.botListenHost, bots: [await specs.hostedBot(bot, credentials)] };
     return { botId: bot.id, userId: bot.userId, host };
   }
 

@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type Docker from 'dockerode';
 import { botLabels } from '../domain/bot.js';
 import { BOT_HOST_CONFIG_FILE_ENV } from '../domain/bot-host-config.js';
+import { BOT_UID, hardenedHostConfig, publishedPorts } from './container-hardening.js';
 import { singleFileTar } from './tar.js';
 import type { BotRuntimeDriver, RuntimeSpec, RuntimeState } from './runtime-driver.js';
 
@@ -17,7 +18,6 @@ export interface DockerRuntimeOptions {
 const containerName = (botId: string): string => `tf-bot-${botId}`;
 const CONFIG_DIR = '/config';
 const CONFIG_FILE = 'bot-host.json';
-const BOT_UID = 1000;
 
 const isStatus = (error: unknown, code: number): boolean =>
   typeof error === 'object' && error !== null && (error as { statusCode?: number }).statusCode === code;
@@ -29,8 +29,7 @@ export function createDockerRuntime(docker: Docker, options: DockerRuntimeOption
   }
 
   async function create(spec: RuntimeSpec): Promise<string> {
-    const hostNetwork = options.network === 'host';
-    const ports = spec.host.bots.map((b) => `${b.apiPort}/tcp`);
+    const { ExposedPorts, PortBindings } = publishedPorts(options.network, spec.host.bots.map((b) => b.apiPort));
     const container = await docker.createContainer({
       name: containerName(spec.botId),
       Image: options.image,
@@ -39,23 +38,8 @@ export function createDockerRuntime(docker: Docker, options: DockerRuntimeOption
       Env: [`${BOT_HOST_CONFIG_FILE_ENV}=${CONFIG_DIR}/${CONFIG_FILE}`],
       Volumes: { [CONFIG_DIR]: {} },
       User: `${BOT_UID}:${BOT_UID}`,
-      ExposedPorts: hostNetwork ? undefined : Object.fromEntries(ports.map((p) => [p, {}])),
-      HostConfig: {
-        NetworkMode: options.network,
-        PortBindings: hostNetwork
-          ? undefined
-          : Object.fromEntries(ports.map((p) => [p, [{ HostIp: '127.0.0.1', HostPort: p.split('/')[0] }]])),
-        Memory: options.memoryMb * 1024 * 1024,
-        MemorySwap: options.memoryMb * 1024 * 1024,
-        NanoCpus: Math.round(options.cpus * 1e9),
-        PidsLimit: options.pidsLimit,
-        CapDrop: ['ALL'],
-        SecurityOpt: ['no-new-privileges'],
-        ReadonlyRootfs: true,
-        Tmpfs: { '/tmp': 'rw,noexec,nosuid,size=16m' },
-        RestartPolicy: { Name: 'unless-stopped' },
-        LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '3' } },
-      },
+      ExposedPorts,
+      HostConfig: hardenedHostConfig({ ...options, tmpMb: 16 }, { PortBindings }),
     });
     return container.id;
   }

@@ -4,6 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type Docker from 'dockerode';
 import { botLabels } from '../domain/bot.js';
 import { FREQTRADE_CONFIG_FILE, FREQTRADE_DATA_DIR, FREQTRADE_STRATEGY_FILE, freqtradeImage } from '../domain/freqtrade-config.js';
+import { BOT_UID, hardenedHostConfig, publishedPorts } from './container-hardening.js';
 import { tarArchive } from './tar.js';
 import { dockerLogText } from './docker-logs.js';
 import type { RuntimeState } from './runtime-driver.js';
@@ -35,7 +36,6 @@ export type FreqtradeRuntime = ReturnType<typeof createFreqtradeRuntime>;
 
 const containerName = (botId: string): string => `tf-bot-${botId}`;
 export const freqtradeVolumeName = (botId: string): string => `tf-bot-${botId}`;
-const BOT_UID = 1000;
 const VERSION_LABEL = 'tradefleet.freqtrade-version';
 
 const isStatus = (error: unknown, code: number): boolean =>
@@ -57,8 +57,7 @@ export function createFreqtradeRuntime(docker: Docker, options: FreqtradeRuntime
   }
 
   async function create(spec: FreqtradeRuntimeSpec): Promise<string> {
-    const hostNetwork = options.network === 'host';
-    const port = `${spec.apiPort}/tcp`;
+    const { ExposedPorts, PortBindings } = publishedPorts(options.network, [spec.apiPort]);
     const container = await docker.createContainer({
       name: containerName(spec.botId),
       Image: freqtradeImage(spec.version),
@@ -66,22 +65,11 @@ export function createFreqtradeRuntime(docker: Docker, options: FreqtradeRuntime
       Entrypoint: ['tf-freqtrade'],
       Cmd: ['trade', '--config', `${FREQTRADE_DATA_DIR}/${FREQTRADE_CONFIG_FILE}`],
       User: `${BOT_UID}:${BOT_UID}`,
-      ExposedPorts: hostNetwork ? undefined : { [port]: {} },
-      HostConfig: {
-        NetworkMode: options.network,
-        PortBindings: hostNetwork ? undefined : { [port]: [{ HostIp: '127.0.0.1', HostPort: String(spec.apiPort) }] },
+      ExposedPorts,
+      HostConfig: hardenedHostConfig({ ...options, tmpMb: 64 }, {
+        PortBindings,
         Mounts: [{ Type: 'volume', Source: freqtradeVolumeName(spec.botId), Target: FREQTRADE_DATA_DIR }],
-        Memory: options.memoryMb * 1024 * 1024,
-        MemorySwap: options.memoryMb * 1024 * 1024,
-        NanoCpus: Math.round(options.cpus * 1e9),
-        PidsLimit: options.pidsLimit,
-        CapDrop: ['ALL'],
-        SecurityOpt: ['no-new-privileges'],
-        ReadonlyRootfs: true,
-        Tmpfs: { '/tmp': 'rw,noexec,nosuid,size=64m' },
-        RestartPolicy: { Name: 'unless-stopped' },
-        LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '3' } },
-      },
+      }),
     });
     return container.id;
   }

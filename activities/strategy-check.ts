@@ -6,6 +6,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type Docker from 'dockerode';
 import { freqtradeImage } from '../domain/freqtrade-config.js';
 import { dockerLogText } from './docker-logs.js';
+import { hardenedHostConfig } from './container-hardening.js';
 import { tarArchive } from './tar.js';
 
 export interface StrategyCheckOptions {
@@ -44,18 +45,10 @@ export function createStrategyCheckActivities(docker: Docker | null, options: St
         User: `${CHECKER_UID}:${CHECKER_UID}`,
         Volumes: { '/check': {} },
         NetworkDisabled: true,
-        HostConfig: {
-          NetworkMode: 'none',
-          Memory: (options.memoryMb ?? 512) * 1024 * 1024,
-          MemorySwap: (options.memoryMb ?? 512) * 1024 * 1024,
-          NanoCpus: 1e9,
-          PidsLimit: 64,
-          CapDrop: ['ALL'],
-          SecurityOpt: ['no-new-privileges'],
-          ReadonlyRootfs: true,
-          Tmpfs: { '/tmp': 'rw,noexec,nosuid,size=32m' },
-          LogConfig: { Type: 'json-file', Config: { 'max-size': '1m' } },
-        },
+        HostConfig: hardenedHostConfig(
+          { network: 'none', memoryMb: options.memoryMb ?? 512, cpus: 1, pidsLimit: 64, tmpMb: 32 },
+          { RestartPolicy: { Name: 'no' }, LogConfig: { Type: 'json-file', Config: { 'max-size': '1m' } } },
+        ),
       }).catch((error: unknown) => {
         if ((error as { statusCode?: number }).statusCode === 404) {
           throw ApplicationFailure.nonRetryable(`image ${freqtradeImage(options.version)} is missing; run the setup (npm start) to build it`, 'ImageMissing');

@@ -44,3 +44,17 @@ export function tarArchive(entries: readonly TarEntry[]): Buffer {
 export function singleFileTar(name: string, content: string, options: { uid: number; gid: number; mode: number }): Buffer {
   return tarArchive([{ name, content, ...options }]);
 }
+
+/** The content of the first regular file in a tar archive (what Docker's getArchive returns for one file); null if none. */
+export function readTarFile(archive: Buffer): Buffer | null {
+  for (let offset = 0; offset + block <= archive.length; ) {
+    const h = archive.subarray(offset, offset + block);
+    if (h.every((b) => b === 0)) return null;
+    const size = parseInt(h.toString('ascii', 124, 136).replace(/\0.*$/, '').trim() || '0', 8);
+    const type = String.fromCharCode(h[156] ?? 0);
+    const start = offset + block;
+    if (type === '0' || type === '\0') return archive.subarray(start, start + size);
+    offset = start + Math.ceil(size / block) * block;
+  }
+  return null;
+}

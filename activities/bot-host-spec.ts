@@ -1,0 +1,73 @@
+// What a builtin bot host needs to run one bot: the bot's row with its opened API credentials, its strategy, its
+// exchange profile and (live bots only) its exchange key. Shared by dedicated containers and pool containers.
+import { ApplicationFailure } from '@temporalio/common';
+import type { Bot } from '../domain/bot.js';
+import type { HostedBotConfig } from '../domain/bot-host-config.js';
+import { exchangeProfile } from '../domain/exchanges.js';
+import { parseStrategy } from '../domain/strategy.js';
+import * as bots from '../db/bots.js';
+import { findExchangeAccountWithSecret } from '../db/exchange-accounts.js';
+import { bundledBuiltin } from '../db/seed.js';
+import { findStrategyVersionForUser } from '../db/strategies.js';
+import type { Db } from '../db/pool.js';
+import type { SecretBox } from '../db/secret-box.js';
+import type { FreqtradeCredentials } from './freqtrade-client.js';
+
+export interface StoredCredentials extends FreqtradeCredentials {
+  jwtSecret: string;
+}
+
+export interface BotHostSpecDeps {
+  db: Db;
+  box: SecretBox;
+  /** Where the `paper` exchange profile points ccxt. */
+  paperExchangeUrl: string;
+}
+
+export function createBotHostSpecs(deps: BotHostSpecDeps) {
+  const { db, box } = deps;
+
+  async function loadBot(botId: string) {
+    const bot = await bots.findBotWithSecret(db, botId);
+    if (!bot) throw ApplicationFailure.nonRetryable(`bot ${botId} does not exist`, 'BotNotFound');
+    const credentials = JSON.parse(box.open(bot.apiCredentials)) as StoredCredentials;
+    return { bot, credentials };
+  }
+
+  /** The strategy a bot runs: its pinned version, else the first bundled one. */
+  async function strategyOf(bot: Bot) {
+    const version = bot.strategyVersionId ? await findStrategyVersionForUser(db, bot.userId, bot.strategyVersionId) : null;
+    const content = version?.content ?? bundledBuiltin(0).content;
+    const parsed = parseStrategy(JSON.parse(content));
+    if (!parsed.success) throw ApplicationFailure.nonRetryable(`strategy of bot ${bot.id} is invalid: ${parsed.issues[0]}`, 'InvalidStrategy');
+    return parsed.data;
+  }
+
+  /** Exchange API key of a live bot, opened only to be written into its 0600 config file. */
+  async function exchangeCredentialsOf(bot: Bot) {
+    if (bot.dryRun || !bot.exchangeAccountId) return undefined;
+    const account = await findExchangeAccountWithSecret(db, bot.exchangeAccountId);
+    if (!account) throw ApplicationFailure.nonRetryable(`the exchange account of bot ${bot.id} is gone`, 'AccountMissing');
+    return JSON.parse(box.open(account.credentials)) as { apiKey: string; secret: string; passphrase?: string };
+  }
+
+  async function hostedBot(bot: Bot, credentials: StoredCredentials): Promise<HostedBotConfig> {
+    const profile = exchangeProfile(bot.exchange, deps.paperExchangeUrl);
+    return {
+      botId: bot.id,
+      name: bot.name,
+      exchange: bot.exchange,
+      pairs: bot.pairs,
+      stakeAmount: bot.stakeAmount,
+      stakeCurrency: bot.stakeCurrency,
+      dryRun: bot.dryRun,
+      apiPort: bot.apiPort,
+      api: credentials,
+      strategy: await strategyOf(bot),
+      exchangeProfile: { ccxtId: profile.ccxtId, apiUrls: profile.apiUrls, options: profile.options },
+      credentials: await exchangeCredentialsOf(bot),
+    };
+  }
+
+  return { loadBot, strategyOf, exchangeCredentialsOf, hostedBot };
+}

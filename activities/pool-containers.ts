@@ -1,0 +1,230 @@
+// Pool containers on one Docker host: the activities a worker next to that engine serves on `docker@<host>`.
+// Every call is idempotent: containers are found by their labels and names (`tf-pool-<key>`), a bot's saved state lives
+// in the container's named volume (`tf-pool-<key>-state`), and a container's bot list is rewritten whole from
+// PostgreSQL under a per-container lock, so writers racing each other always leave the latest list.
+import net from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ApplicationFailure } from '@temporalio/common';
+import type Docker from 'dockerode';
+import { BOT_HOST_CONFIG_FILE_ENV, type BotHostConfig } from '../domain/bot-host-config.js';
+import { poolLabels, type ObservedContainer } from '../domain/pool.js';
+import { withContainerLock, type ContainerStats } from '../db/pools.js';
+import { findBot } from '../db/bots.js';
+import type { Db } from '../db/pool.js';
+import type { createBotHostSpecs } from './bot-host-spec.js';
+import { BOT_UID, hardenedHostConfig } from './container-hardening.js';
+import { readTarFile, singleFileTar } from './tar.js';
+
+export interface PoolDockerDeps {
+  docker: Docker;
+  db: Db;
+  specs: ReturnType<typeof createBotHostSpecs>;
+  image: string;
+  /** Pool containers use the host network: each bot keeps its own API port wherever it moves. */
+  network: string;
+  cpus: number;
+  pidsLimit: number;
+  listenHost: string;
+  /** Where the platform reaches bot APIs (to see a moved bot's port close). */
+  botApiHost: string;
+}
+
+export type ObservedPoolContainer = ObservedContainer & ContainerStats;
+
+const CONFIG_DIR = '/config';
+const CONFIG_FILE = 'bot-host.json';
+const STATE_DIR = '/state';
+export const STATE_DIR_ENV = 'TF_BOT_HOST_STATE_DIR';
+export const poolContainerName = (key: string): string => `tf-pool-${key}`;
+export const poolVolumeName = (key: string): string => `tf-pool-${key}-state`;
+
+const status = (error: unknown): number | undefined => (error as { statusCode?: number }).statusCode;
+
+export function createPoolDockerActivities(deps: PoolDockerDeps) {
+  const { docker, db } = deps;
+
+  async function find(poolId: string, key: string) {
+    const found = await docker.listContainers({ all: true, filters: { label: [`tradefleet.pool=${poolId}`, `tradefleet.pool-container=${key}`] } });
+    return found[0] ?? null;
+  }
+
+  async function configFor(ids: readonly string[]): Promise<BotHostConfig> {
+    const bots = [];
+    for (const id of ids) {
+      const { bot, credentials } = await deps.specs.loadBot(id);
+      bots.push(await deps.specs.hostedBot(bot, credentials));
+    }
+    return { listenHost: deps.listenHost, bots };
+  }
+
+  async function writeConfig(containerId: string, config: BotHostConfig): Promise<void> {
+    const archive = singleFileTar(CONFIG_FILE, JSON.stringify(config), { uid: BOT_UID, gid: BOT_UID, mode: 0o600 });
+    await docker.getContainer(containerId).putArchive(archive, { path: CONFIG_DIR });
+  }
+
+  /** Runs `fn` with a container that mounts the key's state volume: the pool container, or a never-started stand-in. */
+  async function withStateContainer<T>(poolId: string, key: string, fn: (c: Docker.Container) => Promise<T>): Promise<T> {
+    const existing = await find(poolId, key);
+    if (existing) return fn(docker.getContainer(existing.Id));
+    const standIn = await docker.createContainer({
+      Image: deps.image,
+      Labels: { 'tradefleet.managed': 'true', 'tradefleet.pool-state-of': key },
+      User: `${BOT_UID}:${BOT_UID}`,
+      HostConfig: { NetworkMode: 'none', Mounts: [{ Type: 'volume', Source: poolVolumeName(key), Target: STATE_DIR }] },
+    });
+    try {
+      return await fn(standIn);
+    } finally {
+      await standIn.remove({ force: true }).catch(() => undefined);
+    }
+  }
+
+  return {
+    /** Creates (once), configures and starts the pool container `key`; a repeated call finds and starts the same one. */
+    async ensurePoolContainer(poolId: string, key: string, memoryMb: number): Promise<string> {
+      let found = await find(poolId, key);
+      if (!found) {
+        try {
+          await docker.createContainer({
+            name: poolContainerName(key),
+            Image: deps.image,
+            Labels: poolLabels(poolId, key),
+            Env: [`${BOT_HOST_CONFIG_FILE_ENV}=${CONFIG_DIR}/${CONFIG_FILE}`, `${STATE_DIR_ENV}=${STATE_DIR}`],
+            Volumes: { [CONFIG_DIR]: {} },
+            User: `${BOT_UID}:${BOT_UID}`,
+            HostConfig: hardenedHostConfig(
+              { network: deps.network, memoryMb, cpus: deps.cpus, pidsLimit: deps.pidsLimit, tmpMb: 16 },
+              { Mounts: [{ Type: 'volume', Source: poolVolumeName(key), Target: STATE_DIR }] },
+            ),
+          });
+        } catch (error) {
+          if (status(error) === 404) throw ApplicationFailure.nonRetryable(`bot image ${deps.image} is missing on this Docker host; run the setup to build it`, 'ImageMissing');
+          if (status(error) === 400) throw ApplicationFailure.nonRetryable(`Docker refused the container: ${(error as Error).message}`, 'DockerRefused');
+          if (status(error) !== 409) throw error; // 409: a retried create already made it
+        }
+        found = await find(poolId, key);
+        if (!found) throw new Error(`pool container ${key} vanished right after it was created`);
+      }
+      await withContainerLock(db, key, async (ids) => writeConfig(found.Id, await configFor(ids)));
+      if (found.State !== 'running') {
+        await docker.getContainer(found.Id).start().catch((error: unknown) => {
+          if (status(error) !== 304) throw error;
+        });
+      }
+      return found.Id;
+    },
+
+    /** The pool's containers on this host, with memory and CPU from Docker's stats for the running ones. */
+    async observePoolContainers(poolId: string, host: string): Promise<ObservedPoolContainer[]> {
+      const found = await docker.listContainers({ all: true, filters: { label: [`tradefleet.pool=${poolId}`] } });
+      return Promise.all(
+        found.map(async (c) => {
+          const key = c.Labels['tradefleet.pool-container'] ?? '';
+          const running = c.State === 'running';
+          const base = { key, host, running, memoryMb: null, memoryBytes: null, memoryLimitBytes: null, cpuPercent: null };
+          if (!running) return base;
+          const stats = (await docker.getContainer(c.Id).stats({ stream: false }).catch(() => null)) as DockerStats | null;
+          if (!stats) return base;
+          const usage = (stats.memory_stats?.usage ?? 0) - (stats.memory_stats?.stats?.inactive_file ?? 0);
+          const cpuDelta = (stats.cpu_stats?.cpu_usage?.total_usage ?? 0) - (stats.precpu_stats?.cpu_usage?.total_usage ?? 0);
+          const systemDelta = (stats.cpu_stats?.system_cpu_usage ?? 0) - (stats.precpu_stats?.system_cpu_usage ?? 0);
+          const cpus = stats.cpu_stats?.online_cpus ?? 1;
+          return {
+            ...base,
+            memoryMb: Math.round(usage / 2 ** 20),
+            memoryBytes: usage,
+            memoryLimitBytes: stats.memory_stats?.limit ?? null,
+            cpuPercent: systemDelta > 0 ? Math.round((cpuDelta / systemDelta) * cpus * 1000) / 10 : null,
+          };
+        }),
+      );
+    },
+
+    /** Rewrites the container's bot list from PostgreSQL (bots placed there and attached); the host applies it live. */
+    async writeContainerBots(poolId: string, key: string): Promise<number> {
+      const found = await find(poolId, key);
+      if (!found) throw new Error(`pool container ${key} does not exist`);
+      return withContainerLock(db, key, async (ids) => {
+        await writeConfig(found.Id, await configFor(ids));
+        return ids.length;
+      });
+    },
+
+    /** Waits until a bot removed from a container has let go of its API port (so its state file is final). */
+    async waitBotReleased(botId: string): Promise<void> {
+      const bot = await findBot(db, botId);
+      if (!bot) return;
+      for (let i = 0; i < 60; i++) {
+        if (!(await answers(deps.botApiHost, bot.apiPort))) return;
+        await sleep(250);
+      }
+      throw new Error(`bot ${botId} still answers on port ${bot.apiPort} 15 s after its container dropped it`);
+    },
+
+    /** The bot's saved state file (base64), or null when it has none. */
+    async exportBotState(poolId: string, key: string, botId: string): Promise<string | null> {
+      return withStateContainer(poolId, key, async (c) => {
+        try {
+          const tar = await c.getArchive({ path: `${STATE_DIR}/${botId}.json` });
+          const content = readTarFile(await streamToBuffer(tar));
+          return content === null ? null : content.toString('base64');
+        } catch (error) {
+          if (status(error) === 404) return null;
+          throw error;
+        }
+      });
+    },
+
+    async importBotState(poolId: string, key: string, botId: string, base64: string): Promise<void> {
+      const found = await find(poolId, key);
+      if (!found) throw new Error(`pool container ${key} does not exist`);
+      const archive = singleFileTar(`${botId}.json`, Buffer.from(base64, 'base64').toString('utf8'), { uid: BOT_UID, gid: BOT_UID, mode: 0o600 });
+      await docker.getContainer(found.Id).putArchive(archive, { path: STATE_DIR });
+    },
+
+    /** Forgets a deleted bot's saved state. */
+    async deleteBotState(poolId: string, key: string, botId: string): Promise<void> {
+      const found = await find(poolId, key);
+      if (!found || found.State !== 'running') return;
+      const exec = await docker.getContainer(found.Id).exec({ Cmd: ['rm', '-f', `${STATE_DIR}/${botId}.json`], User: `${BOT_UID}:${BOT_UID}` });
+      await exec.start({ hijack: false, Detach: true } as never);
+    },
+
+    /** Removes the container and its state volume; a missing one is fine. */
+    async removePoolContainer(poolId: string, key: string): Promise<void> {
+      const found = await find(poolId, key);
+      if (found) {
+        await docker.getContainer(found.Id).remove({ force: true }).catch((error: unknown) => {
+          if (status(error) !== 404 && status(error) !== 409) throw error;
+        });
+      }
+      await docker.getVolume(poolVolumeName(key)).remove().catch((error: unknown) => {
+        if (status(error) !== 404) throw error;
+      });
+    },
+  };
+}
+
+export type PoolDockerActivities = ReturnType<typeof createPoolDockerActivities>;
+
+interface DockerStats {
+  memory_stats?: { usage?: number; limit?: number; stats?: { inactive_file?: number } };
+  cpu_stats?: { cpu_usage?: { total_usage?: number }; system_cpu_usage?: number; online_cpus?: number };
+  precpu_stats?: { cpu_usage?: { total_usage?: number }; system_cpu_usage?: number };
+}
+
+function answers(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    socket.setTimeout(1000);
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+  });
+}
+
+async function streamToBuffer(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+  return Buffer.concat(chunks);
+}

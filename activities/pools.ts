@@ -1,0 +1,78 @@
+// Pool activities that need only PostgreSQL (the scaler's projection and a bot's attached flag), and the placement
+// client bot lifecycles use to ask the pool scaler for a place (an update-with-start on `pool:<poolId>`).
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import type { Workflow } from '@temporalio/common';
+import { botSizeMb, poolWorkflowId, type PlacedBot, type PoolSettings, type PoolState } from '../domain/pool.js';
+import * as pools from '../db/pools.js';
+import type { Db } from '../db/pool.js';
+import type { ObservedPoolContainer } from './pool-containers.js';
+
+export type { PoolDockerActivities } from './pool-containers.js';
+
+export function createPoolActivities(db: Db, taskQueue: string) {
+  return {
+    /** The pool as last saved, for a scaler that starts without carried state (a restart, or a terminated run). */
+    async loadPool(poolId: string): Promise<PoolState | null> {
+      const [view] = await pools.listPools(db, poolId);
+      if (!view) return null;
+      const sizes = await pools.placedBotSizes(db, poolId);
+      const seq = Math.max(0, ...view.containers.map((c) => Number(c.key.slice(c.key.lastIndexOf('-c') + 2)) || 0));
+      return {
+        poolId,
+        settings: view.settings,
+        seq,
+        containers: view.containers.map((c) => ({
+          key: c.key,
+          host: c.host,
+          status: c.status,
+          bots: Object.fromEntries(sizes.filter((b) => b.containerKey === c.key).map((b) => [b.id, botSizeMb(b.pairCount)])),
+          liveMb: c.memoryBytes === null ? null : Math.round(c.memoryBytes / 2 ** 20),
+          removableCycles: 0,
+        })),
+      };
+    },
+    async savePool(state: PoolState): Promise<void> {
+      await pools.savePoolState(db, taskQueue, state);
+    },
+    async savePoolStats(poolId: string, observed: ObservedPoolContainer[]): Promise<void> {
+      await pools.savePoolStats(db, poolId, observed);
+    },
+    async setBotAttached(botId: string, attached: boolean): Promise<void> {
+      await pools.setPoolAttached(db, botId, attached);
+    },
+  };
+}
+
+export type PoolActivities = ReturnType<typeof createPoolActivities>;
+
+/** How bot lifecycles reach the pool scaler. */
+export interface PoolPlacementClient {
+  readonly poolId: string;
+  place(botId: string, pairCount: number, run: boolean): Promise<PlacedBot>;
+  release(botId: string): Promise<void>;
+}
+
+export function createPoolPlacementClient(client: Client, options: { poolId: string; taskQueue: string; settings: PoolSettings }): PoolPlacementClient {
+  const workflowId = poolWorkflowId(options.poolId);
+  return {
+    poolId: options.poolId,
+    async place(botId, pairCount, run) {
+      const start = new WithStartWorkflowOperation('poolWorkflow', {
+        workflowId,
+        taskQueue: options.taskQueue,
+        args: [{ poolId: options.poolId, settings: options.settings }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      });
+      return client.workflow.executeUpdateWithStart<Workflow, PlacedBot, [unknown]>('placeBot', {
+        args: [{ botId, sizeMb: botSizeMb(pairCount), run }],
+        startWorkflowOperation: start,
+      });
+    },
+    async release(botId) {
+      await client.workflow.getHandle(workflowId).signal('releaseBot', botId).catch((error: unknown) => {
+        // No scaler running means no container holds the bot: nothing to release.
+        if ((error as { name?: string }).name !== 'WorkflowNotFoundError') throw error;
+      });
+    },
+  };
+}

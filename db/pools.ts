@@ -1,0 +1,171 @@
+// Pools and their containers: the projection of each pool scaler workflow's state (it writes here after every change),
+// read by the API and the dashboard, and by the activity that writes a pool container's list of bots.
+import { z } from 'zod';
+import type { ContainerStatus, PoolSettings, PoolState } from '../domain/pool.js';
+import { sql, type Db } from './pool.js';
+
+const Notice = z.object({}).loose();
+
+/** Writes the pool's state: settings, containers, and which container each of its bots is placed in. */
+export async function savePoolState(db: Db, taskQueue: string, state: PoolState): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.query(sql.typeAlias('void')`
+      insert into pools (id, task_queue, settings) values (${state.poolId}, ${taskQueue}, ${sql.jsonb(state.settings as never)})
+      on conflict (id) do update set settings = excluded.settings, task_queue = excluded.task_queue, updated_at = now()`);
+    const keys = state.containers.map((c) => c.key);
+    await tx.query(sql.typeAlias('void')`
+      delete from pool_containers where pool_id = ${state.poolId} and not (key = any(${sql.array(keys, 'text')}))`);
+    for (const c of state.containers) {
+      await tx.query(sql.typeAlias('void')`
+        insert into pool_containers (key, pool_id, host, status) values (${c.key}, ${state.poolId}, ${c.host}, ${c.status})
+        on conflict (key) do update set host = excluded.host, status = excluded.status,
+          updated_at = case when pool_containers.status = excluded.status then pool_containers.updated_at else now() end`);
+    }
+    const placements = state.containers.flatMap((c) => Object.keys(c.bots).map((botId) => ({ botId, key: c.key })));
+    const ids = placements.map((p) => p.botId);
+    await tx.query(sql.typeAlias('void')`
+      update bots set pool_container_key = p.key, pool_id = ${state.poolId}, updated_at = now()
+      from unnest(${sql.array(ids, 'uuid')}, ${sql.array(placements.map((p) => p.key), 'text')}) as p(bot_id, key)
+      where bots.id = p.bot_id and bots.pool_container_key is distinct from p.key`);
+    await tx.query(sql.typeAlias('void')`
+      update bots set pool_container_key = null, pool_attached = false, updated_at = now()
+      where pool_id = ${state.poolId} and pool_container_key is not null and not (id = any(${sql.array(ids, 'uuid')}))`);
+    await tx.query(sql.type(Notice)`select pg_notify('pool_changes', ${state.poolId})`);
+  });
+}
+
+export interface ContainerStats {
+  key: string;
+  memoryBytes: number | null;
+  memoryLimitBytes: number | null;
+  cpuPercent: number | null;
+}
+
+export async function savePoolStats(db: Db, poolId: string, stats: readonly ContainerStats[]): Promise<void> {
+  if (stats.length === 0) return;
+  await db.transaction(async (tx) => {
+    for (const s of stats) {
+      await tx.query(sql.typeAlias('void')`
+        update pool_containers set memory_bytes = ${s.memoryBytes}, memory_limit_bytes = ${s.memoryLimitBytes},
+          cpu_percent = ${s.cpuPercent}, stats_at = now()
+        where key = ${s.key} and pool_id = ${poolId}`);
+    }
+    await tx.query(sql.type(Notice)`select pg_notify('pool_changes', ${poolId})`);
+  });
+}
+
+const PoolRow = z.object({ id: z.string(), taskQueue: z.string(), settings: z.record(z.string(), z.unknown()), updatedAt: z.string() });
+const ContainerRow = z.object({
+  key: z.string(),
+  poolId: z.string(),
+  host: z.string(),
+  status: z.enum(['starting', 'ready', 'draining', 'dead']),
+  memoryBytes: z.coerce.number().nullable(),
+  memoryLimitBytes: z.coerce.number().nullable(),
+  cpuPercent: z.number().nullable(),
+  statsAt: z.string().nullable(),
+});
+const PooledBotRow = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: z.string(),
+  pairs: z.array(z.string()),
+  poolId: z.string().nullable(),
+  poolContainerKey: z.string().nullable(),
+  poolAttached: z.boolean(),
+  ownerEmail: z.string(),
+});
+
+export interface PoolBotView {
+  botId: string;
+  name: string;
+  status: string;
+  attached: boolean;
+  ownerEmail: string;
+}
+
+export interface PoolContainerView {
+  key: string;
+  host: string;
+  status: ContainerStatus;
+  memoryBytes: number | null;
+  memoryLimitBytes: number | null;
+  cpuPercent: number | null;
+  statsAt: string | null;
+  bots: PoolBotView[];
+}
+
+export interface PoolView {
+  id: string;
+  taskQueue: string;
+  settings: PoolSettings;
+  updatedAt: string;
+  containers: PoolContainerView[];
+}
+
+/** Pools with their containers and the bots in each (for operators). */
+export async function listPools(db: Db, poolId?: string): Promise<PoolView[]> {
+  const only = poolId === undefined ? sql.fragment`true` : sql.fragment`id = ${poolId}`;
+  const pools = await db.any(sql.type(PoolRow)`select id, task_queue, settings, updated_at from pools where ${only} order by id`);
+  if (pools.length === 0) return [];
+  const ids = pools.map((p) => p.id);
+  const containers = await db.any(sql.type(ContainerRow)`
+    select key, pool_id, host, status, memory_bytes, memory_limit_bytes, cpu_percent, stats_at
+    from pool_containers where pool_id = any(${sql.array(ids, 'text')}) order by created_at, key`);
+  const bots = await db.any(sql.type(PooledBotRow)`
+    select b.id::text, b.name, b.status, b.pairs, b.pool_id, b.pool_container_key, b.pool_attached, u.email as owner_email
+    from bots b join users u on u.id = b.user_id
+    where b.pool_id = any(${sql.array(ids, 'text')}) and b.pool_container_key is not null order by b.name, b.id`);
+  return pools.map((p) => ({
+    id: p.id,
+    taskQueue: p.taskQueue,
+    settings: p.settings as unknown as PoolSettings,
+    updatedAt: p.updatedAt,
+    containers: containers
+      .filter((c) => c.poolId === p.id)
+      .map((c) => ({
+        key: c.key, host: c.host, status: c.status, memoryBytes: c.memoryBytes, memoryLimitBytes: c.memoryLimitBytes,
+        cpuPercent: c.cpuPercent, statsAt: c.statsAt,
+        bots: bots.filter((b) => b.poolContainerKey === c.key)
+          .map((b) => ({ botId: b.id, name: b.name, status: b.status, attached: b.poolAttached, ownerEmail: b.ownerEmail })),
+      })),
+  }));
+}
+
+export interface BotPlacement {
+  placement: 'pool' | 'dedicated';
+  poolId: string | null;
+  containerKey: string | null;
+  host: string | null;
+  attached: boolean;
+}
+
+export async function findBotPlacement(db: Db, botId: string): Promise<BotPlacement | null> {
+  return db.maybeOne(sql.type(z.object({
+    placement: z.enum(['pool', 'dedicated']), poolId: z.string().nullable(), containerKey: z.string().nullable(),
+    host: z.string().nullable(), attached: z.boolean(),
+  }))`
+    select b.placement, b.pool_id, b.pool_container_key as container_key, c.host, b.pool_attached as attached
+    from bots b left join pool_containers c on c.key = b.pool_container_key where b.id = ${botId}`);
+}
+
+export async function setPoolAttached(db: Db, botId: string, attached: boolean): Promise<void> {
+  await db.query(sql.typeAlias('void')`update bots set pool_attached = ${attached}, updated_at = now() where id = ${botId}`);
+}
+
+/** Serializes writers of one container's bot list (bot workflows and the pool scaler may write it at once). */
+export async function withContainerLock<T>(db: Db, key: string, fn: (ids: readonly string[]) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.query(sql.type(z.object({}).loose())`select pg_advisory_xact_lock(hashtext(${`pool-container:${key}`}))`);
+    const ids = await tx.anyFirst(sql.type(z.object({ id: z.string() }))`
+      select id::text from bots where pool_container_key = ${key} and pool_attached order by api_port`);
+    return fn(ids);
+  });
+}
+
+/** Bots placed in a pool's containers, with their pair count (their declared size derives from it). */
+export async function placedBotSizes(db: Db, poolId: string) {
+  return db.any(sql.type(z.object({ id: z.string(), containerKey: z.string(), pairCount: z.number() }))`
+    select id::text, pool_container_key as container_key, cardinality(pairs) as pair_count
+    from bots where pool_id = ${poolId} and pool_container_key is not null`);
+}

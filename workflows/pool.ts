@@ -1,0 +1,349 @@
+// Pool scaler (`pool:<poolId>`): one long-running workflow per pool of bot-host containers. It owns placement: bots are
+// packed into containers by best fit (domain/pool.ts), containers are added before the pool is full (headroom), drained
+// and removed with hysteresis, replaced when Docker no longer runs them (their bots are placed again with their saved
+// state), and every cycle the state is reconciled against what each Docker host really runs (by label).
+// All decisions are this deterministic code; every Docker call is an idempotent activity on the host's own task queue
+// (`docker@<host>`), so placement picks the host and Temporal delivers the work to the worker next to that engine.
+// A container's list of bots is written by one coalescing loop per container: fifty bots placed at once cost a few writes.
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  defineUpdate,
+  log,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { PoolActivities, PoolDockerActivities } from '../activities/pools.js';
+import {
+  botSizeMb,
+  checkPoolSettings,
+  chooseContainer,
+  chooseHost,
+  containerKey,
+  countRemovable,
+  decideScaling,
+  findBot,
+  planReconcile,
+  removable,
+  type PoolContainer,
+  type PoolSettings,
+  type PoolState,
+  dockerQueue,
+  type BotPlacementRequest,
+  type PlacedBot,
+} from '../domain/pool.js';
+
+export interface PoolWorkflowInput {
+  poolId: string;
+  /** Settings for a pool that has no saved state yet. */
+  settings: PoolSettings;
+  carried?: PoolState;
+}
+
+export const placeBot = defineUpdate<PlacedBot, [BotPlacementRequest]>('placeBot');
+export const releaseBot = defineSignal<[botId: string]>('releaseBot');
+export const configurePool = defineUpdate<PoolSettings, [change: unknown]>('configurePool');
+export const scalePool = defineUpdate<number, [containers: number]>('scalePool');
+export const drainContainer = defineUpdate<void, [key: string]>('drainContainer');
+export const relocateBot = defineUpdate<PlacedBot, [botId: string, key: string]>('relocateBot');
+export const poolState = defineQuery<PoolState>('state');
+
+/** Time between reconciles against Docker. */
+export const CYCLE_MS = 10_000;
+
+const db = proxyActivities<PoolActivities>({
+  startToCloseTimeout: '20 seconds',
+  retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '10 seconds' },
+});
+const onHost = (host: string, quick = false) =>
+  proxyActivities<PoolDockerActivities>({
+    taskQueue: dockerQueue(host),
+    // A host whose worker is down must not stall the pool: a reconcile gives up on it and judges it next cycle.
+    ...(quick ? { scheduleToCloseTimeout: '15 seconds' } : {}),
+    startToCloseTimeout: '60 seconds',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '15 seconds', ...(quick ? { maximumAttempts: 2 } : {}) },
+  });
+
+const messageOf = (error: unknown): string => {
+  const e = error as { cause?: { message?: string }; message?: string };
+  return e.cause?.message ?? e.message ?? String(error);
+};
+const reject = (message: string): never => {
+  throw ApplicationFailure.nonRetryable(message, 'PoolRejected');
+};
+
+export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
+  const state: PoolState = input.carried ?? (await db.loadPool(input.poolId)) ?? { poolId: input.poolId, settings: input.settings, containers: [], seq: 0 };
+  const byKey = (key: string) => state.containers.find((c) => c.key === key);
+  // Headroom counts slots for a typical bot of ten pairs.
+  const typical = () => botSizeMb(10);
+  let lastReconcile = 0;
+  let wake = false;
+  let targetContainers: number | null = null;
+
+  // Per-container write loops: a request bumps `wanted`; the loop writes until `written` catches up.
+  const wanted = new Map<string, number>();
+  const written = new Map<string, number>();
+  const writing = new Set<string>();
+  async function writeBots(key: string): Promise<void> {
+    const gen = (wanted.get(key) ?? 0) + 1;
+    wanted.set(key, gen);
+    if (!writing.has(key)) {
+      writing.add(key);
+      void (async () => {
+        try {
+          while ((written.get(key) ?? 0) < (wanted.get(key) ?? 0)) {
+            const target = wanted.get(key)!;
+            await condition(() => byKey(key)?.status !== 'starting');
+            const c = byKey(key);
+            if (c && c.status !== 'dead') await onHost(c.host).writeContainerBots(state.poolId, key);
+            written.set(key, target);
+          }
+        } finally {
+          writing.delete(key);
+        }
+      })();
+    }
+    await condition(() => (written.get(key) ?? 0) >= gen);
+  }
+
+  async function save(): Promise<void> {
+    await db.savePool(state);
+  }
+
+  async function addContainer(host: string): Promise<PoolContainer> {
+    state.seq += 1;
+    const c: PoolContainer = { key: containerKey(state.poolId, state.seq), host, status: 'starting', bots: {}, liveMb: null, removableCycles: 0 };
+    state.containers.push(c);
+    await save();
+    try {
+      await onHost(host).ensurePoolContainer(state.poolId, c.key, state.settings.containerMemoryMb);
+      c.status = 'ready';
+    } catch (error) {
+      log.error('pool container did not start', { key: c.key, host, error: messageOf(error) });
+      c.status = 'dead';
+    }
+    await save();
+    return c;
+  }
+
+  /** A container for a bot of `sizeMb`: the best fit, else a new one (up to maxContainers). */
+  async function containerFor(sizeMb: number, exclude: string[] = []): Promise<PoolContainer> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const fit = chooseContainer(state, sizeMb, exclude);
+      if (fit) return fit;
+      const live = state.containers.filter((c) => c.status === 'ready' || c.status === 'starting').length;
+      if (live >= state.settings.maxContainers) reject(`the pool is full: ${live} containers (maxContainers) and no room for a bot of ${sizeMb} MB`);
+      const added = await addContainer(chooseHost(state));
+      if (added.status === 'ready') return added;
+    }
+    return reject('could not start a pool container for the bot');
+  }
+
+  /** Moves a bot to another container: placement first, then the old host drops it, its state follows, the new host runs it. */
+  async function move(botId: string, from: PoolContainer, to: PoolContainer): Promise<void> {
+    const size = from.bots[botId]!;
+    delete from.bots[botId];
+    to.bots[botId] = size;
+    await save();
+    if (from.status !== 'dead') {
+      await writeBots(from.key);
+      await onHost(from.host).waitBotReleased(botId);
+    }
+    const saved = await onHost(from.host, true).exportBotState(state.poolId, from.key, botId).catch((error: unknown) => {
+      log.warn('bot state not exported; the bot starts afresh', { botId, error: messageOf(error) });
+      return null;
+    });
+    if (saved !== null) await onHost(to.host).importBotState(state.poolId, to.key, botId, saved);
+    await writeBots(to.key);
+  }
+
+  async function removeContainer(c: PoolContainer): Promise<void> {
+    await onHost(c.host).removePoolContainer(state.poolId, c.key);
+    state.containers = state.containers.filter((x) => x !== c);
+    await save();
+  }
+
+  async function drain(c: PoolContainer): Promise<void> {
+    c.status = 'draining';
+    await save();
+    for (const botId of Object.keys(c.bots)) await move(botId, c, await containerFor(c.bots[botId]!, [c.key]));
+  }
+
+  async function reconcile(): Promise<void> {
+    const observed = [];
+    const answered: string[] = [];
+    for (const host of state.settings.hosts) {
+      try {
+        observed.push(...(await onHost(host, true).observePoolContainers(state.poolId, host)));
+        answered.push(host);
+      } catch (error) {
+        log.warn('Docker host did not answer the reconcile', { host, error: messageOf(error) });
+      }
+    }
+    const plan = planReconcile(state, observed, answered);
+    for (const o of observed) {
+      const c = byKey(o.key);
+      if (c) c.liveMb = o.memoryMb;
+    }
+    for (const o of plan.adopt) {
+      log.info('adopting a running pool container', { key: o.key, host: o.host });
+      state.containers.push({ key: o.key, host: o.host, status: 'ready', bots: {}, liveMb: o.memoryMb, removableCycles: 0 });
+      void writeBots(o.key);
+    }
+    for (const o of plan.orphans) await onHost(o.host).removePoolContainer(state.poolId, o.key);
+    for (const key of plan.dead) {
+      const c = byKey(key)!;
+      log.warn('pool container is gone; placing its bots again', { key, bots: Object.keys(c.bots).length });
+      c.status = 'dead';
+      await save();
+      for (const botId of Object.keys(c.bots)) await move(botId, c, await containerFor(c.bots[botId]!, [key]));
+      await onHost(c.host, true).removePoolContainer(state.poolId, key).catch(() => undefined);
+      state.containers = state.containers.filter((x) => x !== c);
+    }
+    if (plan.dead.length + plan.adopt.length + plan.orphans.length > 0) await save();
+    countRemovable(state, typical());
+    await db.savePoolStats(state.poolId, observed);
+  }
+
+  async function scale(): Promise<void> {
+    for (let step = 0; step < 10; step++) {
+      const live = state.containers.filter((c) => c.status === 'ready' || c.status === 'starting');
+      if (targetContainers !== null && live.length > targetContainers) {
+        const victim = [...live].sort((a, b) => Object.keys(a.bots).length - Object.keys(b.bots).length)[0]!;
+        if (!removable({ ...state, settings: { ...state.settings, headroom: 0, minContainers: 0 } }, victim, typical())) break;
+        await drain(victim);
+        continue;
+      }
+      targetContainers = null;
+      const decision = decideScaling(state, typical());
+      if (decision.kind === 'none') break;
+      if (decision.kind === 'add') await addContainer(decision.host);
+      else if (decision.kind === 'drain') await drain(byKey(decision.key)!);
+      else await removeContainer(byKey(decision.key)!);
+    }
+  }
+
+  setHandler(poolState, () => state);
+
+  setHandler(placeBot, async (request) => {
+    let c = findBot(state, request.botId);
+    if (!c || c.status === 'dead' || c.status === 'draining') {
+      const target = await containerFor(request.sizeMb, c ? [c.key] : []);
+      if (c) await move(request.botId, c, target);
+      else target.bots[request.botId] = request.sizeMb;
+      c = target;
+      await save();
+    }
+    await db.setBotAttached(request.botId, request.run);
+    await writeBots(c.key);
+    wake = true;
+    return { poolId: state.poolId, containerKey: c.key, host: c.host };
+  });
+
+  setHandler(releaseBot, (botId) => {
+    const c = findBot(state, botId);
+    if (!c) return;
+    delete c.bots[botId];
+    void save()
+      .then(() => writeBots(c.key))
+      .then(() => onHost(c.host).deleteBotState(state.poolId, c.key, botId))
+      .catch((error: unknown) => log.warn('releasing a bot did not finish; the next reconcile writes the container again', { botId, error: messageOf(error) }));
+    wake = true;
+  });
+
+  setHandler(
+    configurePool,
+    async (change) => {
+      state.settings = (checkPoolSettings(state.settings, change) as { settings: PoolSettings }).settings;
+      await save();
+      wake = true;
+      return state.settings;
+    },
+    { validator: (change) => settingsOrThrow(state.settings, change) },
+  );
+
+  setHandler(
+    scalePool,
+    async (n) => {
+      state.settings = { ...state.settings, minContainers: Math.min(n, state.settings.maxContainers) };
+      targetContainers = n;
+      await save();
+      await scale();
+      return state.containers.filter((c) => c.status === 'ready' || c.status === 'starting').length;
+    },
+    {
+      validator: (n) => {
+        if (!Number.isInteger(n) || n < 0 || n > state.settings.maxContainers) throw new Error(`containers: must be a whole number from 0 to maxContainers (${state.settings.maxContainers})`);
+        const bots = state.containers.reduce((a, c) => a + Object.keys(c.bots).length, 0);
+        if (n === 0 && bots > 0) throw new Error(`containers: ${bots} bots need at least one container`);
+      },
+    },
+  );
+
+  setHandler(
+    drainContainer,
+    async (key) => {
+      await drain(byKey(key)!);
+      wake = true;
+    },
+    {
+      validator: (key) => {
+        const c = byKey(key);
+        if (!c || c.status === 'dead') throw new Error(`key: no container ${key} in pool ${state.poolId}`);
+        if (c.status === 'draining') throw new Error(`key: container ${key} is already draining`);
+        if (!removable({ ...state, settings: { ...state.settings, headroom: 0, minContainers: 0 } }, c, typical())) {
+          throw new Error(`key: the other containers have no room for the ${Object.keys(c.bots).length} bots of ${key}`);
+        }
+      },
+    },
+  );
+
+  setHandler(
+    relocateBot,
+    async (botId, key) => {
+      const from = findBot(state, botId)!;
+      const to = byKey(key)!;
+      if (from !== to) await move(botId, from, to);
+      return { poolId: state.poolId, containerKey: to.key, host: to.host };
+    },
+    {
+      validator: (botId, key) => {
+        const from = findBot(state, botId);
+        if (!from) throw new Error(`botId: bot ${botId} is not in pool ${state.poolId}`);
+        const to = byKey(key);
+        if (!to || (to.status !== 'ready' && to.status !== 'starting')) throw new Error(`containerKey: no container ${key} that takes bots`);
+        if (from !== to && !chooseContainer({ ...state, containers: [to] }, from.bots[botId]!)) throw new Error(`containerKey: ${key} has no room for the bot`);
+      },
+    },
+  );
+
+  await save();
+  for (;;) {
+    await condition(() => wake, CYCLE_MS);
+    wake = false;
+    try {
+      if (Date.now() - lastReconcile >= CYCLE_MS) {
+        lastReconcile = Date.now();
+        await reconcile();
+      }
+      await scale();
+    } catch (error) {
+      log.error('pool cycle failed; trying again next cycle', { error: messageOf(error) });
+    }
+    if (workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof poolWorkflow>({ poolId: state.poolId, settings: state.settings, carried: state });
+    }
+  }
+}
+
+function settingsOrThrow(current: PoolSettings, change: unknown): void {
+  const checked = checkPoolSettings(current, change);
+  if (!checked.ok) throw new Error(`${checked.field ? `${checked.field}: ` : ''}${checked.message}`);
+}
