@@ -4,7 +4,7 @@ import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { CreateBotInput, type Bot, type BotStatus } from '../domain/bot.js';
+import { CreateBotInput, type Bot, type BotPlacement, type BotStatus } from '../domain/bot.js';
 import type { BotHostConfig } from '../domain/bot-host-config.js';
 import { exchangeProfile } from '../domain/exchanges.js';
 import { DEFAULT_FREQTRADE_VERSION, type BotVersions } from '../domain/freqtrade-config.js';
@@ -34,6 +34,10 @@ export interface BotActivityDeps {
   paperExchangeUrl: string;
   /** Runs `freqtrade` bots; null without a Docker engine (such bots are then refused at creation). */
   freqtrade?: FreqtradeRuntime | null;
+  /** Places builtin bots in pool containers; null without a Docker engine (bots are then dedicated). */
+  pool?: BotRuntimeDriver | null;
+  /** Where builtin bots go unless they ask. */
+  defaultPlacement?: BotPlacement;
 }
 
 /** FreqTrade imports pandas and ccxt and loads the exchange's markets before its API answers: give it longer. */
@@ -71,8 +75,14 @@ export function createBotActivities(deps: BotActivityDeps) {
   const freqtradeSpec = async (bot: Bot, credentials: StoredCredentials) =>
     freqtradeSpecOf(db, bot, { listenHost: deps.botListenHost, api: credentials, paperExchangeUrl: deps.paperExchangeUrl, exchangeCredentials: await exchangeCredentialsOf(bot) });
 
-  /** Start/stop/inspect of whichever runtime runs the bot; nothing above this knows the engine. */
-  const runtimeOf = (bot: Bot) => (bot.engine === 'freqtrade' ? freqtradeRuntime() : driver);
+  function poolRuntime(): BotRuntimeDriver {
+    if (!deps.pool) throw ApplicationFailure.nonRetryable('pooled bots need a Docker engine, and this worker has none', 'NoDocker');
+    return deps.pool;
+  }
+
+  /** Start/stop/inspect of whichever runtime runs the bot; nothing above this knows the engine or the placement. */
+  const runtimeOf = (bot: Bot) => (bot.engine === 'freqtrade' ? freqtradeRuntime() : builtinRuntime(bot));
+  const builtinRuntime = (bot: Bot): BotRuntimeDriver => (bot.placement === 'pool' ? poolRuntime() : driver);
 
   const clientFor = (bot: Bot, credentials: StoredCredentials) =>
     createFreqtradeClient(`http://${deps.botApiHost}:${bot.apiPort}`, credentials);
@@ -94,6 +104,8 @@ export function createBotActivities(deps: BotActivityDeps) {
       const account = spec.exchangeAccountId ? await findExchangeAccountForUser(db, input.userId, spec.exchangeAccountId) : null;
       if (spec.exchangeAccountId && !account) throw ApplicationFailure.nonRetryable('exchangeAccountId: no such exchange account', 'InvalidBot');
       const freqtradeVersion = spec.engine === 'freqtrade' ? (spec.freqtradeVersion ?? DEFAULT_FREQTRADE_VERSION) : null;
+      const placement: BotPlacement = spec.engine === 'freqtrade' ? 'dedicated' : (spec.placement ?? (deps.pool ? (deps.defaultPlacement ?? 'pool') : 'dedicated'));
+      if (placement === 'pool' && !deps.pool) throw ApplicationFailure.nonRetryable('placement: pools need a Docker engine, and this platform runs bots as local processes', 'InvalidBot');
       if (freqtradeVersion !== null) {
         if (!deps.freqtrade) throw ApplicationFailure.nonRetryable('engine: FreqTrade bots need a Docker engine, and this platform runs bots as local processes', 'InvalidBot');
         if (!(await deps.freqtrade.imageExists(freqtradeVersion))) {
@@ -118,7 +130,7 @@ export function createBotActivities(deps: BotActivityDeps) {
         try {
           return await bots.insertBot(db, {
             id: input.botId, userId: input.userId, spec, driver: driver.kind, apiPort: port, sealedCredentials,
-            exchange: account?.exchangeId ?? spec.exchange, strategyVersionId: strategy.id, freqtradeVersion,
+            exchange: account?.exchangeId ?? spec.exchange, strategyVersionId: strategy.id, freqtradeVersion, placement,
           });
         } catch (error) {
           if (!(error instanceof bots.PortTakenError)) throw error;
@@ -138,7 +150,7 @@ export function createBotActivities(deps: BotActivityDeps) {
       const { bot, credentials } = await loadBot(botId);
       const runtimeId = bot.engine === 'freqtrade'
         ? await freqtradeRuntime().ensureCreated(await freqtradeSpec(bot, credentials))
-        : await driver.ensureCreated(await runtimeSpec(bot, credentials));
+        : await builtinRuntime(bot).ensureCreated(await runtimeSpec(bot, credentials));
       await bots.setBotStatus(db, botId, bot.status, { runtimeId });
       return runtimeId;
     },
@@ -146,7 +158,7 @@ export function createBotActivities(deps: BotActivityDeps) {
     async startBotRuntime(botId: string): Promise<void> {
       const { bot, credentials } = await loadBot(botId);
       if (bot.engine === 'freqtrade') await freqtradeRuntime().start(botId);
-      else await driver.start(botId, await runtimeSpec(bot, credentials));
+      else await builtinRuntime(bot).start(botId, await runtimeSpec(bot, credentials));
     },
 
     /** Polls until the bot's REST API answers, accepts its credentials and reports `running`. */
@@ -191,14 +203,16 @@ export function createBotActivities(deps: BotActivityDeps) {
     async stopBotRuntime(botId: string): Promise<void> {
       const { bot, credentials } = await loadBot(botId);
       const runtime = await runtimeOf(bot).inspect(botId);
-      if (runtime.running) await clientFor(bot, credentials).stop().catch(() => undefined);
+      // A pooled bot leaves its container's bot list: its saved state must keep FreqTrade's state for a later start.
+      if (runtime.running && bot.placement !== 'pool') await clientFor(bot, credentials).stop().catch(() => undefined);
       await runtimeOf(bot).stop(botId);
     },
 
     /** Removes the runtime and what it owns (a FreqTrade bot's volume too); without the bot's row, every kind is swept. */
     async removeBotRuntime(botId: string): Promise<void> {
       const bot = await bots.findBot(db, botId);
-      if (!bot || bot.engine === 'builtin') await driver.remove(botId);
+      if (bot?.placement === 'pool') await poolRuntime().remove(botId);
+      if (!bot || (bot.engine === 'builtin' && bot.placement === 'dedicated')) await driver.remove(botId);
       if ((!bot || bot.engine === 'freqtrade') && deps.freqtrade) await deps.freqtrade.remove(botId);
     },
 

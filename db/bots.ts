@@ -1,12 +1,12 @@
 // Bots table: every read is scoped to its owner (`where user_id = $user`), so another user's bot is simply not found.
 import { z } from 'zod';
 import { UniqueIntegrityConstraintViolationError } from 'slonik';
-import { Bot, BOT_PORT_MAX, BOT_PORT_MIN, type BotSpec, type BotStatus, type RuntimeDriver } from '../domain/bot.js';
+import { Bot, BOT_PORT_MAX, BOT_PORT_MIN, type BotPlacement, type BotSpec, type BotStatus, type RuntimeDriver } from '../domain/bot.js';
 import { mirrorWrite } from './legacy-mirror.js';
 import { sql, type Db } from './pool.js';
 
 const botColumns = sql.fragment`id::text, user_id, name, exchange, pairs, stake_amount, stake_currency, dry_run, engine,
-  freqtrade_version, status, driver, runtime_id, api_port, last_error, strategy_version_id::text, exchange_account_id::text, created_at, updated_at`;
+  freqtrade_version, status, driver, placement, pool_container_key, runtime_id, api_port, last_error, strategy_version_id::text, exchange_account_id::text, created_at, updated_at`;
 
 const BotWithSecret = Bot.extend({ apiCredentials: z.string() });
 export type BotWithSecret = z.infer<typeof BotWithSecret>;
@@ -50,6 +50,8 @@ export interface NewBot {
   driver: RuntimeDriver;
   apiPort: number;
   sealedCredentials: string;
+  /** Default `dedicated`. */
+  placement?: BotPlacement;
 }
 
 export class PortTakenError extends Error {}
@@ -60,11 +62,11 @@ export async function insertBot(db: Db, bot: NewBot): Promise<Bot> {
   try {
     const inserted = await db.maybeOne(sql.type(Bot)`
       insert into bots (id, user_id, name, exchange, pairs, stake_amount, stake_currency, dry_run, engine,
-                        status, driver, api_port, api_credentials, strategy_version_id, exchange_account_id, freqtrade_version)
+                        status, driver, api_port, api_credentials, strategy_version_id, exchange_account_id, freqtrade_version, placement)
       values (${bot.id}, ${bot.userId}, ${spec.name}, ${bot.exchange ?? spec.exchange}, ${sql.array(spec.pairs, 'text')},
               ${spec.stakeAmount}, ${spec.stakeCurrency}, ${spec.dryRun}, ${spec.engine},
               'provisioning', ${bot.driver}, ${bot.apiPort}, ${bot.sealedCredentials},
-              ${bot.strategyVersionId ?? null}, ${spec.exchangeAccountId ?? null}, ${bot.freqtradeVersion ?? null})
+              ${bot.strategyVersionId ?? null}, ${spec.exchangeAccountId ?? null}, ${bot.freqtradeVersion ?? null}, ${bot.placement ?? 'dedicated'})
       on conflict (id) do nothing
       returning ${botColumns}`);
     if (inserted) {

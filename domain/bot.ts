@@ -21,6 +21,10 @@ export type BotEngine = z.infer<typeof BotEngine>;
 export const RuntimeDriver = z.enum(['docker', 'process']);
 export type RuntimeDriver = z.infer<typeof RuntimeDriver>;
 
+/** Where a bot runs: in a shared pool container, or in a container (or process) of its own. */
+export const BotPlacement = z.enum(['pool', 'dedicated']);
+export type BotPlacement = z.infer<typeof BotPlacement>;
+
 export const Pair = z
   .string()
   .trim()
@@ -56,6 +60,9 @@ export const CreateBotInput = z
     strategyVersionId: z.string().uuid('must be a strategy version id').optional(),
     /** The exchange account a live bot trades on (its exchange then replaces `exchange`). */
     exchangeAccountId: z.string().uuid('must be an exchange account id').optional(),
+    /** `pool`: share a pool container with other bots (builtin only); `dedicated`: a container of its own. Absent: the
+     * platform's default (BOT_PLACEMENT), and always `dedicated` for FreqTrade bots. */
+    placement: BotPlacement.optional(),
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -66,6 +73,9 @@ export const CreateBotInput = z
     }
     if (!v.dryRun && !v.exchangeAccountId) {
       ctx.addIssue({ code: 'custom', path: ['exchangeAccountId'], message: 'a live bot (dryRun false) needs an exchange account' });
+    }
+    if (v.placement === 'pool' && v.engine === 'freqtrade') {
+      ctx.addIssue({ code: 'custom', path: ['placement'], message: 'FreqTrade bots always get a dedicated container' });
     }
     if (v.freqtradeVersion !== undefined && v.engine !== 'freqtrade') {
       ctx.addIssue({ code: 'custom', path: ['freqtradeVersion'], message: 'applies only to bots with engine freqtrade' });
@@ -89,6 +99,9 @@ export const Bot = z.object({
   freqtradeVersion: z.string().nullable(),
   status: BotStatus,
   driver: RuntimeDriver,
+  placement: BotPlacement,
+  /** The pool container a pooled bot is placed in; null for dedicated bots and before placement. */
+  poolContainerKey: z.string().nullable(),
   runtimeId: z.string().nullable(),
   apiPort: z.number().int(),
   lastError: z.string().nullable(),

@@ -30,6 +30,16 @@ export const PlatformConfig = z.object({
   /** Host the platform uses to reach bot APIs. */
   BOT_API_HOST: z.string().default('127.0.0.1'),
   BOT_MEMORY_MB: z.coerce.number().int().min(32).default(128),
+  /** Where builtin bots go unless they ask: `pool` (shared pool containers, needs Docker) or `dedicated`. */
+  BOT_PLACEMENT: z.enum(['pool', 'dedicated']).default('pool'),
+  /** The pool this deployment places bots in (its scaler workflow is `pool:<id>`). */
+  BOT_POOL_ID: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,40}$/, 'must be a short name (a-z, 0-9, _ and -)').default('default'),
+  /** This worker's Docker host: it serves that engine's pool containers on task queue `docker@<name>`. */
+  DOCKER_HOST_NAME: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be a host name (a-z, 0-9, _ and -)').default('local'),
+  /** Docker hosts of a new pool, comma separated; empty: this worker's DOCKER_HOST_NAME. Later changes: the pool's settings. */
+  POOL_HOSTS: z.string().default(''),
+  /** `all`: workflows and every activity; `docker-host`: only the pool-container activities of DOCKER_HOST_NAME (an extra Docker host). */
+  WORKER_ROLE: z.enum(['all', 'docker-host']).default('all'),
   BOT_CPUS: z.coerce.number().positive().default(0.5),
   BOT_PIDS_LIMIT: z.coerce.number().int().min(16).default(64),
   /** Limits of a `freqtrade` bot's container: FreqTrade idles at about 240 MiB and peaks above that while it starts. */

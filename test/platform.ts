@@ -21,6 +21,7 @@ import { platformDataConverter } from '../temporal/data-converter.js';
 import { createPayloadCodec } from '../temporal/payload-codec.js';
 import { createActivities } from '../worker/activities.js';
 import { buildWorkflowBundle } from '../worker/bundle.js';
+import { createDockerHostWorker } from '../worker/docker-host.js';
 import { chooseDocker, chooseRuntimeDriver } from '../worker/runtime-driver.js';
 
 export const ORIGIN = 'http://127.0.0.1:3000';
@@ -43,7 +44,13 @@ export interface TestPlatform {
 }
 
 export async function startPlatform(options: { worker?: boolean; env?: Record<string, string>; origins?: string[] } = {}): Promise<TestPlatform> {
-  const config = readConfig({ ...process.env, TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`, ...options.env });
+  // Each platform has its own task queue, pool and Docker host name, so tests running at once never share placement.
+  // Bots are dedicated unless a test asks for pools (BOT_PLACEMENT=pool, or placement in the bot's spec).
+  const unique = randomUUID().slice(0, 8);
+  const config = readConfig({
+    ...process.env, TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`, BOT_POOL_ID: `t-${unique}`, DOCKER_HOST_NAME: `h-${unique}`,
+    BOT_PLACEMENT: 'dedicated', ...options.env,
+  });
   const db = await createDb(config.DATABASE_URL);
   const pgPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 3 });
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
@@ -74,6 +81,8 @@ export async function startPlatform(options: { worker?: boolean; env?: Record<st
 
   let workerRun: Promise<void> | null = null;
   let worker: Worker | null = null;
+  let hostWorker: Worker | null = null;
+  let hostRun: Promise<void> | null = null;
   let nativeConnection: NativeConnection | null = null;
   if (options.worker !== false) {
     quietTemporalRuntime();
@@ -89,10 +98,16 @@ export async function startPlatform(options: { worker?: boolean; env?: Record<st
       activities: createActivities({ config: { ...config, BOT_API_HOST: '127.0.0.1' }, db, temporal, driver, docker, botListenHost: '127.0.0.1' }),
     });
     workerRun = worker.run();
+    if (docker) {
+      hostWorker = await createDockerHostWorker({ connection: nativeConnection, namespace: config.TEMPORAL_NAMESPACE, dataConverter, config, db, docker });
+      hostRun = hostWorker.run();
+    }
   }
   const stopWorker = async () => {
     if (worker && worker.getState() === 'RUNNING') worker.shutdown();
+    if (hostWorker && hostWorker.getState() === 'RUNNING') hostWorker.shutdown();
     await workerRun;
+    await hostRun;
     await nativeConnection?.close();
     worker = null;
   };

@@ -8,6 +8,8 @@ import { createGuardWatcherActivities } from '../activities/guard-watcher.js';
 import { createGuardActivities } from '../activities/guards.js';
 import { createMarketFeedActivities } from '../activities/market-feed.js';
 import { createMigrationActivities } from '../activities/migration.js';
+import { createPoolRuntime } from '../activities/pool-runtime.js';
+import { createPoolActivities, createPoolPlacementClient } from '../activities/pools.js';
 import { createPortfolioActivities } from '../activities/portfolio.js';
 import { createRiskActivities } from '../activities/risk.js';
 import { createStrategyCheckActivities } from '../activities/strategy-check.js';
@@ -19,6 +21,7 @@ import { exchangeProfile } from '../domain/exchanges.js';
 import { DEFAULT_FREQTRADE_VERSION } from '../domain/freqtrade-config.js';
 import type { Db } from '../db/pool.js';
 import { createSecretBox } from '../db/secret-box.js';
+import { initialPoolSettings } from './docker-host.js';
 import { freqtradeRuntimeFor } from './runtime-driver.js';
 
 export interface ActivityDeps {
@@ -39,8 +42,14 @@ export function createActivities({ config, db, temporal, driver, docker, botList
   const paperExchangeUrl = config.PAPER_EXCHANGE_URL;
   const profileFor = (id: string) => exchangeProfile(id, paperExchangeUrl);
   const taskQueue = config.TEMPORAL_TASK_QUEUE;
+  // Pools need Docker (the worker on docker@<host> runs their containers); without it every bot is dedicated.
+  const placement = createPoolPlacementClient(temporal, { poolId: config.BOT_POOL_ID, taskQueue, settings: initialPoolSettings(config) });
+  const pool = docker && driver.kind === 'docker' ? createPoolRuntime(db, placement) : null;
   return {
-    ...createBotActivities({ db, box, driver, botApiHost, botListenHost, paperExchangeUrl, freqtrade: freqtradeRuntimeFor(docker, config) }),
+    ...createBotActivities({
+      db, box, driver, botApiHost, botListenHost, paperExchangeUrl, freqtrade: freqtradeRuntimeFor(docker, config), pool, defaultPlacement: config.BOT_PLACEMENT,
+    }),
+    ...createPoolActivities(db, taskQueue),
     ...createStrategyCheckActivities(docker, { version: DEFAULT_FREQTRADE_VERSION }),
     ...createExchangeAccountActivities({ db, box, paperExchangeUrl }),
     ...createWalletSyncScheduleActivities(temporal, taskQueue, db),

@@ -9,6 +9,7 @@ import { platformDataConverter } from '../temporal/data-converter.js';
 import { createPayloadCodec } from '../temporal/payload-codec.js';
 import { createActivities } from './activities.js';
 import { buildWorkflowBundle } from './bundle.js';
+import { createDockerHostWorker } from './docker-host.js';
 import { chooseDocker, chooseRuntimeDriver } from './runtime-driver.js';
 import { ensureStandingWork } from './standing-work.js';
 
@@ -33,33 +34,40 @@ const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADD
 const dataConverter = platformDataConverter(createPayloadCodec(config.TF_SECRET_KEY));
 // Activities that manage schedules need a client; it encrypts what it sends just like the worker does.
 const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
-const worker = await Worker.create({
-  connection,
-  namespace: config.TEMPORAL_NAMESPACE,
-  taskQueue: config.TEMPORAL_TASK_QUEUE,
-  workflowBundle: { codePath: await buildWorkflowBundle() },
-  dataConverter,
-  ...(config.WORKER_MAX_CACHED_WORKFLOWS ? { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS } : {}),
-  activities: createActivities({
-    config,
-    db,
-    temporal,
-    driver,
-    docker,
-    botListenHost: config.BOT_NETWORK === 'host' || driver.kind === 'process' ? '127.0.0.1' : '0.0.0.0',
-  }),
-});
+const mainWorker = config.WORKER_ROLE === 'all'
+  ? await Worker.create({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      workflowBundle: { codePath: await buildWorkflowBundle() },
+      dataConverter,
+      ...(config.WORKER_MAX_CACHED_WORKFLOWS ? { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS } : {}),
+      activities: createActivities({
+        config,
+        db,
+        temporal,
+        driver,
+        docker,
+        botListenHost: config.BOT_NETWORK === 'host' || driver.kind === 'process' ? '127.0.0.1' : '0.0.0.0',
+      }),
+    })
+  : null;
+// Pool containers on this worker's Docker engine; an extra Docker host runs only this worker.
+if (config.WORKER_ROLE === 'docker-host' && !docker) throw new Error('WORKER_ROLE=docker-host but no Docker engine answers (DOCKER_HOST)');
+const hostWorker = docker ? await createDockerHostWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter, config, db, docker }) : null;
+const workers = [mainWorker, hostWorker].filter((w): w is Worker => w !== null);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     log(`${signal}: shutting down`);
-    worker.shutdown();
+    for (const w of workers) w.shutdown();
   });
 }
 // The market feeds and the trade-sync / portfolio-snapshots schedules: idempotent, every worker ensures them.
-await ensureStandingWork(temporal, config.TEMPORAL_TASK_QUEUE, log);
-log(`worker ready on task queue ${config.TEMPORAL_TASK_QUEUE} (bot driver: ${driver.kind})`);
-await worker.run();
+if (mainWorker) await ensureStandingWork(temporal, config.TEMPORAL_TASK_QUEUE, log);
+const queues = [mainWorker ? config.TEMPORAL_TASK_QUEUE : null, hostWorker ? `docker@${config.DOCKER_HOST_NAME}` : null].filter(Boolean);
+log(`worker ready on task queues ${queues.join(', ')} (bot driver: ${driver.kind})`);
+await Promise.all(workers.map((w) => w.run()));
 await connection.close();
 await closeMirror();
 await db.end();

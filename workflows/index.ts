@@ -9,3 +9,4 @@ export { strategyCheckWorkflow } from './strategy-check.js';
 export { guardWorkflow } from './guard.js';
 export { guardWatchWorkflow } from './guard-watch.js';
 export { riskWorkflow } from './risk.js';
+export { poolWorkflow } from './pool.js';

@@ -1,0 +1,51 @@
+// The worker next to one Docker engine: serves that engine's pool-container activities on `docker@<DOCKER_HOST_NAME>`.
+// The main worker runs one for its own engine; an extra Docker host runs only this (WORKER_ROLE=docker-host), with
+// DOCKER_HOST pointing dockerode at that engine's socket.
+import type Docker from 'dockerode';
+import { Worker, type NativeConnection } from '@temporalio/worker';
+import { createBotHostSpecs } from '../activities/bot-host-spec.js';
+import { createPoolDockerActivities } from '../activities/pool-containers.js';
+import type { PlatformConfig } from '../domain/config.js';
+import { defaultPoolSettings, dockerQueue, type PoolSettings } from '../domain/pool.js';
+import type { Db } from '../db/pool.js';
+import { createSecretBox } from '../db/secret-box.js';
+
+export interface DockerHostWorkerDeps {
+  connection: NativeConnection;
+  namespace: string;
+  dataConverter: Parameters<typeof Worker.create>[0]['dataConverter'];
+  config: PlatformConfig;
+  db: Db;
+  docker: Docker;
+}
+
+export function dockerHostActivities(config: PlatformConfig, db: Db, docker: Docker) {
+  const specs = createBotHostSpecs({ db, box: createSecretBox(config.TF_SECRET_KEY), paperExchangeUrl: config.PAPER_EXCHANGE_URL });
+  return createPoolDockerActivities({
+    docker,
+    db,
+    specs,
+    image: config.BOT_IMAGE,
+    network: config.BOT_NETWORK,
+    cpus: config.BOT_CPUS,
+    pidsLimit: config.BOT_PIDS_LIMIT,
+    listenHost: config.BOT_NETWORK === 'host' ? '127.0.0.1' : '0.0.0.0',
+    botApiHost: config.BOT_API_HOST,
+  });
+}
+
+export async function createDockerHostWorker(deps: DockerHostWorkerDeps): Promise<Worker> {
+  return Worker.create({
+    connection: deps.connection,
+    namespace: deps.namespace,
+    taskQueue: dockerQueue(deps.config.DOCKER_HOST_NAME),
+    dataConverter: deps.dataConverter,
+    activities: dockerHostActivities(deps.config, deps.db, deps.docker),
+  });
+}
+
+/** Settings of a pool this deployment creates: the domain's defaults on the configured hosts. */
+export function initialPoolSettings(config: PlatformConfig): PoolSettings {
+  const hosts = config.POOL_HOSTS.split(',').map((h) => h.trim()).filter(Boolean);
+  return { ...defaultPoolSettings(config.DOCKER_HOST_NAME), ...(hosts.length ? { hosts } : {}) };
+}
