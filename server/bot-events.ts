@@ -1,7 +1,7 @@
 // Fans PostgreSQL's `bot_changes` notifications out to the owners' SSE streams (one LISTEN connection per server).
 import { EventEmitter } from 'node:events';
-import pg from 'pg';
 import { z } from 'zod';
+import { listen } from './pg-listener.js';
 
 const Change = z.object({ id: z.string(), userId: z.string(), op: z.enum(['insert', 'update', 'delete']) });
 export type BotChange = z.infer<typeof Change>;
@@ -14,35 +14,22 @@ export interface BotEvents {
 export async function createBotEvents(databaseUrl: string, log: (msg: string) => void): Promise<BotEvents> {
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
-  let client: pg.Client | null = null;
-  let closed = false;
-
-  const connect = async (): Promise<void> => {
-    const c = new pg.Client({ connectionString: databaseUrl });
-    c.on('notification', (n) => {
-      const parsed = Change.safeParse(JSON.parse(n.payload ?? 'null'));
+  const connection = await listen({
+    databaseUrl,
+    channels: ['bot_changes'],
+    name: 'bot change listener',
+    log,
+    onNotification: (_channel, payload) => {
+      const parsed = Change.safeParse(JSON.parse(payload ?? 'null'));
       if (parsed.success) emitter.emit(parsed.data.userId, parsed.data);
-    });
-    c.on('error', (error) => {
-      log(`bot change listener lost its connection (${error.message}); reconnecting`);
-      client = null;
-      void c.end().catch(() => undefined);
-      if (!closed) setTimeout(() => void connect().catch((e: Error) => log(`reconnect failed: ${e.message}`)), 1000);
-    });
-    await c.connect();
-    await c.query('listen bot_changes');
-    client = c;
-  };
-  await connect();
+    },
+  });
 
   return {
     subscribe(userId, listener) {
       emitter.on(userId, listener);
       return () => emitter.off(userId, listener);
     },
-    async close() {
-      closed = true;
-      await client?.end();
-    },
+    close: () => connection.close(),
   };
 }

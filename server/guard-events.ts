@@ -1,7 +1,7 @@
 // Fans PostgreSQL's `guard_changes` notifications (payload: the owner's user id) out to the owners' guard streams,
 // over one LISTEN connection per server that reconnects by itself.
 import { EventEmitter } from 'node:events';
-import pg from 'pg';
+import { listen } from './pg-listener.js';
 
 export interface GuardEvents {
   subscribe(userId: string, listener: () => void): () => void;
@@ -14,25 +14,16 @@ const RESYNC = 'resync';
 export async function createGuardEvents(databaseUrl: string, log: (msg: string) => void): Promise<GuardEvents> {
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
-  let client: pg.Client | null = null;
-  let closed = false;
-
-  const connect = async (): Promise<void> => {
-    const c = new pg.Client({ connectionString: databaseUrl });
-    c.on('notification', (n) => {
-      if (n.payload) emitter.emit(`user:${n.payload}`);
-    });
-    c.on('error', (error) => {
-      log(`guard change listener lost its connection (${error.message}); reconnecting`);
-      client = null;
-      void c.end().catch(() => undefined);
-      if (!closed) setTimeout(() => void connect().then(() => emitter.emit(RESYNC)).catch((e: Error) => log(`reconnect failed: ${e.message}`)), 1000);
-    });
-    await c.connect();
-    await c.query('listen guard_changes');
-    client = c;
-  };
-  await connect();
+  const connection = await listen({
+    databaseUrl,
+    channels: ['guard_changes'],
+    name: 'guard change listener',
+    log,
+    onNotification: (_channel, payload) => {
+      if (payload) emitter.emit(`user:${payload}`);
+    },
+    onReconnect: () => emitter.emit(RESYNC),
+  });
 
   return {
     subscribe(userId, listener) {
@@ -43,9 +34,6 @@ export async function createGuardEvents(databaseUrl: string, log: (msg: string) 
         emitter.off(RESYNC, listener);
       };
     },
-    async close() {
-      closed = true;
-      await client?.end();
-    },
+    close: () => connection.close(),
   };
 }

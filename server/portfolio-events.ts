@@ -1,7 +1,7 @@
 // Fans PostgreSQL's `price_changes`, `wallet_changes` and `trade_changes` out to portfolio streams (one LISTEN connection).
 import { EventEmitter } from 'node:events';
-import pg from 'pg';
 import { z } from 'zod';
+import { listen } from './pg-listener.js';
 
 const PriceChange = z.object({ exchangeId: z.string(), symbols: z.array(z.string()) });
 export type PriceChange = z.infer<typeof PriceChange>;
@@ -25,8 +25,6 @@ export interface PortfolioEvents {
 export async function createPortfolioEvents(databaseUrl: string, log: (msg: string) => void): Promise<PortfolioEvents> {
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
-  let client: pg.Client | null = null;
-  let closed = false;
 
   const dispatch = (channel: string, payload: string | undefined): void => {
     let json: unknown;
@@ -44,21 +42,14 @@ export async function createPortfolioEvents(databaseUrl: string, log: (msg: stri
     }
   };
 
-  const connect = async (reconnect: boolean): Promise<void> => {
-    const c = new pg.Client({ connectionString: databaseUrl });
-    c.on('notification', (n) => dispatch(n.channel, n.payload));
-    c.on('error', (error) => {
-      log(`portfolio change listener lost its connection (${error.message}); reconnecting`);
-      client = null;
-      void c.end().catch(() => undefined);
-      if (!closed) setTimeout(() => void connect(true).catch((e: Error) => log(`reconnect failed: ${e.message}`)), 1000);
-    });
-    await c.connect();
-    for (const channel of CHANNELS) await c.query(`listen ${channel}`);
-    client = c;
-    if (reconnect) emitter.emit(RESYNC);
-  };
-  await connect(false);
+  const connection = await listen({
+    databaseUrl,
+    channels: CHANNELS,
+    name: 'portfolio change listener',
+    log,
+    onNotification: dispatch,
+    onReconnect: () => emitter.emit(RESYNC),
+  });
 
   const on = <A extends unknown[]>(event: string | symbol, listener: (...args: A) => void) => {
     emitter.on(event, listener as (...args: unknown[]) => void);
@@ -68,9 +59,6 @@ export async function createPortfolioEvents(databaseUrl: string, log: (msg: stri
     onPrices: (listener) => on(PRICES, listener),
     onUserChange: (userId, listener) => on(userId, listener),
     onResync: (listener) => on(RESYNC, listener),
-    async close() {
-      closed = true;
-      await client?.end();
-    },
+    close: () => connection.close(),
   };
 }
