@@ -88,4 +88,21 @@ describe('pg listener', () => {
       await listener.close();
     }
   }, 30_000);
+
+  it('keeps trying while the database stays unreachable, and comes back once it answers', async () => {
+    const channel = `test_${randomUUID().replaceAll('-', '')}`;
+    const l = startListening(channel);
+    const listener = await l.listener;
+    try {
+      proxy.refuse = true;
+      proxy.cut();
+      await waitFor('failed reconnects', async () => l.logged.filter((m) => m.includes('could not reconnect')).length >= 2, 10_000);
+      proxy.refuse = false;
+      await waitFor('a reconnect', async () => l.reconnects() === 1, 10_000);
+      await deliver(channel, l.received, 'back');
+    } finally {
+      proxy.refuse = false;
+      await listener.close();
+    }
+  }, 30_000);
 });

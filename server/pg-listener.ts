@@ -23,18 +23,40 @@ export async function listen(options: PgListenerOptions): Promise<PgListener> {
   const { databaseUrl, channels, name, log } = options;
   let client: pg.Client | null = null;
   let closed = false;
+  let retry: NodeJS.Timeout | null = null;
+
+  // Keeps trying while the database is away: one failed attempt must not leave the feed silent for good.
+  const reconnectLater = (): void => {
+    if (closed || retry) return;
+    retry = setTimeout(() => {
+      retry = null;
+      connect(true).catch((e: Error) => {
+        log(`${name} could not reconnect (${e.message}); trying again`);
+        reconnectLater();
+      });
+    }, RECONNECT_DELAY_MS);
+  };
 
   const connect = async (reconnect: boolean): Promise<void> => {
     const c = new pg.Client({ connectionString: databaseUrl });
     c.on('notification', (n) => options.onNotification(n.channel, n.payload));
     c.on('error', (error) => {
       log(`${name} lost its connection (${error.message}); reconnecting`);
-      client = null;
+      if (client === c) client = null;
       void c.end().catch(() => undefined);
-      if (!closed) setTimeout(() => void connect(true).catch((e: Error) => log(`reconnect failed: ${e.message}`)), RECONNECT_DELAY_MS);
+      reconnectLater();
     });
-    await c.connect();
-    for (const channel of channels) await c.query(`listen ${channel}`);
+    try {
+      await c.connect();
+      for (const channel of channels) await c.query(`listen ${channel}`);
+    } catch (error) {
+      void c.end().catch(() => undefined);
+      throw error;
+    }
+    if (closed) {
+      await c.end();
+      return;
+    }
     client = c;
     if (reconnect) options.onReconnect?.();
   };
@@ -43,6 +65,7 @@ export async function listen(options: PgListenerOptions): Promise<PgListener> {
   return {
     async close() {
       closed = true;
+      if (retry) clearTimeout(retry);
       await client?.end();
     },
   };
