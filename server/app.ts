@@ -13,6 +13,8 @@ import { errorMiddleware, notFound } from './errors.js';
 import type { ExchangeAccountCommands } from './exchange-account-commands.js';
 import type { GuardCommands } from './guard-commands.js';
 import type { GuardEvents } from './guard-events.js';
+import { createPoolCommands, type PoolCommands } from './pool-commands.js';
+import type { PoolEvents } from './pool-events.js';
 import type { PortfolioEvents } from './portfolio-events.js';
 import { createPortfolioStreams } from './portfolio-streams.js';
 import { createMetrics } from './metrics.js';
@@ -24,6 +26,7 @@ import { exchangeAccountsRouter } from './routes/exchange-accounts.js';
 import { createMigrationCommands, type MigrationCommands } from './migration-commands.js';
 import { migrationsRouter } from './routes/migrations.js';
 import { guardsRouter } from './routes/guards.js';
+import { poolsRouter } from './routes/pools.js';
 import { portfolioRouter } from './routes/portfolio.js';
 import { strategiesRouter } from './routes/strategies.js';
 import { systemRouter } from './routes/system.js';
@@ -52,6 +55,10 @@ export interface AppDeps {
   guardCommands: GuardCommands;
   /** Guard changes (watcher prices, workflow decisions) that drive the live guard streams. */
   guardEvents: GuardEvents;
+  /** Pool changes (placement, settings, container stats) that drive the operators' live pool stream. */
+  poolEvents: PoolEvents;
+  /** Commands to pool scaler workflows; built from `temporal` when not given. */
+  poolCommands?: PoolCommands;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -76,6 +83,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use('/exchange-accounts', requireUser, exchangeAccountsRouter(deps));
   api.use('/migrations', requireUser, migrationsRouter(deps.db, deps.migrations ?? createMigrationCommands(deps.db, deps.temporal, deps.taskQueue)));
   api.use(guardsRouter(deps));
+  api.use('/pools', poolsRouter({ db: deps.db, poolEvents: deps.poolEvents, poolCommands: deps.poolCommands ?? createPoolCommands(deps.temporal), taskQueue: deps.taskQueue }));
   api.use('/portfolio', requireUser, portfolioRouter(deps.db, createPortfolioStreams(deps.db, deps.portfolioEvents, { log: deps.log })));
   api.use(() => {
     throw notFound('route');

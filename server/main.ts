@@ -15,6 +15,7 @@ import { createBotTrading } from './bot-trading.js';
 import { createExchangeAccountCommands } from './exchange-account-commands.js';
 import { createGuardCommands } from './guard-commands.js';
 import { createGuardEvents } from './guard-events.js';
+import { createPoolEvents } from './pool-events.js';
 import { createPortfolioEvents } from './portfolio-events.js';
 
 const log = (entry: Record<string, unknown>) => console.log(JSON.stringify({ time: new Date().toISOString(), proc: 'server', ...entry }));
@@ -30,6 +31,7 @@ const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, 
 const events = await createBotEvents(config.DATABASE_URL, (msg) => log({ level: 'warn', msg }));
 const portfolioEvents = await createPortfolioEvents(config.DATABASE_URL, (msg) => log({ level: 'warn', msg }));
 const guardEvents = await createGuardEvents(config.DATABASE_URL, (msg) => log({ level: 'warn', msg }));
+const poolEvents = await createPoolEvents(config.DATABASE_URL, (msg) => log({ level: 'warn', msg }));
 const secure = config.COOKIE_SECURE === 'auto' ? config.DASHBOARD_URL.startsWith('https:') : config.COOKIE_SECURE === 'true';
 const allowedOrigins = new Set([new URL(config.DASHBOARD_URL).origin, ...config.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean)]);
 
@@ -49,6 +51,7 @@ const app = createApp({
   payloadCodec,
   portfolioEvents,
   guardEvents,
+  poolEvents,
   guardCommands: createGuardCommands(temporal, config.TEMPORAL_TASK_QUEUE),
 });
 
@@ -64,6 +67,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       await events.close();
       await portfolioEvents.close();
       await guardEvents.close();
+      await poolEvents.close();
       await connection.close();
       await pgPool.end();
       await closeMirror();

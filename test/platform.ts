@@ -16,6 +16,7 @@ import { createBotTrading } from '../server/bot-trading.js';
 import { createExchangeAccountCommands } from '../server/exchange-account-commands.js';
 import { createGuardCommands } from '../server/guard-commands.js';
 import { createGuardEvents } from '../server/guard-events.js';
+import { createPoolEvents } from '../server/pool-events.js';
 import { createPortfolioEvents } from '../server/portfolio-events.js';
 import { platformDataConverter } from '../temporal/data-converter.js';
 import { createPayloadCodec } from '../temporal/payload-codec.js';
@@ -60,6 +61,7 @@ export async function startPlatform(options: { worker?: boolean; env?: Record<st
   const events = await createBotEvents(config.DATABASE_URL, () => {});
   const portfolioEvents = await createPortfolioEvents(config.DATABASE_URL, () => {});
   const guardEvents = await createGuardEvents(config.DATABASE_URL, () => {});
+  const poolEvents = await createPoolEvents(config.DATABASE_URL, () => {});
   const app = createApp({
     db,
     sessions: createSessions(pgPool, { secure: false }),
@@ -76,6 +78,7 @@ export async function startPlatform(options: { worker?: boolean; env?: Record<st
     payloadCodec,
     portfolioEvents,
     guardEvents,
+    poolEvents,
     guardCommands: createGuardCommands(temporal, config.TEMPORAL_TASK_QUEUE),
   });
 
@@ -122,6 +125,7 @@ export async function startPlatform(options: { worker?: boolean; env?: Record<st
       await events.close();
       await portfolioEvents.close();
       await guardEvents.close();
+      await poolEvents.close();
       await connection.close();
       await pgPool.end();
       await db.end();

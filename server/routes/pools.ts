@@ -1,0 +1,106 @@
+// /api/pools (operators only): the container pools with their containers and bots, a live SSE stream of them, and the
+// commands an operator sends a pool's scaler workflow (settings, scale, drain a container, move a bot). To everyone
+// else the routes do not exist: they answer exactly like an unknown route.
+import { Router, type RequestHandler } from 'express';
+import { z } from 'zod';
+import { listPools } from '../../db/pools.js';
+import type { Db } from '../../db/pool.js';
+import { checkPoolSettings } from '../../domain/pool.js';
+import { HttpError, notFound } from '../errors.js';
+import type { PoolCommands } from '../pool-commands.js';
+import type { PoolEvents } from '../pool-events.js';
+import { openEventStream } from '../sse.js';
+
+export interface PoolsRouterDeps {
+  db: Db;
+  poolCommands: PoolCommands;
+  poolEvents: PoolEvents;
+  /** This deployment's task queue: pools of other deployments sharing the database are not ours to show or command. */
+  taskQueue: string;
+}
+
+/** Snapshots to a stream at most this often, however many containers report stats at once. */
+const STREAM_THROTTLE_MS = 500;
+
+const operatorsOnly: RequestHandler = (req, _res, next) => {
+  if (!req.user?.isOperator) throw notFound('route');
+  next();
+};
+
+const ScaleBody = z.object({ containers: z.number().int('must be a whole number').min(0, 'must be 0 or more') }).strict();
+const MoveBody = z.object({ containerKey: z.string().min(1, 'pick a container') }).strict();
+
+export function poolsRouter(deps: PoolsRouterDeps, heartbeatMs = 15_000): Router {
+  const { db, poolCommands: commands } = deps;
+  const router = Router();
+  router.use(operatorsOnly);
+
+  const pools = async () => (await listPools(db)).filter((p) => p.taskQueue === deps.taskQueue);
+  const poolOf = async (id: string) => {
+    const [pool] = await listPools(db, id);
+    if (!pool || pool.taskQueue !== deps.taskQueue) throw notFound('pool');
+    return pool;
+  };
+
+  router.get('/', async (_req, res) => {
+    res.json({ pools: await pools() });
+  });
+
+  router.get('/stream', (req, res) => {
+    const stream = openEventStream(req, res, heartbeatMs);
+    let timer: NodeJS.Timeout | null = null;
+    let closed = false;
+    const send = () => pools().then((p) => !closed && stream.send('pools', { pools: p })).catch(() => undefined);
+    const push = () => {
+      if (timer || closed) return;
+      timer = setTimeout(() => {
+        timer = null;
+        void send();
+      }, STREAM_THROTTLE_MS);
+    };
+    void send();
+    const unsubscribe = deps.poolEvents.subscribe(push);
+    stream.onClose(() => {
+      closed = true;
+      unsubscribe();
+      if (timer) clearTimeout(timer);
+    });
+  });
+
+  router.get('/:id', async (req, res) => {
+    res.json({ pool: await poolOf(req.params.id!) });
+  });
+
+  // Checked here first with the workflow's own rules (same messages), so a bad body never reaches Temporal.
+  router.patch('/:id/settings', async (req, res) => {
+    const pool = await poolOf(req.params.id!);
+    const checked = checkPoolSettings(pool.settings, req.body);
+    if (!checked.ok) {
+      throw new HttpError(400, 'invalid_input', checked.field ? `${checked.field}: ${checked.message}` : checked.message, checked.field || undefined);
+    }
+    await commands.configure(pool.id, req.body);
+    res.json({ pool: await poolOf(pool.id) });
+  });
+
+  router.post('/:id/scale', async (req, res) => {
+    const pool = await poolOf(req.params.id!);
+    const { containers } = ScaleBody.parse(req.body);
+    await commands.scale(pool.id, containers);
+    res.json({ pool: await poolOf(pool.id) });
+  });
+
+  router.post('/:id/containers/:key/drain', async (req, res) => {
+    const pool = await poolOf(req.params.id!);
+    await commands.drain(pool.id, req.params.key!);
+    res.json({ pool: await poolOf(pool.id) });
+  });
+
+  router.post('/:id/bots/:botId/move', async (req, res) => {
+    const pool = await poolOf(req.params.id!);
+    const { containerKey } = MoveBody.parse(req.body);
+    await commands.relocate(pool.id, req.params.botId!, containerKey);
+    res.json({ pool: await poolOf(pool.id) });
+  });
+
+  return router;
+}
