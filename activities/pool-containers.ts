@@ -190,14 +190,15 @@ export function createPoolDockerActivities(deps: PoolDockerDeps) {
       await exec.start({ hijack: false, Detach: true } as never);
     },
 
-    /** Removes the container and its state volume; a missing one is fine. */
-    async removePoolContainer(poolId: string, key: string): Promise<void> {
+    /** Removes the container and (unless `keepState`) its state volume; a missing one is fine. */
+    async removePoolContainer(poolId: string, key: string, keepState: boolean): Promise<void> {
       const found = await find(poolId, key);
       if (found) {
         await docker.getContainer(found.Id).remove({ force: true }).catch((error: unknown) => {
           if (status(error) !== 404 && status(error) !== 409) throw error;
         });
       }
+      if (keepState) return;
       await docker.getVolume(poolVolumeName(key)).remove().catch((error: unknown) => {
         if (status(error) !== 404) throw error;
       });

@@ -11,6 +11,7 @@ import type { MarketHub } from './market-data.js';
 import { PairLocks } from './pair-locks.js';
 import { checkExitAmount } from './partial-exit.js';
 import { RpcError } from './rpc-error.js';
+import type { BotSnapshot } from './bot-snapshot.js';
 import { TradeLedger, type LedgerTrade } from './trade-ledger.js';
 import { Trader } from './trader.js';
 import { dryRunWallets, walletFigures, type WalletBalance } from './wallet.js';
@@ -45,6 +46,10 @@ export interface BotRuntimeDeps {
   /** The host's shared market data; without it (or without an exchange profile) the bot serves its API but does not trade. */
   hub?: MarketHub;
   retryBaseMs?: number;
+  /** A saved state to continue from: trades, locks, pending orders and the trader state. */
+  restore?: BotSnapshot;
+  /** Called whenever something a saved state holds may have changed (the host saves the bot a little later). */
+  onChange?: () => void;
 }
 
 /** Live balances are read from the exchange at most this often, and after every fill. */
@@ -68,6 +73,9 @@ export class BotRuntime {
   readonly trader: Trader | null = null;
   private readonly live: LiveBroker | null = null;
   private liveBalances: { at: number; wallets: WalletBalance[] } | null = null;
+  private readonly onChange: () => void;
+  /** The loop iteration in progress, which a stopping host waits for. */
+  private iteration: Promise<void> | null = null;
 
   constructor(
     readonly config: HostedBotConfig,
@@ -78,7 +86,14 @@ export class BotRuntime {
     this.strategy = config.strategy ?? DEFAULT_STRATEGY;
     this.settings = tradingSettings(config, this.strategy);
     this.locks = new PairLocks(timeframeMs(this.strategy.timeframe));
-    this.changeState(INITIAL_STATE, true);
+    this.onChange = deps.onChange ?? (() => undefined);
+    const saved = deps.restore;
+    if (saved) {
+      this.ledger.restore(saved.trades, saved.lastTradeId);
+      this.locks.restore({ nextId: saved.nextLockId, locks: saved.locks });
+      this.botStart = saved.botStart;
+    }
+    this.changeState(saved?.state ?? INITIAL_STATE, true);
     if (deps.hub && config.exchangeProfile) {
       const feed = deps.hub.exchange(config.exchangeProfile);
       const log = (level: 'info' | 'warn', msg: string) => this.note(msg, level);
@@ -93,9 +108,12 @@ export class BotRuntime {
         onFill: () => {
           this.liveBalances = null;
         },
+        onChange: this.onChange,
         availableStake: async () => walletFigures(this.ledger, await this.wallets(true), config.stakeCurrency).availableStakeAmount,
       });
+      if (saved) this.trader.restorePending(saved.pendingOrders);
     }
+    if (saved) this.note(`Restored ${saved.trades.length} trades (${this.ledger.open().length} open) from the saved state.`);
   }
 
   get id(): string {
@@ -113,6 +131,28 @@ export class BotRuntime {
     this.note(`Changing state${initial ? '' : ` from ${prev.toUpperCase()}`} to: ${next.toUpperCase()}`);
     const wasTrading = !initial && (prev === 'running' || prev === 'paused');
     if ((next === 'running' || next === 'paused') && !wasTrading) this.startup();
+    if (!initial) this.onChange();
+  }
+
+  /** What a saved state holds (see bot-snapshot.ts); reload_config is a passing state and saves as running. */
+  snapshot(): BotSnapshot {
+    const locks = this.locks.snapshot();
+    return {
+      dryRun: this.config.dryRun,
+      state: this.state === 'reload_config' ? 'running' : this.state,
+      botStart: this.botStart,
+      lastTradeId: this.ledger.lastTradeId,
+      trades: [...this.ledger.all()],
+      locks: locks.locks,
+      nextLockId: locks.nextId,
+      pendingOrders: this.trader?.pendingOrders() ?? [],
+    };
+  }
+
+  /** Resolves once the trading iteration or forced entry/exit in progress (and any queued behind it) is done. */
+  async idle(): Promise<void> {
+    await this.iteration;
+    await this.trader?.exclusive(async () => undefined);
   }
 
   /** FreqTrade's startup(): records start times; the trading loop picks the bot up on its next tick. */
@@ -123,7 +163,15 @@ export class BotRuntime {
   }
 
   /** One iteration of the trading loop, called by the host's shared ticker; exchange errors are logged, never thrown. */
-  async process(): Promise<void> {
+  process(): Promise<void> {
+    // A call while an iteration runs joins it, as the host's ticker does for all bots.
+    this.iteration ??= this.iterate().finally(() => {
+      this.iteration = null;
+    });
+    return this.iteration;
+  }
+
+  private async iterate(): Promise<void> {
     if (this.state !== 'running' && this.state !== 'paused') return;
     if (this.trader) {
       try {

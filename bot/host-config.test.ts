@@ -32,7 +32,10 @@ const cases: [string, unknown][] = [
   ['unknown keys (stripped)', { ...valid, extra: 1, bots: [{ ...botConfig('a', 20001), extra: true }] }],
   ['not an object', 'nope'],
   ['null', null],
-  ['no bots', { listenHost: '127.0.0.1', bots: [] }],
+  ['no bots (an empty pool host)', { listenHost: '127.0.0.1', bots: [] }],
+  ['no bots key', { listenHost: '127.0.0.1' }],
+  ['bots null', { bots: null }],
+  ['one bot valid, the next not an object', { bots: [botConfig('a', 20001), 'b'] }],
   ['bots not an array', { bots: {} }],
   ['listenHost null', { ...valid, listenHost: null }],
   ['empty pairs', withBot({ pairs: [] })],
@@ -99,6 +102,11 @@ describe('parseBotHostConfig', () => {
     if (ours.success && theirs.success) expect(ours.data).toEqual(theirs.data);
   });
 
+  it('accepts an empty pool host, with the listen address defaulted', () => {
+    expect(parseBotHostConfig({ bots: [] })).toEqual({ success: true, data: { listenHost: '127.0.0.1', bots: [] } });
+    expect(BotHostConfig.parse({ bots: [] })).toEqual({ listenHost: '127.0.0.1', bots: [] });
+  });
+
   it('accepts trading bots, fills the strategy defaults and keeps only the profile fields the host uses', () => {
     const r = parseBotHostConfig(withBot({ strategy, exchangeProfile: profile, dryRunWallet: 500 }));
     if (!r.success) throw new Error(r.issues.join('; '));
@@ -136,7 +144,8 @@ describe('parseBotHostConfig', () => {
     const result = await build({ ...botHostBuildOptions(), write: false, metafile: true, outdir: 'out', logLevel: 'silent' });
     const inputs = Object.keys(result.metafile.inputs);
     expect(inputs.filter((p) => p.includes('node_modules/zod/'))).toEqual([]);
-    const exchanges = inputs.filter((p) => /node_modules\/ccxt\/js\/src\/[a-z0-9]+\.js$/.test(p));
+    // Relative to the worktree, node_modules may sit one level up (a linked checkout): compare from node_modules on.
+    const exchanges = inputs.filter((p) => /node_modules\/ccxt\/js\/src\/[a-z0-9]+\.js$/.test(p)).map((p) => p.slice(p.indexOf('node_modules/')));
     expect(exchanges).toEqual(['node_modules/ccxt/js/src/binance.js']);
   });
 });

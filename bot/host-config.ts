@@ -76,7 +76,7 @@ export function parseBotHostConfig(input: unknown): ParseResult {
   const root = c.obj(input, '(root)');
   if (!root) return { success: false, issues: c.issues };
   const listenHost = root['listenHost'] === undefined ? '127.0.0.1' : c.str(root['listenHost'], 'listenHost');
-  const bots = c.list(root['bots'], 'bots', 1)?.map((b, i) => hostedBot(c, b, `bots.${i}`));
+  const bots = c.list(root['bots'], 'bots', 0)?.map((b, i) => hostedBot(c, b, `bots.${i}`));
   if (c.issues.length || listenHost === undefined || !bots) return { success: false, issues: c.issues };
   return { success: true, data: { listenHost, bots: bots as HostedBotConfig[] } };
 }

@@ -78,7 +78,7 @@ describe('bot-host image', () => {
       expect(logs).toContain('"msg":"bot host started"');
       for (const secret of [bot.api.password, bot.api.jwtSecret, access_token, account.secret]) expect(logs).not.toContain(secret);
     } finally {
-      await run('docker', ['rm', '-f', name]).catch(() => undefined);
+      await run('docker', ['rm', '-f', '-v', name]).catch(() => undefined);
       await ex.close();
     }
   });

@@ -10,7 +10,9 @@ import type { TraderDeps } from './trader.js';
 
 export type OrderKind = 'entry' | 'exit';
 
-interface PendingOrder {
+/** An order whose outcome is unknown; saved with the bot's state so a restarted host looks it up instead of forgetting it. */
+export interface PendingOrder {
+  tradeId: number;
   request: OrderRequest;
   kind: OrderKind;
   reason: string | null;
@@ -34,6 +36,14 @@ export class OrderDesk {
     return this.pending.has(tradeId);
   }
 
+  pendingOrders(): PendingOrder[] {
+    return [...this.pending.values()];
+  }
+
+  restorePending(orders: readonly PendingOrder[]): void {
+    for (const o of orders) this.pending.set(o.tradeId, o);
+  }
+
   /** A fresh open trade for an entry order about to be sent; it has no fill yet. */
   newTrade(pair: string, tag: string | null, amount: number, price: number, now: number): LedgerTrade {
     return {
@@ -54,7 +64,7 @@ export class OrderDesk {
       return fill;
     } catch (err) {
       if (err instanceof OrderOutcomeUnknown) {
-        this.pending.set(trade.id, { request, kind, reason });
+        this.pending.set(trade.id, { tradeId: trade.id, request, kind, reason });
         this.d.log('warn', `${err.message}; it stays pending and is looked up again on the next iteration.`);
         return null;
       }

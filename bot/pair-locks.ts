@@ -37,6 +37,16 @@ export class PairLocks {
     return this.locks.some((l) => l.pair === pair && l.lockEnd.getTime() > at);
   }
 
+  /** Every lock and the next id, for a saved bot state. */
+  snapshot(): { nextId: number; locks: PairLock[] } {
+    return { nextId: this.nextId, locks: [...this.locks] };
+  }
+
+  restore(saved: { nextId: number; locks: readonly PairLock[] }): void {
+    this.locks = [...saved.locks];
+    this.nextId = Math.max(saved.nextId, ...saved.locks.map((l) => l.id + 1), 1);
+  }
+
   /** Active locks (ending after now), dropping the expired ones. */
   active(now: number): PairLock[] {
     this.locks = this.locks.filter((l) => l.lockEnd.getTime() > now);

@@ -79,6 +79,17 @@ export class TradeLedger {
     return this.lastId + 1;
   }
 
+  /** The highest id handed out so far, which a saved bot state keeps so ids stay unique after a restore. */
+  get lastTradeId(): number {
+    return this.lastId;
+  }
+
+  /** Puts back the trades of a saved bot state (into an empty ledger). */
+  restore(trades: readonly LedgerTrade[], lastTradeId: number): void {
+    for (const t of trades) this.add(t);
+    this.lastId = Math.max(this.lastId, lastTradeId);
+  }
+
   /** Drops a trade whose entry order never filled (FreqTrade deletes those). */
   remove(id: number): void {
     const i = this.trades.findIndex((t) => t.id === id);

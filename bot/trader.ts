@@ -8,7 +8,7 @@ import type { Strategy } from '../domain/strategy.js';
 import { clientOrderId, type Broker, type OrderRequest } from './brokers.js';
 import { errorText } from './exchange-access.js';
 import type { ExchangeFeed } from './market-data.js';
-import { OrderDesk, round8 } from './order-desk.js';
+import { OrderDesk, round8, type PendingOrder } from './order-desk.js';
 import type { PairLocks } from './pair-locks.js';
 import { partialExitAmount } from './partial-exit.js';
 import { RpcError } from './rpc-error.js';
@@ -28,6 +28,8 @@ export interface TraderDeps {
   log(level: 'info' | 'warn', msg: string): void;
   /** Called after every fill (live balances are stale then). */
   onFill?(): void;
+  /** Called after every loop iteration and forced entry or exit: the ledger, locks or pending orders may have changed. */
+  onChange?(): void;
 }
 
 export class Trader {
@@ -36,7 +38,10 @@ export class Trader {
   private readonly warned = new Set<string>();
   /** FreqTrade's _exit_lock: the loop and API-triggered entries/exits never interleave. */
   private queue: Promise<unknown> = Promise.resolve();
-  /** Part of every client order id, so a restarted host (with a fresh, in-memory ledger) never reuses one. */
+  /**
+   * Part of every client order id, so a restarted host never reuses one, even when its saved state missed the last
+   * trade (a crash inside the save delay) and hands that trade's id out again.
+   */
   private readonly epoch: number;
 
   constructor(private readonly d: TraderDeps) {
@@ -46,8 +51,19 @@ export class Trader {
 
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.queue.then(fn, fn);
-    this.queue = run.catch(() => undefined);
+    const changed = (): void => this.d.onChange?.();
+    this.queue = run.then(changed, changed);
     return run;
+  }
+
+  /** Orders of unknown outcome, saved with the bot's state. */
+  pendingOrders(): PendingOrder[] {
+    return this.orders.pendingOrders();
+  }
+
+  /** Puts back the pending orders of a saved state: the next iteration looks them up by their client order id. */
+  restorePending(orders: readonly PendingOrder[]): void {
+    this.orders.restorePending(orders);
   }
 
   /** Logs a problem once per streak; `clear` logs the recovery. */

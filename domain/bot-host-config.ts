@@ -54,7 +54,8 @@ export type HostedBotConfig = z.infer<typeof HostedBotConfig>;
 export const BotHostConfig = z.object({
   /** Address each bot's API listens on (127.0.0.1 with host networking, 0.0.0.0 on a bridge network). */
   listenHost: z.string().default('127.0.0.1'),
-  bots: z.array(HostedBotConfig).min(1),
+  /** The full desired set of bots; empty for a pool container that has none yet (or none left). */
+  bots: z.array(HostedBotConfig),
 });
 export type BotHostConfig = z.infer<typeof BotHostConfig>;
 

@@ -44,6 +44,14 @@ async function removeBotContainersOf(databaseUrl: string, say: (line: string) =>
       .filter((c) => ids.includes(c.Labels['tradefleet.bot'] ?? ''));
     for (const c of left) await docker.getContainer(c.Id).remove({ force: true, v: true });
     if (left.length) say(`removed ${left.length} bot container(s) a test left behind`);
+    // Pool containers (and their state volumes) of this run's pools.
+    const pools = (await client.query<{ id: string }>('select id from pools')).rows.map((r) => r.id);
+    const pooled = (await docker.listContainers({ all: true, filters: { label: ['tradefleet.managed=true'] } }))
+      .filter((c) => pools.includes(c.Labels['tradefleet.pool'] ?? ''));
+    for (const c of pooled) await docker.getContainer(c.Id).remove({ force: true, v: true });
+    const keys = (await client.query<{ key: string }>('select key from pool_containers')).rows.map((r) => `tf-pool-${r.key}-state`);
+    for (const name of keys) await docker.getVolume(name).remove().catch(() => undefined);
+    if (pooled.length) say(`removed ${pooled.length} pool container(s) a test left behind`);
     // FreqTrade bots keep their data in a named volume of their own.
     const volumes = ((await docker.listVolumes({ filters: { label: ['tradefleet.managed=true'] } })).Volumes ?? [])
       .filter((v) => ids.includes(v.Labels?.['tradefleet.bot'] ?? ''));

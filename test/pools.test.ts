@@ -1,133 +1,123 @@
-// /api/pools on real parts (API, Temporal, a worker, PostgreSQL): operators read pools and command their scaler
-// workflow; anyone else (signed in or not) gets the same 404 as an unknown route. A setting the pool refuses is a 400 naming the field,
-// and the pool keeps its settings.
-import request from 'supertest';
+// Pooled bots end to end on real parts (API → Temporal → pool scaler → Docker): many bots share one hardened container,
+// stop/start/delete only touch their own bot, a drain moves bots live with their open trades, and a killed container's
+// bots are placed again and running within a bounded time, each in exactly one container.
+import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeOperator } from '../db/users.js';
-import { poolWorkflowId, type PoolSettings } from '../domain/pool.js';
-import { createPoolCommands } from '../server/pool-commands.js';
-import { initialPoolSettings } from '../worker/docker-host.js';
-import { poolState, poolWorkflow } from '../workflows/pool.js';
-import { openSse } from './sse-client.js';
+import { createFreqtradeClient } from '../activities/freqtrade-client.js';
+import { findBotWithSecret } from '../db/bots.js';
+import { createSecretBox } from '../db/secret-box.js';
+import { poolWorkflowId, type PoolState } from '../domain/pool.js';
 import { ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
 
+const docker = new Docker();
 let platform: TestPlatform;
-let operator: Awaited<ReturnType<typeof signedUpAgent>>;
-let trader: Awaited<ReturnType<typeof signedUpAgent>>;
-let poolId: string;
-let initial: PoolSettings;
+let user: Awaited<ReturnType<typeof signedUpAgent>>;
+
+const poolContainers = (poolId: string) => docker.listContainers({ all: true, filters: { label: [`tradefleet.pool=${poolId}`] } });
+const pings = async (port: number) => {
+  try {
+    return (await fetch(`http://127.0.0.1:${port}/api/v1/ping`, { signal: AbortSignal.timeout(1000) })).ok;
+  } catch {
+    return false;
+  }
+};
+const botClient = async (botId: string) => {
+  const row = (await findBotWithSecret(platform.db, botId))!;
+  return createFreqtradeClient(`http://127.0.0.1:${row.apiPort}`, JSON.parse(createSecretBox(platform.config.TF_SECRET_KEY).open(row.apiCredentials)));
+};
+const poolHandle = () => platform.temporal.workflow.getHandle(poolWorkflowId(platform.config.BOT_POOL_ID));
+const state = () => poolHandle().query<PoolState>('state');
+
+async function createRunningBot(name: string): Promise<{ id: string; apiPort: number; poolContainerKey: string }> {
+  const created = await user.agent.post('/api/bots').set('Origin', ORIGIN).send({ name, pairs: ['BTC/USDT', 'ETH/USDT'], stakeAmount: 20 });
+  expect(created.status).toBe(201);
+  return waitFor(`${name} running`, async () => {
+    const { body } = await user.agent.get(`/api/bots/${created.body.bot.id}`);
+    return body.bot.status === 'running' ? body.bot : null;
+  }, 120_000);
+}
 
 beforeAll(async () => {
-  platform = await startPlatform();
-  // Signed up first: on an empty database the first user is the operator anyway, so the trader is never that one.
-  operator = await signedUpAgent(platform.app);
-  await makeOperator(platform.db, operator.email);
-  trader = await signedUpAgent(platform.app);
-  poolId = platform.config.BOT_POOL_ID;
-  // No headroom and no minimum: the pool keeps no container, so nothing here needs Docker.
-  initial = { ...initialPoolSettings(platform.config), headroom: 0 };
-  await platform.temporal.workflow.start(poolWorkflow, {
-    workflowId: poolWorkflowId(poolId), taskQueue: platform.config.TEMPORAL_TASK_QUEUE, args: [{ poolId, settings: initial }],
-  });
-  await waitFor('the pool row', async () => (await operator.agent.get(`/api/pools/${poolId}`)).status === 200);
+  platform = await startPlatform({ env: { BOT_DRIVER: 'docker', BOT_PLACEMENT: 'pool' } });
+  user = await signedUpAgent(platform.app);
 }, 120_000);
 
 afterAll(async () => {
-  await platform?.temporal.workflow.getHandle(poolWorkflowId(poolId)).terminate('test over').catch(() => undefined);
+  for (const c of await poolContainers(platform.config.BOT_POOL_ID)) await docker.getContainer(c.Id).remove({ force: true, v: true });
   await platform?.stop();
 });
 
-const settingsNow = async () => (await operator.agent.get(`/api/pools/${poolId}`)).body.pool.settings as PoolSettings;
-const patch = (body: unknown) => operator.agent.patch(`/api/pools/${poolId}/settings`).set('Origin', ORIGIN).send(body as object);
+describe('bot pools on Docker', () => {
+  let bots: Array<{ id: string; apiPort: number; poolContainerKey: string }> = [];
 
-describe('pools API', () => {
-  it('shows pools to operators only: everyone else gets the 404 of an unknown route, and changes nothing', async () => {
-    const list = await operator.agent.get('/api/pools');
-    expect(list.status).toBe(200);
-    const mine = list.body.pools.find((p: { id: string }) => p.id === poolId);
-    expect(mine).toMatchObject({ id: poolId, settings: initial, containers: [] });
+  it('packs bots into one hardened pool container; stop, start and delete touch only their bot', async () => {
+    bots = await Promise.all(['Pool A', 'Pool B', 'Pool C'].map(createRunningBot));
+    const [container, ...more] = await poolContainers(platform.config.BOT_POOL_ID);
+    expect(more).toHaveLength(0);
+    expect(new Set(bots.map((b) => b.poolContainerKey))).toEqual(new Set([container!.Labels['tradefleet.pool-container']]));
+    const info = await docker.getContainer(container!.Id).inspect();
+    expect(info.HostConfig).toMatchObject({ CapDrop: ['ALL'], ReadonlyRootfs: true, Memory: 512 * 1024 * 1024 });
+    expect(info.HostConfig.SecurityOpt).toContain('no-new-privileges');
+    expect(info.Config.User).toBe('1000:1000');
+    expect(JSON.stringify(info.Config.Env)).not.toMatch(/password|jwtSecret/);
+    for (const b of bots) expect(await pings(b.apiPort)).toBe(true);
 
-    const unknownRoute = await trader.agent.get('/api/no-such-route');
-    expect(unknownRoute.status).toBe(404);
-    const tries: Array<[string, PromiseLike<request.Response>]> = [
-      ['list', trader.agent.get('/api/pools')],
-      ['read', trader.agent.get(`/api/pools/${poolId}`)],
-      ['stream', trader.agent.get('/api/pools/stream')],
-      ['settings', trader.agent.patch(`/api/pools/${poolId}/settings`).set('Origin', ORIGIN).send({ headroom: 9 })],
-      ['scale', trader.agent.post(`/api/pools/${poolId}/scale`).set('Origin', ORIGIN).send({ containers: 3 })],
-      ['drain', trader.agent.post(`/api/pools/${poolId}/containers/${poolId}-c1/drain`).set('Origin', ORIGIN)],
-      ['move', trader.agent.post(`/api/pools/${poolId}/bots/00000000-0000-4000-8000-000000000000/move`).set('Origin', ORIGIN).send({ containerKey: 'x' })],
-    ];
-    for (const [what, pending] of tries) {
-      const res = await pending;
-      expect(res.status, what).toBe(404);
-      expect(res.body, what).toEqual(unknownRoute.body);
-    }
-    const anonymous = await request(platform.app).get('/api/pools');
-    expect(anonymous.status).toBe(404);
-    expect(anonymous.body).toEqual(unknownRoute.body);
-    expect(await settingsNow()).toEqual(initial);
-  });
+    const [a, b, c] = bots as [typeof bots[0], typeof bots[0], typeof bots[0]];
+    const stopped = await user.agent.post(`/api/bots/${a.id}/stop`).set('Origin', ORIGIN);
+    expect(stopped.body.bot.status).toBe('stopped');
+    await waitFor('the stopped bot to let go of its port', async () => !(await pings(a.apiPort)));
+    expect(await pings(b.apiPort)).toBe(true);
+    const started = await user.agent.post(`/api/bots/${a.id}/start`).set('Origin', ORIGIN);
+    expect(started.body.bot.status).toBe('running');
+    expect(await pings(a.apiPort)).toBe(true);
 
-  it('answers 404 for a pool that does not exist', async () => {
-    expect((await operator.agent.get('/api/pools/no-such-pool')).status).toBe(404);
-    const res = await operator.agent.patch('/api/pools/no-such-pool/settings').set('Origin', ORIGIN).send({ headroom: 1 });
-    expect(res.status).toBe(404);
-    expect(res.body.error.code).toBe('not_found');
-    expect((await operator.agent.post('/api/pools/no-such-pool/scale').set('Origin', ORIGIN).send({ containers: 1 })).status).toBe(404);
-  });
+    expect((await user.agent.delete(`/api/bots/${b.id}`).set('Origin', ORIGIN)).status).toBe(200);
+    await waitFor('the deleted bot gone from its container', async () => !(await pings(b.apiPort)));
+    expect(await pings(c.apiPort)).toBe(true);
+    await waitFor('the pool forgetting the deleted bot', async () => !(await state()).containers.some((x) => b.id in x.bots));
+    bots = [a, c];
+  }, 240_000);
 
-  it('refuses a bad setting naming the field, and the pool keeps its settings', async () => {
-    const bad = async (body: unknown, field: string, message: RegExp) => {
-      const res = await patch(body);
-      expect(res.status, JSON.stringify(res.body)).toBe(400);
-      expect(res.body.error).toMatchObject({ code: 'invalid_input', field });
-      expect(res.body.error.message).toMatch(message);
-    };
-    await bad({ containerMemoryMb: 10 }, 'containerMemoryMb', /^containerMemoryMb: must be between 96 and 16384$/);
-    await bad({ headroom: 2.5 }, 'headroom', /^headroom: must be a whole number$/);
-    await bad({ minContainers: 5, maxContainers: 2 }, 'minContainers', /must not exceed maxContainers/);
-    await bad({ hosts: ['ok', 'Not A Host'] }, 'hosts.1', /^hosts\.1: must be a host name/);
-    await bad({ colour: 'blue' }, 'colour', /is not a pool setting/);
-    expect(await settingsNow()).toEqual(initial);
-    // The workflow's own validator answers the same way when a command reaches it unchecked (a stale read, a script).
-    const direct = await createPoolCommands(platform.temporal).configure(poolId, { scaleDownCycles: 0 }).catch((e: unknown) => e);
-    expect(direct).toMatchObject({ status: 400, field: 'scaleDownCycles', message: 'scaleDownCycles: must be between 1 and 100' });
-    const state = await platform.temporal.workflow.getHandle(poolWorkflowId(poolId)).query(poolState);
-    expect(state.settings).toEqual(initial);
-  });
+  it('drains a container: its bots move live to another one and keep their open trades', async () => {
+    const [a] = bots as [typeof bots[0]];
+    const client = await botClient(a.id);
+    await client.post('forceenter', { pair: 'BTC/USDT' });
+    const before = await waitFor('an open trade', async () => (await client.get<Array<{ trade_id: number; open_rate: number }>>('status'))[0]);
+    const from = a.poolContainerKey;
 
-  it('changes a setting through the workflow, and the live stream shows it', async () => {
-    const stream = await openSse(platform.app, '/api/pools/stream', { cookie: operator.cookie });
-    try {
-      const first = await stream.next((e) => e.event === 'pools');
-      expect(JSON.parse(first.data).pools.map((p: { id: string }) => p.id)).toContain(poolId);
-      const res = await patch({ scaleDownCycles: 7, maxBotsPerContainer: 30 });
-      expect(res.status, JSON.stringify(res.body)).toBe(200);
-      expect(res.body.pool.settings).toEqual({ ...initial, scaleDownCycles: 7, maxBotsPerContainer: 30 });
-      await stream.next((e) => {
-        const pool = JSON.parse(e.data).pools.find((p: { id: string }) => p.id === poolId);
-        return pool?.settings.scaleDownCycles === 7;
-      });
-      const state = await platform.temporal.workflow.getHandle(poolWorkflowId(poolId)).query(poolState);
-      expect(state.settings.scaleDownCycles).toBe(7);
-    } finally {
-      await stream.close();
-    }
-  });
+    await poolHandle().executeUpdate('drainContainer', { args: [from] });
+    const moved = await waitFor('both bots in another container', async () => {
+      const s = await state();
+      const keys = bots.map((b) => s.containers.find((x) => b.id in x.bots)?.key);
+      return keys.every((k) => k && k !== from) && !s.containers.some((x) => x.key === from) ? keys : null;
+    }, 120_000);
+    expect(new Set(moved).size).toBe(1);
+    for (const b of bots) await waitFor('a moved bot answering', () => pings(b.apiPort));
+    const after = await waitFor('the open trade after the move', async () => (await client.get<Array<{ trade_id: number; open_rate: number }>>('status'))[0]);
+    expect(after).toMatchObject({ trade_id: before.trade_id, open_rate: before.open_rate });
+    expect((await poolContainers(platform.config.BOT_POOL_ID)).map((c) => c.Labels['tradefleet.pool-container'])).toEqual([moved[0]]);
+    for (const b of bots) expect((await user.agent.get(`/api/bots/${b.id}`)).body.bot.status).toBe('running');
+  }, 240_000);
 
-  it('refuses a scale, a drain or a move the pool cannot do, naming the field', async () => {
-    const post = (path: string, body: object = {}) => operator.agent.post(`/api/pools/${poolId}${path}`).set('Origin', ORIGIN).send(body);
-    const tooMany = await post('/scale', { containers: 500 });
-    expect(tooMany.status, JSON.stringify(tooMany.body)).toBe(400);
-    expect(tooMany.body.error).toMatchObject({ field: 'containers', message: expect.stringContaining('maxContainers') });
-    expect((await post('/scale', { containers: -1 })).body.error.field).toBe('containers');
-    const drain = await post(`/containers/${poolId}-c99/drain`);
-    expect(drain.status).toBe(400);
-    expect(drain.body.error).toMatchObject({ field: 'key', message: `key: no container ${poolId}-c99 in pool ${poolId}` });
-    const move = await post('/bots/00000000-0000-4000-8000-000000000000/move', { containerKey: `${poolId}-c1` });
-    expect(move.status).toBe(400);
-    expect(move.body.error.field).toBe('botId');
-    expect((await post('/bots/00000000-0000-4000-8000-000000000000/move', {})).body.error.field).toBe('containerKey');
+  it('places the bots of a killed container again, each running in exactly one container', async () => {
+    const [victim] = await poolContainers(platform.config.BOT_POOL_ID);
+    const killedAt = Date.now();
+    await docker.getContainer(victim!.Id).remove({ force: true });
+    for (const b of bots) await waitFor('a bot answering again', () => pings(b.apiPort), 90_000);
+    const recoveredMs = Date.now() - killedAt;
+    console.log(`pool container killed: its ${bots.length} bots answered again after ${(recoveredMs / 1000).toFixed(1)} s`);
+    expect(recoveredMs).toBeLessThan(60_000);
+    const running = (await poolContainers(platform.config.BOT_POOL_ID)).filter((c) => c.State === 'running');
+    expect(running).toHaveLength(1);
+    expect(running[0]!.Labels['tradefleet.pool-container']).not.toBe(victim!.Labels['tradefleet.pool-container']);
+    const s = await state();
+    for (const b of bots) expect(s.containers.filter((x) => b.id in x.bots)).toHaveLength(1);
+    for (const b of bots) expect((await user.agent.get(`/api/bots/${b.id}`)).body.bot.status).toBe('running');
+  }, 180_000);
+
+  it('rejects a bad pool setting naming the field, and changes nothing', async () => {
+    const before = (await state()).settings;
+    await expect(poolHandle().executeUpdate('configurePool', { args: [{ maxBotsPerContainer: 0 }] })).rejects.toThrow(/maxBotsPerContainer: must be between/);
+    expect((await state()).settings).toEqual(before);
   });
 });

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 /** Starts a worker process on `taskQueue` (extra env wins); its output is drained so it never blocks. */
 export function spawnWorker(taskQueue: string, env: Record<string, string> = {}): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
-    env: { ...process.env, TEMPORAL_TASK_QUEUE: taskQueue, BOT_DRIVER: 'docker', LOG_LEVEL: 'warn', WORKER_METRICS_ADDRESS: '', ...env },
+    env: { ...process.env, TEMPORAL_TASK_QUEUE: taskQueue, BOT_DRIVER: 'docker', BOT_PLACEMENT: 'dedicated', LOG_LEVEL: 'warn', WORKER_METRICS_ADDRESS: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.resume();

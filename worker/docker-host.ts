@@ -1,12 +1,13 @@
 // The worker next to one Docker engine: serves that engine's pool-container activities on `docker@<DOCKER_HOST_NAME>`.
 // The main worker runs one for its own engine; an extra Docker host runs only this (WORKER_ROLE=docker-host), with
 // DOCKER_HOST pointing dockerode at that engine's socket.
+import type { Client } from '@temporalio/client';
 import type Docker from 'dockerode';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { createBotHostSpecs } from '../activities/bot-host-spec.js';
 import { createPoolDockerActivities } from '../activities/pool-containers.js';
 import type { PlatformConfig } from '../domain/config.js';
-import { defaultPoolSettings, dockerQueue, type PoolSettings } from '../domain/pool.js';
+import { defaultPoolSettings, dockerQueue, poolWorkflowId, type PoolSettings } from '../domain/pool.js';
 import type { Db } from '../db/pool.js';
 import { createSecretBox } from '../db/secret-box.js';
 
@@ -48,4 +49,14 @@ export async function createDockerHostWorker(deps: DockerHostWorkerDeps): Promis
 export function initialPoolSettings(config: PlatformConfig): PoolSettings {
   const hosts = config.POOL_HOSTS.split(',').map((h) => h.trim()).filter(Boolean);
   return { ...defaultPoolSettings(config.DOCKER_HOST_NAME), ...(hosts.length ? { hosts } : {}) };
+}
+
+/** Starts this deployment's pool scaler unless it runs already, so its page and reconcile work before the first bot. */
+export async function ensurePool(temporal: Client, config: PlatformConfig): Promise<void> {
+  await temporal.workflow.start('poolWorkflow', {
+    workflowId: poolWorkflowId(config.BOT_POOL_ID),
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    args: [{ poolId: config.BOT_POOL_ID, settings: initialPoolSettings(config) }],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+  });
 }

@@ -9,7 +9,7 @@ import { platformDataConverter } from '../temporal/data-converter.js';
 import { createPayloadCodec } from '../temporal/payload-codec.js';
 import { createActivities } from './activities.js';
 import { buildWorkflowBundle } from './bundle.js';
-import { createDockerHostWorker } from './docker-host.js';
+import { createDockerHostWorker, ensurePool } from './docker-host.js';
 import { chooseDocker, chooseRuntimeDriver } from './runtime-driver.js';
 import { ensureStandingWork } from './standing-work.js';
 
@@ -65,6 +65,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 // The market feeds and the trade-sync / portfolio-snapshots schedules: idempotent, every worker ensures them.
 if (mainWorker) await ensureStandingWork(temporal, config.TEMPORAL_TASK_QUEUE, log);
+if (mainWorker && hostWorker && driver.kind === 'docker') await ensurePool(temporal, config);
 const queues = [mainWorker ? config.TEMPORAL_TASK_QUEUE : null, hostWorker ? `docker@${config.DOCKER_HOST_NAME}` : null].filter(Boolean);
 log(`worker ready on task queues ${queues.join(', ')} (bot driver: ${driver.kind})`);
 await Promise.all(workers.map((w) => w.run()));

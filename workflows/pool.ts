@@ -20,6 +20,7 @@ import {
 } from '@temporalio/workflow';
 import type { PoolActivities, PoolDockerActivities } from '../activities/pools.js';
 import {
+  CONTAINER_BASE_MB,
   botSizeMb,
   checkPoolSettings,
   chooseContainer,
@@ -37,6 +38,7 @@ import {
   type BotPlacementRequest,
   type PlacedBot,
 } from '../domain/pool.js';
+import { coalescingWriter } from './pool-writes.js';
 
 export interface PoolWorkflowInput {
   poolId: string;
@@ -65,7 +67,8 @@ const onHost = (host: string, quick = false) =>
     taskQueue: dockerQueue(host),
     // A host whose worker is down must not stall the pool: a reconcile gives up on it and judges it next cycle.
     ...(quick ? { scheduleToCloseTimeout: '15 seconds' } : {}),
-    startToCloseTimeout: '60 seconds',
+    // Docker calls take a second or two; a worker that died mid-call is retried after this.
+    startToCloseTimeout: '30 seconds',
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '15 seconds', ...(quick ? { maximumAttempts: 2 } : {}) },
   });
 
@@ -86,31 +89,13 @@ export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
   let wake = false;
   let targetContainers: number | null = null;
 
-  // Per-container write loops: a request bumps `wanted`; the loop writes until `written` catches up.
-  const wanted = new Map<string, number>();
-  const written = new Map<string, number>();
-  const writing = new Set<string>();
-  async function writeBots(key: string): Promise<void> {
-    const gen = (wanted.get(key) ?? 0) + 1;
-    wanted.set(key, gen);
-    if (!writing.has(key)) {
-      writing.add(key);
-      void (async () => {
-        try {
-          while ((written.get(key) ?? 0) < (wanted.get(key) ?? 0)) {
-            const target = wanted.get(key)!;
-            await condition(() => byKey(key)?.status !== 'starting');
-            const c = byKey(key);
-            if (c && c.status !== 'dead') await onHost(c.host).writeContainerBots(state.poolId, key);
-            written.set(key, target);
-          }
-        } finally {
-          writing.delete(key);
-        }
-      })();
-    }
-    await condition(() => (written.get(key) ?? 0) >= gen);
-  }
+  const writeBots = coalescingWriter(
+    async (key) => {
+      const c = byKey(key);
+      if (c && c.status !== 'dead') await onHost(c.host).writeContainerBots(state.poolId, key);
+    },
+    (key) => byKey(key)?.status !== 'starting',
+  );
 
   async function save(): Promise<void> {
     await db.savePool(state);
@@ -164,7 +149,7 @@ export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
   }
 
   async function removeContainer(c: PoolContainer): Promise<void> {
-    await onHost(c.host).removePoolContainer(state.poolId, c.key);
+    await onHost(c.host).removePoolContainer(state.poolId, c.key, false);
     state.containers = state.containers.filter((x) => x !== c);
     await save();
   }
@@ -196,14 +181,17 @@ export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
       state.containers.push({ key: o.key, host: o.host, status: 'ready', bots: {}, liveMb: o.memoryMb, removableCycles: 0 });
       void writeBots(o.key);
     }
-    for (const o of plan.orphans) await onHost(o.host).removePoolContainer(state.poolId, o.key);
+    for (const o of plan.orphans) await onHost(o.host).removePoolContainer(state.poolId, o.key, false);
     for (const key of plan.dead) {
       const c = byKey(key)!;
       log.warn('pool container is gone; placing its bots again', { key, bots: Object.keys(c.bots).length });
       c.status = 'dead';
       await save();
+      // Gone for good before its bots start elsewhere (a dockerd coming back must not restart it with the same bots);
+      // its state volume stays until the bots' state has been copied out of it.
+      await onHost(c.host).removePoolContainer(state.poolId, key, true);
       for (const botId of Object.keys(c.bots)) await move(botId, c, await containerFor(c.bots[botId]!, [key]));
-      await onHost(c.host, true).removePoolContainer(state.poolId, key).catch(() => undefined);
+      await onHost(c.host, true).removePoolContainer(state.poolId, key, false).catch(() => undefined);
       state.containers = state.containers.filter((x) => x !== c);
     }
     if (plan.dead.length + plan.adopt.length + plan.orphans.length > 0) await save();
@@ -244,6 +232,13 @@ export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
     await writeBots(c.key);
     wake = true;
     return { poolId: state.poolId, containerKey: c.key, host: c.host };
+  }, {
+    validator: (request) => {
+      if (typeof request?.botId !== 'string' || typeof request.run !== 'boolean') throw new Error('placement: needs botId and run');
+      if (!(request.sizeMb > 0) || request.sizeMb > state.settings.containerMemoryMb - CONTAINER_BASE_MB) {
+        throw new Error(`sizeMb: a bot of ${request.sizeMb} MB does not fit a container of ${state.settings.containerMemoryMb} MB`);
+      }
+    },
   });
 
   setHandler(releaseBot, (botId) => {

@@ -1,0 +1,117 @@
+// Pools across two Docker hosts (a second dockerd on this machine, served by its own worker process on docker@<host>),
+// and the faults the pool scaler must survive: a worker SIGKILLed in the middle of a scale-up (no duplicate
+// containers), and a restarted dockerd (the scaler reconciles; every bot runs again, in exactly one container).
+import type { ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import Docker from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findBot } from '../db/bots.js';
+import { defaultPoolSettings, poolWorkflowId, type PoolState } from '../domain/pool.js';
+import { startSecondDocker, type SecondDocker } from '../scripts/services/second-docker.js';
+import { ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
+import { killWorker, spawnWorker } from './worker-process.js';
+
+const hostA = `a-${randomUUID().slice(0, 6)}`;
+const hostB = `b-${randomUUID().slice(0, 6)}`;
+const poolId = `f-${randomUUID().slice(0, 8)}`;
+const dockerA = new Docker();
+let dockerB: Docker;
+let second: SecondDocker;
+let platform: TestPlatform;
+const workers: ChildProcess[] = [];
+let mainWorker: ChildProcess;
+
+const poolEnv = { BOT_POOL_ID: poolId, BOT_PLACEMENT: 'pool', POOL_HOSTS: `${hostA},${hostB}` };
+const startMainWorker = () => {
+  mainWorker = spawnWorker(platform.config.TEMPORAL_TASK_QUEUE, { ...poolEnv, DOCKER_HOST_NAME: hostA });
+  workers.push(mainWorker);
+};
+const containersOn = async (docker: Docker) => docker.listContainers({ all: true, filters: { label: [`tradefleet.pool=${poolId}`] } });
+const pool = () => platform.temporal.workflow.getHandle(poolWorkflowId(poolId));
+const state = () => pool().query<PoolState>('state');
+const pings = async (port: number) => {
+  try {
+    return (await fetch(`http://127.0.0.1:${port}/api/v1/ping`, { signal: AbortSignal.timeout(1000) })).ok;
+  } catch {
+    return false;
+  }
+};
+
+beforeAll(async () => {
+  second = await startSecondDocker('b', [process.env.BOT_IMAGE ?? 'tradefleet/bot-host:latest']);
+  dockerB = new Docker({ socketPath: second.dockerHost.slice('unix://'.length) });
+  platform = await startPlatform({ worker: false, env: { BOT_DRIVER: 'docker', ...poolEnv, DOCKER_HOST_NAME: hostA } });
+  startMainWorker();
+  const hostWorker = spawnWorker(platform.config.TEMPORAL_TASK_QUEUE, { ...poolEnv, WORKER_ROLE: 'docker-host', DOCKER_HOST: second.dockerHost, DOCKER_HOST_NAME: hostB });
+  workers.push(hostWorker);
+  // Small containers, so four bots need two of them, one on each host.
+  await platform.temporal.workflow.start('poolWorkflow', {
+    workflowId: poolWorkflowId(poolId),
+    taskQueue: platform.config.TEMPORAL_TASK_QUEUE,
+    args: [{ poolId, settings: { ...defaultPoolSettings(hostA), hosts: [hostA, hostB], maxBotsPerContainer: 2, headroom: 0 } }],
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await Promise.all(workers.splice(0).map(killWorker));
+  for (const [docker, list] of [[dockerA, await containersOn(dockerA)], [dockerB, await containersOn(dockerB).catch(() => [])]] as const) {
+    for (const c of list) await docker.getContainer(c.Id).remove({ force: true, v: true });
+  }
+  await platform?.stop();
+  await second?.stop();
+});
+
+describe('pools on two Docker hosts', () => {
+  let bots: Array<{ id: string; apiPort: number }> = [];
+
+  it('places bots on both hosts, each host worker running its own containers', async () => {
+    const user = await signedUpAgent(platform.app);
+    const ids: string[] = [];
+    for (const name of ['H1', 'H2', 'H3', 'H4']) {
+      const created = await user.agent.post('/api/bots').set('Origin', ORIGIN).send({ name, pairs: ['BTC/USDT'], stakeAmount: 10 });
+      expect(created.status).toBe(201);
+      ids.push(created.body.bot.id);
+    }
+    bots = await Promise.all(ids.map((id) => waitFor('running', async () => {
+      const bot = await findBot(platform.db, id);
+      return bot?.status === 'running' ? bot : null;
+    }, 180_000)));
+    for (const b of bots) expect(await pings(b.apiPort)).toBe(true);
+    const s = await state();
+    expect(new Set(s.containers.filter((c) => Object.keys(c.bots).length > 0).map((c) => c.host))).toEqual(new Set([hostA, hostB]));
+    expect((await containersOn(dockerA)).length).toBeGreaterThan(0);
+    expect((await containersOn(dockerB)).length).toBeGreaterThan(0);
+  }, 300_000);
+
+  it('scales up without duplicate containers when the worker is SIGKILLed in the middle', async () => {
+    const before = (await state()).containers.length;
+    const scaling = pool().executeUpdate('scalePool', { args: [before + 2] }).catch(() => undefined);
+    await waitFor('a container being added', async () => (await state()).containers.some((c) => c.status === 'starting'), 60_000);
+    await killWorker(mainWorker);
+    startMainWorker();
+    await scaling;
+    const s = await waitFor('the scale-up finished', async () => {
+      const now = await state();
+      return now.containers.length === before + 2 && now.containers.every((c) => c.status === 'ready') ? now : null;
+    }, 180_000);
+    const keys = [...(await containersOn(dockerA)), ...(await containersOn(dockerB))].map((c) => c.Labels['tradefleet.pool-container']);
+    expect(keys.sort()).toEqual(s.containers.map((c) => c.key).sort());
+  }, 300_000);
+
+  it('reconciles after dockerd restarts: every bot runs again, in exactly one container', async () => {
+    const onB = (await state()).containers.filter((c) => c.host === hostB).flatMap((c) => Object.keys(c.bots));
+    expect(onB.length).toBeGreaterThan(0);
+    const restartedAt = Date.now();
+    await second.restart();
+    for (const b of bots) await waitFor('a bot answering after the restart', () => pings(b.apiPort), 120_000);
+    console.log(`dockerd restarted: its ${onB.length} pooled bots answered again after ${((Date.now() - restartedAt) / 1000).toFixed(1)} s`);
+    await waitFor('a reconcile after the restart', async () => {
+      const s = await state();
+      const running = [...(await containersOn(dockerA)), ...(await containersOn(dockerB))].filter((c) => c.State === 'running');
+      return s.containers.every((c) => running.some((r) => r.Labels['tradefleet.pool-container'] === c.key));
+    }, 60_000);
+    const s = await state();
+    for (const b of bots) expect(s.containers.filter((c) => b.id in c.bots)).toHaveLength(1);
+    for (const b of bots) expect((await findBot(platform.db, b.id))?.status).toBe('running');
+  }, 300_000);
+});
