@@ -11,14 +11,16 @@ import { poolLabels, type ObservedContainer } from '../domain/pool.js';
 import { withContainerLock, type ContainerStats } from '../db/pools.js';
 import { findBot } from '../db/bots.js';
 import type { Db } from '../db/pool.js';
-import type { createBotHostSpecs } from './bot-host-spec.js';
+import type { SecretBox } from '../db/secret-box.js';
+import { createBotHostSpecs } from './bot-host-spec.js';
 import { BOT_UID, hardenedHostConfig } from './container-hardening.js';
 import { readTarFile, singleFileTar } from './tar.js';
 
 export interface PoolDockerDeps {
   docker: Docker;
   db: Db;
-  specs: ReturnType<typeof createBotHostSpecs>;
+  box: SecretBox;
+  paperExchangeUrl: string;
   image: string;
   /** Pool containers use the host network: each bot keeps its own API port wherever it moves. */
   network: string;
@@ -48,11 +50,12 @@ export function createPoolDockerActivities(deps: PoolDockerDeps) {
     return found[0] ?? null;
   }
 
-  async function configFor(ids: readonly string[]): Promise<BotHostConfig> {
+  async function configFor(ids: readonly string[], tx: Db): Promise<BotHostConfig> {
+    const specs = createBotHostSpecs({ db: tx, box: deps.box, paperExchangeUrl: deps.paperExchangeUrl });
     const bots = [];
     for (const id of ids) {
-      const { bot, credentials } = await deps.specs.loadBot(id);
-      bots.push(await deps.specs.hostedBot(bot, credentials));
+      const { bot, credentials } = await specs.loadBot(id);
+      bots.push(await specs.hostedBot(bot, credentials));
     }
     return { listenHost: deps.listenHost, bots };
   }
@@ -105,7 +108,7 @@ export function createPoolDockerActivities(deps: PoolDockerDeps) {
         found = await find(poolId, key);
         if (!found) throw new Error(`pool container ${key} vanished right after it was created`);
       }
-      await withContainerLock(db, key, async (ids) => writeConfig(found.Id, await configFor(ids)));
+      await withContainerLock(db, key, async (ids, tx) => writeConfig(found.Id, await configFor(ids, tx)));
       if (found.State !== 'running') {
         await docker.getContainer(found.Id).start().catch((error: unknown) => {
           if (status(error) !== 304) throw error;
@@ -144,8 +147,8 @@ export function createPoolDockerActivities(deps: PoolDockerDeps) {
     async writeContainerBots(poolId: string, key: string): Promise<number> {
       const found = await find(poolId, key);
       if (!found) throw new Error(`pool container ${key} does not exist`);
-      return withContainerLock(db, key, async (ids) => {
-        await writeConfig(found.Id, await configFor(ids));
+      return withContainerLock(db, key, async (ids, tx) => {
+        await writeConfig(found.Id, await configFor(ids, tx));
         return ids.length;
       });
     },

@@ -154,12 +154,15 @@ export async function setPoolAttached(db: Db, botId: string, attached: boolean):
 }
 
 /** Serializes writers of one container's bot list (bot workflows and the pool scaler may write it at once). */
-export async function withContainerLock<T>(db: Db, key: string, fn: (ids: readonly string[]) => Promise<T>): Promise<T> {
+/** `fn` gets the bots the container should run and the transaction to read anything else with (slonik refuses the pool
+ * inside a transaction). */
+export async function withContainerLock<T>(db: Db, key: string, fn: (ids: readonly string[], tx: Db) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
     await tx.query(sql.type(z.object({}).loose())`select pg_advisory_xact_lock(hashtext(${`pool-container:${key}`}))`);
     const ids = await tx.anyFirst(sql.type(z.object({ id: z.string() }))`
       select id::text from bots where pool_container_key = ${key} and pool_attached order by api_port`);
-    return fn(ids);
+    // The transaction answers the same query methods the table modules use.
+    return fn(ids, tx as unknown as Db);
   });
 }
 

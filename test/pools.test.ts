@@ -117,7 +117,8 @@ describe('bot pools on Docker', () => {
 
   it('rejects a bad pool setting naming the field, and changes nothing', async () => {
     const before = (await state()).settings;
-    await expect(poolHandle().executeUpdate('configurePool', { args: [{ maxBotsPerContainer: 0 }] })).rejects.toThrow(/maxBotsPerContainer: must be between/);
+    await expect(poolHandle().executeUpdate('configurePool', { args: [{ maxBotsPerContainer: 0 }] }))
+      .rejects.toMatchObject({ cause: { message: expect.stringMatching(/^maxBotsPerContainer: must be between 1 and/) } });
     expect((await state()).settings).toEqual(before);
   });
 });

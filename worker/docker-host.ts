@@ -4,7 +4,6 @@
 import type { Client } from '@temporalio/client';
 import type Docker from 'dockerode';
 import { Worker, type NativeConnection } from '@temporalio/worker';
-import { createBotHostSpecs } from '../activities/bot-host-spec.js';
 import { createPoolDockerActivities } from '../activities/pool-containers.js';
 import type { PlatformConfig } from '../domain/config.js';
 import { defaultPoolSettings, dockerQueue, poolWorkflowId, type PoolSettings } from '../domain/pool.js';
@@ -21,11 +20,11 @@ export interface DockerHostWorkerDeps {
 }
 
 export function dockerHostActivities(config: PlatformConfig, db: Db, docker: Docker) {
-  const specs = createBotHostSpecs({ db, box: createSecretBox(config.TF_SECRET_KEY), paperExchangeUrl: config.PAPER_EXCHANGE_URL });
   return createPoolDockerActivities({
     docker,
     db,
-    specs,
+    box: createSecretBox(config.TF_SECRET_KEY),
+    paperExchangeUrl: config.PAPER_EXCHANGE_URL,
     image: config.BOT_IMAGE,
     network: config.BOT_NETWORK,
     cpus: config.BOT_CPUS,

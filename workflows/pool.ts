@@ -81,7 +81,9 @@ const reject = (message: string): never => {
 };
 
 export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
-  const state: PoolState = input.carried ?? (await db.loadPool(input.poolId)) ?? { poolId: input.poolId, settings: input.settings, containers: [], seq: 0 };
+  // Handlers are set before the first await: an update-with-start's update arrives with the workflow's first task.
+  const state: PoolState = input.carried ?? { poolId: input.poolId, settings: input.settings, containers: [], seq: 0 };
+  let loaded = input.carried !== undefined;
   const byKey = (key: string) => state.containers.find((c) => c.key === key);
   // Headroom counts slots for a typical bot of ten pairs.
   const typical = () => botSizeMb(10);
@@ -220,6 +222,7 @@ export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
   setHandler(poolState, () => state);
 
   setHandler(placeBot, async (request) => {
+    await condition(() => loaded);
     let c = findBot(state, request.botId);
     if (!c || c.status === 'dead' || c.status === 'draining') {
       const target = await containerFor(request.sizeMb, c ? [c.key] : []);
@@ -255,6 +258,7 @@ export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
   setHandler(
     configurePool,
     async (change) => {
+      await condition(() => loaded);
       state.settings = (checkPoolSettings(state.settings, change) as { settings: PoolSettings }).settings;
       await save();
       wake = true;
@@ -266,6 +270,7 @@ export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
   setHandler(
     scalePool,
     async (n) => {
+      await condition(() => loaded);
       state.settings = { ...state.settings, minContainers: Math.min(n, state.settings.maxContainers) };
       targetContainers = n;
       await save();
@@ -284,6 +289,7 @@ export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
   setHandler(
     drainContainer,
     async (key) => {
+      await condition(() => loaded);
       await drain(byKey(key)!);
       wake = true;
     },
@@ -292,8 +298,9 @@ export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
         const c = byKey(key);
         if (!c || c.status === 'dead') throw new Error(`key: no container ${key} in pool ${state.poolId}`);
         if (c.status === 'draining') throw new Error(`key: container ${key} is already draining`);
-        if (!removable({ ...state, settings: { ...state.settings, headroom: 0, minContainers: 0 } }, c, typical())) {
-          throw new Error(`key: the other containers have no room for the ${Object.keys(c.bots).length} bots of ${key}`);
+        const live = state.containers.filter((x) => x.status === 'ready' || x.status === 'starting').length;
+        if (live >= state.settings.maxContainers && !removable({ ...state, settings: { ...state.settings, headroom: 0, minContainers: 0 } }, c, typical())) {
+          throw new Error(`key: the other containers have no room for the ${Object.keys(c.bots).length} bots of ${key}, and the pool has maxContainers`);
         }
       },
     },
@@ -302,6 +309,7 @@ export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
   setHandler(
     relocateBot,
     async (botId, key) => {
+      await condition(() => loaded);
       const from = findBot(state, botId)!;
       const to = byKey(key)!;
       if (from !== to) await move(botId, from, to);
@@ -318,6 +326,12 @@ export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
     },
   );
 
+  if (!loaded) {
+    // A scaler started without carried state (first start, or after a terminated run) takes the last saved one.
+    const saved = await db.loadPool(input.poolId);
+    if (saved) Object.assign(state, saved);
+    loaded = true;
+  }
   await save();
   for (;;) {
     await condition(() => wake, CYCLE_MS);
