@@ -197,6 +197,11 @@ export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
       state.containers = state.containers.filter((x) => x !== c);
     }
     if (plan.dead.length + plan.adopt.length + plan.orphans.length > 0) await save();
+    // Each cycle rewrites every bot list from PostgreSQL: a write that failed earlier converges here (an unchanged
+    // list is a no-op for the bot host).
+    for (const c of state.containers) {
+      if (c.status === 'ready') void writeBots(c.key).catch((error: unknown) => log.warn('bot list not written', { key: c.key, error: messageOf(error) }));
+    }
     countRemovable(state, typical());
     await db.savePoolStats(state.poolId, observed);
   }
@@ -231,8 +236,13 @@ export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
       c = target;
       await save();
     }
-    await db.setBotAttached(request.botId, request.run);
-    await writeBots(c.key);
+    const wasAttached = await db.setBotAttached(request.botId, request.run);
+    if (wasAttached === request.run) return { poolId: state.poolId, containerKey: c.key, host: c.host };
+    // A start returns once placed (the bot's health check waits for it to answer): updates stay in flight briefly, which
+    // keeps a burst of provisioning under Temporal's limit of in-flight updates per workflow. A stop waits for the write.
+    const written = writeBots(c.key);
+    if (request.run) void written.catch((error: unknown) => log.warn('bot list not written; the next reconcile writes it', { key: c.key, error: messageOf(error) }));
+    else await written;
     wake = true;
     return { poolId: state.poolId, containerKey: c.key, host: c.host };
   }, {
