@@ -103,40 +103,62 @@ export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
     await db.savePool(state);
   }
 
-  async function addContainer(host: string): Promise<PoolContainer> {
+  /** Adds a container record at once (so decisions taken meanwhile see it), then starts it. */
+  function newContainer(host: string): PoolContainer {
     state.seq += 1;
     const c: PoolContainer = { key: containerKey(state.poolId, state.seq), host, status: 'starting', bots: {}, liveMb: null, removableCycles: 0 };
     state.containers.push(c);
-    await save();
-    try {
-      await onHost(host).ensurePoolContainer(state.poolId, c.key, state.settings.containerMemoryMb);
-      c.status = 'ready';
-    } catch (error) {
-      log.error('pool container did not start', { key: c.key, host, error: messageOf(error) });
-      c.status = 'dead';
-    }
-    await save();
     return c;
   }
 
-  /** A container for a bot of `sizeMb`: the best fit, else a new one (up to maxContainers). */
-  async function containerFor(sizeMb: number, exclude: string[] = []): Promise<PoolContainer> {
+  /** Starts a new container; one that cannot start leaves the pool, and bots reserved in it are placed elsewhere. */
+  async function startContainer(c: PoolContainer): Promise<boolean> {
+    await save();
+    try {
+      await onHost(c.host).ensurePoolContainer(state.poolId, c.key, state.settings.containerMemoryMb);
+      c.status = 'ready';
+      await save();
+      return true;
+    } catch (error) {
+      log.error('pool container did not start', { key: c.key, host: c.host, error: messageOf(error) });
+      state.containers = state.containers.filter((x) => x !== c);
+      await onHost(c.host, true).removePoolContainer(state.poolId, c.key, false).catch(() => undefined);
+      for (const [botId, size] of Object.entries(c.bots)) {
+        const other = await reserve(botId, size, [c.key]).catch(() => null);
+        if (other) void writeBots(other.key).catch(() => undefined);
+      }
+      await save();
+      return false;
+    }
+  }
+
+  const addContainer = async (host: string): Promise<void> => void (await startContainer(newContainer(host)));
+
+  /**
+   * Reserves a place for a bot of `sizeMb` in the same step as the decision (the best fit, else a new container up to
+   * maxContainers), so placements racing each other never overfill a container; resolves once that container is up.
+   */
+  async function reserve(botId: string, sizeMb: number, exclude: string[] = []): Promise<PoolContainer> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const fit = chooseContainer(state, sizeMb, exclude);
-      if (fit) return fit;
+      if (fit) {
+        fit.bots[botId] = sizeMb;
+        return fit;
+      }
       const live = state.containers.filter((c) => c.status === 'ready' || c.status === 'starting').length;
       if (live >= state.settings.maxContainers) reject(`the pool is full: ${live} containers (maxContainers) and no room for a bot of ${sizeMb} MB`);
-      const added = await addContainer(chooseHost(state));
-      if (added.status === 'ready') return added;
+      const c = newContainer(chooseHost(state));
+      c.bots[botId] = sizeMb;
+      if (await startContainer(c)) return c;
+      const elsewhere = findBot(state, botId);
+      if (elsewhere) return elsewhere;
     }
     return reject('could not start a pool container for the bot');
   }
 
-  /** Moves a bot to another container: placement first, then the old host drops it, its state follows, the new host runs it. */
+  /** Moves a bot to the container reserved for it: the old host drops it, its saved state follows, the new host runs it. */
   async function move(botId: string, from: PoolContainer, to: PoolContainer): Promise<void> {
-    const size = from.bots[botId]!;
     delete from.bots[botId];
-    to.bots[botId] = size;
     await save();
     if (from.status !== 'dead') {
       await writeBots(from.key);
@@ -150,6 +172,11 @@ export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
     await writeBots(to.key);
   }
 
+  /** Moves every bot out of `c` to other containers (adding containers as needed). */
+  async function evacuate(c: PoolContainer): Promise<void> {
+    for (const [botId, size] of Object.entries(c.bots)) await move(botId, c, await reserve(botId, size, [c.key]));
+  }
+
   async function removeContainer(c: PoolContainer): Promise<void> {
     await onHost(c.host).removePoolContainer(state.poolId, c.key, false);
     state.containers = state.containers.filter((x) => x !== c);
@@ -159,7 +186,7 @@ export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
   async function drain(c: PoolContainer): Promise<void> {
     c.status = 'draining';
     await save();
-    for (const botId of Object.keys(c.bots)) await move(botId, c, await containerFor(c.bots[botId]!, [c.key]));
+    await evacuate(c);
   }
 
   async function reconcile(): Promise<void> {
@@ -192,7 +219,7 @@ export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
       // Gone for good before its bots start elsewhere (a dockerd coming back must not restart it with the same bots);
       // its state volume stays until the bots' state has been copied out of it.
       await onHost(c.host).removePoolContainer(state.poolId, key, true);
-      for (const botId of Object.keys(c.bots)) await move(botId, c, await containerFor(c.bots[botId]!, [key]));
+      await evacuate(c);
       await onHost(c.host, true).removePoolContainer(state.poolId, key, false).catch(() => undefined);
       state.containers = state.containers.filter((x) => x !== c);
     }
@@ -228,14 +255,15 @@ export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
 
   setHandler(placeBot, async (request) => {
     await condition(() => loaded);
-    let c = findBot(state, request.botId);
-    if (!c || c.status === 'dead' || c.status === 'draining') {
-      const target = await containerFor(request.sizeMb, c ? [c.key] : []);
-      if (c) await move(request.botId, c, target);
-      else target.bots[request.botId] = request.sizeMb;
-      c = target;
+    const found = findBot(state, request.botId);
+    if (!found || found.status === 'dead' || found.status === 'draining') {
+      const target = await reserve(request.botId, request.sizeMb, found ? [found.key] : []);
+      if (found) await move(request.botId, found, target);
       await save();
     }
+    // Where the bot is now (a container that failed to start has had its bots placed elsewhere).
+    const c = findBot(state, request.botId);
+    if (!c) return reject(`bot ${request.botId} was released while it was being placed`);
     const wasAttached = await db.setBotAttached(request.botId, request.run);
     if (wasAttached === request.run) return { poolId: state.poolId, containerKey: c.key, host: c.host };
     // A start returns once placed (the bot's health check waits for it to answer): updates stay in flight briefly, which
@@ -320,9 +348,13 @@ export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
     relocateBot,
     async (botId, key) => {
       await condition(() => loaded);
-      const from = findBot(state, botId)!;
-      const to = byKey(key)!;
-      if (from !== to) await move(botId, from, to);
+      const from = findBot(state, botId);
+      const to = byKey(key);
+      if (!from || !to) return reject(`bot ${botId} or container ${key} left the pool meanwhile`);
+      if (from !== to) {
+        to.bots[botId] = from.bots[botId]!;
+        await move(botId, from, to);
+      }
       return { poolId: state.poolId, containerKey: to.key, host: to.host };
     },
     {
