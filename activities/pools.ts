@@ -25,7 +25,8 @@ export function createPoolActivities(db: Db, taskQueue: string) {
         containers: view.containers.map((c) => ({
           key: c.key,
           host: c.host,
-          status: c.status,
+          // A start that was under way is judged by the next reconcile like any other container.
+          status: c.status === 'starting' ? 'ready' : c.status,
           bots: Object.fromEntries(sizes.filter((b) => b.containerKey === c.key).map((b) => [b.id, botSizeMb(b.pairCount)])),
           liveMb: c.memoryBytes === null ? null : Math.round(c.memoryBytes / 2 ** 20),
           removableCycles: 0,

@@ -10,9 +10,6 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
-  defineQuery,
-  defineSignal,
-  defineUpdate,
   log,
   proxyActivities,
   setHandler,
@@ -22,7 +19,6 @@ import type { PoolActivities, PoolDockerActivities } from '../activities/pools.j
 import {
   CONTAINER_BASE_MB,
   botSizeMb,
-  checkPoolSettings,
   chooseContainer,
   chooseHost,
   containerKey,
@@ -32,28 +28,14 @@ import {
   planReconcile,
   removable,
   type PoolContainer,
-  type PoolSettings,
   type PoolState,
   dockerQueue,
-  type BotPlacementRequest,
-  type PlacedBot,
 } from '../domain/pool.js';
+import { setOperatorCommands } from './pool-commands.js';
+import { placeBot, poolState, releaseBot, type PoolWorkflowInput } from './pool-messages.js';
 import { coalescingWriter } from './pool-writes.js';
 
-export interface PoolWorkflowInput {
-  poolId: string;
-  /** Settings for a pool that has no saved state yet. */
-  settings: PoolSettings;
-  carried?: PoolState;
-}
-
-export const placeBot = defineUpdate<PlacedBot, [BotPlacementRequest]>('placeBot');
-export const releaseBot = defineSignal<[botId: string]>('releaseBot');
-export const configurePool = defineUpdate<PoolSettings, [change: unknown]>('configurePool');
-export const scalePool = defineUpdate<number, [containers: number]>('scalePool');
-export const drainContainer = defineUpdate<void, [key: string]>('drainContainer');
-export const relocateBot = defineUpdate<PlacedBot, [botId: string, key: string]>('relocateBot');
-export const poolState = defineQuery<PoolState>('state');
+export * from './pool-messages.js';
 
 /** Time between reconciles against Docker. */
 export const CYCLE_MS = 10_000;
@@ -293,80 +275,21 @@ export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
     wake = true;
   });
 
-  setHandler(
-    configurePool,
-    async (change) => {
-      await condition(() => loaded);
-      state.settings = (checkPoolSettings(state.settings, change) as { settings: PoolSettings }).settings;
-      await save();
+  setOperatorCommands({
+    state,
+    ready: () => condition(() => loaded),
+    save,
+    wake: () => {
       wake = true;
-      return state.settings;
     },
-    { validator: (change) => settingsOrThrow(state.settings, change) },
-  );
-
-  setHandler(
-    scalePool,
-    async (n) => {
-      await condition(() => loaded);
-      state.settings = { ...state.settings, minContainers: Math.min(n, state.settings.maxContainers) };
+    scaleTo: async (n) => {
       targetContainers = n;
-      await save();
       await scale();
-      return state.containers.filter((c) => c.status === 'ready' || c.status === 'starting').length;
     },
-    {
-      validator: (n) => {
-        if (!Number.isInteger(n) || n < 0 || n > state.settings.maxContainers) throw new Error(`containers: must be a whole number from 0 to maxContainers (${state.settings.maxContainers})`);
-        const bots = state.containers.reduce((a, c) => a + Object.keys(c.bots).length, 0);
-        if (n === 0 && bots > 0) throw new Error(`containers: ${bots} bots need at least one container`);
-      },
-    },
-  );
-
-  setHandler(
-    drainContainer,
-    async (key) => {
-      await condition(() => loaded);
-      await drain(byKey(key)!);
-      wake = true;
-    },
-    {
-      validator: (key) => {
-        const c = byKey(key);
-        if (!c || c.status === 'dead') throw new Error(`key: no container ${key} in pool ${state.poolId}`);
-        if (c.status === 'draining') throw new Error(`key: container ${key} is already draining`);
-        const live = state.containers.filter((x) => x.status === 'ready' || x.status === 'starting').length;
-        if (live >= state.settings.maxContainers && !removable({ ...state, settings: { ...state.settings, headroom: 0, minContainers: 0 } }, c, typical())) {
-          throw new Error(`key: the other containers have no room for the ${Object.keys(c.bots).length} bots of ${key}, and the pool has maxContainers`);
-        }
-      },
-    },
-  );
-
-  setHandler(
-    relocateBot,
-    async (botId, key) => {
-      await condition(() => loaded);
-      const from = findBot(state, botId);
-      const to = byKey(key);
-      if (!from || !to) return reject(`bot ${botId} or container ${key} left the pool meanwhile`);
-      if (from !== to) {
-        to.bots[botId] = from.bots[botId]!;
-        await move(botId, from, to);
-      }
-      return { poolId: state.poolId, containerKey: to.key, host: to.host };
-    },
-    {
-      validator: (botId, key) => {
-        const from = findBot(state, botId);
-        if (!from) throw new Error(`botId: bot ${botId} is not in pool ${state.poolId}`);
-        const to = byKey(key);
-        if (!to || (to.status !== 'ready' && to.status !== 'starting')) throw new Error(`containerKey: no container ${key} that takes bots`);
-        if (from !== to && !chooseContainer({ ...state, containers: [to] }, from.bots[botId]!)) throw new Error(`containerKey: ${key} has no room for the bot`);
-      },
-    },
-  );
+    drain,
+    move,
+    typicalBotMb: typical(),
+  });
 
   if (!loaded) {
     // A scaler started without carried state (first start, or after a terminated run) takes the last saved one.
@@ -392,9 +315,4 @@ export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
       await continueAsNew<typeof poolWorkflow>({ poolId: state.poolId, settings: state.settings, carried: state });
     }
   }
-}
-
-function settingsOrThrow(current: PoolSettings, change: unknown): void {
-  const checked = checkPoolSettings(current, change);
-  if (!checked.ok) throw new Error(`${checked.field ? `${checked.field}: ` : ''}${checked.message}`);
 }
