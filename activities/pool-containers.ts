@@ -54,8 +54,12 @@ export function createPoolDockerActivities(deps: PoolDockerDeps) {
     const specs = createBotHostSpecs({ db: tx, box: deps.box, paperExchangeUrl: deps.paperExchangeUrl });
     const bots = [];
     for (const id of ids) {
-      const { bot, credentials } = await specs.loadBot(id);
-      bots.push(await specs.hostedBot(bot, credentials));
+      // A bot deleted since the list was read must not run.
+      const found = await specs.loadBot(id).catch((error: unknown) => {
+        if ((error as { type?: string }).type === 'BotNotFound') return null;
+        throw error;
+      });
+      if (found) bots.push(await specs.hostedBot(found.bot, found.credentials));
     }
     return { listenHost: deps.listenHost, bots };
   }

@@ -1,5 +1,6 @@
 // Pool activities that need only PostgreSQL (the scaler's projection and a bot's attached flag), and the placement
 // client bot lifecycles use to ask the pool scaler for a place (an update-with-start on `pool:<poolId>`).
+import { setTimeout as sleep } from 'node:timers/promises';
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import type { Workflow } from '@temporalio/common';
 import { botSizeMb, poolWorkflowId, type PlacedBot, type PoolSettings, type PoolState } from '../domain/pool.js';
@@ -24,7 +25,8 @@ export function createPoolActivities(db: Db, taskQueue: string) {
         containers: view.containers.map((c) => ({
           key: c.key,
           host: c.host,
-          status: c.status,
+          // A start that was under way is judged by the next reconcile like any other container.
+          status: c.status === 'starting' ? 'ready' : c.status,
           bots: Object.fromEntries(sizes.filter((b) => b.containerKey === c.key).map((b) => [b.id, botSizeMb(b.pairCount)])),
           liveMb: c.memoryBytes === null ? null : Math.round(c.memoryBytes / 2 ** 20),
           removableCycles: 0,
@@ -37,8 +39,9 @@ export function createPoolActivities(db: Db, taskQueue: string) {
     async savePoolStats(poolId: string, observed: ObservedPoolContainer[]): Promise<void> {
       await pools.savePoolStats(db, poolId, observed);
     },
-    async setBotAttached(botId: string, attached: boolean): Promise<void> {
-      await pools.setPoolAttached(db, botId, attached);
+    /** Sets whether the bot should run in its container; returns what it was. */
+    async setBotAttached(botId: string, attached: boolean): Promise<boolean> {
+      return pools.setPoolAttached(db, botId, attached);
     },
   };
 }
@@ -52,6 +55,11 @@ export interface PoolPlacementClient {
   release(botId: string): Promise<void>;
 }
 
+const isResourceExhausted = (error: unknown): boolean => {
+  const e = error as { code?: number; cause?: { code?: number } };
+  return e.code === 8 || e.cause?.code === 8 || /RESOURCE_EXHAUSTED/.test(String((error as Error).message));
+};
+
 export function createPoolPlacementClient(client: Client, options: { poolId: string; taskQueue: string; settings: PoolSettings }): PoolPlacementClient {
   const workflowId = poolWorkflowId(options.poolId);
   return {
@@ -63,10 +71,18 @@ export function createPoolPlacementClient(client: Client, options: { poolId: str
         args: [{ poolId: options.poolId, settings: options.settings }],
         workflowIdConflictPolicy: 'USE_EXISTING',
       });
-      return client.workflow.executeUpdateWithStart<Workflow, PlacedBot, [unknown]>('placeBot', {
-        args: [{ botId, sizeMb: botSizeMb(pairCount), run }],
-        startWorkflowOperation: start,
-      });
+      // Temporal caps the updates in flight per workflow (10 by default): a burst of bots waits its turn here.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await client.workflow.executeUpdateWithStart<Workflow, PlacedBot, [unknown]>('placeBot', {
+            args: [{ botId, sizeMb: botSizeMb(pairCount), run }],
+            startWorkflowOperation: attempt === 0 ? start : new WithStartWorkflowOperation('poolWorkflow', start.options),
+          });
+        } catch (error) {
+          if (!isResourceExhausted(error) || attempt >= 100) throw error;
+          await sleep(100 + Math.floor(Math.random() * 200));
+        }
+      }
     },
     async release(botId) {
       await client.workflow.getHandle(workflowId).signal('releaseBot', botId).catch((error: unknown) => {

@@ -149,8 +149,13 @@ export async function findBotPlacement(db: Db, botId: string): Promise<BotPlacem
     from bots b left join pool_containers c on c.key = b.pool_container_key where b.id = ${botId}`);
 }
 
-export async function setPoolAttached(db: Db, botId: string, attached: boolean): Promise<void> {
-  await db.query(sql.typeAlias('void')`update bots set pool_attached = ${attached}, updated_at = now() where id = ${botId}`);
+/** Sets the flag and returns its value before (false for a bot that is gone). */
+export async function setPoolAttached(db: Db, botId: string, attached: boolean): Promise<boolean> {
+  const before = await db.maybeOneFirst(sql.type(z.object({ was: z.boolean() }))`
+    update bots b set pool_attached = ${attached}, updated_at = now()
+    from (select id, pool_attached as was from bots where id = ${botId} for update) old
+    where b.id = old.id returning old.was`);
+  return before ?? false;
 }
 
 /** Serializes writers of one container's bot list (bot workflows and the pool scaler may write it at once). */

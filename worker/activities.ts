@@ -42,9 +42,10 @@ export function createActivities({ config, db, temporal, driver, docker, botList
   const paperExchangeUrl = config.PAPER_EXCHANGE_URL;
   const profileFor = (id: string) => exchangeProfile(id, paperExchangeUrl);
   const taskQueue = config.TEMPORAL_TASK_QUEUE;
-  // Pools need Docker (the worker on docker@<host> runs their containers); without it every bot is dedicated.
+  // Pools need Docker (the worker on docker@<host> runs their containers) and the host network: a pool container's bots
+  // come and go, so their API ports cannot be published when it is created. Otherwise every bot is dedicated.
   const placement = createPoolPlacementClient(temporal, { poolId: config.BOT_POOL_ID, taskQueue, settings: initialPoolSettings(config) });
-  const pool = docker && driver.kind === 'docker' ? createPoolRuntime(db, placement) : null;
+  const pool = docker && driver.kind === 'docker' && config.BOT_NETWORK === 'host' ? createPoolRuntime(db, placement) : null;
   return {
     ...createBotActivities({
       db, box, driver, botApiHost, botListenHost, paperExchangeUrl, freqtrade: freqtradeRuntimeFor(docker, config), pool, defaultPlacement: config.BOT_PLACEMENT,

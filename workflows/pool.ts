@@ -10,9 +10,6 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
-  defineQuery,
-  defineSignal,
-  defineUpdate,
   log,
   proxyActivities,
   setHandler,
@@ -22,7 +19,6 @@ import type { PoolActivities, PoolDockerActivities } from '../activities/pools.j
 import {
   CONTAINER_BASE_MB,
   botSizeMb,
-  checkPoolSettings,
   chooseContainer,
   chooseHost,
   containerKey,
@@ -32,28 +28,14 @@ import {
   planReconcile,
   removable,
   type PoolContainer,
-  type PoolSettings,
   type PoolState,
   dockerQueue,
-  type BotPlacementRequest,
-  type PlacedBot,
 } from '../domain/pool.js';
+import { setOperatorCommands } from './pool-commands.js';
+import { placeBot, poolState, releaseBot, type PoolWorkflowInput } from './pool-messages.js';
 import { coalescingWriter } from './pool-writes.js';
 
-export interface PoolWorkflowInput {
-  poolId: string;
-  /** Settings for a pool that has no saved state yet. */
-  settings: PoolSettings;
-  carried?: PoolState;
-}
-
-export const placeBot = defineUpdate<PlacedBot, [BotPlacementRequest]>('placeBot');
-export const releaseBot = defineSignal<[botId: string]>('releaseBot');
-export const configurePool = defineUpdate<PoolSettings, [change: unknown]>('configurePool');
-export const scalePool = defineUpdate<number, [containers: number]>('scalePool');
-export const drainContainer = defineUpdate<void, [key: string]>('drainContainer');
-export const relocateBot = defineUpdate<PlacedBot, [botId: string, key: string]>('relocateBot');
-export const poolState = defineQuery<PoolState>('state');
+export * from './pool-messages.js';
 
 /** Time between reconciles against Docker. */
 export const CYCLE_MS = 10_000;
@@ -103,40 +85,62 @@ export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
     await db.savePool(state);
   }
 
-  async function addContainer(host: string): Promise<PoolContainer> {
+  /** Adds a container record at once (so decisions taken meanwhile see it), then starts it. */
+  function newContainer(host: string): PoolContainer {
     state.seq += 1;
     const c: PoolContainer = { key: containerKey(state.poolId, state.seq), host, status: 'starting', bots: {}, liveMb: null, removableCycles: 0 };
     state.containers.push(c);
-    await save();
-    try {
-      await onHost(host).ensurePoolContainer(state.poolId, c.key, state.settings.containerMemoryMb);
-      c.status = 'ready';
-    } catch (error) {
-      log.error('pool container did not start', { key: c.key, host, error: messageOf(error) });
-      c.status = 'dead';
-    }
-    await save();
     return c;
   }
 
-  /** A container for a bot of `sizeMb`: the best fit, else a new one (up to maxContainers). */
-  async function containerFor(sizeMb: number, exclude: string[] = []): Promise<PoolContainer> {
+  /** Starts a new container; one that cannot start leaves the pool, and bots reserved in it are placed elsewhere. */
+  async function startContainer(c: PoolContainer): Promise<boolean> {
+    await save();
+    try {
+      await onHost(c.host).ensurePoolContainer(state.poolId, c.key, state.settings.containerMemoryMb);
+      c.status = 'ready';
+      await save();
+      return true;
+    } catch (error) {
+      log.error('pool container did not start', { key: c.key, host: c.host, error: messageOf(error) });
+      state.containers = state.containers.filter((x) => x !== c);
+      await onHost(c.host, true).removePoolContainer(state.poolId, c.key, false).catch(() => undefined);
+      for (const [botId, size] of Object.entries(c.bots)) {
+        const other = await reserve(botId, size, [c.key]).catch(() => null);
+        if (other) void writeBots(other.key).catch(() => undefined);
+      }
+      await save();
+      return false;
+    }
+  }
+
+  const addContainer = async (host: string): Promise<void> => void (await startContainer(newContainer(host)));
+
+  /**
+   * Reserves a place for a bot of `sizeMb` in the same step as the decision (the best fit, else a new container up to
+   * maxContainers), so placements racing each other never overfill a container; resolves once that container is up.
+   */
+  async function reserve(botId: string, sizeMb: number, exclude: string[] = []): Promise<PoolContainer> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const fit = chooseContainer(state, sizeMb, exclude);
-      if (fit) return fit;
+      if (fit) {
+        fit.bots[botId] = sizeMb;
+        return fit;
+      }
       const live = state.containers.filter((c) => c.status === 'ready' || c.status === 'starting').length;
       if (live >= state.settings.maxContainers) reject(`the pool is full: ${live} containers (maxContainers) and no room for a bot of ${sizeMb} MB`);
-      const added = await addContainer(chooseHost(state));
-      if (added.status === 'ready') return added;
+      const c = newContainer(chooseHost(state));
+      c.bots[botId] = sizeMb;
+      if (await startContainer(c)) return c;
+      const elsewhere = findBot(state, botId);
+      if (elsewhere) return elsewhere;
     }
     return reject('could not start a pool container for the bot');
   }
 
-  /** Moves a bot to another container: placement first, then the old host drops it, its state follows, the new host runs it. */
+  /** Moves a bot to the container reserved for it: the old host drops it, its saved state follows, the new host runs it. */
   async function move(botId: string, from: PoolContainer, to: PoolContainer): Promise<void> {
-    const size = from.bots[botId]!;
     delete from.bots[botId];
-    to.bots[botId] = size;
     await save();
     if (from.status !== 'dead') {
       await writeBots(from.key);
@@ -150,6 +154,11 @@ export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
     await writeBots(to.key);
   }
 
+  /** Moves every bot out of `c` to other containers (adding containers as needed). */
+  async function evacuate(c: PoolContainer): Promise<void> {
+    for (const [botId, size] of Object.entries(c.bots)) await move(botId, c, await reserve(botId, size, [c.key]));
+  }
+
   async function removeContainer(c: PoolContainer): Promise<void> {
     await onHost(c.host).removePoolContainer(state.poolId, c.key, false);
     state.containers = state.containers.filter((x) => x !== c);
@@ -159,7 +168,7 @@ export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
   async function drain(c: PoolContainer): Promise<void> {
     c.status = 'draining';
     await save();
-    for (const botId of Object.keys(c.bots)) await move(botId, c, await containerFor(c.bots[botId]!, [c.key]));
+    await evacuate(c);
   }
 
   async function reconcile(): Promise<void> {
@@ -192,11 +201,16 @@ export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
       // Gone for good before its bots start elsewhere (a dockerd coming back must not restart it with the same bots);
       // its state volume stays until the bots' state has been copied out of it.
       await onHost(c.host).removePoolContainer(state.poolId, key, true);
-      for (const botId of Object.keys(c.bots)) await move(botId, c, await containerFor(c.bots[botId]!, [key]));
+      await evacuate(c);
       await onHost(c.host, true).removePoolContainer(state.poolId, key, false).catch(() => undefined);
       state.containers = state.containers.filter((x) => x !== c);
     }
     if (plan.dead.length + plan.adopt.length + plan.orphans.length > 0) await save();
+    // Each cycle rewrites every bot list from PostgreSQL: a write that failed earlier converges here (an unchanged
+    // list is a no-op for the bot host).
+    for (const c of state.containers) {
+      if (c.status === 'ready') void writeBots(c.key).catch((error: unknown) => log.warn('bot list not written', { key: c.key, error: messageOf(error) }));
+    }
     countRemovable(state, typical());
     await db.savePoolStats(state.poolId, observed);
   }
@@ -223,16 +237,22 @@ export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
 
   setHandler(placeBot, async (request) => {
     await condition(() => loaded);
-    let c = findBot(state, request.botId);
-    if (!c || c.status === 'dead' || c.status === 'draining') {
-      const target = await containerFor(request.sizeMb, c ? [c.key] : []);
-      if (c) await move(request.botId, c, target);
-      else target.bots[request.botId] = request.sizeMb;
-      c = target;
+    const found = findBot(state, request.botId);
+    if (!found || found.status === 'dead' || found.status === 'draining') {
+      const target = await reserve(request.botId, request.sizeMb, found ? [found.key] : []);
+      if (found) await move(request.botId, found, target);
       await save();
     }
-    await db.setBotAttached(request.botId, request.run);
-    await writeBots(c.key);
+    // Where the bot is now (a container that failed to start has had its bots placed elsewhere).
+    const c = findBot(state, request.botId);
+    if (!c) return reject(`bot ${request.botId} was released while it was being placed`);
+    const wasAttached = await db.setBotAttached(request.botId, request.run);
+    if (wasAttached === request.run) return { poolId: state.poolId, containerKey: c.key, host: c.host };
+    // A start returns once placed (the bot's health check waits for it to answer): updates stay in flight briefly, which
+    // keeps a burst of provisioning under Temporal's limit of in-flight updates per workflow. A stop waits for the write.
+    const written = writeBots(c.key);
+    if (request.run) void written.catch((error: unknown) => log.warn('bot list not written; the next reconcile writes it', { key: c.key, error: messageOf(error) }));
+    else await written;
     wake = true;
     return { poolId: state.poolId, containerKey: c.key, host: c.host };
   }, {
@@ -255,76 +275,21 @@ export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
     wake = true;
   });
 
-  setHandler(
-    configurePool,
-    async (change) => {
-      await condition(() => loaded);
-      state.settings = (checkPoolSettings(state.settings, change) as { settings: PoolSettings }).settings;
-      await save();
+  setOperatorCommands({
+    state,
+    ready: () => condition(() => loaded),
+    save,
+    wake: () => {
       wake = true;
-      return state.settings;
     },
-    { validator: (change) => settingsOrThrow(state.settings, change) },
-  );
-
-  setHandler(
-    scalePool,
-    async (n) => {
-      await condition(() => loaded);
-      state.settings = { ...state.settings, minContainers: Math.min(n, state.settings.maxContainers) };
+    scaleTo: async (n) => {
       targetContainers = n;
-      await save();
       await scale();
-      return state.containers.filter((c) => c.status === 'ready' || c.status === 'starting').length;
     },
-    {
-      validator: (n) => {
-        if (!Number.isInteger(n) || n < 0 || n > state.settings.maxContainers) throw new Error(`containers: must be a whole number from 0 to maxContainers (${state.settings.maxContainers})`);
-        const bots = state.containers.reduce((a, c) => a + Object.keys(c.bots).length, 0);
-        if (n === 0 && bots > 0) throw new Error(`containers: ${bots} bots need at least one container`);
-      },
-    },
-  );
-
-  setHandler(
-    drainContainer,
-    async (key) => {
-      await condition(() => loaded);
-      await drain(byKey(key)!);
-      wake = true;
-    },
-    {
-      validator: (key) => {
-        const c = byKey(key);
-        if (!c || c.status === 'dead') throw new Error(`key: no container ${key} in pool ${state.poolId}`);
-        if (c.status === 'draining') throw new Error(`key: container ${key} is already draining`);
-        const live = state.containers.filter((x) => x.status === 'ready' || x.status === 'starting').length;
-        if (live >= state.settings.maxContainers && !removable({ ...state, settings: { ...state.settings, headroom: 0, minContainers: 0 } }, c, typical())) {
-          throw new Error(`key: the other containers have no room for the ${Object.keys(c.bots).length} bots of ${key}, and the pool has maxContainers`);
-        }
-      },
-    },
-  );
-
-  setHandler(
-    relocateBot,
-    async (botId, key) => {
-      await condition(() => loaded);
-      const from = findBot(state, botId)!;
-      const to = byKey(key)!;
-      if (from !== to) await move(botId, from, to);
-      return { poolId: state.poolId, containerKey: to.key, host: to.host };
-    },
-    {
-      validator: (botId, key) => {
-        const from = findBot(state, botId);
-        if (!from) throw new Error(`botId: bot ${botId} is not in pool ${state.poolId}`);
-        const to = byKey(key);
-        if (!to || (to.status !== 'ready' && to.status !== 'starting')) throw new Error(`containerKey: no container ${key} that takes bots`);
-        if (from !== to && !chooseContainer({ ...state, containers: [to] }, from.bots[botId]!)) throw new Error(`containerKey: ${key} has no room for the bot`);
-      },
-    },
-  );
+    drain,
+    move,
+    typicalBotMb: typical(),
+  });
 
   if (!loaded) {
     // A scaler started without carried state (first start, or after a terminated run) takes the last saved one.
@@ -350,9 +315,4 @@ export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
       await continueAsNew<typeof poolWorkflow>({ poolId: state.poolId, settings: state.settings, carried: state });
     }
   }
-}
-
-function settingsOrThrow(current: PoolSettings, change: unknown): void {
-  const checked = checkPoolSettings(current, change);
-  if (!checked.ok) throw new Error(`${checked.field ? `${checked.field}: ` : ''}${checked.message}`);
 }

@@ -22,6 +22,7 @@ export const actions: Actions = {
       dryRun: form.get('dryRun') === 'on' ? 'on' : '',
       engine: form.get('engine') === 'freqtrade' ? 'freqtrade' : 'builtin',
       strategyVersionId: String(form.get('strategyVersionId') ?? ''),
+      placement: form.get('placement') === 'pool' || form.get('placement') === 'dedicated' ? String(form.get('placement')) : '',
     };
     // The API validates everything else; a non-number stake cannot even be sent as JSON.
     const stakeAmount = Number(values.stakeAmount);
@@ -40,6 +41,8 @@ export const actions: Actions = {
         engine: values.engine as 'builtin' | 'freqtrade',
         // Empty: the engine's default (first bundled) strategy.
         ...(values.strategyVersionId ? { strategyVersionId: values.strategyVersionId } : {}),
+        // Empty: the platform's default; FreqTrade bots always get a container of their own.
+        ...(values.placement && values.engine === 'builtin' ? { placement: values.placement as 'pool' | 'dedicated' } : {}),
       });
       id = bot.id;
     } catch (error) {
