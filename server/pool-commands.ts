@@ -2,7 +2,7 @@
 // workflow's validators refuse a bad command before it enters history; `field: reason` becomes a 400 naming the field.
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
 import { poolWorkflowId, type PlacedBot, type PoolSettings } from '../domain/pool.js';
-import { configurePool, drainContainer, relocateBot, scalePool } from '../workflows/pool.js';
+import { configurePool, drainContainer, relocateBot, scalePool } from '../workflows/pool-messages.js';
 import { HttpError } from './errors.js';
 
 export interface PoolCommands {
