@@ -40,7 +40,22 @@ async function memoryMiB(filter: string, botIds: string[] | null): Promise<{ tot
   return { total: used.reduce((a, b) => a + b, 0), containers: containers.length };
 }
 
+const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 10);
+
+/** One bot at a time: the latency a user sees creating a bot on a quiet platform. */
+async function oneAtATime(placement: 'pool' | 'dedicated'): Promise<number> {
+  const ms: number[] = [];
+  for (let i = 0; i < SEQUENTIAL; i++) {
+    const b = await provision(1000 + i, placement);
+    ms.push(b.ms);
+    await user.agent.delete(`/api/bots/${b.id}`).set('Origin', ORIGIN);
+  }
+  return percentile(ms.sort((a, b) => a - b), 50);
+}
+
 async function phase(placement: 'pool' | 'dedicated', label: string) {
+  const single = await oneAtATime(placement);
+  console.log(`${label}: one bot at a time, API -> running: median ${(single / 1000).toFixed(2)} s over ${SEQUENTIAL}`);
   const t0 = performance.now();
   const bots = await Promise.all(Array.from({ length: N }, (_, i) => provision(i, placement)));
   const allMs = performance.now() - t0;
@@ -55,7 +70,7 @@ async function phase(placement: 'pool' | 'dedicated', label: string) {
       `${(mem.total / N).toFixed(1)} MiB per bot`,
   );
   for (const b of bots) await user.agent.delete(`/api/bots/${b.id}`).set('Origin', ORIGIN);
-  return { allMs, p95: percentile(per, 95), memory: mem.total };
+  return { allMs, p95: percentile(per, 95), memory: mem.total, single };
 }
 
 try {
@@ -63,7 +78,8 @@ try {
   const dedicated = await phase('dedicated', 'dedicated');
   console.log(`memory dedicated / pooled: ${(dedicated.memory / pooled.memory).toFixed(1)}x (target >= 10x, pooled <= 1024 MiB)`);
   console.log(`provisioning all ${N}: pooled ${(pooled.allMs / 1000).toFixed(1)} s vs dedicated ${(dedicated.allMs / 1000).toFixed(1)} s ` +
-    `(${(dedicated.allMs / pooled.allMs).toFixed(1)}x); p95 per bot ${(pooled.p95 / 1000).toFixed(1)} s vs ${(dedicated.p95 / 1000).toFixed(1)} s`);
+    `(${(dedicated.allMs / pooled.allMs).toFixed(1)}x); p95 per bot ${(pooled.p95 / 1000).toFixed(1)} s vs ${(dedicated.p95 / 1000).toFixed(1)} s; ` +
+    `one at a time: median ${(pooled.single / 1000).toFixed(2)} s vs ${(dedicated.single / 1000).toFixed(2)} s`);
 } finally {
   for (const c of await docker.listContainers({ all: true, filters: { label: [`tradefleet.pool=${platform.config.BOT_POOL_ID}`] } })) {
     await docker.getContainer(c.Id).remove({ force: true, v: true });
