@@ -1,7 +1,9 @@
 // Pools and their containers: the projection of each pool scaler workflow's state (it writes here after every change),
 // read by the API and the dashboard, and by the activity that writes a pool container's list of bots.
 import { z } from 'zod';
-import type { ContainerStatus, PoolSettings, PoolState } from '../domain/pool.js';
+import type { PoolSettings, PoolState, PoolView } from '../domain/pool.js';
+
+export type { PoolBotView, PoolContainerView, PoolView } from '../domain/pool.js';
 import { sql, type Db } from './pool.js';
 
 const Notice = z.object({}).loose();
@@ -75,33 +77,6 @@ const PooledBotRow = z.object({
   poolAttached: z.boolean(),
   ownerEmail: z.string(),
 });
-
-export interface PoolBotView {
-  botId: string;
-  name: string;
-  status: string;
-  attached: boolean;
-  ownerEmail: string;
-}
-
-export interface PoolContainerView {
-  key: string;
-  host: string;
-  status: ContainerStatus;
-  memoryBytes: number | null;
-  memoryLimitBytes: number | null;
-  cpuPercent: number | null;
-  statsAt: string | null;
-  bots: PoolBotView[];
-}
-
-export interface PoolView {
-  id: string;
-  taskQueue: string;
-  settings: PoolSettings;
-  updatedAt: string;
-  containers: PoolContainerView[];
-}
 
 /** Pools with their containers and the bots in each (for operators). */
 export async function listPools(db: Db, poolId?: string): Promise<PoolView[]> {

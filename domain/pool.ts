@@ -237,3 +237,31 @@ export const poolLabels = (poolId: string, key: string): Record<string, string> 
   'tradefleet.pool-container': key,
   'tradefleet.managed': 'true',
 });
+
+/** A pool as operators see it (API and dashboard): its containers with Docker's figures, and the bots in each. */
+export interface PoolBotView {
+  botId: string;
+  name: string;
+  status: string;
+  attached: boolean;
+  ownerEmail: string;
+}
+
+export interface PoolContainerView {
+  key: string;
+  host: string;
+  status: ContainerStatus;
+  memoryBytes: number | null;
+  memoryLimitBytes: number | null;
+  cpuPercent: number | null;
+  statsAt: string | null;
+  bots: PoolBotView[];
+}
+
+export interface PoolView {
+  id: string;
+  taskQueue: string;
+  settings: PoolSettings;
+  updatedAt: string;
+  containers: PoolContainerView[];
+}

@@ -4,9 +4,7 @@ export type { Balance, ExchangeAccount, ExchangeAccountStatus, OpenOrder, Wallet
 export type { BotPnl, HistoryRange, Holding, OpenPosition, Valuation, ValuationPoint } from '../../../domain/portfolio.ts';
 export type { Guard, GuardRules, GuardState } from '../../../domain/guard.ts';
 export type { RiskGuard, RiskRules, RiskState } from '../../../domain/risk.ts';
-export type { ContainerStatus, PoolSettings } from '../../../domain/pool.ts';
-// The pool views are declared beside their query (db/pools.ts) for now; they belong in domain/pool.ts.
-export type { PoolBotView, PoolContainerView, PoolView } from '../../../db/pools.ts';
+export type { ContainerStatus, PoolBotView, PoolContainerView, PoolSettings, PoolView } from '../../../domain/pool.ts';
 import type { Guard } from '../../../domain/guard.ts';
 import type { RiskGuard } from '../../../domain/risk.ts';
 import type { RuntimeDriver } from '../../../domain/bot.ts';
