@@ -187,7 +187,10 @@ export function createBotActivities(deps: BotActivityDeps) {
             if (await client.ping()) {
               await client.login();
               const config = await client.showConfig();
-              if (config.state === 'running') return;
+              // A bot host restores each bot's saved state: one stopped through its API (as a stop does) starts again;
+              // one a risk guard paused stays paused (new entries stay off until its owner resumes the guard).
+              if (config.state === 'running' || config.state === 'paused') return;
+              if (config.state === 'stopped') await client.start();
               lastProblem = `bot state is ${config.state}`;
             }
           } catch (error) {
