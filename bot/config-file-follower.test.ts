@@ -1,6 +1,7 @@
 // The host follows its config file: a new content is applied, a half-written or invalid one is logged and the bots kept.
 import { mkdtemp, readdir, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostedBotConfig } from '../domain/bot-host-config.js';
@@ -87,13 +88,27 @@ describe('followConfigFile', () => {
     expect([await answers(a), await answers(b)]).toEqual([false, true]);
   });
 
+  it('retries a bot that could not start (its port was taken) without the file changing', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(a.apiPort, '127.0.0.1', resolve));
+    await write([a, b]);
+    await follower.poll();
+    expect(host.bots.has(a.botId)).toBe(false);
+    expect(logged().find((l) => l['msg'] === 'bot could not start')).toMatchObject({ botId: a.botId, error: expect.stringContaining('EADDRINUSE') });
+    await new Promise<void>((resolve) => blocker.close(() => resolve()));
+    await follower.poll();
+    expect(await answers(a)).toBe(true);
+  });
+
   it('polls on its own timer', async () => {
     const fast = followConfigFile(host, file, createLogger(() => undefined), { intervalMs: 50 });
     try {
-      await write([a, b]);
-      const started = Date.now();
-      while (!(await answers(a)) && Date.now() - started < 3_000) await new Promise((r) => setTimeout(r, 25));
       expect(await answers(a)).toBe(true);
+      await write([b]);
+      const started = Date.now();
+      while ((await answers(a)) && Date.now() - started < 3_000) await new Promise((r) => setTimeout(r, 25));
+      expect(await answers(a)).toBe(false);
+      expect(await answers(b)).toBe(true);
     } finally {
       fast.stop();
     }
