@@ -18,8 +18,9 @@
 //
 // The dry-run wallet is not stored as balances: like FreqTrade, it is the configured starting capital plus the profit
 // of the stored trades minus the stake in open ones, so the same trades give back the same wallet. There is no time of
-// saving in it (the file's mtime tells), so an unchanged bot gives byte-identical text and is not written again. The file holds no
-// secret (no API password, JWT secret or exchange key). The platform copies it byte for byte and never parses it.
+// saving in it (the file's mtime tells), so an unchanged bot gives byte-identical text and is not written again.
+// The file holds no secret (no API password, JWT secret or exchange key). The platform copies it byte for byte between
+// containers (Docker's getArchive/putArchive) and never parses it.
 import type { PendingOrder } from './order-desk.js';
 import { Checker, type Obj } from './config-checker.js';
 import type { PairLock } from './pair-locks.js';

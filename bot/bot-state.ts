@@ -2,6 +2,7 @@
 import type { HostedBotConfig } from '../domain/bot-host-config.js';
 import type { Strategy } from '../domain/strategy.js';
 import { timeframeMs } from '../domain/strategy-eval.js';
+import type { BotSnapshot } from './bot-snapshot.js';
 import { DryRunBroker, LiveBroker } from './brokers.js';
 import { DEFAULT_STRATEGY } from './default-strategy.js';
 import { createClient, errorText } from './exchange-access.js';
@@ -11,7 +12,6 @@ import type { MarketHub } from './market-data.js';
 import { PairLocks } from './pair-locks.js';
 import { checkExitAmount } from './partial-exit.js';
 import { RpcError } from './rpc-error.js';
-import type { BotSnapshot } from './bot-snapshot.js';
 import { TradeLedger, type LedgerTrade } from './trade-ledger.js';
 import { Trader } from './trader.js';
 import { dryRunWallets, walletFigures, type WalletBalance } from './wallet.js';
@@ -57,7 +57,7 @@ const LIVE_BALANCE_MAX_AGE_MS = 10_000;
 
 export class BotRuntime {
   state: TraderState = 'stopped';
-  /** First time this bot started trading (FreqTrade's bot_start_time); kept for the life of the host process. */
+  /** First time this bot started trading (FreqTrade's bot_start_time); kept in the bot's saved state. */
   botStart: Date | null = null;
   /** Last (re)start of the trader (FreqTrade's startup_time). */
   startupTime: Date | null = null;
@@ -222,7 +222,7 @@ export class BotRuntime {
 
   /**
    * /reload_config. FreqTrade rebuilds its bot from the config file and comes back in its initial state;
-   * the host's config is fixed for the container's life, so this re-runs startup in the initial state.
+   * a new config reaches a hosted bot only through the host (which restarts it), so this re-runs startup in the initial state.
    */
   reloadConfig(): StatusMsg {
     this.changeState('reload_config');

@@ -1,12 +1,16 @@
-// The bot-host image as the platform runs it: hardened container, host network, one bot; ping, login, clean stop.
+// The bot-host image as the platform runs it: hardened container, host network; one bot (ping, login, trade, clean stop),
+// and a pool container whose bots change with the config file, with a bot's state file moved to another container.
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
+import Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
-import { BOT_HOST_CONFIG_ENV } from '../domain/bot-host-config.js';
+import { singleFileTar } from '../activities/tar.js';
+import { BOT_HOST_CONFIG_ENV, BOT_HOST_CONFIG_FILE_ENV, type HostedBotConfig } from '../domain/bot-host-config.js';
 import { exchangeProfile } from '../domain/exchanges.js';
 import { startPaperExchange } from '../exchange/server.js';
 import { AccessAndRefreshToken, ShowConfig } from './freqtrade-api-schemas.js';
+import { stateFileName } from './bot-state-store.js';
 import { basic, botConfig, call, freePort } from './test-support.js';
 import { crossStrategy } from './trading-test-support.js';
 
@@ -80,6 +84,80 @@ describe('bot-host image', () => {
     } finally {
       await run('docker', ['rm', '-f', '-v', name]).catch(() => undefined);
       await ex.close();
+    }
+  });
+
+  it.skipIf(!reachable)(`runs a pool container: starts empty, follows putArchive'd configs, saves state a new container takes over${skipNote}`, async () => {
+    const docker = new Docker();
+    const owned = { uid: 1000, gid: 1000, mode: 0o600 };
+    const a = botConfig('pool-a', await freePort());
+    const b = botConfig('pool-b', await freePort());
+    const created: Docker.Container[] = [];
+    // As activities/docker-runtime.ts creates bot containers: the config file in a /config volume, the rootfs read-only.
+    const create = async () => {
+      const c = await docker.createContainer({
+        name: `tf-bot-pool-test-${randomBytes(4).toString('hex')}`, Image: IMAGE, User: '1000:1000',
+        Env: [`${BOT_HOST_CONFIG_FILE_ENV}=/config/bot-host.json`], Volumes: { '/config': {} },
+        HostConfig: {
+          NetworkMode: 'host', ReadonlyRootfs: true, CapDrop: ['ALL'], SecurityOpt: ['no-new-privileges'], PidsLimit: 64,
+          Memory: 128 * 1024 * 1024, Tmpfs: { '/tmp': 'rw,noexec,nosuid,size=16m' },
+        },
+      });
+      created.push(c);
+      return c;
+    };
+    const putConfig = (c: Docker.Container, bots: HostedBotConfig[]) =>
+      c.putArchive(singleFileTar('bot-host.json', JSON.stringify({ listenHost: '127.0.0.1', bots }), owned), { path: '/config' });
+    const answers = (bot: HostedBotConfig) => call(bot.apiPort, '/api/v1/ping').then((r) => r.status === 200, () => false);
+    const within = async (ms: number, ok: () => Promise<boolean>) => {
+      const started = Date.now();
+      while (!(await ok()) && Date.now() - started < ms) await new Promise((r) => setTimeout(r, 100));
+      return ok();
+    };
+    const state = async (bot: HostedBotConfig) =>
+      ShowConfig.parse((await call(bot.apiPort, '/api/v1/show_config', { authorization: basic(bot.api.username, bot.api.password) })).body).state;
+
+    try {
+      const first = await create();
+      await putConfig(first, []);
+      await first.start();
+      expect(await within(10_000, async () => (await first.logs({ stdout: true })).toString().includes('"msg":"bot host started"'))).toBe(true);
+
+      await putConfig(first, [a, b]);
+      expect(await within(5_000, async () => (await answers(a)) && answers(b)), 'both bots answer /ping within 5 s').toBe(true);
+      await call(b.apiPort, '/api/v1/stop', { method: 'POST', authorization: basic(b.api.username, b.api.password) });
+
+      await putConfig(first, [a]);
+      expect(await within(5_000, async () => !(await answers(b))), "the removed bot's port closes within 5 s").toBe(true);
+      expect(await answers(a)).toBe(true);
+
+      // The platform moves a bot by copying its state file byte for byte: out of one container, into the next.
+      const tar = await new Promise<Buffer>((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        void first.getArchive({ path: `/state/${stateFileName(b.botId)}` }).then((s) => s.on('data', (d: Buffer) => chunks.push(d)).on('end', () => resolve(Buffer.concat(chunks))).on('error', reject), reject);
+      });
+      expect(parseInt(tar.subarray(100, 107).toString(), 8) & 0o777).toBe(0o600);
+      expect(parseInt(tar.subarray(108, 115).toString(), 8)).toBe(1000);
+      const text = tar.subarray(512, 512 + parseInt(tar.subarray(124, 135).toString(), 8)).toString();
+      expect(JSON.parse(text)).toMatchObject({ botId: b.botId, state: 'stopped' });
+
+      const second = await create();
+      await putConfig(second, []);
+      await second.start();
+      await second.putArchive(singleFileTar(stateFileName(b.botId), text, owned), { path: '/state' });
+      await putConfig(second, [b]);
+      expect(await within(5_000, () => answers(b))).toBe(true);
+      expect(await state(b)).toBe('stopped');
+
+      const started = Date.now();
+      await Promise.all(created.map((c) => c.stop({ t: 10 })));
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect((await first.inspect()).State.ExitCode).toBe(0);
+      const logs = (await first.logs({ stdout: true, stderr: true })).toString();
+      expect(logs).toContain(`"msg":"bot removed","botId":"${b.botId}"`);
+      for (const secret of [a.api.password, a.api.jwtSecret, b.api.password, b.api.jwtSecret]) expect(logs).not.toContain(secret);
+    } finally {
+      for (const c of created) await c.remove({ force: true, v: true }).catch(() => undefined);
     }
   });
 });
