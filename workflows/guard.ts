@@ -21,7 +21,8 @@ import {
 } from '@temporalio/workflow';
 import type { GuardActivities } from '../activities/guards.js';
 import type { GuardWatcherActivities } from '../activities/guard-watcher.js';
-import { CreateGuardInput, GuardRules, guardRuleIssue, type Guard, type GuardState } from '../domain/guard.js';
+import type { Guard, GuardState } from '../domain/guard.js';
+import { checkCreateGuardInput, checkGuardRules, guardRuleIssue, type GuardRules } from '../domain/guard-rules.js';
 import { guardLevels, nextTargetPrice, targetAmount, type WatchEvent } from '../domain/guard-math.js';
 
 export interface GuardWorkflowInput {
@@ -119,8 +120,8 @@ export async function guardWorkflow(input: GuardWorkflowInput): Promise<void> {
     {
       validator: (spec) => {
         if (s.state !== 'new') throw new Error('this guard exists already');
-        const parsed = CreateGuardInput.safeParse(spec);
-        if (!parsed.success) throw new Error(`${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`);
+        const checked = checkCreateGuardInput(spec);
+        if (!checked.success) throw new Error(`${checked.issues[0]!.field}: ${checked.issues[0]!.message}`);
       },
     },
   );
@@ -129,8 +130,9 @@ export async function guardWorkflow(input: GuardWorkflowInput): Promise<void> {
   setHandler(
     editGuard,
     async (rules) => {
-      const next = GuardRules.parse(rules);
-      s.rules = { trail: next.trail ?? s.rules.trail, takeProfit: next.takeProfit ?? s.rules.takeProfit };
+      const next = checkGuardRules(rules); // the validator has passed it (replay skips validators, and it passed then too)
+      if (!next.success) throw new Error(`${next.issues[0]!.field}: ${next.issues[0]!.message}`);
+      s.rules = { trail: next.data.trail ?? s.rules.trail, takeProfit: next.data.takeProfit ?? s.rules.takeProfit };
       s.step++;
       await save();
       await local.recordGuardEvent({ guardId, step: s.step, kind: 'edited', price: null, peak: s.peak, amount: null, orderId: null, detail: JSON.stringify(s.rules) });
@@ -139,10 +141,10 @@ export async function guardWorkflow(input: GuardWorkflowInput): Promise<void> {
     {
       validator: (rules) => {
         if (s.state !== 'watching') throw new Error(`the guard is ${s.state}; only a watching guard can be edited`);
-        const parsed = GuardRules.safeParse(rules);
-        if (!parsed.success) throw new Error(`${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`);
-        if (parsed.data.takeProfit && s.nextTarget > 0) throw new Error('takeProfit: a target has sold already; the ladder can no longer change');
-        const merged = { trail: parsed.data.trail ?? s.rules.trail, takeProfit: parsed.data.takeProfit ?? s.rules.takeProfit };
+        const checked = checkGuardRules(rules);
+        if (!checked.success) throw new Error(`${checked.issues[0]!.field}: ${checked.issues[0]!.message}`);
+        if (checked.data.takeProfit && s.nextTarget > 0) throw new Error('takeProfit: a target has sold already; the ladder can no longer change');
+        const merged = { trail: checked.data.trail ?? s.rules.trail, takeProfit: checked.data.takeProfit ?? s.rules.takeProfit };
         const issue = guardRuleIssue(merged, s.entryPrice);
         if (issue) throw new Error(`${issue.field}: ${issue.message}`);
       },
