@@ -21,6 +21,7 @@ import { platformDataConverter } from '../temporal/data-converter.js';
 import { createPayloadCodec } from '../temporal/payload-codec.js';
 import { createActivities } from '../worker/activities.js';
 import { buildWorkflowBundle } from '../worker/bundle.js';
+import { createGuardWorker } from '../worker/guard-worker.js';
 import { chooseDocker, chooseRuntimeDriver } from '../worker/runtime-driver.js';
 
 export const ORIGIN = 'http://127.0.0.1:3000';
@@ -72,8 +73,9 @@ export async function startPlatform(options: { worker?: boolean; env?: Record<st
     guardCommands: createGuardCommands(temporal, config.TEMPORAL_TASK_QUEUE),
   });
 
-  let workerRun: Promise<void> | null = null;
+  let workerRun: Promise<unknown> | null = null;
   let worker: Worker | null = null;
+  let guardWorker: Worker | null = null;
   let nativeConnection: NativeConnection | null = null;
   if (options.worker !== false) {
     quietTemporalRuntime();
@@ -81,20 +83,23 @@ export async function startPlatform(options: { worker?: boolean; env?: Record<st
     const docker = await chooseDocker();
     await publishFact(db, botDriverFact(config.TEMPORAL_TASK_QUEUE), driver.kind);
     nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+    const activities = createActivities({ config: { ...config, BOT_API_HOST: '127.0.0.1' }, db, temporal, driver, docker, botListenHost: '127.0.0.1' });
     worker = await Worker.create({
       connection: nativeConnection,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       workflowBundle: { codePath: await buildWorkflowBundle() },
       dataConverter,
-      activities: createActivities({ config: { ...config, BOT_API_HOST: '127.0.0.1' }, db, temporal, driver, docker, botListenHost: '127.0.0.1' }),
+      activities,
     });
-    workerRun = worker.run();
+    guardWorker = await createGuardWorker({ connection: nativeConnection, taskQueue: config.TEMPORAL_TASK_QUEUE, dataConverter, activities });
+    workerRun = Promise.all([worker.run(), guardWorker.run()]);
   }
   const stopWorker = async () => {
-    if (worker && worker.getState() === 'RUNNING') worker.shutdown();
+    for (const w of [worker, guardWorker]) if (w && w.getState() === 'RUNNING') w.shutdown();
     await workerRun;
     await nativeConnection?.close();
     worker = null;
+    guardWorker = null;
   };
   return {
     config,

@@ -1,7 +1,9 @@
-// Worker entry: connects to Temporal and PostgreSQL, picks the bot runtime driver and runs workflows + activities.
+// Worker entry: connects to Temporal and PostgreSQL, picks the bot runtime driver and runs workflows + activities (the
+// platform's worker and, on its own queue, the guard worker).
 import { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { readConfig } from '../domain/config.js';
+import { guardTaskQueue } from '../domain/guard.js';
 import { botDriverFact, publishFact } from '../db/platform-facts.js';
 import { installMongoMirror } from '../db/legacy-mirror-setup.js';
 import { createDb } from '../db/pool.js';
@@ -9,6 +11,7 @@ import { platformDataConverter } from '../temporal/data-converter.js';
 import { createPayloadCodec } from '../temporal/payload-codec.js';
 import { createActivities } from './activities.js';
 import { buildWorkflowBundle } from './bundle.js';
+import { createGuardWorker } from './guard-worker.js';
 import { chooseDocker, chooseRuntimeDriver } from './runtime-driver.js';
 import { ensureStandingWork } from './standing-work.js';
 
@@ -33,33 +36,39 @@ const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADD
 const dataConverter = platformDataConverter(createPayloadCodec(config.TF_SECRET_KEY));
 // Activities that manage schedules need a client; it encrypts what it sends just like the worker does.
 const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
+const activities = createActivities({
+  config,
+  db,
+  temporal,
+  driver,
+  docker,
+  botListenHost: config.BOT_NETWORK === 'host' || driver.kind === 'process' ? '127.0.0.1' : '0.0.0.0',
+});
+const maxCachedWorkflows = config.WORKER_MAX_CACHED_WORKFLOWS;
 const worker = await Worker.create({
   connection,
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   workflowBundle: { codePath: await buildWorkflowBundle() },
   dataConverter,
-  ...(config.WORKER_MAX_CACHED_WORKFLOWS ? { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS } : {}),
-  activities: createActivities({
-    config,
-    db,
-    temporal,
-    driver,
-    docker,
-    botListenHost: config.BOT_NETWORK === 'host' || driver.kind === 'process' ? '127.0.0.1' : '0.0.0.0',
-  }),
+  ...(maxCachedWorkflows ? { maxCachedWorkflows } : {}),
+  activities,
+});
+const guardWorker = await createGuardWorker({
+  connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, dataConverter, activities, maxCachedWorkflows,
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     log(`${signal}: shutting down`);
     worker.shutdown();
+    guardWorker.shutdown();
   });
 }
 // The market feeds and the trade-sync / portfolio-snapshots schedules: idempotent, every worker ensures them.
 await ensureStandingWork(temporal, config.TEMPORAL_TASK_QUEUE, log);
-log(`worker ready on task queue ${config.TEMPORAL_TASK_QUEUE} (bot driver: ${driver.kind})`);
-await worker.run();
+log(`worker ready on task queue ${config.TEMPORAL_TASK_QUEUE}, guards on ${guardTaskQueue(config.TEMPORAL_TASK_QUEUE)} (bot driver: ${driver.kind})`);
+await Promise.all([worker.run(), guardWorker.run()]);
 await connection.close();
 await closeMirror();
 await db.end();
