@@ -11,6 +11,7 @@ import { insertUser } from '../db/users.js';
 import { readConfig } from '../domain/config.js';
 import { DEFAULT_MARKETS } from '../exchange/markets.js';
 import type { PaperExchangeHandle } from '../exchange/server.js';
+import { freePort } from '../scripts/services/ports.js';
 import { createGuardCommands } from '../server/guard-commands.js';
 import { platformDataConverter } from '../temporal/data-converter.js';
 import { createPayloadCodec } from '../temporal/payload-codec.js';
@@ -24,6 +25,11 @@ export interface BenchWorker {
   /** User + system CPU seconds the worker has used so far. */
   cpuSeconds(): number;
   rssMiB(): number;
+  /**
+   * The worker's Temporal SDK metrics, each summed over its series: histograms as `<name>_sum` (ms) and `<name>_count`;
+   * series of other workflow types than the guard's left out; task slots of workflow workers as `workflow_<name>`.
+   */
+  metrics(): Promise<Record<string, number>>;
   stop(): Promise<void>;
 }
 
@@ -31,8 +37,9 @@ export interface BenchWorker {
 export async function startBenchWorker(opts: {
   taskQueue: string; exchangeUrl: string; env?: Record<string, string>; nodeArgs?: string[]; onLine?: (line: string) => void; stdin?: boolean;
 }): Promise<BenchWorker> {
+  const metricsAddress = `127.0.0.1:${await freePort()}`;
   const child = spawn(process.execPath, ['--import', 'tsx', ...(opts.nodeArgs ?? []), 'worker/main.ts'], {
-    env: { ...process.env, TEMPORAL_TASK_QUEUE: opts.taskQueue, PAPER_EXCHANGE_URL: opts.exchangeUrl, LOG_LEVEL: 'warn', WORKER_METRICS_ADDRESS: '', ...opts.env },
+    env: { ...process.env, TEMPORAL_TASK_QUEUE: opts.taskQueue, PAPER_EXCHANGE_URL: opts.exchangeUrl, LOG_LEVEL: 'warn', WORKER_METRICS_ADDRESS: metricsAddress, ...opts.env },
     stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
@@ -55,6 +62,18 @@ export async function startBenchWorker(opts: {
       return (Number(fields[11]) + Number(fields[12])) / 100;
     },
     rssMiB: () => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024,
+    async metrics() {
+      const text = await (await fetch(`http://${metricsAddress}/metrics`)).text();
+      const out: Record<string, number> = {};
+      for (const line of text.split('\n')) {
+        const m = /^tradefleet_worker_([a-z_]+)(?:\{([^}]*)\})? ([0-9.e+-]+)$/.exec(line);
+        if (!m || m[2]?.includes('le=')) continue;
+        if (m[2]?.includes('workflow_type=') && !m[2].includes('workflow_type="guardWorkflow"')) continue;
+        const key = m[2]?.includes('worker_type="WorkflowWorker"') ? `workflow_${m[1]}` : m[1]!;
+        out[key] = (out[key] ?? 0) + Number(m[3]);
+      }
+      return out;
+    },
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));

@@ -8,7 +8,6 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { freePort } from '../scripts/services/ports.js';
 import { createGuardFleet, startBenchWorker, type BenchWorker } from './guard-fleet.js';
 import { startBenchServices } from './services.js';
 
@@ -21,15 +20,11 @@ const services = await startBenchServices({ exchangeTickMs: 0 });
 const taskQueue = `profile-guards-${randomUUID().slice(0, 8)}`;
 const fleet = await createGuardFleet(services.exchange, taskQueue, Math.max(...STEPS));
 
-let metricsUrl = '';
 let probeWaiter: ((line: string) => void) | null = null;
 async function startWorker(): Promise<BenchWorker> {
-  const port = await freePort();
-  metricsUrl = `http://127.0.0.1:${port}/metrics`;
   if (process.env.PROFILE_CPU) fs.mkdirSync(profileDir, { recursive: true });
   return startBenchWorker({
     taskQueue, exchangeUrl: services.exchange.url,
-    env: { WORKER_METRICS_ADDRESS: `127.0.0.1:${port}` },
     nodeArgs: ['--expose-gc', '--import', './bench/worker-probe.ts', ...(process.env.PROFILE_CPU ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
     stdin: true,
     onLine: (line) => line.startsWith('probe ') && probeWaiter?.(line.slice(6)),
@@ -50,25 +45,11 @@ async function memory(w: BenchWorker): Promise<{ rssMiB: number; heapMiB: number
   };
 }
 
-/** The SDK's workflow task histograms (ms; execution and replay of guard workflows, queue wait of all) and cache. */
-async function metrics(): Promise<Record<string, number>> {
-  const text = await (await fetch(metricsUrl)).text();
-  const out: Record<string, number> = {};
-  for (const line of text.split('\n')) {
-    const m = /^tradefleet_worker_([a-z_]+)(?:\{([^}]*)\})? ([0-9.e+-]+)$/.exec(line);
-    if (!m || m[2]?.includes('le=')) continue;
-    if (m[2]?.includes('workflow_type=') && !m[2].includes('workflow_type="guardWorkflow"')) continue;
-    const key = m[2]?.includes('worker_type="WorkflowWorker"') ? `workflow_${m[1]}` : m[1]!;
-    out[key] = (out[key] ?? 0) + Number(m[3]);
-  }
-  return out;
-}
-
 /** Waits until the worker has held no workflow task slot and started no workflow task for 1.5 s. */
 async function settled(): Promise<void> {
   let last = -1;
   for (let quiet = 0; quiet < 3; await sleep(500)) {
-    const m = await metrics();
+    const m = await worker.metrics();
     const now = m.workflow_task_schedule_to_start_latency_count ?? 0;
     quiet = now === last && !m.workflow_worker_task_slots_used ? quiet + 1 : 0;
     last = now;
@@ -77,13 +58,13 @@ async function settled(): Promise<void> {
 
 /** Runs `work` and reports wall time, worker CPU and guard workflow task time (per `per` units). */
 async function measure(w: BenchWorker, label: string, per: number, work: () => Promise<void>): Promise<void> {
-  const m0 = await metrics();
+  const m0 = await w.metrics();
   const cpu0 = w.cpuSeconds();
   const t0 = performance.now();
   await work();
   await settled();
   const wall = performance.now() - t0 - 1500;
-  const m1 = await metrics();
+  const m1 = await w.metrics();
   const cpu = (w.cpuSeconds() - cpu0) * 1000;
   const d = (key: string) => (m1[key] ?? 0) - (m0[key] ?? 0);
   const tasks = d('workflow_task_execution_latency_count');

@@ -12,6 +12,8 @@ import { sql } from '../db/pool.js';
 import { exchangeProfile } from '../domain/exchanges.js';
 import { guardWorkflowId } from '../domain/guard.js';
 import { z } from 'zod';
+import { liveProcesses } from '../scripts/services/processes.js';
+import { cpuMeter } from './cpu-meter.js';
 import { explainMissedExits, traceExit } from './guard-exit-report.js';
 import { createGuardFleet, startBenchWorker } from './guard-fleet.js';
 import { percentile, startBenchServices } from './services.js';
@@ -28,6 +30,11 @@ const taskQueue = `bench-guards-${randomUUID().slice(0, 8)}`;
 const fleet = await createGuardFleet(exchange, taskQueue, GUARDS);
 const { db, client, guards, markets } = fleet;
 const worker = await startBenchWorker({ taskQueue, exchangeUrl: exchange.url });
+const cpu = cpuMeter({
+  worker: { pid: worker.process.pid! },
+  ...Object.fromEntries(liveProcesses().map((p) => [p.name, { pid: p.pid, tree: true }])),
+  'bench + paper exchange': { pid: process.pid },
+});
 const loads: number[] = [];
 const loadTimer = setInterval(() => loads.push(os.loadavg()[0]!), 5000);
 
@@ -61,6 +68,7 @@ try {
   // Watching: every symbol random-walks (±0.15 % a second, drifting up so peaks move) for QUIET_MS.
   const actionsSince = new Date();
   const cpu0 = worker.cpuSeconds();
+  const quietCpuSample = cpu.sample();
   let rssMax = worker.rssMiB();
   const quiet0 = performance.now();
   while (performance.now() - quiet0 < QUIET_MS) {
@@ -70,6 +78,7 @@ try {
   }
   const quietCpu = (worker.cpuSeconds() - cpu0) / (QUIET_MS / 1000);
   const quietEnd = new Date();
+  const quietCpuReport = cpu.report(quietCpuSample);
 
   // Exiting: every symbol rises 6 % (new peaks), then falls in steps. Each guard of a symbol has one of five trails
   // (1-5 %), so each step crosses one fifth of its guards: 100 crossings of 10 guards, one every EXIT_SPACING_MS.
@@ -92,6 +101,8 @@ try {
   const rssBeforeExits = worker.rssMiB();
   const crossedAt = new Map<string, number>(); // guard id -> when the exchange crossed its stop
   const cpu1 = worker.cpuSeconds();
+  const exitCpuSample = cpu.sample();
+  const metrics0 = await worker.metrics();
   const exit0 = performance.now();
   const top = new Map(markets.map((m) => [m.base, prices.get(m.base)!]));
   for (let trail = 1; trail <= 5; trail++) {
@@ -109,6 +120,12 @@ try {
   }
   const exitSeconds = (performance.now() - exit0) / 1000;
   const exitCpu = (worker.cpuSeconds() - cpu1) / exitSeconds;
+  const exitCpuReport = cpu.report(exitCpuSample);
+  const metrics1 = await worker.metrics();
+  const avg = (name: string) => {
+    const n = (metrics1[`${name}_count`] ?? 0) - (metrics0[`${name}_count`] ?? 0);
+    return `${n} × ${(((metrics1[`${name}_sum`] ?? 0) - (metrics0[`${name}_sum`] ?? 0)) / Math.max(n, 1)).toFixed(0)} ms`;
+  };
 
   const orders = new Map(fleet.papers.flatMap((p) => [...exchange.engine.accounts.find(p.id)!.orders.values()]).map((o) => [o.clientOrderId, o]));
   const latencies: number[] = [];
@@ -151,6 +168,10 @@ try {
   say(`  p95 / raw order median = ${(percentile(latencies, 95) / percentile(rawMs, 50)).toFixed(1)}x`);
   say(`worker while watching ${GUARDS} guards: CPU ${(quietCpu * 100).toFixed(1)} % of a core, Temporal actions ${(quietActions / (QUIET_MS / 1000)).toFixed(2)}/s`);
   say(`worker while exiting (${exitSeconds.toFixed(1)} s): CPU ${(exitCpu * 100).toFixed(1)} % of a core, Temporal actions ${(exitActions / exitSeconds).toFixed(1)}/s`);
+  say(`  where exits' time went (averages from the worker's metrics): workflow tasks waiting ${avg('workflow_task_schedule_to_start_latency')}, ` +
+    `running ${avg('workflow_task_execution_latency')}; local activities ${avg('local_activity_execution_latency')}; activities ${avg('activity_execution_latency')}`);
+  say(`  CPU while watching: ${quietCpuReport}`);
+  say(`  CPU while exiting: ${exitCpuReport}`);
   say(`worker memory: RSS ${rssAfterCreate.toFixed(0)} MiB after creating the guards, ${rssBeforeExits.toFixed(0)} MiB after watching, max ${rssMax.toFixed(0)} MiB`);
   say(`machine: ${os.cpus().length} cores, 1-minute load average ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)} (median ${percentile(loads.sort((a, b) => a - b), 50).toFixed(1)}) during the run`);
   for (const line of await explainMissedExits(fleet, missed, crossedAt)) say(line);
