@@ -3,7 +3,8 @@
 // acknowledged by the exchange (median, p95, max), the worker's CPU and memory while watching and while exiting, the
 // Temporal actions per second in each phase, the same latency as a ratio to a raw order round-trip measured in this
 // run (the floor: what one market order costs through ccxt without any guard machinery), the machine's load while it
-// ran (the machine may be shared), and why any guard did not exit. `npm run bench:guards`
+// ran (the machine may be shared), and why any guard did not exit. `npm run bench:guards`; BENCH_WORKER_NODE_ARGS
+// passes node flags to the worker (e.g. `--cpu-prof --cpu-prof-dir=.data/profiles`).
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { createExchangeClient } from '../activities/exchange-client.js';
@@ -29,7 +30,9 @@ const { exchange } = services;
 const taskQueue = `bench-guards-${randomUUID().slice(0, 8)}`;
 const fleet = await createGuardFleet(exchange, taskQueue, GUARDS);
 const { db, client, guards, markets } = fleet;
-const worker = await startBenchWorker({ taskQueue, exchangeUrl: exchange.url });
+const worker = await startBenchWorker({
+  taskQueue, exchangeUrl: exchange.url, nodeArgs: process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [],
+});
 const cpu = cpuMeter({
   worker: { pid: worker.process.pid! },
   ...Object.fromEntries(liveProcesses().map((p) => [p.name, { pid: p.pid, tree: true }])),
