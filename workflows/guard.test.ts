@@ -52,8 +52,10 @@ describe('guard workflow', () => {
       expect(s).toMatchObject({ state: 'exited', remaining: 0, peak: 110 });
       await h.result();
     });
-    expect(log.exits).toEqual([{ guardId: expect.any(String), step: 1, amount: 2, remainingBefore: 2, reason: 'trailing_stop' }]);
+    expect(log.exits).toEqual([{ guardId: expect.any(String), step: 1, amount: 2, remainingBefore: 2, reason: 'trailing_stop', exiting: { peak: 110 } }]);
     expect(log.events).toEqual(['1:trailing_stop']);
+    // The row is written twice: with the order (exiting), then with the event (exited).
+    expect(log.saved).toEqual(['exiting', 'exited']);
   });
 
   it('a retried exit carries the same step, so the exchange sees one client order id', async () => {
@@ -89,6 +91,7 @@ describe('guard workflow', () => {
       expect(await h.query(guardState)).toMatchObject({ state: 'completed', remaining: 0 });
     });
     expect(log.exits.map((e) => [e.step, e.amount, e.reason])).toEqual([[1, 1, 'take_profit'], [2, 1, 'take_profit']]);
+    expect(log.saved).toEqual(['exiting', 'watching', 'exiting', 'completed']);
   });
 
   it('rejects bad edits with the field and a reason, and changes nothing', async () => {

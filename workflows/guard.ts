@@ -13,6 +13,7 @@ import {
   defineSignal,
   defineUpdate,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -71,6 +72,11 @@ const exits = proxyActivities<GuardActivities>({
   retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '15 seconds', maximumAttempts: 12, nonRetryableErrorTypes: ['GuardTargetGone', 'InvalidCredentials'] },
 });
 
+type ExitReason = 'trailing_stop' | 'take_profit' | 'stoploss';
+type StepEvent = Omit<Parameters<GuardActivities['recordGuardEvent']>[0], 'guardId'>;
+/** Patch of exits that write the guard's row once before and once after the sale (see exit()). */
+const EXIT_WRITES_ONCE = 'guard-exit-writes-once';
+
 const messageOf = (error: unknown): string => {
   const e = error as { cause?: { message?: string }; message?: string };
   return e.cause?.message ?? e.message ?? String(error);
@@ -86,12 +92,19 @@ export async function guardWorkflow(input: GuardWorkflowInput): Promise<void> {
   const events: WatchEvent[] = [];
   let createFailed = false;
 
-  const save = () =>
-    local.saveGuardDecision({ guardId, state: s.state as GuardState, rules: s.rules, nextTarget: s.nextTarget, breakEven: s.breakEven, remaining: s.remaining, peak: s.peak, lastError: s.lastError });
+  const decision = () =>
+    ({ state: s.state as GuardState, rules: s.rules, nextTarget: s.nextTarget, breakEven: s.breakEven, remaining: s.remaining, peak: s.peak, lastError: s.lastError });
+  const save = () => local.saveGuardDecision({ guardId, ...decision() });
   const setState = async (state: GuardState) => {
     s.state = state;
     upsertSearchAttributes({ GuardState: [state] });
     await save();
+  };
+  /** A step's event and the state after it, in one local activity. */
+  const recordStep = async (event: StepEvent, state: GuardState) => {
+    s.state = state;
+    upsertSearchAttributes({ GuardState: [state] });
+    await local.recordGuardStep({ guardId, event, decision: decision() });
   };
 
   setHandler(guardState, () => s);
@@ -162,27 +175,44 @@ export async function guardWorkflow(input: GuardWorkflowInput): Promise<void> {
     } },
   );
 
-  /** Sells `amount` as the next step; false when the exit failed for good (the guard is then `failed`). */
-  async function exit(amount: number, reason: 'trailing_stop' | 'take_profit' | 'stoploss', peak: number): Promise<boolean> {
+  /**
+   * Sells `amount` as the next step, then records it with the state `settle` decides once the sale is done; false when
+   * the exit failed for good (the guard is then `failed`). Since EXIT_WRITES_ONCE the row is written once with the
+   * order (by the exit activity) and once after it (event and state together): two workflow activations fewer per exit
+   * than the separate writes before, which histories from before still replay.
+   */
+  async function exit(amount: number, reason: ExitReason, peak: number, settle: () => GuardState): Promise<boolean> {
+    const once = patched(EXIT_WRITES_ONCE);
+    s.state = 'exiting';
+    if (!once) await save();
     s.step++;
     const step = s.step;
+    let event: StepEvent;
     try {
-      const done = await exits.executeGuardExit({ guardId, step, amount, remainingBefore: s.remaining, reason });
+      const done = await exits.executeGuardExit({ guardId, step, amount, remainingBefore: s.remaining, reason, ...(once ? { exiting: { peak } } : {}) });
       const sold = done.alreadyClosed ? s.remaining : done.amount;
       s.remaining = Math.max(0, s.remaining - sold);
       s.exits.push({ step, reason, amount: done.amount, price: done.price, peak });
-      await local.recordGuardEvent({
-        guardId, step, kind: done.alreadyClosed ? 'position_gone' : reason, price: done.price, peak, amount: done.amount, orderId: done.orderId,
+      event = {
+        step, kind: done.alreadyClosed ? 'position_gone' : reason, price: done.price, peak, amount: done.amount, orderId: done.orderId,
         detail: done.alreadyClosed ? 'the position had closed before the guard exited it' : null,
-      });
-      return true;
+      };
+      if (!once) await local.recordGuardEvent({ guardId, ...event });
     } catch (error) {
       s.lastError = messageOf(error);
       log.warn('guard exit failed', { guardId, step, error: s.lastError });
-      await local.recordGuardEvent({ guardId, step, kind: 'exit_failed', price: null, peak, amount, orderId: null, detail: s.lastError });
-      await setState('failed');
+      const failed: StepEvent = { step, kind: 'exit_failed', price: null, peak, amount, orderId: null, detail: s.lastError };
+      if (once) {
+        await recordStep(failed, 'failed');
+      } else {
+        await local.recordGuardEvent({ guardId, ...failed });
+        await setState('failed');
+      }
       return false;
     }
+    if (once) await recordStep(event, settle());
+    else await setState(settle());
+    return true;
   }
 
   async function handle(event: WatchEvent): Promise<void> {
@@ -193,22 +223,17 @@ export async function guardWorkflow(input: GuardWorkflowInput): Promise<void> {
       const { stop } = guardLevels(s, s.peak);
       // Re-checked here: the rules may have changed since the watcher looked. A stop crossed while nobody watched holds.
       if (event.missedAt === undefined && (stop === null || event.price > stop)) return;
-      s.state = 'exiting';
-      await save();
-      const reason = guardLevels(s, s.peak).activated ? 'trailing_stop' : 'stoploss';
-      if (await exit(s.remaining, reason, s.peak)) await setState('exited');
+      await exit(s.remaining, guardLevels(s, s.peak).activated ? 'trailing_stop' : 'stoploss', s.peak, () => 'exited');
       return;
     }
     const target = nextTargetPrice(s);
     if (event.index !== s.nextTarget || target === null || event.price < target) return;
-    s.state = 'exiting';
-    await save();
-    const amount = targetAmount(s.rules, s.nextTarget, s.amount, s.remaining);
-    if (!(await exit(amount, 'take_profit', s.peak))) return;
-    if (s.nextTarget === 0 && s.rules.takeProfit?.breakEvenAfterFirst) s.breakEven = true;
-    s.nextTarget++;
-    const left = nextTargetPrice(s) !== null || s.rules.trail !== undefined;
-    await setState(s.remaining <= EPS ? 'completed' : left ? 'watching' : 'completed');
+    await exit(targetAmount(s.rules, s.nextTarget, s.amount, s.remaining), 'take_profit', s.peak, () => {
+      if (s.nextTarget === 0 && s.rules.takeProfit?.breakEvenAfterFirst) s.breakEven = true;
+      s.nextTarget++;
+      const left = nextTargetPrice(s) !== null || s.rules.trail !== undefined;
+      return s.remaining <= EPS ? 'completed' : left ? 'watching' : 'completed';
+    });
   }
 
   const live = () => s.state === 'watching' || s.state === 'exiting' || s.state === 'new';
