@@ -10,8 +10,11 @@
 // peak's checkpoint. When the watcher restarts (worker killed, retried activity), each guard first recovers what
 // happened while nobody watched from the exchange's 1m candles since its checkpoint (recoverFromCandles): the exact
 // highs, and a stop crossed meanwhile. Changed rules and ladder progress are re-read from PostgreSQL every second, so edits
-// reach the watcher without a restart. A signal is repeated after RESEND_MS while the guard still shows as watching,
-// so a lost signal cannot strand a crossed stop; the workflow ignores duplicates (it acts on its own state).
+// reach the watcher without a restart. A signal is repeated while the guard still shows as watching (after RESEND_MS,
+// then twice as long each time up to a minute), so a lost signal cannot strand a crossed stop yet a slow Temporal is not
+// flooded with duplicates; the workflow ignores duplicates (it acts on its own state). Peak signals only keep the
+// workflow's peak current (every stop and target signal carries the peak it was judged against), so they are capped per
+// exchange: a rally that lifts every guard's peak at once must not queue ahead of the stops that follow it.
 import { Context, log } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { databaseNow, recordGuardPrices, watchedGuards, type WatchedGuardRow } from '../db/guards.js';
@@ -49,7 +52,10 @@ const GUARD_WATCH_WORKFLOW = 'guardWatchWorkflow';
 export const MATERIAL_RATIO = 0.01;
 /** A guard hears of its rising peak at most this often (the checkpoint in PostgreSQL is what recovery relies on). */
 const PEAK_SIGNAL_MS = 30_000;
+/** Peak signals a watcher sends a second at most (a rally of 1,000 guards reaches their workflows in 100 s). */
+const PEAK_SIGNALS_PER_SECOND = 10;
 const RESEND_MS = 5000;
+const MAX_RESEND_MS = 60_000;
 const RELOAD_MS = 1000;
 const FULL_RELOAD_MS = 30_000;
 const WRITE_MS = 1000;
@@ -62,7 +68,8 @@ interface Watched extends WatchedPosition {
   price: number | null;
   priceAt: number;
   dirty: boolean;
-  sent: Map<string, number>;
+  /** Per event key: when it was last sent, and how often. */
+  sent: Map<string, { at: number; times: number }>;
   /** When recovery found the stop crossed while nobody watched. */
   missedStopAt: number | null;
 }
@@ -150,14 +157,24 @@ export function createGuardWatcherActivities(deps: GuardWatcherDeps) {
       };
 
       // Signals never hold up the next tick: a slow Temporal delays a wake-up, not the pricing of every other guard.
-      // Stop and target signals always go (a failed one is sent again next tick); peak signals wait when many are out.
+      // Stop and target signals always go (a failed one is sent again next tick); peak signals wait when many are out
+      // or the exchange's allowance is used up.
       const inFlight = new Set<Promise<void>>();
+      let peakAllowance = PEAK_SIGNALS_PER_SECOND;
+      let allowanceAt = Date.now();
       const signal = (g: Watched, event: WatchEvent): void => {
         const key = eventKey(event);
         const last = g.sent.get(key);
-        if (event.kind !== 'peak' && last !== undefined && Date.now() - last < RESEND_MS) return;
-        if (event.kind === 'peak' && ((last !== undefined && Date.now() - last < PEAK_SIGNAL_MS) || inFlight.size >= 64)) return;
-        g.sent.set(key, Date.now());
+        const now = Date.now();
+        if (event.kind !== 'peak' && last && now - last.at < Math.min(MAX_RESEND_MS, RESEND_MS * 2 ** (last.times - 1))) return;
+        if (event.kind === 'peak') {
+          if ((last && now - last.at < PEAK_SIGNAL_MS) || inFlight.size >= 64) return;
+          peakAllowance = Math.min(PEAK_SIGNALS_PER_SECOND, peakAllowance + ((now - allowanceAt) / 1000) * PEAK_SIGNALS_PER_SECOND);
+          allowanceAt = now;
+          if (peakAllowance < 1) return;
+          peakAllowance -= 1;
+        }
+        g.sent.set(key, { at: now, times: (last?.times ?? 0) + 1 });
         if (event.kind === 'peak') g.acknowledgedPeak = event.peak;
         progress.signals++;
         const sent = deps.client.workflow

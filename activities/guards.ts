@@ -10,7 +10,7 @@ import { findExchangeAccountWithSecret } from '../db/exchange-accounts.js';
 import * as guards from '../db/guards.js';
 import type { Db } from '../db/pool.js';
 import type { SecretBox } from '../db/secret-box.js';
-import { CreateGuardInput, GuardRules, guardRuleIssue, type Guard, type GuardState } from '../domain/guard.js';
+import { CreateGuardInput, GuardRules, guardRuleIssue, type Guard } from '../domain/guard.js';
 import { exchangeProfile } from '../domain/exchanges.js';
 import { createExchangeClient, type ExchangeCredentials } from './exchange-client.js';
 import { exchangeFailure } from './exchange-errors.js';
@@ -36,6 +36,8 @@ export interface ExitRequest {
   /** Amount of the position before this exit: a retried partial bot exit finds it already done by the amount left. */
   remainingBefore: number;
   reason: 'trailing_stop' | 'take_profit' | 'stoploss';
+  /** The decision to exit, saved by this activity before it sells (the row shows `exiting`, at this peak). */
+  exiting?: { peak: number };
 }
 
 export interface ExitResult {
@@ -215,10 +217,13 @@ export function createGuardActivities(deps: GuardActivityDeps) {
       return guards.findGuard(db, guardId);
     },
 
-    async saveGuardDecision(input: {
-      guardId: string; state: GuardState; rules: GuardRules; nextTarget: number; breakEven: boolean; remaining: number; peak: number; lastError: string | null;
-    }): Promise<void> {
+    async saveGuardDecision(input: { guardId: string } & guards.GuardDecision): Promise<void> {
       await guards.saveGuardDecision(db, input.guardId, input);
+    },
+
+    /** A step's event and the decision after it, in one write (an exit's outcome). */
+    async recordGuardStep(input: { guardId: string; event: Omit<guards.GuardEvent, 'at'>; decision: guards.GuardDecision }): Promise<void> {
+      await guards.recordGuardStep(db, input.guardId, input.event, input.decision);
     },
 
     async recordGuardEvent(input: { guardId: string } & Omit<guards.GuardEvent, 'at'>): Promise<void> {
@@ -230,6 +235,7 @@ export function createGuardActivities(deps: GuardActivityDeps) {
     async executeGuardExit(req: ExitRequest): Promise<ExitResult> {
       const guard = await guards.findGuard(db, req.guardId);
       if (!guard) throw ApplicationFailure.nonRetryable(`guard ${req.guardId} no longer exists`, 'GuardTargetGone');
+      if (req.exiting) await guards.markGuardExiting(db, req.guardId, req.exiting.peak);
       return guard.target.kind === 'wallet' ? sellOnAccount(req, guard) : exitBotTrade(req, guard);
     },
   };

@@ -1,73 +1,53 @@
 // Benchmark (not a test): 1,000 active trailing stops over 20 symbols on one worker process, with the paper exchange's
 // prices moved by this script. Prints the reaction latency from the exchange crossing a stop to the exit order being
 // acknowledged by the exchange (median, p95, max), the worker's CPU and memory while watching and while exiting, the
-// Temporal actions per second in each phase, and the same latency as a ratio to a raw order round-trip measured in this
-// run (the floor: what one market order costs through ccxt without any guard machinery). `npm run bench:guards`
-import { spawn } from 'node:child_process';
+// Temporal actions per second in each phase, the same latency as a ratio to a raw order round-trip measured in this
+// run (the floor: what one market order costs through ccxt without any guard machinery), the machine's load while it
+// ran (the machine may be shared), and why any guard did not exit. `npm run bench:guards`; BENCH_WORKER_NODE_ARGS
+// passes node flags to the worker (e.g. `--cpu-prof --cpu-prof-dir=.data/profiles`).
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import { Client, Connection } from '@temporalio/client';
+import os from 'node:os';
 import { createExchangeClient } from '../activities/exchange-client.js';
 import { guardClientOrderId } from '../activities/guards.js';
-import { insertExchangeAccount } from '../db/exchange-accounts.js';
-import { createDb, sql } from '../db/pool.js';
-import { createSecretBox } from '../db/secret-box.js';
-import { insertUser } from '../db/users.js';
-import { readConfig } from '../domain/config.js';
+import { sql } from '../db/pool.js';
 import { exchangeProfile } from '../domain/exchanges.js';
 import { guardWorkflowId } from '../domain/guard.js';
-import { DEFAULT_MARKETS } from '../exchange/markets.js';
-import { createGuardCommands } from '../server/guard-commands.js';
-import { platformDataConverter } from '../temporal/data-converter.js';
-import { createPayloadCodec } from '../temporal/payload-codec.js';
 import { z } from 'zod';
+import { liveProcesses } from '../scripts/services/processes.js';
+import { cpuMeter } from './cpu-meter.js';
+import { explainMissedExits, traceExit } from './guard-exit-report.js';
+import { createGuardFleet, startBenchWorker } from './guard-fleet.js';
 import { percentile, startBenchServices } from './services.js';
 
 const GUARDS = Number(process.env.BENCH_GUARDS ?? 1000);
-const SYMBOLS = 20;
 const QUIET_MS = Number(process.env.BENCH_QUIET_MS ?? 30_000);
+const EXIT_SPACING_MS = Number(process.env.BENCH_EXIT_SPACING_MS ?? 1000);
 const say = (line: string) => console.log(`[bench:guards] ${line}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const services = await startBenchServices({ exchangeTickMs: 0 });
 const { exchange } = services;
 const taskQueue = `bench-guards-${randomUUID().slice(0, 8)}`;
-const config = readConfig({ ...process.env, TEMPORAL_TASK_QUEUE: taskQueue });
-const db = await createDb(config.DATABASE_URL);
-const box = createSecretBox(config.TF_SECRET_KEY);
-const client = new Client({
-  connection: await Connection.connect({ address: config.TEMPORAL_ADDRESS }),
-  dataConverter: platformDataConverter(createPayloadCodec(config.TF_SECRET_KEY)),
+const fleet = await createGuardFleet(exchange, taskQueue, GUARDS);
+const { db, client, guards, markets } = fleet;
+const worker = await startBenchWorker({
+  taskQueue, exchangeUrl: exchange.url, nodeArgs: process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [],
 });
-
-const worker = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
-  env: { ...process.env, TEMPORAL_TASK_QUEUE: taskQueue, PAPER_EXCHANGE_URL: exchange.url, LOG_LEVEL: 'warn', WORKER_METRICS_ADDRESS: '' },
-  stdio: ['ignore', 'pipe', 'inherit'],
+const cpu = cpuMeter({
+  worker: { pid: worker.process.pid! },
+  ...Object.fromEntries(liveProcesses().map((p) => [p.name, { pid: p.pid, tree: true }])),
+  'bench + paper exchange': { pid: process.pid },
 });
-await new Promise<void>((resolve) => worker.stdout!.on('data', (d: Buffer) => d.toString().includes('worker ready') && resolve()));
-const cpuSeconds = () => {
-  const fields = fs.readFileSync(`/proc/${worker.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-};
-const rssMiB = () => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${worker.pid}/status`, 'utf8'))![1]) / 1024;
+const loads: number[] = [];
+const loadTimer = setInterval(() => loads.push(os.loadavg()[0]!), 5000);
 
 try {
-  const markets = DEFAULT_MARKETS.slice(0, SYMBOLS);
   const prices = new Map(markets.map((m) => [m.base, m.price]));
   const setPrice = (base: string, price: number) => {
     prices.set(base, price);
     exchange.setPrice(`${base}USDT`, price);
   };
-  // A fleet: the guards belong to 50 accounts (one ccxt client each, as every account has its own order rate limit).
-  const ACCOUNTS = 50;
-  const userId = (await insertUser(db, { id: randomUUID(), email: `bench-${randomUUID()}@example.com`, passwordHash: 'x' })).id;
-  const papers = Array.from({ length: ACCOUNTS }, () =>
-    exchange.createAccount({ balances: Object.fromEntries(markets.map((m) => [m.base, String(Math.ceil((100 / m.price) * GUARDS))])) }));
-  const accounts = await Promise.all(papers.map((paper) => insertExchangeAccount(db, {
-    id: randomUUID(), userId, exchangeId: 'paper', label: 'bench', apiKeyHint: '…', syncIntervalSeconds: 3600,
-    sealedCredentials: box.seal(JSON.stringify({ apiKey: paper.apiKey, secret: paper.secret })),
-  })));
-  const paper = papers[0]!;
+  const paper = fleet.papers[0]!;
 
   // The floor: raw market orders through ccxt, no guard machinery.
   const raw = createExchangeClient(exchangeProfile('paper', exchange.url), { apiKey: paper.apiKey, secret: paper.secret });
@@ -80,52 +60,52 @@ try {
   }
   rawMs.sort((a, b) => a - b);
 
-  const commands = createGuardCommands(client, taskQueue);
-  const guards: Array<{ id: string; base: string; trailPct: number }> = [];
   const created0 = performance.now();
-  for (let i = 0; i < GUARDS; i += 20) {
-    await Promise.all(Array.from({ length: Math.min(20, GUARDS - i) }, async (_, k) => {
-      const m = markets[(i + k) % SYMBOLS]!;
-      const guard = await commands.create(userId, {
-        target: { kind: 'wallet', exchangeAccountId: accounts[(i + k) % ACCOUNTS]!.id, symbol: `${m.base}/USDT`, amount: Number((12 / m.price).toPrecision(3)) * 2 },
-        trail: { trailPct: 1 + (Math.floor((i + k) / SYMBOLS) % 5) },
-      });
-      guards.push({ id: guard.id, base: m.base, trailPct: guard.rules.trail!.trailPct });
-    }));
-  }
-  say(`${GUARDS} guards over ${SYMBOLS} symbols created in ${((performance.now() - created0) / 1000).toFixed(1)} s`);
-  const count = (where: ReturnType<typeof sql.fragment>) =>
-    db.oneFirst(sql.type(z.object({ n: z.number() }))`select count(*)::int as n from guards where user_id = ${userId} and ${where}`);
-  for (let t = Date.now(); (await count(sql.fragment`last_price is not null`)) < GUARDS; await sleep(500)) {
+  await fleet.grow(GUARDS);
+  say(`${GUARDS} guards over ${markets.length} symbols created in ${((performance.now() - created0) / 1000).toFixed(1)} s`);
+  for (let t = Date.now(); (await fleet.count(sql.fragment`last_price is not null`)) < GUARDS; await sleep(500)) {
     if (Date.now() - t > 120_000) throw new Error('the guards were not all priced within 2 minutes');
   }
 
-  const rssAfterCreate = rssMiB();
+  const rssAfterCreate = worker.rssMiB();
   // Watching: every symbol random-walks (±0.15 % a second, drifting up so peaks move) for QUIET_MS.
   const actionsSince = new Date();
-  const cpu0 = cpuSeconds();
-  let rssMax = rssMiB();
+  const cpu0 = worker.cpuSeconds();
+  const quietCpuSample = cpu.sample();
+  let rssMax = worker.rssMiB();
   const quiet0 = performance.now();
   while (performance.now() - quiet0 < QUIET_MS) {
     for (const m of markets) setPrice(m.base, prices.get(m.base)! * (1 + (Math.random() - 0.4) * 0.003));
-    rssMax = Math.max(rssMax, rssMiB());
+    rssMax = Math.max(rssMax, worker.rssMiB());
     await sleep(1000);
   }
-  const quietCpu = (cpuSeconds() - cpu0) / (QUIET_MS / 1000);
+  const quietCpu = (worker.cpuSeconds() - cpu0) / (QUIET_MS / 1000);
   const quietEnd = new Date();
+  const quietCpuReport = cpu.report(quietCpuSample);
 
   // Exiting: every symbol rises 6 % (new peaks), then falls in steps. Each guard of a symbol has one of five trails
   // (1-5 %), so each step crosses one fifth of its guards: 100 crossings of 10 guards, one every EXIT_SPACING_MS.
-  const EXIT_SPACING_MS = Number(process.env.BENCH_EXIT_SPACING_MS ?? 1000);
+  // The falls start once the watcher has seen every symbol's new high (a peak checkpoint at the risen bid): a symbol
+  // that fell before the watcher priced its high would trail from a lower peak, so its stops would sit lower and its
+  // exits come a step late, or never for the widest trail. (Checking only that peaks equal recent prices passed on
+  // rows written before the rise.)
   for (const m of markets) setPrice(m.base, prices.get(m.base)! * 1.06);
+  const risen = sql.unnest(markets.map((m) => [`${m.base}/USDT`, prices.get(m.base)! * 0.998]), ['text', 'float8']);
   for (let t = Date.now(); ; await sleep(300)) {
     const peaked = await db.oneFirst(sql.type(z.object({ n: z.number() }))`
-      select count(*)::int as n from guards where user_id = ${userId} and peak >= last_price * 0.999 and last_price_at > now() - interval '2 seconds'`);
-    if (peaked >= GUARDS || Date.now() - t > 20_000) break;
+      select count(*)::int as n from guards g join ${risen} as r(symbol, price) on r.symbol = g.symbol
+      where g.user_id = ${fleet.userId} and g.peak >= r.price`);
+    if (peaked >= GUARDS) break;
+    if (Date.now() - t > 60_000) {
+      say(`warning: after a minute the watcher has seen the new high of only ${peaked} of ${GUARDS} guards; the others will exit late`);
+      break;
+    }
   }
-  const rssBeforeExits = rssMiB();
+  const rssBeforeExits = worker.rssMiB();
   const crossedAt = new Map<string, number>(); // guard id -> when the exchange crossed its stop
-  const cpu1 = cpuSeconds();
+  const cpu1 = worker.cpuSeconds();
+  const exitCpuSample = cpu.sample();
+  const metrics0 = await worker.metrics();
   const exit0 = performance.now();
   const top = new Map(markets.map((m) => [m.base, prices.get(m.base)!]));
   for (let trail = 1; trail <= 5; trail++) {
@@ -137,31 +117,30 @@ try {
       await sleep(EXIT_SPACING_MS);
     }
   }
-  for (let t = Date.now(); (await count(sql.fragment`state = 'exited'`)) < GUARDS; await sleep(250)) {
-    rssMax = Math.max(rssMax, rssMiB());
+  for (let t = Date.now(); (await fleet.count(sql.fragment`state = 'exited'`)) < GUARDS; await sleep(250)) {
+    rssMax = Math.max(rssMax, worker.rssMiB());
     if (Date.now() - t > 180_000) break;
   }
   const exitSeconds = (performance.now() - exit0) / 1000;
-  const exitCpu = (cpuSeconds() - cpu1) / exitSeconds;
+  const exitCpu = (worker.cpuSeconds() - cpu1) / exitSeconds;
+  const exitCpuReport = cpu.report(exitCpuSample);
+  const metrics1 = await worker.metrics();
+  const avg = (name: string) => {
+    const n = (metrics1[`${name}_count`] ?? 0) - (metrics0[`${name}_count`] ?? 0);
+    return `${n} × ${(((metrics1[`${name}_sum`] ?? 0) - (metrics0[`${name}_sum`] ?? 0)) / Math.max(n, 1)).toFixed(0)} ms`;
+  };
 
-  const orders = new Map(papers.flatMap((p) => [...exchange.engine.accounts.find(p.id)!.orders.values()]).map((o) => [o.clientOrderId, o]));
+  const orders = new Map(fleet.papers.flatMap((p) => [...exchange.engine.accounts.find(p.id)!.orders.values()]).map((o) => [o.clientOrderId, o]));
   const latencies: number[] = [];
-  let missing = 0;
+  const missed: string[] = [];
   for (const g of guards) {
     const order = orders.get(guardClientOrderId(g.id, 1));
     if (order) latencies.push(order.time - crossedAt.get(g.id)!);
-    else missing++;
+    else missed.push(g.id);
   }
   latencies.sort((a, b) => a - b);
-  if (process.env.BENCH_TRACE) {
-    // Where the time of a few exits went: each history event's offset from the exchange crossing the stop.
-    for (const g of guards.filter((x) => crossedAt.has(x.id)).slice(0, Number(process.env.BENCH_TRACE))) {
-      const history = await client.workflow.getHandle(guardWorkflowId(g.id)).fetchHistory();
-      const t0 = crossedAt.get(g.id)!;
-      const line = (history.events ?? []).filter((e) => Number(e.eventTime?.seconds ?? 0) * 1000 >= t0 - 2000)
-        .map((e) => `${Object.keys(e).find((k) => k.endsWith('Attributes'))?.replace('EventAttributes', '')}@${Number(e.eventTime!.seconds) * 1000 + Math.round((e.eventTime!.nanos ?? 0) / 1e6) - t0}`);
-      say(`trace ${g.id.slice(0, 8)} (order at +${(orders.get(guardClientOrderId(g.id, 1))?.time ?? NaN) - t0} ms): ${line.join(' ')}`);
-    }
+  for (const g of guards.slice(0, Number(process.env.BENCH_TRACE ?? 0))) {
+    say(await traceExit(client, g.id, crossedAt.get(g.id)!, orders.get(guardClientOrderId(g.id, 1))?.time ?? null));
   }
 
   // Temporal actions, counted from the histories (guards and the watcher): starts, signals, updates, activities, timers.
@@ -169,7 +148,6 @@ try {
     'activityTaskScheduledEventAttributes', 'timerStartedEventAttributes', 'upsertWorkflowSearchAttributesEventAttributes'] as const;
   let quietActions = 0;
   let exitActions = 0;
-  const exitWindowStart = quietEnd.getTime();
   const ids = [...guards.map((g) => guardWorkflowId(g.id)), `guard-watch:paper@${taskQueue}`];
   for (let i = 0; i < ids.length; i += 50) {
     await Promise.all(ids.slice(i, i + 50).map(async (id) => {
@@ -178,7 +156,7 @@ try {
         if (!ACTIONS.some((k) => e[k])) continue;
         const at = Number(e.eventTime?.seconds ?? 0) * 1000;
         if (at >= actionsSince.getTime() && at < quietEnd.getTime()) quietActions++;
-        else if (at >= exitWindowStart) exitActions++;
+        else if (at >= quietEnd.getTime()) exitActions++;
       }
     }));
   }
@@ -186,18 +164,24 @@ try {
   const f = (ms: number) => `${ms.toFixed(0)} ms`;
   say(`raw market order through ccxt (floor): median ${f(percentile(rawMs, 50))}, p95 ${f(percentile(rawMs, 95))}`);
   const states = await db.any(sql.type(z.object({ state: z.string(), n: z.number() }))`
-    select state, count(*)::int as n from guards where user_id = ${userId} group by state order by state`);
+    select state, count(*)::int as n from guards where user_id = ${fleet.userId} group by state order by state`);
   say(`guards by state at the end: ${states.map((r) => `${r.state} ${r.n}`).join(', ')}`);
-  say(`reaction, exchange crossing a stop -> exit order acknowledged, ${latencies.length} exits (${missing} missing):`);
+  say(`reaction, exchange crossing a stop -> exit order acknowledged, ${latencies.length} exits (${missed.length} missing):`);
   say(`  median ${f(percentile(latencies, 50))}, p95 ${f(percentile(latencies, 95))}, max ${f(latencies.at(-1) ?? NaN)} (target p95 <= 1000 ms)`);
   say(`  p95 / raw order median = ${(percentile(latencies, 95) / percentile(rawMs, 50)).toFixed(1)}x`);
   say(`worker while watching ${GUARDS} guards: CPU ${(quietCpu * 100).toFixed(1)} % of a core, Temporal actions ${(quietActions / (QUIET_MS / 1000)).toFixed(2)}/s`);
   say(`worker while exiting (${exitSeconds.toFixed(1)} s): CPU ${(exitCpu * 100).toFixed(1)} % of a core, Temporal actions ${(exitActions / exitSeconds).toFixed(1)}/s`);
+  say(`  where exits' time went (averages from the worker's metrics): workflow tasks waiting ${avg('workflow_task_schedule_to_start_latency')}, ` +
+    `running ${avg('workflow_task_execution_latency')}; local activities ${avg('local_activity_execution_latency')}; activities ${avg('activity_execution_latency')}`);
+  say(`  CPU while watching: ${quietCpuReport}`);
+  say(`  CPU while exiting: ${exitCpuReport}`);
   say(`worker memory: RSS ${rssAfterCreate.toFixed(0)} MiB after creating the guards, ${rssBeforeExits.toFixed(0)} MiB after watching, max ${rssMax.toFixed(0)} MiB`);
+  say(`machine: ${os.cpus().length} cores, 1-minute load average ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)} (median ${percentile(loads.sort((a, b) => a - b), 50).toFixed(1)}) during the run`);
+  for (const line of await explainMissedExits(fleet, missed, crossedAt)) say(line);
 } finally {
-  worker.kill('SIGTERM');
-  await new Promise((r) => worker.once('exit', r));
-  await db.end();
+  clearInterval(loadTimer);
+  await worker.stop();
+  await fleet.close();
   await services.stop();
 }
 process.exit(0);

@@ -122,18 +122,48 @@ export async function listGuards(db: Db, userId: string): Promise<Guard[]> {
   return rows.map(toGuard);
 }
 
-/** What the guard's workflow decided: state, rules, ladder progress, amount left, error. Announced to the owner. */
-export async function saveGuardDecision(
-  db: Db,
-  guardId: string,
-  d: { state: GuardState; rules: GuardRules; nextTarget: number; breakEven: boolean; remaining: number; peak: number; lastError: string | null },
-): Promise<void> {
+/** What the guard's workflow decided: state, rules, ladder progress, amount left, error. */
+export interface GuardDecision {
+  state: GuardState;
+  rules: GuardRules;
+  nextTarget: number;
+  breakEven: boolean;
+  remaining: number;
+  peak: number;
+  lastError: string | null;
+}
+
+const decisionUpdate = (guardId: string, d: GuardDecision) => sql.fragment`
+  update guards set state = ${d.state}, rules = ${sql.jsonb(d.rules)}, next_target = ${d.nextTarget}, break_even = ${d.breakEven},
+         remaining = ${d.remaining}, last_error = ${d.lastError},
+         peak = greatest(peak, ${d.peak}), updated_at = now()
+  where id = ${guardId}
+  returning user_id`;
+
+/** Saves a decision of the guard's workflow, announced to the owner. */
+export async function saveGuardDecision(db: Db, guardId: string, d: GuardDecision): Promise<void> {
+  await db.query(sql.type(Notified)`
+    with updated as (${decisionUpdate(guardId, d)})
+    select pg_notify('guard_changes', user_id) from updated`);
+}
+
+/** A step's event and the decision it led to (an exit's outcome), in one statement. The event is idempotent by step. */
+export async function recordGuardStep(db: Db, guardId: string, e: Omit<GuardEvent, 'at'>, d: GuardDecision): Promise<void> {
+  await db.query(sql.type(Notified)`
+    with event as (
+      insert into guard_events (guard_id, step, kind, price, peak, amount, order_id, detail)
+      values (${guardId}, ${e.step}, ${e.kind}, ${e.price}, ${e.peak}, ${e.amount}, ${e.orderId}, ${e.detail})
+      on conflict (guard_id, step) do nothing),
+    updated as (${decisionUpdate(guardId, d)})
+    select pg_notify('guard_changes', user_id) from updated`);
+}
+
+/** The decision to exit, written by the exit itself before its order: the row shows `exiting`, at the peak judged by. */
+export async function markGuardExiting(db: Db, guardId: string, peak: number): Promise<void> {
   await db.query(sql.type(Notified)`
     with updated as (
-      update guards set state = ${d.state}, rules = ${sql.jsonb(d.rules)}, next_target = ${d.nextTarget}, break_even = ${d.breakEven},
-             remaining = ${d.remaining}, last_error = ${d.lastError},
-             peak = greatest(peak, ${d.peak}), updated_at = now()
-      where id = ${guardId}
+      update guards set state = 'exiting', peak = greatest(peak, ${peak}), updated_at = now()
+      where id = ${guardId} and state = 'watching'
       returning user_id)
     select pg_notify('guard_changes', user_id) from updated`);
 }

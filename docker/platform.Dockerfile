@@ -20,7 +20,7 @@ COPY bot bot
 COPY exchange exchange
 COPY temporal temporal
 COPY freqtrade freqtrade
-# Prebuilt workflow bundle (dist/workflow-bundle.js): the worker starts without running webpack.
+# Prebuilt workflow bundles (dist/workflow-bundle.js, dist/guard-workflow-bundle.js): the worker starts without running webpack.
 RUN node --import tsx worker/bundle.ts
 
 USER node

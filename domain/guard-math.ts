@@ -1,7 +1,7 @@
 // The price logic of a position guard, pure and deterministic: the stop in force for a peak (FreqTrade's trailing-stop
 // math from trailing-stop.ts), the take-profit ladder, what one observed price means for a guard, and how a guard
 // recovers the exact peak (and a stop crossed) from the exchange's candles after its watcher was down.
-import { targetPrice, type GuardRules } from './guard.js';
+import { targetPrice, type GuardRules } from './guard-rules.js';
 import { stopLevel } from './trailing-stop.js';
 
 export interface GuardPosition {

@@ -1,6 +1,10 @@
-// Position guards (trailing stop + take-profit ladder) as the platform's own risk feature: what a user asks for, checked
-// once here (API, workflow update validators and the dashboard all use these schemas), and the guard's view.
+// Position guards (trailing stop + take-profit ladder) as the platform's own risk feature: what a user asks for as zod
+// schemas (the API and the dashboard use them; the guard's workflow uses their zod-free twin in guard-rules.ts), and the
+// guard's view.
 import { z } from 'zod';
+import type { CreateGuardInput as CreateGuard, GuardRules as Rules, GuardTargetInput as Target } from './guard-rules.js';
+
+export { guardRuleIssue, targetPrice, type GuardRuleIssue } from './guard-rules.js';
 
 /** What a guard protects: an open trade of one of the user's bots, or a holding on one of the user's exchange accounts. */
 export const GuardTargetInput = z.discriminatedUnion('kind', [
@@ -60,46 +64,9 @@ export type GuardRules = z.infer<typeof GuardRules>;
 export const CreateGuardInput = z.object({ target: GuardTargetInput }).and(GuardRules);
 export type CreateGuardInput = z.infer<typeof CreateGuardInput>;
 
-/** A rule problem, named by its field path (e.g. `takeProfit.targets.1.price`). */
-export interface GuardRuleIssue {
-  field: string;
-  message: string;
-}
-
-/** Checks across fields, given the entry price: the first problem, or null. Schema checks come first (zod). */
-export function guardRuleIssue(rules: GuardRules, entryPrice: number): GuardRuleIssue | null {
-  if (!rules.trail && !rules.takeProfit) return { field: 'trail', message: 'a guard needs a trailing stop, take-profit targets, or both' };
-  const trail = rules.trail;
-  if (trail) {
-    if (trail.activationPrice !== undefined && trail.activationOffsetPct !== undefined) {
-      return { field: 'trail.activationPrice', message: 'give an activation price or an activation offset, not both' };
-    }
-    if (trail.stoplossPct !== undefined && trail.stoplossPct < trail.trailPct) {
-      return { field: 'trail.stoplossPct', message: 'must be at least the trail % (FreqTrade: trailing_stop_positive <= |stoploss|)' };
-    }
-  }
-  const targets = rules.takeProfit?.targets ?? [];
-  let previous = entryPrice;
-  let sold = 0;
-  for (const [i, t] of targets.entries()) {
-    if ((t.price === undefined) === (t.pct === undefined)) return { field: `takeProfit.targets.${i}.price`, message: 'give either a price or a % gain' };
-    const price = targetPrice(t, entryPrice);
-    if (price <= previous) {
-      return {
-        field: `takeProfit.targets.${i}.${t.price === undefined ? 'pct' : 'price'}`,
-        message: i === 0 ? `must be above the entry price ${entryPrice}` : 'targets must rise: each above the one before',
-      };
-    }
-    previous = price;
-    sold += t.fraction;
-    if (sold > 1 + 1e-9) return { field: `takeProfit.targets.${i}.fraction`, message: 'the fractions add up to more than the whole position' };
-  }
-  return null;
-}
-
-export function targetPrice(t: TakeProfitTargetInput, entryPrice: number): number {
-  return t.price ?? entryPrice * (1 + (t.pct ?? 0) / 100);
-}
+// The workflow checks with guard-rules.ts (zod-free); these schemas must describe exactly its types.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+true satisfies Same<GuardRules, Rules> & Same<CreateGuardInput, CreateGuard> & Same<GuardTargetInput, Target>;
 
 export const GUARD_STATES = ['watching', 'exiting', 'exited', 'completed', 'cancelled', 'failed'] as const;
 export type GuardState = (typeof GUARD_STATES)[number];
@@ -134,4 +101,6 @@ export interface Guard {
 }
 
 export const guardWorkflowId = (guardId: string): string => `guard:${guardId}`;
+/** The guard worker's task queue beside a platform worker's `taskQueue`: guard workflows run there, in a bundle of their own. */
+export const guardTaskQueue = (taskQueue: string): string => `guards@${taskQueue}`;
 export const guardWatchWorkflowId = (exchangeId: string, taskQueue: string): string => `guard-watch:${exchangeId}@${taskQueue}`;

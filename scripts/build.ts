@@ -65,13 +65,13 @@ const targets: Target[] = [
     build: () => exec('npm', ['run', 'build', '-w', 'web']),
   },
   {
-    name: 'workflow bundle',
+    name: 'workflow bundles',
     entry: 'worker/bundle.ts',
     inputs: ['workflows', 'domain', 'temporal', 'worker/bundle.ts', 'package-lock.json'],
     async build() {
-      const mod = (await import(pathToFileURL(path.join(repoRoot, 'worker/bundle.ts')).href)) as { buildWorkflowBundle?: () => Promise<unknown> };
-      if (typeof mod.buildWorkflowBundle !== 'function') throw new Error('worker/bundle.ts does not export buildWorkflowBundle()');
-      await mod.buildWorkflowBundle();
+      const mod = (await import(pathToFileURL(path.join(repoRoot, 'worker/bundle.ts')).href)) as { buildWorkflowBundles?: () => Promise<unknown> };
+      if (typeof mod.buildWorkflowBundles !== 'function') throw new Error('worker/bundle.ts does not export buildWorkflowBundles()');
+      await mod.buildWorkflowBundles();
     },
   },
 ];

@@ -1,6 +1,7 @@
 // Records reference histories of the guard workflow (a trailing-stop exit; a take-profit ladder) for the replay test.
 // Recorded without the payload codec, so the replay test reads them without a key; the codec passes such payloads through.
-// Run: node --import tsx scripts/record-guard-histories.ts (only when a change is meant to break replay).
+// Run: node --import tsx scripts/record-guard-histories.ts (only when a change is meant to break replay). The recordings
+// without the `-exit-writes-once` suffix come from before that patch and are kept: they replay its older path.
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -39,11 +40,11 @@ async function record(name: string, rules: GuardRules, events: WatchEvent[], edi
 }
 
 try {
-  await record('guard-trailing-stop', { trail: { trailPct: 5 } }, [
+  await record('guard-trailing-stop-exit-writes-once', { trail: { trailPct: 5 } }, [
     { kind: 'peak', peak: 106, at: 1 },
     { kind: 'stop', price: 100.5, peak: 106, stop: 100.7, at: 2 },
   ], { trail: { trailPct: 4 } });
-  await record('guard-take-profit', { takeProfit: { targets: [{ pct: 5, fraction: 0.5 }, { price: 110, fraction: 0.5 }], breakEvenAfterFirst: true } }, [
+  await record('guard-take-profit-exit-writes-once', { takeProfit: { targets: [{ pct: 5, fraction: 0.5 }, { price: 110, fraction: 0.5 }], breakEvenAfterFirst: true } }, [
     { kind: 'target', index: 0, price: 105.5, peak: 105.5, at: 1 },
     { kind: 'target', index: 1, price: 110.2, peak: 110.2, at: 2 },
   ]);

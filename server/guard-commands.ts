@@ -1,8 +1,9 @@
 // Guard and risk-guard commands through Temporal: creating is one updateWithStart (the workflow checks the target and
-// saves the row), edits, cancels and resumes are validated updates. Answers map to HTTP errors naming the field.
+// saves the row; guards start on the guard worker's queue), edits, cancels and resumes are validated updates. Answers
+// map to HTTP errors naming the field.
 import { createHash, randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
-import { guardWorkflowId, type Guard } from '../domain/guard.js';
+import { guardTaskQueue, guardWorkflowId, type Guard } from '../domain/guard.js';
 import { riskWorkflowId, type RiskGuard } from '../domain/risk.js';
 import { cancelGuard, createGuard, editGuard, guardWorkflow } from '../workflows/guard.js';
 import { cancelRiskGuard, createRiskGuard, editRiskGuard, resumeRiskGuard, riskWorkflow } from '../workflows/risk.js';
@@ -51,7 +52,7 @@ export function createGuardCommands(client: Client, taskQueue: string): GuardCom
     async create(userId, spec, idempotencyKey) {
       const guardId = idFor('guard', userId, idempotencyKey);
       const startWorkflowOperation = new WithStartWorkflowOperation(guardWorkflow, {
-        workflowId: guardWorkflowId(guardId), taskQueue, args: [{ guardId, userId }], workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowId: guardWorkflowId(guardId), taskQueue: guardTaskQueue(taskQueue), args: [{ guardId, userId }], workflowIdConflictPolicy: 'USE_EXISTING',
       });
       try {
         return await client.workflow.executeUpdateWithStart(createGuard, { args: [spec], updateId: 'create', startWorkflowOperation });

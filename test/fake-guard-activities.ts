@@ -31,10 +31,15 @@ export function fakeGuardActivities(log: GuardFakeLog, opts: { failFirstExitAtte
     async recordGuardEvent(e) {
       log.events.push(`${e.step}:${e.kind}`);
     },
+    async recordGuardStep({ event, decision }) {
+      log.events.push(`${event.step}:${event.kind}`);
+      log.saved.push(decision.state);
+    },
     async executeGuardExit(req) {
       log.attempts++;
       // The order went through but the answer was lost: the retry must carry the same step (same client order id).
       if (opts.failFirstExitAttempt && log.attempts === 1) throw ApplicationFailure.retryable('connection reset after the order was placed');
+      if (req.exiting && !log.exits.some((e) => e.step === req.step)) log.saved.push('exiting');
       if (!log.exits.some((e) => e.step === req.step)) log.exits.push(req);
       return { amount: req.amount, price: 104, orderId: `order-${req.step}`, alreadyClosed: false };
     },

@@ -23,6 +23,7 @@ import { createPayloadCodec } from '../temporal/payload-codec.js';
 import { createActivities } from '../worker/activities.js';
 import { buildWorkflowBundle } from '../worker/bundle.js';
 import { createDockerHostWorker } from '../worker/docker-host.js';
+import { createGuardWorker } from '../worker/guard-worker.js';
 import { chooseDocker, chooseRuntimeDriver } from '../worker/runtime-driver.js';
 
 export const ORIGIN = 'http://127.0.0.1:3000';
@@ -82,10 +83,10 @@ export async function startPlatform(options: { worker?: boolean; env?: Record<st
     guardCommands: createGuardCommands(temporal, config.TEMPORAL_TASK_QUEUE),
   });
 
-  let workerRun: Promise<void> | null = null;
+  let workerRun: Promise<unknown> | null = null;
   let worker: Worker | null = null;
+  let guardWorker: Worker | null = null;
   let hostWorker: Worker | null = null;
-  let hostRun: Promise<void> | null = null;
   let nativeConnection: NativeConnection | null = null;
   if (options.worker !== false) {
     quietTemporalRuntime();
@@ -93,26 +94,27 @@ export async function startPlatform(options: { worker?: boolean; env?: Record<st
     const docker = await chooseDocker();
     await publishFact(db, botDriverFact(config.TEMPORAL_TASK_QUEUE), driver.kind);
     nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+    const activities = createActivities({ config: { ...config, BOT_API_HOST: '127.0.0.1' }, db, temporal, driver, docker, botListenHost: '127.0.0.1' });
     worker = await Worker.create({
       connection: nativeConnection,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       workflowBundle: { codePath: await buildWorkflowBundle() },
       dataConverter,
-      activities: createActivities({ config: { ...config, BOT_API_HOST: '127.0.0.1' }, db, temporal, driver, docker, botListenHost: '127.0.0.1' }),
+      activities,
     });
-    workerRun = worker.run();
+    guardWorker = await createGuardWorker({ connection: nativeConnection, taskQueue: config.TEMPORAL_TASK_QUEUE, dataConverter, activities });
     if (docker) {
       hostWorker = await createDockerHostWorker({ connection: nativeConnection, namespace: config.TEMPORAL_NAMESPACE, dataConverter, config, db, docker });
-      hostRun = hostWorker.run();
     }
+    workerRun = Promise.all([worker, guardWorker, hostWorker].filter((w): w is Worker => w !== null).map((w) => w.run()));
   }
   const stopWorker = async () => {
-    if (worker && worker.getState() === 'RUNNING') worker.shutdown();
-    if (hostWorker && hostWorker.getState() === 'RUNNING') hostWorker.shutdown();
+    for (const w of [worker, guardWorker, hostWorker]) if (w && w.getState() === 'RUNNING') w.shutdown();
     await workerRun;
-    await hostRun;
     await nativeConnection?.close();
     worker = null;
+    guardWorker = null;
+    hostWorker = null;
   };
   return {
     config,

@@ -1,7 +1,9 @@
-// Worker entry: connects to Temporal and PostgreSQL, picks the bot runtime driver and runs workflows + activities.
+// Worker entry: connects to Temporal and PostgreSQL, picks the bot runtime driver and runs workflows + activities (the
+// platform's worker and, on its own queue, the guard worker).
 import { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { readConfig } from '../domain/config.js';
+import { guardTaskQueue } from '../domain/guard.js';
 import { botDriverFact, publishFact } from '../db/platform-facts.js';
 import { installMongoMirror } from '../db/legacy-mirror-setup.js';
 import { createDb } from '../db/pool.js';
@@ -10,6 +12,7 @@ import { createPayloadCodec } from '../temporal/payload-codec.js';
 import { createActivities } from './activities.js';
 import { buildWorkflowBundle } from './bundle.js';
 import { createDockerHostWorker, ensurePool } from './docker-host.js';
+import { createGuardWorker } from './guard-worker.js';
 import { chooseDocker, chooseRuntimeDriver } from './runtime-driver.js';
 import { ensureStandingWork } from './standing-work.js';
 
@@ -34,28 +37,35 @@ const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADD
 const dataConverter = platformDataConverter(createPayloadCodec(config.TF_SECRET_KEY));
 // Activities that manage schedules need a client; it encrypts what it sends just like the worker does.
 const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
-const mainWorker = config.WORKER_ROLE === 'all'
+const activities = config.WORKER_ROLE === 'all'
+  ? createActivities({
+      config,
+      db,
+      temporal,
+      driver,
+      docker,
+      botListenHost: config.BOT_NETWORK === 'host' || driver.kind === 'process' ? '127.0.0.1' : '0.0.0.0',
+    })
+  : null;
+const maxCachedWorkflows = config.WORKER_MAX_CACHED_WORKFLOWS;
+const mainWorker = activities
   ? await Worker.create({
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       workflowBundle: { codePath: await buildWorkflowBundle() },
       dataConverter,
-      ...(config.WORKER_MAX_CACHED_WORKFLOWS ? { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS } : {}),
-      activities: createActivities({
-        config,
-        db,
-        temporal,
-        driver,
-        docker,
-        botListenHost: config.BOT_NETWORK === 'host' || driver.kind === 'process' ? '127.0.0.1' : '0.0.0.0',
-      }),
+      ...(maxCachedWorkflows ? { maxCachedWorkflows } : {}),
+      activities,
     })
+  : null;
+const guardWorker = activities
+  ? await createGuardWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, dataConverter, activities, maxCachedWorkflows })
   : null;
 // Pool containers on this worker's Docker engine; an extra Docker host runs only this worker.
 if (config.WORKER_ROLE === 'docker-host' && !docker) throw new Error('WORKER_ROLE=docker-host but no Docker engine answers (DOCKER_HOST)');
 const hostWorker = docker ? await createDockerHostWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter, config, db, docker }) : null;
-const workers = [mainWorker, hostWorker].filter((w): w is Worker => w !== null);
+const workers = [mainWorker, guardWorker, hostWorker].filter((w): w is Worker => w !== null);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
@@ -66,7 +76,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 // The market feeds and the trade-sync / portfolio-snapshots schedules: idempotent, every worker ensures them.
 if (mainWorker) await ensureStandingWork(temporal, config.TEMPORAL_TASK_QUEUE, log);
 if (mainWorker && hostWorker && driver.kind === 'docker') await ensurePool(temporal, config);
-const queues = [mainWorker ? config.TEMPORAL_TASK_QUEUE : null, hostWorker ? `docker@${config.DOCKER_HOST_NAME}` : null].filter(Boolean);
+const queues = [
+  mainWorker ? config.TEMPORAL_TASK_QUEUE : null,
+  guardWorker ? guardTaskQueue(config.TEMPORAL_TASK_QUEUE) : null,
+  hostWorker ? `docker@${config.DOCKER_HOST_NAME}` : null,
+].filter(Boolean);
 log(`worker ready on task queues ${queues.join(', ')} (bot driver: ${driver.kind})`);
 await Promise.all(workers.map((w) => w.run()));
 await connection.close();

@@ -1,8 +1,6 @@
 // Guard workflow logic on the real Temporal server with small fake activities, driven by scripted watcher signals:
 // exactly one exit for racing triggers and retried exits, the ladder's fractions, edits validated before they count.
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -10,15 +8,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GuardRules } from '../domain/guard.js';
 import type { WatchEvent } from '../domain/guard-math.js';
 import { fakeGuardActivities as fakes, type GuardFakeLog as Log } from '../test/fake-guard-activities.js';
+import { workflowsPathOf } from '../worker/bundle.js';
 import { cancelGuard, createGuard, editGuard, guardPrice, guardState, guardWorkflow } from './guard.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
   env = await TestWorkflowEnvironment.createFromExistingServer({ address: process.env.TEMPORAL_ADDRESS });
-  bundle = await bundleWorkflowCode({ workflowsPath: path.join(root, 'workflows', 'index.ts') });
+  // The guard worker's own bundle: what production runs guards in.
+  bundle = await bundleWorkflowCode({ workflowsPath: workflowsPathOf('guards') });
 }, 120_000);
 afterAll(async () => env?.teardown());
 
@@ -53,8 +52,10 @@ describe('guard workflow', () => {
       expect(s).toMatchObject({ state: 'exited', remaining: 0, peak: 110 });
       await h.result();
     });
-    expect(log.exits).toEqual([{ guardId: expect.any(String), step: 1, amount: 2, remainingBefore: 2, reason: 'trailing_stop' }]);
+    expect(log.exits).toEqual([{ guardId: expect.any(String), step: 1, amount: 2, remainingBefore: 2, reason: 'trailing_stop', exiting: { peak: 110 } }]);
     expect(log.events).toEqual(['1:trailing_stop']);
+    // The row is written twice: with the order (exiting), then with the event (exited).
+    expect(log.saved).toEqual(['exiting', 'exited']);
   });
 
   it('a retried exit carries the same step, so the exchange sees one client order id', async () => {
@@ -90,6 +91,7 @@ describe('guard workflow', () => {
       expect(await h.query(guardState)).toMatchObject({ state: 'completed', remaining: 0 });
     });
     expect(log.exits.map((e) => [e.step, e.amount, e.reason])).toEqual([[1, 1, 'take_profit'], [2, 1, 'take_profit']]);
+    expect(log.saved).toEqual(['exiting', 'watching', 'exiting', 'completed']);
   });
 
   it('rejects bad edits with the field and a reason, and changes nothing', async () => {

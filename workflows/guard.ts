@@ -13,6 +13,7 @@ import {
   defineSignal,
   defineUpdate,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -21,7 +22,8 @@ import {
 } from '@temporalio/workflow';
 import type { GuardActivities } from '../activities/guards.js';
 import type { GuardWatcherActivities } from '../activities/guard-watcher.js';
-import { CreateGuardInput, GuardRules, guardRuleIssue, type Guard, type GuardState } from '../domain/guard.js';
+import type { Guard, GuardState } from '../domain/guard.js';
+import { checkCreateGuardInput, checkGuardRules, guardRuleIssue, type GuardRules } from '../domain/guard-rules.js';
 import { guardLevels, nextTargetPrice, targetAmount, type WatchEvent } from '../domain/guard-math.js';
 
 export interface GuardWorkflowInput {
@@ -70,6 +72,11 @@ const exits = proxyActivities<GuardActivities>({
   retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '15 seconds', maximumAttempts: 12, nonRetryableErrorTypes: ['GuardTargetGone', 'InvalidCredentials'] },
 });
 
+type ExitReason = 'trailing_stop' | 'take_profit' | 'stoploss';
+type StepEvent = Omit<Parameters<GuardActivities['recordGuardEvent']>[0], 'guardId'>;
+/** Patch of exits that write the guard's row once before and once after the sale (see exit()). */
+const EXIT_WRITES_ONCE = 'guard-exit-writes-once';
+
 const messageOf = (error: unknown): string => {
   const e = error as { cause?: { message?: string }; message?: string };
   return e.cause?.message ?? e.message ?? String(error);
@@ -85,12 +92,19 @@ export async function guardWorkflow(input: GuardWorkflowInput): Promise<void> {
   const events: WatchEvent[] = [];
   let createFailed = false;
 
-  const save = () =>
-    local.saveGuardDecision({ guardId, state: s.state as GuardState, rules: s.rules, nextTarget: s.nextTarget, breakEven: s.breakEven, remaining: s.remaining, peak: s.peak, lastError: s.lastError });
+  const decision = () =>
+    ({ state: s.state as GuardState, rules: s.rules, nextTarget: s.nextTarget, breakEven: s.breakEven, remaining: s.remaining, peak: s.peak, lastError: s.lastError });
+  const save = () => local.saveGuardDecision({ guardId, ...decision() });
   const setState = async (state: GuardState) => {
     s.state = state;
     upsertSearchAttributes({ GuardState: [state] });
     await save();
+  };
+  /** A step's event and the state after it, in one local activity. */
+  const recordStep = async (event: StepEvent, state: GuardState) => {
+    s.state = state;
+    upsertSearchAttributes({ GuardState: [state] });
+    await local.recordGuardStep({ guardId, event, decision: decision() });
   };
 
   setHandler(guardState, () => s);
@@ -119,8 +133,8 @@ export async function guardWorkflow(input: GuardWorkflowInput): Promise<void> {
     {
       validator: (spec) => {
         if (s.state !== 'new') throw new Error('this guard exists already');
-        const parsed = CreateGuardInput.safeParse(spec);
-        if (!parsed.success) throw new Error(`${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`);
+        const checked = checkCreateGuardInput(spec);
+        if (!checked.success) throw new Error(`${checked.issues[0]!.field}: ${checked.issues[0]!.message}`);
       },
     },
   );
@@ -129,8 +143,9 @@ export async function guardWorkflow(input: GuardWorkflowInput): Promise<void> {
   setHandler(
     editGuard,
     async (rules) => {
-      const next = GuardRules.parse(rules);
-      s.rules = { trail: next.trail ?? s.rules.trail, takeProfit: next.takeProfit ?? s.rules.takeProfit };
+      const next = checkGuardRules(rules); // the validator has passed it (replay skips validators, and it passed then too)
+      if (!next.success) throw new Error(`${next.issues[0]!.field}: ${next.issues[0]!.message}`);
+      s.rules = { trail: next.data.trail ?? s.rules.trail, takeProfit: next.data.takeProfit ?? s.rules.takeProfit };
       s.step++;
       await save();
       await local.recordGuardEvent({ guardId, step: s.step, kind: 'edited', price: null, peak: s.peak, amount: null, orderId: null, detail: JSON.stringify(s.rules) });
@@ -139,10 +154,10 @@ export async function guardWorkflow(input: GuardWorkflowInput): Promise<void> {
     {
       validator: (rules) => {
         if (s.state !== 'watching') throw new Error(`the guard is ${s.state}; only a watching guard can be edited`);
-        const parsed = GuardRules.safeParse(rules);
-        if (!parsed.success) throw new Error(`${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`);
-        if (parsed.data.takeProfit && s.nextTarget > 0) throw new Error('takeProfit: a target has sold already; the ladder can no longer change');
-        const merged = { trail: parsed.data.trail ?? s.rules.trail, takeProfit: parsed.data.takeProfit ?? s.rules.takeProfit };
+        const checked = checkGuardRules(rules);
+        if (!checked.success) throw new Error(`${checked.issues[0]!.field}: ${checked.issues[0]!.message}`);
+        if (checked.data.takeProfit && s.nextTarget > 0) throw new Error('takeProfit: a target has sold already; the ladder can no longer change');
+        const merged = { trail: checked.data.trail ?? s.rules.trail, takeProfit: checked.data.takeProfit ?? s.rules.takeProfit };
         const issue = guardRuleIssue(merged, s.entryPrice);
         if (issue) throw new Error(`${issue.field}: ${issue.message}`);
       },
@@ -160,27 +175,44 @@ export async function guardWorkflow(input: GuardWorkflowInput): Promise<void> {
     } },
   );
 
-  /** Sells `amount` as the next step; false when the exit failed for good (the guard is then `failed`). */
-  async function exit(amount: number, reason: 'trailing_stop' | 'take_profit' | 'stoploss', peak: number): Promise<boolean> {
+  /**
+   * Sells `amount` as the next step, then records it with the state `settle` decides once the sale is done; false when
+   * the exit failed for good (the guard is then `failed`). Since EXIT_WRITES_ONCE the row is written once with the
+   * order (by the exit activity) and once after it (event and state together): two workflow activations fewer per exit
+   * than the separate writes before, which histories from before still replay.
+   */
+  async function exit(amount: number, reason: ExitReason, peak: number, settle: () => GuardState): Promise<boolean> {
+    const once = patched(EXIT_WRITES_ONCE);
+    s.state = 'exiting';
+    if (!once) await save();
     s.step++;
     const step = s.step;
+    let event: StepEvent;
     try {
-      const done = await exits.executeGuardExit({ guardId, step, amount, remainingBefore: s.remaining, reason });
+      const done = await exits.executeGuardExit({ guardId, step, amount, remainingBefore: s.remaining, reason, ...(once ? { exiting: { peak } } : {}) });
       const sold = done.alreadyClosed ? s.remaining : done.amount;
       s.remaining = Math.max(0, s.remaining - sold);
       s.exits.push({ step, reason, amount: done.amount, price: done.price, peak });
-      await local.recordGuardEvent({
-        guardId, step, kind: done.alreadyClosed ? 'position_gone' : reason, price: done.price, peak, amount: done.amount, orderId: done.orderId,
+      event = {
+        step, kind: done.alreadyClosed ? 'position_gone' : reason, price: done.price, peak, amount: done.amount, orderId: done.orderId,
         detail: done.alreadyClosed ? 'the position had closed before the guard exited it' : null,
-      });
-      return true;
+      };
+      if (!once) await local.recordGuardEvent({ guardId, ...event });
     } catch (error) {
       s.lastError = messageOf(error);
       log.warn('guard exit failed', { guardId, step, error: s.lastError });
-      await local.recordGuardEvent({ guardId, step, kind: 'exit_failed', price: null, peak, amount, orderId: null, detail: s.lastError });
-      await setState('failed');
+      const failed: StepEvent = { step, kind: 'exit_failed', price: null, peak, amount, orderId: null, detail: s.lastError };
+      if (once) {
+        await recordStep(failed, 'failed');
+      } else {
+        await local.recordGuardEvent({ guardId, ...failed });
+        await setState('failed');
+      }
       return false;
     }
+    if (once) await recordStep(event, settle());
+    else await setState(settle());
+    return true;
   }
 
   async function handle(event: WatchEvent): Promise<void> {
@@ -191,22 +223,17 @@ export async function guardWorkflow(input: GuardWorkflowInput): Promise<void> {
       const { stop } = guardLevels(s, s.peak);
       // Re-checked here: the rules may have changed since the watcher looked. A stop crossed while nobody watched holds.
       if (event.missedAt === undefined && (stop === null || event.price > stop)) return;
-      s.state = 'exiting';
-      await save();
-      const reason = guardLevels(s, s.peak).activated ? 'trailing_stop' : 'stoploss';
-      if (await exit(s.remaining, reason, s.peak)) await setState('exited');
+      await exit(s.remaining, guardLevels(s, s.peak).activated ? 'trailing_stop' : 'stoploss', s.peak, () => 'exited');
       return;
     }
     const target = nextTargetPrice(s);
     if (event.index !== s.nextTarget || target === null || event.price < target) return;
-    s.state = 'exiting';
-    await save();
-    const amount = targetAmount(s.rules, s.nextTarget, s.amount, s.remaining);
-    if (!(await exit(amount, 'take_profit', s.peak))) return;
-    if (s.nextTarget === 0 && s.rules.takeProfit?.breakEvenAfterFirst) s.breakEven = true;
-    s.nextTarget++;
-    const left = nextTargetPrice(s) !== null || s.rules.trail !== undefined;
-    await setState(s.remaining <= EPS ? 'completed' : left ? 'watching' : 'completed');
+    await exit(targetAmount(s.rules, s.nextTarget, s.amount, s.remaining), 'take_profit', s.peak, () => {
+      if (s.nextTarget === 0 && s.rules.takeProfit?.breakEvenAfterFirst) s.breakEven = true;
+      s.nextTarget++;
+      const left = nextTargetPrice(s) !== null || s.rules.trail !== undefined;
+      return s.remaining <= EPS ? 'completed' : left ? 'watching' : 'completed';
+    });
   }
 
   const live = () => s.state === 'watching' || s.state === 'exiting' || s.state === 'new';

@@ -1,0 +1,27 @@
+// The guard worker's bundle holds the guard workflow and what it imports, nothing else: every guard run in memory
+// evaluates it once, so zod or another workflow in it would cost each guard about a megabyte (worker/bundle.ts).
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { buildWorkflowBundle } from './bundle.js';
+
+/** The project's own modules and the packages a bundle evaluates, from webpack's module ids in its code. */
+async function modulesOf(name: 'platform' | 'guards'): Promise<string[]> {
+  const code = await readFile(await buildWorkflowBundle({ name }), 'utf8');
+  const ids = [...code.matchAll(/^\/\*\*\*\/ "([^"]+)"$/gm)].map((m) => m[1]!);
+  return [...new Set(ids.map((id) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(id)?.[1] ?? id))].sort();
+}
+
+describe('workflow bundles', () => {
+  it('keep zod and every other workflow out of the guard bundle', async () => {
+    const modules = await modulesOf('guards');
+    expect(modules.filter((m) => m.startsWith('./'))).toEqual([
+      './domain/guard-math.ts', './domain/guard-rules.ts', './domain/trailing-stop.ts', './temporal/failure-converter.ts',
+      './workflows/guard.ts', './workflows/guards-index.ts',
+    ]);
+    expect(modules).not.toContain('zod');
+  }, 120_000);
+
+  it('keep the guard workflow in the platform bundle too, for guards started before the guard worker existed', async () => {
+    expect(await modulesOf('platform')).toEqual(expect.arrayContaining(['./workflows/guard.ts', './workflows/index.ts', './workflows/bot.ts', 'zod']));
+  }, 120_000);
+});
