@@ -72,6 +72,8 @@ export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
   let lastReconcile = 0;
   let wake = false;
   let targetContainers: number | null = null;
+  /** Containers whose bots are moving out: not removed before the last move has copied its state out. */
+  const evacuating = new Set<string>();
 
   const writeBots = coalescingWriter(
     async (key) => {
@@ -81,9 +83,10 @@ export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
     (key) => byKey(key)?.status !== 'starting',
   );
 
-  async function save(): Promise<void> {
-    await db.savePool(state);
-  }
+  // Saves run one at a time, each with the state as it is when it starts: two saves in flight could commit out of order
+  // and leave an older placement in PostgreSQL (a bot's health check then found its container gone).
+  const saveState = coalescingWriter(() => db.savePool(state), () => true);
+  const save = (): Promise<void> => saveState('state');
 
   /** Adds a container record at once (so decisions taken meanwhile see it), then starts it. */
   function newContainer(host: string): PoolContainer {
@@ -156,7 +159,12 @@ export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
 
   /** Moves every bot out of `c` to other containers (adding containers as needed). */
   async function evacuate(c: PoolContainer): Promise<void> {
-    for (const [botId, size] of Object.entries(c.bots)) await move(botId, c, await reserve(botId, size, [c.key]));
+    evacuating.add(c.key);
+    try {
+      for (const [botId, size] of Object.entries(c.bots)) await move(botId, c, await reserve(botId, size, [c.key]));
+    } finally {
+      evacuating.delete(c.key);
+    }
   }
 
   async function removeContainer(c: PoolContainer): Promise<void> {
@@ -229,6 +237,7 @@ export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
       if (decision.kind === 'none') break;
       if (decision.kind === 'add') await addContainer(decision.host);
       else if (decision.kind === 'drain') await drain(byKey(decision.key)!);
+      else if (evacuating.has(decision.key)) break; // its last bot is still moving out: its state file is still needed
       else await removeContainer(byKey(decision.key)!);
     }
   }
