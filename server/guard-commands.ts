@@ -2,12 +2,12 @@
 // saves the row; guards start on the guard worker's queue), edits, cancels and resumes are validated updates. Answers
 // map to HTTP errors naming the field.
 import { createHash, randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { guardTaskQueue, guardWorkflowId, type Guard } from '../domain/guard.js';
 import { riskWorkflowId, type RiskGuard } from '../domain/risk.js';
 import { cancelGuard, createGuard, editGuard, guardWorkflow } from '../workflows/guard.js';
 import { cancelRiskGuard, createRiskGuard, editRiskGuard, resumeRiskGuard, riskWorkflow } from '../workflows/risk.js';
-import { HttpError } from './errors.js';
+import { updateErrorAsHttp } from './update-errors.js';
 
 export interface GuardCommands {
   create(userId: string, spec: unknown, idempotencyKey?: string): Promise<Guard>;
@@ -26,19 +26,7 @@ function idFor(kind: string, userId: string, idempotencyKey?: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-/** `field: reason` (from a validator or an InvalidGuard failure) is a 400 on that field; anything else a 409. */
-function asHttpError(error: unknown): never {
-  if (error instanceof WorkflowUpdateFailedError) {
-    const cause = error.cause as { message?: string; cause?: { message?: string } } | undefined;
-    const message = cause?.cause?.message ?? cause?.message ?? error.message;
-    const field = /^([a-zA-Z][\w.]*): /.exec(message)?.[1];
-    if (field) throw new HttpError(400, 'invalid_input', message, field);
-    throw new HttpError(409, 'conflict', message);
-  }
-  if (error instanceof WorkflowNotFoundError) throw new HttpError(409, 'conflict', 'the guard is no longer running');
-  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) throw new HttpError(503, 'unavailable', 'no worker answered in time; try again');
-  throw error;
-}
+const asHttpError: (error: unknown) => never = updateErrorAsHttp('the guard is no longer running');
 
 export function createGuardCommands(client: Client, taskQueue: string): GuardCommands {
   const update = async (workflowId: string, run: (h: ReturnType<Client['workflow']['getHandle']>) => Promise<unknown>) => {

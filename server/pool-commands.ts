@@ -1,9 +1,9 @@
 // Operator commands to a pool scaler workflow (`pool:<poolId>`) through Temporal: settings, scale, drain, move. The
 // workflow's validators refuse a bad command before it enters history; `field: reason` becomes a 400 naming the field.
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { poolWorkflowId, type PlacedBot, type PoolSettings } from '../domain/pool.js';
 import { configurePool, drainContainer, relocateBot, scalePool } from '../workflows/pool-messages.js';
-import { HttpError } from './errors.js';
+import { updateErrorAsHttp } from './update-errors.js';
 
 export interface PoolCommands {
   /** Merges a partial change into the pool's settings; answers the settings now in force. */
@@ -15,19 +15,7 @@ export interface PoolCommands {
   relocate(poolId: string, botId: string, containerKey: string): Promise<PlacedBot>;
 }
 
-/** A validator's `field: reason` (or the handler's refusal) as an HTTP error; anything else is rethrown. */
-function asHttpError(error: unknown): never {
-  if (error instanceof WorkflowUpdateFailedError) {
-    const cause = error.cause as { message?: string; cause?: { message?: string } } | undefined;
-    const message = cause?.cause?.message ?? cause?.message ?? error.message;
-    const field = /^([a-zA-Z][\w.]*): /.exec(message)?.[1];
-    if (field) throw new HttpError(400, 'invalid_input', message, field);
-    throw new HttpError(409, 'conflict', message);
-  }
-  if (error instanceof WorkflowNotFoundError) throw new HttpError(409, 'conflict', 'the pool scaler is not running; it starts again with the next bot placed in the pool');
-  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) throw new HttpError(503, 'unavailable', 'no worker answered in time; try again');
-  throw error;
-}
+const asHttpError: (error: unknown) => never = updateErrorAsHttp('the pool scaler is not running; it starts again with the next bot placed in the pool');
 
 export function createPoolCommands(client: Client): PoolCommands {
   const pool = (poolId: string) => client.workflow.getHandle(poolWorkflowId(poolId));

@@ -18,7 +18,8 @@ export interface PoolOperations {
   typicalBotMb: number;
 }
 
-const reject = (message: string): never => {
+/** A pool command the scaler cannot carry out (final: retrying cannot help). */
+export const reject = (message: string): never => {
   throw ApplicationFailure.nonRetryable(message, 'PoolRejected');
 };
 

@@ -6,7 +6,6 @@
 // (`docker@<host>`), so placement picks the host and Temporal delivers the work to the worker next to that engine.
 // A container's list of bots is written by one coalescing loop per container: fifty bots placed at once cost a few writes.
 import {
-  ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -31,7 +30,7 @@ import {
   type PoolState,
   dockerQueue,
 } from '../domain/pool.js';
-import { setOperatorCommands } from './pool-commands.js';
+import { reject, setOperatorCommands } from './pool-commands.js';
 import { placeBot, poolState, releaseBot, type PoolWorkflowInput } from './pool-messages.js';
 import { coalescingWriter } from './pool-writes.js';
 
@@ -57,9 +56,6 @@ const onHost = (host: string, quick = false) =>
 const messageOf = (error: unknown): string => {
   const e = error as { cause?: { message?: string }; message?: string };
   return e.cause?.message ?? e.message ?? String(error);
-};
-const reject = (message: string): never => {
-  throw ApplicationFailure.nonRetryable(message, 'PoolRejected');
 };
 
 export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
