@@ -1,4 +1,5 @@
 // The FreqTrade REST contract of a hosted bot: schemas, bot control, errors and routing, over real HTTP.
+import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostedBotConfig } from '../domain/bot-host-config.js';
 import * as schema from './freqtrade-api-schemas.js';
@@ -157,5 +158,47 @@ describe('routing and validation', () => {
     expect(err).toBeInstanceOf(Error);
     expect((err as Error).message).toMatch(/bots\.0\.api\.password/);
     expect((err as Error).message).not.toContain('short-secret');
+  });
+});
+
+describe('stopping a bot', () => {
+  const opens = (port: number) => new Promise<boolean>((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+
+  it('refuses new requests with 503 but keeps its port until the requests it is handling are answered', async () => {
+    const c = botConfig('gamma', await freePort());
+    const solo = await startBotHost({ listenHost: '127.0.0.1', bots: [c] }, { log: () => {}, processIntervalMs: 0 });
+    try {
+      // A request in flight: headers sent, body not finished.
+      const body = JSON.stringify({ pair: 'BTC/USDT' });
+      const socket: Socket = connect({ host: '127.0.0.1', port: c.apiPort });
+      await new Promise((r) => socket.once('connect', r));
+      const reply = new Promise<string>((resolve) => {
+        let text = '';
+        socket.on('data', (d) => (text += d.toString()));
+        socket.on('close', () => resolve(text));
+      });
+      socket.write(`POST /api/v1/forceenter HTTP/1.1\r\nhost: x\r\nauthorization: ${basic(c.api.username, c.api.password)}\r\n`
+        + `content-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body.slice(0, 5)}`);
+      await new Promise((r) => setTimeout(r, 100));
+
+      let applied = false;
+      const emptied = solo.apply({ listenHost: '127.0.0.1', bots: [] }).then((r) => ((applied = true), r));
+      let refused: Awaited<ReturnType<typeof call>> | null = null;
+      for (let i = 0; i < 100 && refused?.status !== 503; i++) refused = await call(c.apiPort, '/api/v1/ping');
+      expect(refused).toMatchObject({ status: 503, body: { detail: 'The bot is stopping' } });
+      expect(await opens(c.apiPort)).toBe(true);
+      expect(applied).toBe(false);
+
+      socket.end(body.slice(5));
+      expect(await reply).toMatch(/^HTTP\/1\.1 (200|400|502)/);
+      expect(await emptied).toMatchObject({ removed: [c.botId] });
+      expect(await opens(c.apiPort)).toBe(false);
+    } finally {
+      await solo.close();
+    }
   });
 });

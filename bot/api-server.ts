@@ -122,12 +122,56 @@ export function createBotApiHandler(bot: BotRuntime, logger: Logger) {
   };
 }
 
+/** Requests a bot's server is handling, and whether it still takes new ones (see retireBotApi). */
+interface Gate {
+  retiring: boolean;
+  inFlight: number;
+  drained: Array<() => void>;
+}
+const gates = new WeakMap<Server, Gate>();
+
+/** How long retiring waits for requests already being handled before cutting their connections. */
+export const RETIRE_WAIT_MS = 10_000;
+
+/**
+ * Stops a bot's API taking work while its port stays bound: every new request gets 503, and the promise resolves once
+ * the requests already being handled are answered (or cut after RETIRE_WAIT_MS). The host saves the bot's state after
+ * this and only then closes the port, so whoever sees the port closed (the pool scaler moving the bot) reads a final
+ * state file.
+ */
+export function retireBotApi(server: Server, waitMs = RETIRE_WAIT_MS): Promise<void> {
+  const gate = gates.get(server);
+  if (!gate) return Promise.resolve();
+  gate.retiring = true;
+  server.closeIdleConnections();
+  if (gate.inFlight === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      server.closeAllConnections();
+      resolve();
+    }, waitMs);
+    gate.drained.push(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 /** Starts one bot's API server on host:port; rejects (without leaking the config) if it cannot listen. */
 export function listenBotApi(bot: BotRuntime, host: string, logger: Logger): Promise<Server> {
   const handler = createBotApiHandler(bot, logger);
+  const gate: Gate = { retiring: false, inFlight: 0, drained: [] };
   const server = createServer({ keepAliveTimeout: 5_000, headersTimeout: 10_000, requestTimeout: 30_000 }, (req, res) => {
-    void handler(req, res);
+    if (gate.retiring) {
+      req.resume();
+      return send(res, 503, { detail: 'The bot is stopping' }, { connection: 'close' });
+    }
+    gate.inFlight++;
+    void handler(req, res).finally(() => {
+      if (--gate.inFlight === 0) for (const done of gate.drained.splice(0)) done();
+    });
   });
+  gates.set(server, gate);
   return new Promise((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       reject(new Error(`bot ${bot.id}: cannot listen on ${host}:${bot.config.apiPort} (${err.code ?? err.message})`));

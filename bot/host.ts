@@ -3,7 +3,7 @@
 import type { Server } from 'node:http';
 import type { z } from 'zod';
 import type { BotHostConfig, HostedBotConfig } from '../domain/bot-host-config.js';
-import { listenBotApi } from './api-server.js';
+import { listenBotApi, retireBotApi } from './api-server.js';
 import { BotRuntime } from './bot-state.js';
 import { encodeSnapshot } from './bot-snapshot.js';
 import { BotStateStore } from './bot-state-store.js';
@@ -135,15 +135,19 @@ export function createBotHost(options: BotHostOptions = {}): BotHost {
     return bot;
   }
 
-  /** Takes a bot out of the pool: no new iterations, API closed, its current iteration finished, its state saved. */
+  /**
+   * Takes a bot out of the pool: no new iterations, its API refusing work, its current iteration and requests finished,
+   * its state saved, and only then its port closed: a closed port means the state file is final (a move copies it then).
+   */
   async function stopBot(bot: BotRuntime): Promise<string> {
     const server = servers.get(bot.id);
     bots.delete(bot.id);
     servers.delete(bot.id);
-    if (server) await closeServer(server);
+    if (server) await retireBotApi(server);
     await bot.idle();
     const text = snapshotText(bot);
     await store.save(bot.id, text);
+    if (server) await closeServer(server);
     return text;
   }
 

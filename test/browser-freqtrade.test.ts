@@ -2,7 +2,7 @@
 // with the create form's engine picker runs, and its page shows the balance and trades read from the bot's own API.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dashboardPorts, launchChromium, serveDashboard, type Dashboard } from './browser-support.js';
+import { dashboardPorts, launchChromium, openHydrated, serveDashboard, signUpInBrowser, type Dashboard } from './browser-support.js';
 import { startPlatform, type TestPlatform } from './platform.js';
 
 let platform: TestPlatform;
@@ -27,11 +27,7 @@ afterAll(async () => {
 describe('FreqTrade in the dashboard', () => {
   it('refuses a broken strategy upload with the reason, then runs a FreqTrade bot and shows its balance', async () => {
     const page = await browser.newPage();
-    await page.goto(`${dashboard}/signup`);
-    await page.getByTestId('signup-email').fill(`browser-ft-${Date.now()}@example.com`);
-    await page.getByTestId('signup-password').fill('correct horse battery');
-    await page.getByTestId('signup-submit').click();
-    await page.waitForURL(/\/bots$/, { timeout: 90_000 });
+    await signUpInBrowser(page, dashboard, `browser-ft-${Date.now()}@example.com`);
 
     await page.getByTestId('nav-strategies').click();
     await page.waitForURL(/\/strategies$/);
@@ -42,7 +38,7 @@ describe('FreqTrade in the dashboard', () => {
     await expect(page.getByTestId('error-content').textContent({ timeout: 90_000 })).resolves.toMatch(/SyntaxError: .*\(line 2\)/);
     await expect(page.getByTestId('strategy-row').count()).resolves.toBe(rows);
 
-    await page.goto(`${dashboard}/bots/new`);
+    await openHydrated(page, `${dashboard}/bots/new`);
     await page.getByTestId('bot-engine').selectOption('freqtrade');
     await expect(page.getByTestId('bot-strategy').locator('option', { hasText: 'TfDipBuyer' }).count()).resolves.toBe(1);
     await expect(page.getByTestId('bot-strategy').locator('option', { hasText: 'RSI mean reversion' }).count()).resolves.toBe(0);
