@@ -30,8 +30,13 @@ export async function savePoolState(db: Db, taskQueue: string, state: PoolState)
       from unnest(${sql.array(ids, 'uuid')}, ${sql.array(placements.map((p) => p.key), 'text')}) as p(bot_id, key)
       where bots.id = p.bot_id and bots.pool_container_key is distinct from p.key`);
     await tx.query(sql.typeAlias('void')`
-      update bots set pool_container_key = null, pool_attached = false, updated_at = now()
+      update bots set pool_container_key = null, pool_attached = false, pool_moving = false, updated_at = now()
       where pool_id = ${state.poolId} and pool_container_key is not null and not (id = any(${sql.array(ids, 'uuid')}))`);
+    // In the same transaction as the placements: a bot list read under the container lock sees a moving bot in its new
+    // container and flagged, or not there at all.
+    await tx.query(sql.typeAlias('void')`
+      update bots set pool_moving = (id = any(${sql.array(state.moving ?? [], 'uuid')}))
+      where pool_id = ${state.poolId} and pool_moving is distinct from (id = any(${sql.array(state.moving ?? [], 'uuid')}))`);
     await tx.query(sql.type(Notice)`select pg_notify('pool_changes', ${state.poolId})`);
   });
 }
@@ -140,7 +145,7 @@ export async function withContainerLock<T>(db: Db, key: string, fn: (ids: readon
   return db.transaction(async (tx) => {
     await tx.query(sql.type(z.object({}).loose())`select pg_advisory_xact_lock(hashtext(${`pool-container:${key}`}))`);
     const ids = await tx.anyFirst(sql.type(z.object({ id: z.string() }))`
-      select id::text from bots where pool_container_key = ${key} and pool_attached order by api_port`);
+      select id::text from bots where pool_container_key = ${key} and pool_attached and not pool_moving order by api_port`);
     // The transaction answers the same query methods the table modules use.
     return fn(ids, tx as unknown as Db);
   });

@@ -91,6 +91,11 @@ export interface PoolState {
   containers: PoolContainer[];
   /** Numbers container keys; never reused, so a removed container's name never comes back. */
   seq: number;
+  /**
+   * Bots moving between containers. No container's bot list names them until the old container has let go and their
+   * saved state has arrived, so a moving bot never runs twice nor starts afresh in its new container.
+   */
+  moving?: string[];
 }
 
 export const containerKey = (poolId: string, seq: number): string => `${poolId}-c${seq}`;

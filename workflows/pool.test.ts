@@ -1,5 +1,6 @@
 // Pool scaler logic on the real Temporal server with a simulated Docker host: bin packing under a burst of placements,
-// coalesced writes, headroom, a vanished container's bots placed again with their state, operator commands validated.
+// coalesced writes, headroom, a vanished container's bots placed again with their state (never afresh, never twice, even
+// with every bot list rewritten mid-move), operator commands validated.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,9 +82,12 @@ describe('pool scaler workflow', () => {
       const after = await until(h, 'bots placed again', (s) => !s.containers.some((c) => c.key === victim.key) && bots.every((b) => placedIn(s, b).length === 1));
       for (const botId of Object.keys(victim.bots)) {
         const [key] = placedIn(after, botId);
-        expect(sim.stateFiles.get(`${key}/${botId}`)).toBe(`state of ${botId}`);
+        expect(sim.stateFiles.get(`${key}/${botId}`)).toBe(`state of ${botId} from ${victim.key}`);
       }
       await until(h, 'moved bots written', () => bots.every((b) => [...sim.lists.values()].flat().filter((x) => x === b).length === 1));
+      // A reconcile wrote every list while the bots moved: none started afresh in its new container, none ran twice.
+      expect(sim.lostImports).toEqual([]);
+      expect(sim.doubles).toEqual([]);
     });
   }, 60_000);
 
@@ -106,13 +110,15 @@ describe('pool scaler workflow', () => {
       const moved = await h.executeUpdate(relocateBot, { args: [b, other.key] });
       expect(moved.containerKey).toBe(other.key);
       expect(sim.lists.get(other.key)).toEqual([b]);
-      expect(sim.stateFiles.get(`${other.key}/${b}`)).toBe(`state of ${b}`);
+      expect(sim.stateFiles.get(`${other.key}/${b}`)).toBe(`state of ${b} from ${first.containerKey}`);
 
       await h.signal(releaseBot, a);
       await until(h, 'bot released', (s) => placedIn(s, a).length === 0);
       await h.executeUpdate(drainContainer, { args: [first.containerKey] });
       await until(h, 'drained container removed', (s) => !s.containers.some((c) => c.key === first.containerKey));
       expect(sim.containers.has(first.containerKey)).toBe(false);
+      expect(sim.lostImports).toEqual([]);
+      expect(sim.doubles).toEqual([]);
     });
   }, 60_000);
 });

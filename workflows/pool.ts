@@ -131,33 +131,59 @@ export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
       const c = newContainer(chooseHost(state));
       c.bots[botId] = sizeMb;
       if (await startContainer(c)) return c;
-      const elsewhere = findBot(state, botId);
+      const elsewhere = state.containers.find((x) => botId in x.bots && !exclude.includes(x.key));
       if (elsewhere) return elsewhere;
     }
     return reject('could not start a pool container for the bot');
   }
 
-  /** Moves a bot to the container reserved for it: the old host drops it, its saved state follows, the new host runs it. */
+  const markMoving = (botId: string) => void (state.moving = [...new Set([...(state.moving ?? []), botId])]);
+  const doneMoving = (botId: string) => void (state.moving = (state.moving ?? []).filter((id) => id !== botId));
+
+  /**
+   * Moves a bot to the container reserved for it: the old host drops it, its saved state follows, the new host runs it.
+   * While it moves no bot list names it (see PoolState.moving): a list written meanwhile (a reconcile, a container
+   * starting) must not start it afresh in the new container, nor take its port before the old one let go.
+   */
   async function move(botId: string, from: PoolContainer, to: PoolContainer): Promise<void> {
-    delete from.bots[botId];
-    await save();
-    if (from.status !== 'dead') {
-      await writeBots(from.key);
-      await onHost(from.host).waitBotReleased(botId);
+    markMoving(botId);
+    try {
+      delete from.bots[botId];
+      await save();
+      if (from.status !== 'dead') {
+        await writeBots(from.key);
+        await onHost(from.host).waitBotReleased(botId);
+      }
+      const saved = await onHost(from.host, true).exportBotState(state.poolId, from.key, botId).catch((error: unknown) => {
+        log.warn('bot state not exported; the bot starts afresh', { botId, error: messageOf(error) });
+        return null;
+      });
+      if (saved !== null) await onHost(to.host).importBotState(state.poolId, to.key, botId, saved);
+    } finally {
+      doneMoving(botId);
     }
-    const saved = await onHost(from.host, true).exportBotState(state.poolId, from.key, botId).catch((error: unknown) => {
-      log.warn('bot state not exported; the bot starts afresh', { botId, error: messageOf(error) });
-      return null;
-    });
-    if (saved !== null) await onHost(to.host).importBotState(state.poolId, to.key, botId, saved);
+    await save();
     await writeBots(to.key);
+  }
+
+  /** Finds a new container for a bot and moves it there; it counts as moving from the start (see move). */
+  async function moveOut(botId: string, sizeMb: number, from: PoolContainer): Promise<void> {
+    markMoving(botId);
+    let to: PoolContainer;
+    try {
+      to = await reserve(botId, sizeMb, [from.key]);
+    } catch (error) {
+      doneMoving(botId);
+      throw error;
+    }
+    await move(botId, from, to);
   }
 
   /** Moves every bot out of `c` to other containers (adding containers as needed). */
   async function evacuate(c: PoolContainer): Promise<void> {
     evacuating.add(c.key);
     try {
-      for (const [botId, size] of Object.entries(c.bots)) await move(botId, c, await reserve(botId, size, [c.key]));
+      for (const [botId, size] of Object.entries(c.bots)) await moveOut(botId, size, c);
     } finally {
       evacuating.delete(c.key);
     }
@@ -243,9 +269,9 @@ export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
   setHandler(placeBot, async (request) => {
     await condition(() => loaded);
     const found = findBot(state, request.botId);
-    if (!found || found.status === 'dead' || found.status === 'draining') {
-      const target = await reserve(request.botId, request.sizeMb, found ? [found.key] : []);
-      if (found) await move(request.botId, found, target);
+    if (found && (found.status === 'dead' || found.status === 'draining')) await moveOut(request.botId, request.sizeMb, found);
+    else if (!found) {
+      await reserve(request.botId, request.sizeMb);
       await save();
     }
     // Where the bot is now (a container that failed to start has had its bots placed elsewhere).
