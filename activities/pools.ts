@@ -14,7 +14,7 @@ export function createPoolActivities(db: Db, taskQueue: string) {
   return {
     /** The pool as last saved, for a scaler that starts without carried state (a restart, or a terminated run). */
     async loadPool(poolId: string): Promise<PoolState | null> {
-      const [view] = await pools.listPools(db, poolId);
+      const [view] = await pools.listPools(db, { poolId });
       if (!view) return null;
       const sizes = await pools.placedBotSizes(db, poolId);
       const seq = Math.max(0, ...view.containers.map((c) => Number(c.key.slice(c.key.lastIndexOf('-c') + 2)) || 0));

@@ -4,7 +4,7 @@ import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BOT_HOST_CONFIG_FILE_ENV } from '../domain/bot-host-config.js';
-import type { BotRuntimeDriver, RuntimeSpec, RuntimeState } from './runtime-driver.js';
+import type { BotRuntimeDriver, RuntimeState } from './runtime-driver.js';
 
 export interface ProcessRuntimeOptions {
   /** Folder holding one sub-folder per bot (config, pid file, log). */

@@ -84,9 +84,12 @@ const PooledBotRow = z.object({
 });
 
 /** Pools with their containers and the bots in each (for operators). */
-export async function listPools(db: Db, poolId?: string): Promise<PoolView[]> {
-  const only = poolId === undefined ? sql.fragment`true` : sql.fragment`id = ${poolId}`;
-  const pools = await db.any(sql.type(PoolRow)`select id, task_queue, settings, updated_at from pools where ${only} order by id`);
+/** Pools with their containers and bots; `only` narrows to one pool and/or one deployment's task queue. */
+export async function listPools(db: Db, only: { poolId?: string; taskQueue?: string } = {}): Promise<PoolView[]> {
+  const byId = only.poolId === undefined ? sql.fragment`true` : sql.fragment`id = ${only.poolId}`;
+  const byQueue = only.taskQueue === undefined ? sql.fragment`true` : sql.fragment`task_queue = ${only.taskQueue}`;
+  const pools = await db.any(sql.type(PoolRow)`
+    select id, task_queue, settings, updated_at from pools where ${byId} and ${byQueue} order by id`);
   if (pools.length === 0) return [];
   const ids = pools.map((p) => p.id);
   const containers = await db.any(sql.type(ContainerRow)`

@@ -65,17 +65,17 @@ const poolNow = async () => (await operator.agent.get(`/api/pools/${poolId}`)).b
 };
 
 describe('pools dashboard page', () => {
-  it('is not there for a trader: no menu entry, and the 404 of any unknown page', async () => {
+  it('is closed to a trader: no menu entry, and the 403 of every operator page', async () => {
     const trader = await signedUpAgent(platform.app);
     const { context, page } = await signedIn(trader);
     await openHydrated(page, `${dashboard.url}/bots`);
     expect(await page.getByTestId('nav-pools').count()).toBe(0);
-    const unknown = await page.goto(`${dashboard.url}/operator/no-such-page`);
-    const unknownText = await page.getByTestId('error-page').textContent();
     const pools = await page.goto(`${dashboard.url}/operator/pools`);
-    expect(pools?.status()).toBe(404);
-    expect(unknown?.status()).toBe(404);
-    expect(await page.getByTestId('error-page').textContent()).toBe(unknownText);
+    expect(pools?.status()).toBe(403);
+    expect(await page.getByTestId('error-page').textContent()).toContain('only operators may manage pools');
+    const migrations = await page.goto(`${dashboard.url}/operator/migrations`);
+    expect(migrations?.status()).toBe(403);
+    expect(await page.getByTestId('error-page').textContent()).toContain('only operators may run migrations');
     await context.close();
   }, 60_000);
 

@@ -1,5 +1,5 @@
 // /api/pools on real parts (API, Temporal, a worker, PostgreSQL): operators read pools and command their scaler
-// workflow; anyone else (signed in or not) gets the same 404 as an unknown route. A setting the pool refuses is a 400 naming the field,
+// workflow; anyone else is refused as by every operator endpoint (401 signed out, 403 signed in). A setting the pool refuses is a 400 naming the field,
 // and the pool keeps its settings.
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,14 +41,12 @@ const settingsNow = async () => (await operator.agent.get(`/api/pools/${poolId}`
 const patch = (body: unknown) => operator.agent.patch(`/api/pools/${poolId}/settings`).set('Origin', ORIGIN).send(body as object);
 
 describe('pools API', () => {
-  it('shows pools to operators only: everyone else gets the 404 of an unknown route, and changes nothing', async () => {
+  it('shows pools to operators only: 403 to a signed-in trader, 401 signed out, and nothing changes', async () => {
     const list = await operator.agent.get('/api/pools');
     expect(list.status).toBe(200);
     const mine = list.body.pools.find((p: { id: string }) => p.id === poolId);
     expect(mine).toMatchObject({ id: poolId, settings: initial, containers: [] });
 
-    const unknownRoute = await trader.agent.get('/api/no-such-route');
-    expect(unknownRoute.status).toBe(404);
     const tries: Array<[string, PromiseLike<request.Response>]> = [
       ['list', trader.agent.get('/api/pools')],
       ['read', trader.agent.get(`/api/pools/${poolId}`)],
@@ -60,12 +58,12 @@ describe('pools API', () => {
     ];
     for (const [what, pending] of tries) {
       const res = await pending;
-      expect(res.status, what).toBe(404);
-      expect(res.body, what).toEqual(unknownRoute.body);
+      expect(res.status, what).toBe(403);
+      expect(res.body.error, what).toMatchObject({ code: 'forbidden', message: 'only operators may manage pools' });
     }
     const anonymous = await request(platform.app).get('/api/pools');
-    expect(anonymous.status).toBe(404);
-    expect(anonymous.body).toEqual(unknownRoute.body);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body.error.code).toBe('unauthenticated');
     expect(await settingsNow()).toEqual(initial);
   });
 

@@ -27,7 +27,6 @@ import {
   type CollectionOutcome,
   type MigrationWorkflowInput,
   type MigrationWorkflowState,
-  type VerifyOutcome,
 } from '../domain/migration-run.js';
 
 export const pauseMigration = defineSignal('pauseMigration');

@@ -30,6 +30,18 @@ export const requireUser: RequestHandler = (req, _res, next) => {
   next();
 };
 
+/**
+ * Operator-only routes (pools, migrations, the Temporal payload codec): 401 to nobody signed in, 403 naming what needs
+ * the operator role to a signed-in user without it. One guard, so every operator endpoint refuses the same way.
+ */
+export function requireOperator(what: string): RequestHandler {
+  return (req, _res, next) => {
+    if (!req.user) throw new HttpError(401, 'unauthenticated', 'sign in as an operator first');
+    if (!req.user.isOperator) throw new HttpError(403, 'forbidden', `only operators may ${what}`);
+    next();
+  };
+}
+
 export function currentUser(req: Request): SessionUser {
   if (!req.user) throw new HttpError(401, 'unauthenticated', 'sign in first');
   return req.user;

@@ -5,7 +5,7 @@ import type { Payload, PayloadCodec } from '@temporalio/common';
 import { z } from 'zod';
 import type { Db } from '../../db/pool.js';
 import { loadApiToken } from '../auth/api-tokens.js';
-import { loadSession } from '../auth/middleware.js';
+import { loadSession, requireOperator } from '../auth/middleware.js';
 import type { Sessions } from '../auth/sessions.js';
 import { HttpError } from '../errors.js';
 
@@ -54,18 +54,12 @@ function cors(origins: ReadonlySet<string>): RequestHandler {
   };
 }
 
-const requireOperator: RequestHandler = (req, _res, next) => {
-  if (!req.user) throw new HttpError(401, 'unauthenticated', 'sign in to the dashboard as an operator first');
-  if (!req.user.isOperator) throw new HttpError(403, 'forbidden', 'only operators may decode Temporal payloads');
-  next();
-};
-
 export function codecRouter(deps: CodecRouterDeps): Router {
   const router = Router();
   router.use(cors(deps.corsOrigins));
   router.use(loadApiToken(deps.db));
   router.use(loadSession(deps.sessions));
-  router.use(requireOperator);
+  router.use(requireOperator('decode Temporal payloads'));
   // Histories can carry large payloads; the rest of the API keeps its small limit.
   router.use(express.json({ limit: '8mb' }));
 

@@ -1,18 +1,13 @@
 // /api/migrations (operators only): start a MongoDB → PostgreSQL run, list runs, read progress and quarantine, and
 // pause, resume, abort or approve the cutover of a run.
-import { Router, type RequestHandler } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import { collectionFigures } from '../../domain/migration-run.js';
 import { collectionProgress, findMigrationRun, listMigrationRuns, listQuarantine, readDataSource } from '../../db/migration-runs.js';
 import type { Db } from '../../db/pool.js';
-import { currentUser } from '../auth/middleware.js';
-import { HttpError, notFound } from '../errors.js';
+import { currentUser, requireOperator } from '../auth/middleware.js';
+import { notFound } from '../errors.js';
 import type { MigrationCommands } from '../migration-commands.js';
-
-const requireOperator: RequestHandler = (req, _res, next) => {
-  if (!currentUser(req).isOperator) throw new HttpError(403, 'forbidden', 'only operators may run migrations');
-  next();
-};
 
 const ApproveBody = z.object({ acceptQuarantined: z.boolean().default(false) }).strict();
 const RunQuery = z.object({ quarantineLimit: z.coerce.number().int().min(1).max(1000).default(200) });
@@ -20,7 +15,7 @@ const AbortBody = z.object({ reason: z.string().max(500).optional() }).strict();
 
 export function migrationsRouter(db: Db, commands: MigrationCommands): Router {
   const router = Router();
-  router.use(requireOperator);
+  router.use(requireOperator('run migrations'));
 
   const runOf = async (id: string) => {
     const run = await findMigrationRun(db, id);

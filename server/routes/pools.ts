@@ -1,11 +1,12 @@
 // /api/pools (operators only): the container pools with their containers and bots, a live SSE stream of them, and the
-// commands an operator sends a pool's scaler workflow (settings, scale, drain a container, move a bot). To everyone
-// else the routes do not exist: they answer exactly like an unknown route.
-import { Router, type RequestHandler } from 'express';
+// commands an operator sends a pool's scaler workflow (settings, scale, drain a container, move a bot). Everyone else
+// gets what every operator endpoint answers: 401 signed out, 403 signed in without the operator role.
+import { Router } from 'express';
 import { z } from 'zod';
 import { listPools } from '../../db/pools.js';
 import type { Db } from '../../db/pool.js';
 import { checkPoolSettings } from '../../domain/pool.js';
+import { requireOperator } from '../auth/middleware.js';
 import { HttpError, notFound } from '../errors.js';
 import type { PoolCommands } from '../pool-commands.js';
 import type { PoolEvents } from '../pool-events.js';
@@ -22,23 +23,18 @@ export interface PoolsRouterDeps {
 /** Snapshots to a stream at most this often, however many containers report stats at once. */
 const STREAM_THROTTLE_MS = 500;
 
-const operatorsOnly: RequestHandler = (req, _res, next) => {
-  if (!req.user?.isOperator) throw notFound('route');
-  next();
-};
-
 const ScaleBody = z.object({ containers: z.number().int('must be a whole number').min(0, 'must be 0 or more') }).strict();
 const MoveBody = z.object({ containerKey: z.string().min(1, 'pick a container') }).strict();
 
 export function poolsRouter(deps: PoolsRouterDeps, heartbeatMs = 15_000): Router {
   const { db, poolCommands: commands } = deps;
   const router = Router();
-  router.use(operatorsOnly);
+  router.use(requireOperator('manage pools'));
 
-  const pools = async () => (await listPools(db)).filter((p) => p.taskQueue === deps.taskQueue);
+  const pools = () => listPools(db, { taskQueue: deps.taskQueue });
   const poolOf = async (id: string) => {
-    const [pool] = await listPools(db, id);
-    if (!pool || pool.taskQueue !== deps.taskQueue) throw notFound('pool');
+    const [pool] = await listPools(db, { poolId: id, taskQueue: deps.taskQueue });
+    if (!pool) throw notFound('pool');
     return pool;
   };
 

@@ -1,5 +1,5 @@
-// /operator/pools: the container pools, their containers and bots (operators only; to anyone else the page does not
-// exist). Settings, scale, drain and move are form actions (they work without JavaScript); the pool's scaler workflow
+// /operator/pools: the container pools, their containers and bots (operators only; others get the API's 403, as on
+// every operator page). Settings, scale, drain and move are form actions (they work without JavaScript); the pool's scaler workflow
 // checks each command and the page shows its refusal next to the field it names.
 import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { failField, failFromApi } from '#lib/api/form-failure.server.ts';
@@ -11,11 +11,10 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
   const { user } = await event.parent();
   if (!user) redirect(303, `/signin?next=${encodeURIComponent(event.url.pathname)}`);
-  if (!user.isOperator) error(404, 'Not Found');
   try {
     return await listPools(event);
   } catch (e) {
-    if (e instanceof ApiError && e.status === 404) error(404, 'Not Found');
+    if (e instanceof ApiError && e.status === 403) error(403, e.body.message);
     throw e;
   }
 };
