@@ -5,22 +5,10 @@
 // All decisions are this deterministic code; every Docker call is an idempotent activity on the host's own task queue
 // (`docker@<host>`), so placement picks the host and Temporal delivers the work to the worker next to that engine.
 // A container's list of bots is written by one coalescing loop per container: fifty bots placed at once cost a few writes.
-import {
-  allHandlersFinished,
-  condition,
-  continueAsNew,
-  log,
-  proxyActivities,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
-import type { PoolActivities, PoolDockerActivities } from '../activities/pools.js';
+import { allHandlersFinished, condition, continueAsNew, log, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
   CONTAINER_BASE_MB,
   botSizeMb,
-  chooseContainer,
-  chooseHost,
-  containerKey,
   countRemovable,
   decideScaling,
   findBot,
@@ -28,35 +16,17 @@ import {
   removable,
   type PoolContainer,
   type PoolState,
-  dockerQueue,
 } from '../domain/pool.js';
 import { reject, setOperatorCommands } from './pool-commands.js';
 import { placeBot, poolState, releaseBot, type PoolWorkflowInput } from './pool-messages.js';
+import { createPlacement } from './pool-placement.js';
+import { db, messageOf, onHost } from './pool-proxies.js';
 import { coalescingWriter } from './pool-writes.js';
 
 export * from './pool-messages.js';
 
 /** Time between reconciles against Docker. */
 export const CYCLE_MS = 10_000;
-
-const db = proxyActivities<PoolActivities>({
-  startToCloseTimeout: '20 seconds',
-  retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '10 seconds' },
-});
-const onHost = (host: string, quick = false) =>
-  proxyActivities<PoolDockerActivities>({
-    taskQueue: dockerQueue(host),
-    // A host whose worker is down must not stall the pool: a reconcile gives up on it and judges it next cycle.
-    ...(quick ? { scheduleToCloseTimeout: '15 seconds' } : {}),
-    // Docker calls take a second or two; a worker that died mid-call is retried after this.
-    startToCloseTimeout: '30 seconds',
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '15 seconds', ...(quick ? { maximumAttempts: 2 } : {}) },
-  });
-
-const messageOf = (error: unknown): string => {
-  const e = error as { cause?: { message?: string }; message?: string };
-  return e.cause?.message ?? e.message ?? String(error);
-};
 
 export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
   // Handlers are set before the first await: an update-with-start's update arrives with the workflow's first task.
@@ -84,110 +54,7 @@ export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
   const saveState = coalescingWriter(() => db.savePool(state), () => true);
   const save = (): Promise<void> => saveState('state');
 
-  /** Adds a container record at once (so decisions taken meanwhile see it), then starts it. */
-  function newContainer(host: string): PoolContainer {
-    state.seq += 1;
-    const c: PoolContainer = { key: containerKey(state.poolId, state.seq), host, status: 'starting', bots: {}, liveMb: null, removableCycles: 0 };
-    state.containers.push(c);
-    return c;
-  }
-
-  /** Starts a new container; one that cannot start leaves the pool, and bots reserved in it are placed elsewhere. */
-  async function startContainer(c: PoolContainer): Promise<boolean> {
-    await save();
-    try {
-      await onHost(c.host).ensurePoolContainer(state.poolId, c.key, state.settings.containerMemoryMb);
-      c.status = 'ready';
-      await save();
-      return true;
-    } catch (error) {
-      log.error('pool container did not start', { key: c.key, host: c.host, error: messageOf(error) });
-      state.containers = state.containers.filter((x) => x !== c);
-      await onHost(c.host, true).removePoolContainer(state.poolId, c.key, false).catch(() => undefined);
-      for (const [botId, size] of Object.entries(c.bots)) {
-        const other = await reserve(botId, size, [c.key]).catch(() => null);
-        if (other) void writeBots(other.key).catch(() => undefined);
-      }
-      await save();
-      return false;
-    }
-  }
-
-  const addContainer = async (host: string): Promise<void> => void (await startContainer(newContainer(host)));
-
-  /**
-   * Reserves a place for a bot of `sizeMb` in the same step as the decision (the best fit, else a new container up to
-   * maxContainers), so placements racing each other never overfill a container; resolves once that container is up.
-   */
-  async function reserve(botId: string, sizeMb: number, exclude: string[] = []): Promise<PoolContainer> {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const fit = chooseContainer(state, sizeMb, exclude);
-      if (fit) {
-        fit.bots[botId] = sizeMb;
-        return fit;
-      }
-      const live = state.containers.filter((c) => c.status === 'ready' || c.status === 'starting').length;
-      if (live >= state.settings.maxContainers) reject(`the pool is full: ${live} containers (maxContainers) and no room for a bot of ${sizeMb} MB`);
-      const c = newContainer(chooseHost(state));
-      c.bots[botId] = sizeMb;
-      if (await startContainer(c)) return c;
-      const elsewhere = state.containers.find((x) => botId in x.bots && !exclude.includes(x.key));
-      if (elsewhere) return elsewhere;
-    }
-    return reject('could not start a pool container for the bot');
-  }
-
-  const markMoving = (botId: string) => void (state.moving = [...new Set([...(state.moving ?? []), botId])]);
-  const doneMoving = (botId: string) => void (state.moving = (state.moving ?? []).filter((id) => id !== botId));
-
-  /**
-   * Moves a bot to the container reserved for it: the old host drops it, its saved state follows, the new host runs it.
-   * While it moves no bot list names it (see PoolState.moving): a list written meanwhile (a reconcile, a container
-   * starting) must not start it afresh in the new container, nor take its port before the old one let go.
-   */
-  async function move(botId: string, from: PoolContainer, to: PoolContainer): Promise<void> {
-    markMoving(botId);
-    try {
-      delete from.bots[botId];
-      await save();
-      if (from.status !== 'dead') {
-        await writeBots(from.key);
-        await onHost(from.host).waitBotReleased(botId);
-      }
-      const saved = await onHost(from.host, true).exportBotState(state.poolId, from.key, botId).catch((error: unknown) => {
-        log.warn('bot state not exported; the bot starts afresh', { botId, error: messageOf(error) });
-        return null;
-      });
-      if (saved !== null) await onHost(to.host).importBotState(state.poolId, to.key, botId, saved);
-    } finally {
-      doneMoving(botId);
-    }
-    await save();
-    await writeBots(to.key);
-  }
-
-  /** Finds a new container for a bot and moves it there; it counts as moving from the start (see move). */
-  async function moveOut(botId: string, sizeMb: number, from: PoolContainer): Promise<void> {
-    markMoving(botId);
-    let to: PoolContainer;
-    try {
-      to = await reserve(botId, sizeMb, [from.key]);
-    } catch (error) {
-      doneMoving(botId);
-      throw error;
-    }
-    await move(botId, from, to);
-  }
-
-  /** Moves every bot out of `c` to other containers (adding containers as needed). */
-  async function evacuate(c: PoolContainer): Promise<void> {
-    evacuating.add(c.key);
-    try {
-      for (const [botId, size] of Object.entries(c.bots)) await moveOut(botId, size, c);
-    } finally {
-      evacuating.delete(c.key);
-    }
-  }
+  const { addContainer, reserve, move, moveOut, evacuate } = createPlacement({ state, save, writeBots, evacuating });
 
   async function removeContainer(c: PoolContainer): Promise<void> {
     await onHost(c.host).removePoolContainer(state.poolId, c.key, false);
