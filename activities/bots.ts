@@ -4,7 +4,7 @@ import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { CreateBotInput, type Bot, type BotPlacement, type BotStatus } from '../domain/bot.js';
+import { botApiUrl, CreateBotInput, type Bot, type BotPlacement, type BotStatus } from '../domain/bot.js';
 import type { BotHostConfig } from '../domain/bot-host-config.js';
 import { exchangeProfile } from '../domain/exchanges.js';
 import { DEFAULT_FREQTRADE_VERSION, type BotVersions } from '../domain/freqtrade-config.js';
@@ -85,7 +85,7 @@ export function createBotActivities(deps: BotActivityDeps) {
   const builtinRuntime = (bot: Bot): BotRuntimeDriver => (bot.placement === 'pool' ? poolRuntime() : driver);
 
   const clientFor = (bot: Bot, credentials: StoredCredentials) =>
-    createFreqtradeClient(`http://${deps.botApiHost}:${bot.apiPort}`, credentials);
+    createFreqtradeClient(botApiUrl(bot, deps.botApiHost), credentials);
 
   return {
     /** Validates and inserts the bot as `provisioning` with fresh API credentials and a free port. Idempotent by id. */
@@ -164,7 +164,6 @@ export function createBotActivities(deps: BotActivityDeps) {
     /** Polls until the bot's REST API answers, accepts its credentials and reports `running`. */
     async waitBotHealthy(botId: string, timeoutMs: number): Promise<void> {
       const { bot, credentials } = await loadBot(botId);
-      const client = clientFor(bot, credentials);
       const limit = bot.engine === 'freqtrade' ? Math.max(timeoutMs, FREQTRADE_MIN_HEALTH_MS) : timeoutMs;
       const deadline = Date.now() + limit;
       let lastProblem = 'no answer yet';
@@ -184,6 +183,8 @@ export function createBotActivities(deps: BotActivityDeps) {
           lastProblem = `bot host exited with code ${runtime.exitCode}`;
         } else {
           try {
+            // A pooled bot answers on its container's host, which a move meanwhile may change.
+            const client = clientFor(bot.placement === 'pool' ? ((await bots.findBot(db, botId)) ?? bot) : bot, credentials);
             if (await client.ping()) {
               await client.login();
               const config = await client.showConfig();

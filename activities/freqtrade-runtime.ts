@@ -50,7 +50,7 @@ export function createFreqtradeRuntime(docker: Docker, options: FreqtradeRuntime
 
   async function removeContainer(id: string): Promise<void> {
     try {
-      await docker.getContainer(id).remove({ force: true });
+      await docker.getContainer(id).remove({ force: true, v: true }); // anonymous volumes only; the named one stays
     } catch (error) {
       if (!isStatus(error, 404) && !isStatus(error, 409)) throw error; // 409: removal already in progress
     }

@@ -10,6 +10,7 @@ import { findExchangeAccountWithSecret } from '../db/exchange-accounts.js';
 import * as guards from '../db/guards.js';
 import type { Db } from '../db/pool.js';
 import type { SecretBox } from '../db/secret-box.js';
+import { botApiUrl } from '../domain/bot.js';
 import { CreateGuardInput, GuardRules, guardRuleIssue, type Guard } from '../domain/guard.js';
 import { exchangeProfile } from '../domain/exchanges.js';
 import { createExchangeClient, type ExchangeCredentials } from './exchange-client.js';
@@ -65,7 +66,7 @@ export function createGuardActivities(deps: GuardActivityDeps) {
     const bot = await findBotWithSecret(db, botId);
     if (!bot) throw ApplicationFailure.nonRetryable(`bot ${botId} no longer exists`, 'GuardTargetGone');
     const credentials = JSON.parse(box.open(bot.apiCredentials)) as FreqtradeCredentials;
-    const client = createFreqtradeClient(`http://${deps.botApiHost}:${bot.apiPort}`, credentials, 5000);
+    const client = createFreqtradeClient(botApiUrl(bot, deps.botApiHost), credentials, 5000);
     return { client, exchange: bot.exchange, userId: bot.userId, status: bot.status };
   }
 

@@ -82,7 +82,7 @@ export function createPoolDockerActivities(deps: PoolDockerDeps) {
     try {
       return await fn(standIn);
     } finally {
-      await standIn.remove({ force: true }).catch(() => undefined);
+      await standIn.remove({ force: true, v: true }).catch(() => undefined);
     }
   }
 
@@ -201,7 +201,8 @@ export function createPoolDockerActivities(deps: PoolDockerDeps) {
     async removePoolContainer(poolId: string, key: string, keepState: boolean): Promise<void> {
       const found = await find(poolId, key);
       if (found) {
-        await docker.getContainer(found.Id).remove({ force: true }).catch((error: unknown) => {
+        // `v`: its anonymous /config volume goes too (it holds the bots' API credentials); the named state volume stays.
+        await docker.getContainer(found.Id).remove({ force: true, v: true }).catch((error: unknown) => {
           if (status(error) !== 404 && status(error) !== 409) throw error;
         });
       }

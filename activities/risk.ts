@@ -7,6 +7,7 @@ import type { Db } from '../db/pool.js';
 import { valueUserPortfolio } from '../db/portfolio.js';
 import * as risks from '../db/risk-guards.js';
 import type { SecretBox } from '../db/secret-box.js';
+import { botApiUrl } from '../domain/bot.js';
 import { CreateRiskGuardInput, RiskRules, riskRuleIssue, type RiskBook, type RiskGuard, type RiskState } from '../domain/risk.js';
 import { createFreqtradeClient, type FreqtradeCredentials } from './freqtrade-client.js';
 
@@ -27,7 +28,7 @@ export function createRiskActivities(deps: RiskActivityDeps) {
     const bot = await findBotWithSecret(db, botId);
     if (!bot) return null;
     const credentials = JSON.parse(box.open(bot.apiCredentials)) as FreqtradeCredentials;
-    return { bot, client: createFreqtradeClient(`http://${deps.botApiHost}:${bot.apiPort}`, credentials, 5000) };
+    return { bot, client: createFreqtradeClient(botApiUrl(bot, deps.botApiHost), credentials, 5000) };
   }
 
   /** The bots a guard acts on: its bot, or every running bot of the user. */

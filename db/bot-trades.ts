@@ -7,6 +7,7 @@ export const BotToSync = z.object({
   id: z.string(),
   userId: z.string(),
   name: z.string(),
+  apiHost: z.string().nullable(),
   apiPort: z.number().int(),
   apiCredentials: z.string(),
 });
@@ -15,7 +16,7 @@ export type BotToSync = z.infer<typeof BotToSync>;
 /** Bots whose API should answer now: the running ones (with their sealed API credentials, for activities only). */
 export async function botsToSync(db: Db): Promise<readonly BotToSync[]> {
   return db.any(sql.type(BotToSync)`
-    select id::text, user_id, name, api_port, api_credentials from bots where status = 'running' order by id`);
+    select id::text, user_id, name, api_host, api_port, api_credentials from bots where status = 'running' order by id`);
 }
 
 /** Ids of the bot's trades the ledger holds, open and closed (closed trades do not change any more). */

@@ -6,7 +6,7 @@ import { mirrorWrite } from './legacy-mirror.js';
 import { sql, type Db } from './pool.js';
 
 const botColumns = sql.fragment`id::text, user_id, name, exchange, pairs, stake_amount, stake_currency, dry_run, engine,
-  freqtrade_version, status, driver, placement, pool_container_key, runtime_id, api_port, last_error, strategy_version_id::text, exchange_account_id::text, created_at, updated_at`;
+  freqtrade_version, status, driver, placement, pool_container_key, runtime_id, api_host, api_port, last_error, strategy_version_id::text, exchange_account_id::text, created_at, updated_at`;
 
 const BotWithSecret = Bot.extend({ apiCredentials: z.string() });
 export type BotWithSecret = z.infer<typeof BotWithSecret>;

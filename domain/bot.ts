@@ -103,6 +103,8 @@ export const Bot = z.object({
   /** The pool container a pooled bot is placed in; null for dedicated bots and before placement. */
   poolContainerKey: z.string().nullable(),
   runtimeId: z.string().nullable(),
+  /** Where the bot's API answers when not on the platform's BOT_API_HOST: the address of its pool container's host. */
+  apiHost: z.string().nullable(),
   apiPort: z.number().int(),
   lastError: z.string().nullable(),
   strategyVersionId: z.string().nullable(),
@@ -111,6 +113,10 @@ export const Bot = z.object({
   updatedAt: z.string(),
 });
 export type Bot = z.infer<typeof Bot>;
+
+/** The base URL of a bot's FreqTrade API: its pool host's address, else the platform's `fallbackHost`. */
+export const botApiUrl = (bot: { apiHost: string | null; apiPort: number }, fallbackHost: string): string =>
+  `http://${bot.apiHost ?? fallbackHost}:${bot.apiPort}`;
 
 export type BotCommand = 'start' | 'stop' | 'delete' | 'move';
 

@@ -27,8 +27,13 @@ export const PlatformConfig = z.object({
   BOT_IMAGE: z.string().default('tradefleet/bot-host:latest'),
   /** Docker network for bot containers; `host` lets the platform reach each bot on 127.0.0.1:<port>. */
   BOT_NETWORK: z.string().default('host'),
-  /** Host the platform uses to reach bot APIs. */
+  /** Host the platform uses to reach bot APIs (of dedicated bots, and of pooled bots on a host that names none). */
   BOT_API_HOST: z.string().default('127.0.0.1'),
+  /**
+   * The address this worker's Docker host runs pooled bots on, as the platform reaches it (empty: BOT_API_HOST). Pool
+   * containers use the host network, so their bots listen there; a Docker host on another machine sets its own.
+   */
+  BOT_API_ADDRESS: z.string().regex(/^$|^[A-Za-z0-9.:-]+$/, 'must be an IP address or host name').default(''),
   BOT_MEMORY_MB: z.coerce.number().int().min(32).default(128),
   /** Where builtin bots go unless they ask: `pool` (shared pool containers, needs Docker) or `dedicated`. */
   BOT_PLACEMENT: z.enum(['pool', 'dedicated']).default('pool'),

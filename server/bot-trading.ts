@@ -1,7 +1,7 @@
 // What a bot trades right now (open trades, profit, balance) and a forced exit, read and sent through the bot's own
 // FreqTrade REST API with the one client every engine shares; nothing here knows which engine runs the bot.
 import { z } from 'zod';
-import type { Bot } from '../domain/bot.js';
+import { botApiUrl, type Bot } from '../domain/bot.js';
 import type { BotTradingView } from '../domain/bot-trading.js';
 import { findBotWithSecret } from '../db/bots.js';
 import type { Db } from '../db/pool.js';
@@ -45,7 +45,7 @@ export function createBotTrading(deps: BotTradingDeps) {
     const row = await findBotWithSecret(deps.db, bot.id);
     if (!row) throw new HttpError(404, 'not_found', 'bot not found');
     const credentials = JSON.parse(deps.box.open(row.apiCredentials)) as FreqtradeCredentials;
-    return createFreqtradeClient(`http://${deps.botApiHost}:${row.apiPort}`, credentials, 5000);
+    return createFreqtradeClient(botApiUrl(row, deps.botApiHost), credentials, 5000);
   }
 
   /** A bot API failure is the bot's problem, not ours: 502 with the bot's own error text (which never holds a secret). */

@@ -35,7 +35,7 @@ afterAll(async () => {
   // The pool's containers outlive its (terminated) scaler: remove them by label.
   const docker = new Docker();
   for (const c of await docker.listContainers({ all: true, filters: { label: [`tradefleet.pool=${poolId}`] } })) {
-    await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+    await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined);
   }
 });
 

@@ -1,5 +1,5 @@
-// Pools across two Docker hosts (a second dockerd on this machine, served by its own worker process on docker@<host>),
-// and the faults the pool scaler must survive: a worker SIGKILLed in the middle of a scale-up (no duplicate
+// Pools across two Docker hosts (a second dockerd on this machine, served by its own worker process on docker@<host>,
+// its bots answering on their own address, 127.0.0.2, as a host on another machine would on its), and the faults the pool scaler must survive: a worker SIGKILLed in the middle of a scale-up (no duplicate
 // containers), and a restarted dockerd (the scaler reconciles; every bot runs again, in exactly one container).
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -29,12 +29,17 @@ const startMainWorker = () => {
 const containersOn = async (docker: Docker) => docker.listContainers({ all: true, filters: { label: [`tradefleet.pool=${poolId}`] } });
 const pool = () => platform.temporal.workflow.getHandle(poolWorkflowId(poolId));
 const state = () => pool().query<PoolState>('state');
-const pings = async (port: number) => {
+const pingsAt = async (host: string, port: number) => {
   try {
-    return (await fetch(`http://127.0.0.1:${port}/api/v1/ping`, { signal: AbortSignal.timeout(1000) })).ok;
+    return (await fetch(`http://${host}:${port}/api/v1/ping`, { signal: AbortSignal.timeout(1000) })).ok;
   } catch {
     return false;
   }
+};
+/** Pings a bot where the platform says it answers now (its container's host). */
+const pings = async (id: string) => {
+  const bot = await findBot(platform.db, id);
+  return bot !== null && pingsAt(bot.apiHost ?? '127.0.0.1', bot.apiPort);
 };
 
 beforeAll(async () => {
@@ -42,7 +47,9 @@ beforeAll(async () => {
   dockerB = new Docker({ socketPath: second.dockerHost.slice('unix://'.length) });
   platform = await startPlatform({ worker: false, env: { BOT_DRIVER: 'docker', ...poolEnv, DOCKER_HOST_NAME: hostA } });
   startMainWorker();
-  const hostWorker = spawnWorker(platform.config.TEMPORAL_TASK_QUEUE, { ...poolEnv, WORKER_ROLE: 'docker-host', DOCKER_HOST: second.dockerHost, DOCKER_HOST_NAME: hostB });
+  const hostWorker = spawnWorker(platform.config.TEMPORAL_TASK_QUEUE, {
+    ...poolEnv, WORKER_ROLE: 'docker-host', DOCKER_HOST: second.dockerHost, DOCKER_HOST_NAME: hostB, BOT_API_ADDRESS: '127.0.0.2',
+  });
   workers.push(hostWorker);
   // Small containers, so four bots need two of them, one on each host.
   await platform.temporal.workflow.start('poolWorkflow', {
@@ -64,7 +71,7 @@ afterAll(async () => {
 describe('pools on two Docker hosts', () => {
   let bots: Array<{ id: string; apiPort: number }> = [];
 
-  it('places bots on both hosts, each host worker running its own containers', async () => {
+  it('places bots on both hosts, each host worker running its own containers, each bot reached on its host', async () => {
     const user = await signedUpAgent(platform.app);
     const ids: string[] = [];
     for (const name of ['H1', 'H2', 'H3', 'H4']) {
@@ -76,9 +83,19 @@ describe('pools on two Docker hosts', () => {
       const bot = await findBot(platform.db, id);
       return bot?.status === 'running' ? bot : null;
     }, 180_000)));
-    for (const b of bots) expect(await pings(b.apiPort)).toBe(true);
     const s = await state();
     expect(new Set(s.containers.filter((c) => Object.keys(c.bots).length > 0).map((c) => c.host))).toEqual(new Set([hostA, hostB]));
+    for (const b of bots) {
+      const onB = s.containers.some((c) => c.host === hostB && b.id in c.bots);
+      const row = (await findBot(platform.db, b.id))!;
+      expect(row.apiHost, b.id).toBe(onB ? '127.0.0.2' : '127.0.0.1');
+      expect(await pingsAt(row.apiHost!, b.apiPort)).toBe(true);
+      // Only there: host B's bots listen on its address, not on the platform's.
+      expect(await pingsAt(onB ? '127.0.0.1' : '127.0.0.2', b.apiPort)).toBe(false);
+      // The platform reads each bot's trading view (balance, trades) from wherever it runs.
+      const trading = await user.agent.get(`/api/bots/${b.id}/trading`);
+      expect(trading.status, b.id).toBe(200);
+    }
     expect((await containersOn(dockerA)).length).toBeGreaterThan(0);
     expect((await containersOn(dockerB)).length).toBeGreaterThan(0);
   }, 300_000);
@@ -103,7 +120,7 @@ describe('pools on two Docker hosts', () => {
     expect(onB.length).toBeGreaterThan(0);
     const restartedAt = Date.now();
     await second.restart();
-    for (const b of bots) await waitFor('a bot answering after the restart', () => pings(b.apiPort), 120_000);
+    for (const b of bots) await waitFor('a bot answering after the restart', () => pings(b.id), 120_000);
     console.log(`dockerd restarted: its ${onB.length} pooled bots answered again after ${((Date.now() - restartedAt) / 1000).toFixed(1)} s`);
     await waitFor('a reconcile after the restart', async () => {
       const s = await state();

@@ -84,6 +84,9 @@ describe('bot pools on Docker', () => {
     await client.post('forceenter', { pair: 'BTC/USDT' });
     const before = await waitFor('an open trade', async () => (await client.get<Array<{ trade_id: number; open_rate: number }>>('status'))[0]);
     const from = a.poolContainerKey;
+    const [drained] = await docker.listContainers({ all: true, filters: { label: [`tradefleet.pool-container=${from}`] } });
+    const volumes = (await docker.getContainer(drained!.Id).inspect()).Mounts.map((m) => m.Name!).filter(Boolean);
+    expect(volumes.length).toBeGreaterThanOrEqual(2); // its bot list (/config, anonymous) and its saved states (/state)
 
     await poolHandle().executeUpdate('drainContainer', { args: [from] });
     const moved = await waitFor('both bots in another container', async () => {
@@ -96,13 +99,16 @@ describe('bot pools on Docker', () => {
     const after = await waitFor('the open trade after the move', async () => (await client.get<Array<{ trade_id: number; open_rate: number }>>('status'))[0]);
     expect(after).toMatchObject({ trade_id: before.trade_id, open_rate: before.open_rate });
     expect((await poolContainers(platform.config.BOT_POOL_ID)).map((c) => c.Labels['tradefleet.pool-container'])).toEqual([moved[0]]);
+    // Nothing of the removed container stays on disk: not its volumes, nor the bot credentials its bot list held.
+    const left = await Promise.all(volumes.map((v) => docker.getVolume(v).inspect().then(() => v, () => null)));
+    expect(left.filter(Boolean)).toEqual([]);
     for (const b of bots) expect((await user.agent.get(`/api/bots/${b.id}`)).body.bot.status).toBe('running');
   }, 240_000);
 
   it('places the bots of a killed container again, each running in exactly one container', async () => {
     const [victim] = await poolContainers(platform.config.BOT_POOL_ID);
     const killedAt = Date.now();
-    await docker.getContainer(victim!.Id).remove({ force: true });
+    await docker.getContainer(victim!.Id).remove({ force: true, v: true });
     for (const b of bots) await waitFor('a bot answering again', () => pings(b.apiPort), 90_000);
     const recoveredMs = Date.now() - killedAt;
     console.log(`pool container killed: its ${bots.length} bots answered again after ${(recoveredMs / 1000).toFixed(1)} s`);

@@ -8,6 +8,7 @@ import { createPoolDockerActivities } from '../activities/pool-containers.js';
 import type { PlatformConfig } from '../domain/config.js';
 import { defaultPoolSettings, dockerQueue, poolWorkflowId, type PoolSettings } from '../domain/pool.js';
 import type { Db } from '../db/pool.js';
+import { registerDockerHost } from '../db/pools.js';
 import { createSecretBox } from '../db/secret-box.js';
 
 export interface DockerHostWorkerDeps {
@@ -19,7 +20,11 @@ export interface DockerHostWorkerDeps {
   docker: Docker;
 }
 
+/** Where this host's pooled bots listen and the platform reaches them. */
+export const dockerHostApiAddress = (config: PlatformConfig): string => config.BOT_API_ADDRESS || config.BOT_API_HOST;
+
 export function dockerHostActivities(config: PlatformConfig, db: Db, docker: Docker) {
+  const address = dockerHostApiAddress(config);
   return createPoolDockerActivities({
     docker,
     db,
@@ -29,12 +34,14 @@ export function dockerHostActivities(config: PlatformConfig, db: Db, docker: Doc
     network: config.BOT_NETWORK,
     cpus: config.BOT_CPUS,
     pidsLimit: config.BOT_PIDS_LIMIT,
-    listenHost: config.BOT_NETWORK === 'host' ? '127.0.0.1' : '0.0.0.0',
-    botApiHost: config.BOT_API_HOST,
+    listenHost: config.BOT_NETWORK === 'host' ? address : '0.0.0.0',
+    botApiHost: address,
   });
 }
 
 export async function createDockerHostWorker(deps: DockerHostWorkerDeps): Promise<Worker> {
+  // Before it takes work: bots placed on this host from now on carry its address.
+  await registerDockerHost(deps.db, deps.config.DOCKER_HOST_NAME, dockerHostApiAddress(deps.config));
   return Worker.create({
     connection: deps.connection,
     namespace: deps.namespace,
