@@ -158,14 +158,14 @@ export function createPoolDockerActivities(deps: PoolDockerDeps) {
     },
 
     /** Waits until a bot removed from a container has let go of its API port (so its state file is final). */
-    async waitBotReleased(botId: string): Promise<void> {
-      const bot = await findBot(db, botId);
-      if (!bot) return;
+    async waitBotReleased(botId: string, apiPort?: number): Promise<void> {
+      const port = apiPort ?? (await findBot(db, botId))?.apiPort;
+      if (port === undefined) return;
       for (let i = 0; i < 60; i++) {
-        if (!(await answers(deps.botApiHost, bot.apiPort))) return;
+        if (!(await answers(deps.botApiHost, port))) return;
         await sleep(250);
       }
-      throw new Error(`bot ${botId} still answers on port ${bot.apiPort} 15 s after its container dropped it`);
+      throw new Error(`bot ${botId} still answers on port ${port} 15 s after its container dropped it`);
     },
 
     /** The bot's saved state file (base64), or null when it has none. */
@@ -193,8 +193,18 @@ export function createPoolDockerActivities(deps: PoolDockerDeps) {
     async deleteBotState(poolId: string, key: string, botId: string): Promise<void> {
       const found = await find(poolId, key);
       if (!found || found.State !== 'running') return;
-      const exec = await docker.getContainer(found.Id).exec({ Cmd: ['rm', '-f', `${STATE_DIR}/${botId}.json`], User: `${BOT_UID}:${BOT_UID}` });
-      await exec.start({ hijack: false, Detach: true } as never);
+      const exec = await docker.getContainer(found.Id).exec({
+        Cmd: ['rm', '-f', `${STATE_DIR}/${botId}.json`], User: `${BOT_UID}:${BOT_UID}`, AttachStdout: true, AttachStderr: true,
+      });
+      // Read to the end: a detached start left its connection to the engine open (one per deleted bot, and a worker
+      // that could not exit), and only a finished exec has an exit code.
+      const output = await exec.start({ hijack: true, stdin: false });
+      await new Promise<void>((resolve, reject) => {
+        output.on('end', resolve).on('close', resolve).on('error', reject);
+        output.resume();
+      });
+      const { ExitCode } = await exec.inspect();
+      if (ExitCode !== 0) throw new Error(`the saved state of bot ${botId} was not deleted from ${key} (rm exited ${ExitCode})`);
     },
 
     /** Removes the container and (unless `keepState`) its state volume; a missing one is fine. */

@@ -24,7 +24,7 @@ export function createPoolRuntime(db: Db, placement: PoolPlacementClient): BotRu
       await placement.place(botId, await pairCount(botId), false);
     },
     async remove(botId) {
-      await placement.release(botId);
+      await placement.release(botId, (await bots.findBot(db, botId))?.apiPort);
     },
     async inspect(botId) {
       const where = await findBotPlacement(db, botId);

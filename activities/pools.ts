@@ -52,7 +52,7 @@ export type PoolActivities = ReturnType<typeof createPoolActivities>;
 export interface PoolPlacementClient {
   readonly poolId: string;
   place(botId: string, pairCount: number, run: boolean): Promise<PlacedBot>;
-  release(botId: string): Promise<void>;
+  release(botId: string, apiPort?: number): Promise<void>;
 }
 
 const isResourceExhausted = (error: unknown): boolean => {
@@ -84,8 +84,9 @@ export function createPoolPlacementClient(client: Client, options: { poolId: str
         }
       }
     },
-    async release(botId) {
-      await client.workflow.getHandle(workflowId).signal('releaseBot', botId).catch((error: unknown) => {
+    async release(botId, apiPort) {
+      const args: [string] | [string, number] = apiPort === undefined ? [botId] : [botId, apiPort];
+      await client.workflow.getHandle(workflowId).signal('releaseBot', ...args).catch((error: unknown) => {
         // No scaler running means no container holds the bot: nothing to release.
         if ((error as { name?: string }).name !== 'WorkflowNotFoundError') throw error;
       });

@@ -20,6 +20,7 @@ let second: SecondDocker;
 let platform: TestPlatform;
 const workers: ChildProcess[] = [];
 let mainWorker: ChildProcess;
+let hostWorker: ChildProcess;
 
 const poolEnv = { BOT_POOL_ID: poolId, BOT_PLACEMENT: 'pool', POOL_HOSTS: `${hostA},${hostB}` };
 const startMainWorker = () => {
@@ -47,7 +48,7 @@ beforeAll(async () => {
   dockerB = new Docker({ socketPath: second.dockerHost.slice('unix://'.length) });
   platform = await startPlatform({ worker: false, env: { BOT_DRIVER: 'docker', ...poolEnv, DOCKER_HOST_NAME: hostA } });
   startMainWorker();
-  const hostWorker = spawnWorker(platform.config.TEMPORAL_TASK_QUEUE, {
+  hostWorker = spawnWorker(platform.config.TEMPORAL_TASK_QUEUE, {
     ...poolEnv, WORKER_ROLE: 'docker-host', DOCKER_HOST: second.dockerHost, DOCKER_HOST_NAME: hostB, BOT_API_ADDRESS: '127.0.0.2',
   });
   workers.push(hostWorker);
@@ -70,9 +71,10 @@ afterAll(async () => {
 
 describe('pools on two Docker hosts', () => {
   let bots: Array<{ id: string; apiPort: number }> = [];
+  let user: Awaited<ReturnType<typeof signedUpAgent>>;
 
   it('places bots on both hosts, each host worker running its own containers, each bot reached on its host', async () => {
-    const user = await signedUpAgent(platform.app);
+    user = await signedUpAgent(platform.app);
     const ids: string[] = [];
     for (const name of ['H1', 'H2', 'H3', 'H4']) {
       const created = await user.agent.post('/api/bots').set('Origin', ORIGIN).send({ name, pairs: ['BTC/USDT'], stakeAmount: 10 });
@@ -131,4 +133,21 @@ describe('pools on two Docker hosts', () => {
     for (const b of bots) expect(s.containers.filter((c) => b.id in c.bots)).toHaveLength(1);
     for (const b of bots) expect((await findBot(platform.db, b.id))?.status).toBe('running');
   }, 300_000);
+
+  it('deletes a bot on the second host with its saved state, and that host worker still stops at once on SIGTERM', async () => {
+    const s = await state();
+    const container = s.containers.find((c) => c.host === hostB && Object.keys(c.bots).length > 0)!;
+    const [botId] = Object.keys(container.bots) as [string];
+    expect((await user.agent.delete(`/api/bots/${botId}`).set('Origin', ORIGIN)).status).toBe(200);
+    const [running] = (await containersOn(dockerB)).filter((c) => c.Labels['tradefleet.pool-container'] === container.key);
+    await waitFor('the deleted bot\'s state file gone', async () =>
+      dockerB.getContainer(running!.Id).getArchive({ path: `/state/${botId}.json` }).then(() => false, (e: { statusCode?: number }) => e.statusCode === 404), 60_000);
+    // Every call to Docker has let go of its connection: the worker exits on its own, well before a supervisor's kill.
+    const stoppedAt = Date.now();
+    const exited = new Promise<number | null>((resolve) => hostWorker.once('exit', (code) => resolve(code)));
+    hostWorker.kill('SIGTERM');
+    const code = await Promise.race([exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 8_000))]);
+    expect(code).toBe(0);
+    console.log(`docker-host worker stopped ${((Date.now() - stoppedAt) / 1000).toFixed(1)} s after SIGTERM`);
+  }, 120_000);
 });

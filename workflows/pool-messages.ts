@@ -10,7 +10,8 @@ export interface PoolWorkflowInput {
 }
 
 export const placeBot = defineUpdate<PlacedBot, [BotPlacementRequest]>('placeBot');
-export const releaseBot = defineSignal<[botId: string]>('releaseBot');
+/** A deleted bot leaves the pool; `apiPort` lets the scaler wait for its host to let go before deleting its saved state. */
+export const releaseBot = defineSignal<[botId: string, apiPort?: number]>('releaseBot');
 export const configurePool = defineUpdate<PoolSettings, [change: unknown]>('configurePool');
 export const scalePool = defineUpdate<number, [containers: number]>('scalePool');
 export const drainContainer = defineUpdate<void, [key: string]>('drainContainer');

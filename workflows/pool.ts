@@ -162,12 +162,15 @@ export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
     },
   });
 
-  setHandler(releaseBot, (botId) => {
+  setHandler(releaseBot, (botId, apiPort) => {
     const c = findBot(state, botId);
     if (!c) return;
     delete c.bots[botId];
     void save()
       .then(() => writeBots(c.key))
+      // Its host saves the bot's state as it stops it: the file is deleted once the bot let go of its port (a port
+      // taken again meanwhile by a new bot only delays this by the quick call's 15 s).
+      .then(() => (apiPort === undefined ? undefined : onHost(c.host, true).waitBotReleased(botId, apiPort).catch(() => undefined)))
       .then(() => onHost(c.host).deleteBotState(state.poolId, c.key, botId))
       .catch((error: unknown) => log.warn('releasing a bot did not finish; the next reconcile writes the container again', { botId, error: messageOf(error) }));
     wake = true;
