@@ -1,9 +1,8 @@
 // FreqTrade bots: provision latency API → running over N bots (one at a time, the earlier ones left running), and
 // memory per idle FreqTrade bot container (docker stats) beside one builtin bot's.
 import Docker from 'dockerode';
-import { findBot } from '../db/bots.js';
-import { ORIGIN, signedUpAgent, startPlatform, waitFor } from '../test/platform.js';
-import { percentile, startBenchServices } from './services.js';
+import { ORIGIN, signedUpAgent, startPlatform } from '../test/platform.js';
+import { percentile, provisionBot, startBenchServices } from './services.js';
 
 const N = Number(process.env.BENCH_BOTS ?? 10);
 const services = await startBenchServices();
@@ -11,18 +10,8 @@ const platform = await startPlatform({ env: { BOT_DRIVER: 'docker' } });
 const docker = new Docker();
 const user = await signedUpAgent(platform.app);
 
-async function provision(name: string, engine: 'builtin' | 'freqtrade'): Promise<{ id: string; ms: number }> {
-  const t0 = performance.now();
-  const res = await user.agent.post('/api/bots').set('Origin', ORIGIN).send({ name, pairs: ['BTC/USDT', 'ETH/USDT'], stakeAmount: 20, engine });
-  if (res.status !== 201) throw new Error(`create failed: ${JSON.stringify(res.body)}`);
-  const id: string = res.body.bot.id;
-  await waitFor('running', async () => {
-    const bot = await findBot(platform.db, id);
-    if (bot?.status === 'failed') throw new Error(`bot failed: ${bot.lastError}`);
-    return bot?.status === 'running';
-  }, 300_000);
-  return { id, ms: performance.now() - t0 };
-}
+const provision = (name: string, engine: 'builtin' | 'freqtrade') =>
+  provisionBot(platform, user, { name, pairs: ['BTC/USDT', 'ETH/USDT'], stakeAmount: 20, engine }, 300_000);
 
 /** Memory as `docker stats` shows it: usage minus the inactive page cache. */
 async function memoryMiB(botId: string): Promise<number> {

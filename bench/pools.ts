@@ -3,9 +3,8 @@
 // of them (and per bot: median, p95), the total memory of their containers from Docker's stats once they have settled,
 // memory per bot, and the ratio dedicated / pooled.
 import Docker from 'dockerode';
-import { findBot } from '../db/bots.js';
-import { ORIGIN, signedUpAgent, startPlatform, waitFor } from '../test/platform.js';
-import { percentile, startBenchServices } from './services.js';
+import { ORIGIN, signedUpAgent, startPlatform } from '../test/platform.js';
+import { percentile, provisionBot, startBenchServices } from './services.js';
 
 const N = Number(process.env.BENCH_BOTS ?? 50);
 const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 30_000);
@@ -16,18 +15,8 @@ const platform = await startPlatform({ env: { BOT_DRIVER: 'docker', BOT_PLACEMEN
 const docker = new Docker();
 const user = await signedUpAgent(platform.app);
 
-async function provision(i: number, placement: 'pool' | 'dedicated'): Promise<{ id: string; ms: number }> {
-  const t0 = performance.now();
-  const res = await user.agent.post('/api/bots').set('Origin', ORIGIN).send({ name: `bench ${placement} ${i}`, pairs: PAIRS, stakeAmount: 10, placement });
-  if (res.status !== 201) throw new Error(`create failed: ${JSON.stringify(res.body)}`);
-  const id: string = res.body.bot.id;
-  await waitFor('running', async () => {
-    const bot = await findBot(platform.db, id);
-    if (bot?.status === 'failed') throw new Error(`bot failed: ${bot.lastError}`);
-    return bot?.status === 'running';
-  }, 600_000);
-  return { id, ms: performance.now() - t0 };
-}
+const provision = (i: number, placement: 'pool' | 'dedicated') =>
+  provisionBot(platform, user, { name: `bench ${placement} ${i}`, pairs: PAIRS, stakeAmount: 10, placement }, 600_000);
 
 async function memoryMiB(filter: string, botIds: string[] | null): Promise<{ total: number; containers: number }> {
   const containers = (await docker.listContainers({ filters: { label: [filter] } })).filter((c) => !botIds || botIds.includes(c.Labels['tradefleet.bot'] ?? ''));

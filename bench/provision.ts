@@ -1,8 +1,7 @@
 // Provision latency API → running for 20 bots (sequential and concurrent), and memory of one idle bot container.
 import Docker from 'dockerode';
-import { findBot } from '../db/bots.js';
-import { ORIGIN, signedUpAgent, startPlatform, waitFor } from '../test/platform.js';
-import { percentile, startBenchServices } from './services.js';
+import { ORIGIN, signedUpAgent, startPlatform } from '../test/platform.js';
+import { percentile, provisionBot, startBenchServices } from './services.js';
 
 const N = Number(process.env.BENCH_BOTS ?? 20);
 const services = await startBenchServices();
@@ -10,14 +9,7 @@ const platform = await startPlatform({ env: { BOT_DRIVER: 'docker' } });
 const docker = new Docker();
 const user = await signedUpAgent(platform.app);
 
-async function provisionOne(i: number): Promise<{ id: string; ms: number }> {
-  const t0 = performance.now();
-  const res = await user.agent.post('/api/bots').set('Origin', ORIGIN).send({ name: `bench ${i}`, pairs: ['BTC/USDT'], stakeAmount: 10 });
-  if (res.status !== 201) throw new Error(`create failed: ${JSON.stringify(res.body)}`);
-  const id: string = res.body.bot.id;
-  await waitFor('running', async () => (await findBot(platform.db, id))?.status === 'running', 120_000);
-  return { id, ms: performance.now() - t0 };
-}
+const provisionOne = (i: number) => provisionBot(platform, user, { name: `bench ${i}`, pairs: ['BTC/USDT'], stakeAmount: 10 }, 120_000);
 
 const report = (label: string, ms: number[]) => {
   const s = [...ms].sort((a, b) => a - b);
