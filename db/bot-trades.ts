@@ -1,6 +1,7 @@
 // Bot trades table (the platform's trade ledger): which bots to sync, idempotent upserts announced on `trade_changes`.
 import { z } from 'zod';
 import type { BotTrade } from '../domain/bot-trade.js';
+import { botApiHostColumn } from './bots.js';
 import { sql, type Db } from './pool.js';
 
 export const BotToSync = z.object({
@@ -16,7 +17,7 @@ export type BotToSync = z.infer<typeof BotToSync>;
 /** Bots whose API should answer now: the running ones (with their sealed API credentials, for activities only). */
 export async function botsToSync(db: Db): Promise<readonly BotToSync[]> {
   return db.any(sql.type(BotToSync)`
-    select id::text, user_id, name, api_host, api_port, api_credentials from bots where status = 'running' order by id`);
+    select id::text, user_id, name, ${botApiHostColumn}, api_port, api_credentials from bots where status = 'running' order by id`);
 }
 
 /** Ids of the bot's trades the ledger holds, open and closed (closed trades do not change any more). */

@@ -5,8 +5,12 @@ import { Bot, BOT_PORT_MAX, BOT_PORT_MIN, type BotPlacement, type BotSpec, type 
 import { mirrorWrite } from './legacy-mirror.js';
 import { sql, type Db } from './pool.js';
 
+/** Where a pooled bot answers: the address its container's host registered (null: the platform's BOT_API_HOST). */
+export const botApiHostColumn = sql.fragment`(select h.api_address from pool_containers c join docker_hosts h on h.name = c.host
+  where c.key = bots.pool_container_key) as api_host`;
+
 const botColumns = sql.fragment`id::text, user_id, name, exchange, pairs, stake_amount, stake_currency, dry_run, engine,
-  freqtrade_version, status, driver, placement, pool_container_key, runtime_id, api_host, api_port, last_error, strategy_version_id::text, exchange_account_id::text, created_at, updated_at`;
+  freqtrade_version, status, driver, placement, pool_container_key, runtime_id, ${botApiHostColumn}, api_port, last_error, strategy_version_id::text, exchange_account_id::text, created_at, updated_at`;
 
 const BotWithSecret = Bot.extend({ apiCredentials: z.string() });
 export type BotWithSecret = z.infer<typeof BotWithSecret>;

@@ -23,17 +23,14 @@ export async function savePoolState(db: Db, taskQueue: string, state: PoolState)
         on conflict (key) do update set host = excluded.host, status = excluded.status,
           updated_at = case when pool_containers.status = excluded.status then pool_containers.updated_at else now() end`);
     }
-    const placements = state.containers.flatMap((c) => Object.keys(c.bots).map((botId) => ({ botId, key: c.key, host: c.host })));
+    const placements = state.containers.flatMap((c) => Object.keys(c.bots).map((botId) => ({ botId, key: c.key })));
     const ids = placements.map((p) => p.botId);
-    // A bot answers on its container's host (the address that host's worker registered; null: BOT_API_HOST).
     await tx.query(sql.typeAlias('void')`
-      update bots set pool_container_key = p.key, pool_id = ${state.poolId}, updated_at = now(),
-        api_host = (select api_address from docker_hosts h where h.name = p.host)
-      from unnest(${sql.array(ids, 'uuid')}, ${sql.array(placements.map((p) => p.key), 'text')}, ${sql.array(placements.map((p) => p.host), 'text')})
-        as p(bot_id, key, host)
+      update bots set pool_container_key = p.key, pool_id = ${state.poolId}, updated_at = now()
+      from unnest(${sql.array(ids, 'uuid')}, ${sql.array(placements.map((p) => p.key), 'text')}) as p(bot_id, key)
       where bots.id = p.bot_id and bots.pool_container_key is distinct from p.key`);
     await tx.query(sql.typeAlias('void')`
-      update bots set pool_container_key = null, pool_attached = false, pool_moving = false, api_host = null, updated_at = now()
+      update bots set pool_container_key = null, pool_attached = false, pool_moving = false, updated_at = now()
       where pool_id = ${state.poolId} and pool_container_key is not null and not (id = any(${sql.array(ids, 'uuid')}))`);
     // In the same transaction as the placements: a bot list read under the container lock sees a moving bot in its new
     // container and flagged, or not there at all.
@@ -164,14 +161,9 @@ export async function placedBotSizes(db: Db, poolId: string) {
     from bots where pool_id = ${poolId} and pool_container_key is not null`);
 }
 
-/** Records where a Docker host's pooled bots answer (its worker calls this as it starts), for its placed bots too. */
+/** Records where a Docker host's pooled bots answer (its worker calls this as it starts; see botApiHostColumn). */
 export async function registerDockerHost(db: Db, name: string, apiAddress: string): Promise<void> {
-  await db.transaction(async (tx) => {
-    await tx.query(sql.typeAlias('void')`
-      insert into docker_hosts (name, api_address) values (${name}, ${apiAddress})
-      on conflict (name) do update set api_address = excluded.api_address, updated_at = now()`);
-    await tx.query(sql.typeAlias('void')`
-      update bots set api_host = ${apiAddress}, updated_at = now()
-      where pool_container_key in (select key from pool_containers where host = ${name}) and api_host is distinct from ${apiAddress}`);
-  });
+  await db.query(sql.typeAlias('void')`
+    insert into docker_hosts (name, api_address) values (${name}, ${apiAddress})
+    on conflict (name) do update set api_address = excluded.api_address, updated_at = now()`);
 }
