@@ -9,7 +9,11 @@ VERSION="${FREQTRADE_VERSION:-$(sed -n "s/^export const DEFAULT_FREQTRADE_VERSIO
 PY_BASE="${TF_PYTHON_BASE_IMAGE:-tradefleet/python-base:bookworm}"
 IMAGE="tradefleet/freqtrade:$VERSION"
 IMAGES_DIR="$ROOT/.data/images"
-WHEELS="$IMAGES_DIR/freqtrade-wheels-$VERSION"
+# Every wheel pinned by version and sha256 (scripts/freqtrade-lock.sh records it; a version move updates it deliberately).
+LOCK="$ROOT/freqtrade/requirements-$VERSION.txt"
+[[ -f "$LOCK" ]] || { printf 'freqtrade-image: error: %s\n' "no lock file freqtrade/requirements-$VERSION.txt: run bash scripts/freqtrade-lock.sh $VERSION, test, commit it" >&2; exit 1; }
+lock_hash="$(sha256sum "$LOCK" | cut -c1-12)"
+WHEELS="$IMAGES_DIR/freqtrade-wheels-$VERSION-$lock_hash"
 START_NS=$(date +%s%N)
 
 step() { printf '[freqtrade %6.1fs] %s\n' "$(( ($(date +%s%N) - START_NS) / 1000000 ))e-3" "$*"; }
@@ -17,9 +21,9 @@ die() { printf 'freqtrade-image: error: %s\n' "$*" >&2; exit 1; }
 
 [[ -n "$VERSION" ]] || die "no FreqTrade version found in domain/freqtrade-config.ts"
 docker info >/dev/null 2>&1 || die "Docker is not reachable (docker info failed)"
-dockerfile_hash="$(sha256sum "$ROOT/freqtrade/Dockerfile" | cut -c1-12)"
+dockerfile_hash="$(cat "$ROOT/freqtrade/Dockerfile" "$LOCK" | sha256sum | cut -c1-12)"
 
-# Rebuilt only when the version (the tag) or the Dockerfile changes.
+# Rebuilt only when the version (the tag), the Dockerfile or the lock file changes.
 if [[ "$(docker image inspect --format '{{ index .Config.Labels "tradefleet.dockerfile-hash" }}' "$IMAGE" 2>/dev/null)" == "$dockerfile_hash" ]]; then
   step "$IMAGE up to date"
   exit 0
@@ -36,6 +40,8 @@ else
   step "debootstrap bookworm (minbase + python3, python3-venv) into .data/images, about 45 s"
   debootstrap --variant=minbase --include=python3,python3-venv,ca-certificates bookworm "$rootfs" \
     >"$IMAGES_DIR/debootstrap-python.log" 2>&1 || die "debootstrap failed; see .data/images/debootstrap-python.log"
+  source "$ROOT/scripts/debian-manifest.sh"
+  check_debian_manifest "$rootfs" "$ROOT/freqtrade/base-packages.txt" "$PY_BASE"
   tar -C "$rootfs" -c . | docker import - "$PY_BASE" >/dev/null
   rm -rf "$rootfs"
   step "imported $PY_BASE"
@@ -50,9 +56,9 @@ else
   [[ "$host_py" == "$image_py" ]] || die "the host's python3 is $host_py but the image's is $image_py: wheels must match; run with a python3 $image_py first on PATH"
   python3 -m pip --version >/dev/null 2>&1 || die "pip is missing (apt-get install -y python3-pip)"
   rm -rf "$WHEELS.part" && mkdir -p "$WHEELS.part"
-  step "pip download freqtrade==$VERSION and its dependencies (about 160 MB)"
-  python3 -m pip download --disable-pip-version-check -q -d "$WHEELS.part" "freqtrade==$VERSION" >"$IMAGES_DIR/pip-download.log" 2>&1 \
-    || die "pip download failed; see .data/images/pip-download.log (is pypi.org reachable?)"
+  step "pip download the $(grep -c -- '--hash' "$LOCK") files pinned in freqtrade/requirements-$VERSION.txt (about 160 MB)"
+  python3 -m pip download --disable-pip-version-check -q --no-deps --require-hashes -r "$LOCK" -d "$WHEELS.part" >"$IMAGES_DIR/pip-download.log" 2>&1 \
+    || die "pip download of the pinned wheels failed; see .data/images/pip-download.log (a hash mismatch means a file changed upstream)"
   # Packages published only as source (sdnotify) become wheels here, so the build never needs build tools or the index.
   for sdist in "$WHEELS.part"/*.tar.gz; do
     [[ -e "$sdist" ]] || continue

@@ -34,6 +34,8 @@ else
   step "debootstrap bookworm (minbase) into .data/images, about 40 s"
   debootstrap --variant=minbase bookworm "$rootfs" >"$IMAGES_DIR/debootstrap.log" 2>&1 \
     || die "debootstrap failed; see .data/images/debootstrap.log"
+  source "$ROOT/scripts/debian-manifest.sh"
+  check_debian_manifest "$rootfs" "$ROOT/docker/base-packages.txt" "$BASE_IMAGE"
   tar -C "$rootfs" -c . | docker import - "$BASE_IMAGE" >/dev/null
   rm -rf "$rootfs"
   step "imported $BASE_IMAGE"
