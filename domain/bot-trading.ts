@@ -1,4 +1,6 @@
 // What the dashboard shows of a running bot's trading, as read from the bot's own FreqTrade REST API.
+import { z } from 'zod';
+import { Pair } from './bot.js';
 
 export interface BotOpenTrade {
   tradeId: number;
@@ -19,3 +21,12 @@ export interface BotTradingView {
   /** The bot's wallet (simulated in dry-run), valued in the stake currency. */
   balance: { total: number; currency: string; currencies: Array<{ currency: string; free: number; used: number; balance: number }> };
 }
+
+/** POST /api/bots/:id/forceenter: a market entry on one of the bot's pairs, with an optional stake (default: the bot's). */
+export const ForceEnterInput = z
+  .object({
+    pair: Pair,
+    stakeAmount: z.number().positive('must be more than 0').max(1e9, 'is too large').optional(),
+  })
+  .strict();
+export type ForceEnterInput = z.infer<typeof ForceEnterInput>;

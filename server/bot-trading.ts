@@ -2,9 +2,9 @@
 // FreqTrade REST API with the one client every engine shares; nothing here knows which engine runs the bot.
 import { z } from 'zod';
 import { botApiUrl, type Bot } from '../domain/bot.js';
-import type { BotTradingView } from '../domain/bot-trading.js';
+import type { BotTradingView, ForceEnterInput } from '../domain/bot-trading.js';
 import { findBotWithSecret } from '../db/bots.js';
-import type { Db } from '../db/pool.js';
+import { sql, type Db } from '../db/pool.js';
 import type { SecretBox } from '../db/secret-box.js';
 import { BotApiError, createFreqtradeClient, type FreqtradeCredentials } from '../activities/freqtrade-client.js';
 import { HttpError } from './errors.js';
@@ -37,6 +37,12 @@ const Profit = z.looseObject({
 });
 const Balance = z.looseObject({ total: z.number(), stake: z.string(), currencies: z.array(z.looseObject({ currency: z.string(), free: z.number(), used: z.number(), balance: z.number() })) });
 
+const Health = z.looseObject({ last_process_ts: z.number().nullish() });
+const Limits = z.looseObject({ max_open_trades: z.number() });
+
+/** How long a force-entry waits for a starting bot's first trading loop before it answers 409. */
+export const FIRST_LOOP_WAIT_MS = 20_000;
+
 export type BotTrading = ReturnType<typeof createBotTrading>;
 
 export function createBotTrading(deps: BotTradingDeps) {
@@ -68,6 +74,41 @@ export function createBotTrading(deps: BotTradingDeps) {
         profit: { closedProfit: p.profit_closed_coin, allProfit: p.profit_all_coin, tradeCount: p.trade_count, closedTradeCount: p.closed_trade_count },
         balance: { total: b.total, currency: b.stake, currencies: b.currencies.map((c) => ({ currency: c.currency, free: c.free, used: c.used, balance: c.balance })) },
       };
+    },
+
+    /**
+     * A market entry the user asked for, opened at most once: it waits for the bot's first trading loop (a bot's own
+     * first entry is saved only at that loop's end, and FreqTrade checks open positions outside that loop's lock), then
+     * refuses a pair that is already open or a bot at its max_open_trades. A per-bot advisory lock serializes
+     * concurrent requests across server processes.
+     */
+    async forceEnter(bot: Bot, input: ForceEnterInput): Promise<void> {
+      const client = await clientOf(bot);
+      await deps.db.transaction(async (tx) => {
+        await tx.query(sql.type(z.object({}).loose())`select pg_advisory_xact_lock(hashtext(${`forceenter:${bot.id}`}))`);
+        const deadline = Date.now() + FIRST_LOOP_WAIT_MS;
+        while (!Health.parse(await client.get('health').catch(asBadGateway)).last_process_ts) {
+          if (Date.now() > deadline) {
+            throw new HttpError(409, 'bot_starting', 'the bot has not finished its first trading loop yet; try again in a few seconds');
+          }
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+        const [status, config] = await Promise.all([client.get('status'), client.get('show_config')]).catch(asBadGateway);
+        const open = z.array(OpenTrade).parse(status);
+        const same = open.find((t) => t.pair === input.pair);
+        if (same) throw new HttpError(409, 'conflict', `${input.pair} already has an open trade (#${same.trade_id}); exit it first`, 'pair');
+        const max = Limits.parse(config).max_open_trades;
+        if (max >= 0 && open.length >= max) {
+          throw new HttpError(409, 'conflict', `the bot already has ${open.length} open trade(s), its max_open_trades; exit one first`);
+        }
+        const body = { pair: input.pair, ...(input.stakeAmount === undefined ? {} : { stakeamount: input.stakeAmount }) };
+        await client.post('forceenter', body).catch((error: unknown) => {
+          if (error instanceof BotApiError && error.status !== null && error.status < 500) {
+            throw new HttpError(409, 'conflict', `the bot refused the entry: ${error.message}`);
+          }
+          return asBadGateway(error);
+        });
+      });
     },
 
     async forceExit(bot: Bot, tradeId: number): Promise<void> {

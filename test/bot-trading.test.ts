@@ -83,6 +83,41 @@ describe('a builtin bot trading on the paper exchange', () => {
   }, 300_000);
 });
 
+describe('a force-entry through the API', () => {
+  it('opens one trade however many requests race, and refuses a second entry on the pair and one over max_open_trades', async () => {
+    const user = await signedUpAgent(platform.app);
+    // Never enters by itself, and takes one trade at a time.
+    const patient = { ...eagerStrategy, name: 'Patient', entry: { left: { price: 'close' }, op: '<', right: { value: 0 } }, maxOpenTrades: 1 };
+    const strategy = await user.agent.post('/api/strategies').set('Origin', ORIGIN).send({ content: patient });
+    expect(strategy.status, JSON.stringify(strategy.body)).toBe(201);
+    const created = await user.agent.post('/api/bots').set('Origin', ORIGIN)
+      .send({ name: 'Forced', pairs: ['BTC/USDT', 'ETH/USDT'], stakeAmount: 100, strategyVersionId: strategy.body.strategy.id });
+    const botId: string = created.body.bot.id;
+    await waitFor('running', async () => (await user.agent.get(`/api/bots/${botId}`)).body.bot.status === 'running');
+    const enter = (pair: string) => user.agent.post(`/api/bots/${botId}/forceenter`).set('Origin', ORIGIN).send({ pair });
+
+    // Sent the moment the bot runs, before its first loop: each waits for that loop, then exactly one enters.
+    const answers = await Promise.all([enter('BTC/USDT'), enter('BTC/USDT'), enter('BTC/USDT')]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409, 409]);
+    const ok = answers.find((a) => a.status === 200)!;
+    expect(ok.body.trading.openTrades).toEqual([expect.objectContaining({ pair: 'BTC/USDT', stakeAmount: 100 })]);
+    for (const refused of answers.filter((a) => a.status === 409)) {
+      expect(refused.body.error).toMatchObject({ field: 'pair', message: expect.stringMatching(/^BTC\/USDT already has an open trade \(#\d+\)/) });
+    }
+    const full = await enter('ETH/USDT');
+    expect(full.status).toBe(409);
+    expect(full.body.error.message).toMatch(/already has 1 open trade\(s\), its max_open_trades/);
+    const foreign = await enter('XRP/USDT');
+    expect(foreign.status).toBe(400);
+    expect(foreign.body.error).toMatchObject({ field: 'pair', message: expect.stringContaining("not one of this bot's pairs") });
+    expect((await user.agent.get(`/api/bots/${botId}/trading`)).body.trading.openTrades).toHaveLength(1);
+    // Another user's bot is not there for them.
+    const stranger = await signedUpAgent(platform.app);
+    expect((await stranger.agent.post(`/api/bots/${botId}/forceenter`).set('Origin', ORIGIN).send({ pair: 'BTC/USDT' })).status).toBe(404);
+    expect((await user.agent.delete(`/api/bots/${botId}`).set('Origin', ORIGIN)).status).toBe(200);
+  }, 180_000);
+});
+
 describe('a bot the exchange cannot trade', () => {
   it('is refused with 400 naming the pair or the stake, and nothing is created', async () => {
     const user = await signedUpAgent(platform.app);
@@ -115,8 +150,9 @@ describe('a live bot on the user’s exchange account', () => {
     const container = await new Docker().getContainer(row.runtimeId!).inspect();
     expect(JSON.stringify(container.Config)).not.toContain(keys.secret);
     expect(JSON.stringify(container.Config)).not.toContain(keys.apiKey);
-    // Its strategy may already have opened the position; otherwise open it by hand.
-    await bot.post('forceenter', { pair: 'BTC/USDT' }).catch((e: Error) => expect(e.message).toContain('already open'));
+    // Its strategy may already have opened the position; otherwise open it by hand (the platform refuses a second one).
+    const entered = await user.agent.post(`/api/bots/${botId}/forceenter`).set('Origin', ORIGIN).send({ pair: 'BTC/USDT' });
+    if (entered.status !== 200) expect(entered.body.error.message).toMatch(/already has an open trade/);
     await waitFor('the buy on the exchange account', async () => exchange.account(keys.apiKey).orders >= 1, 30_000);
     await bot.post('forceexit', { tradeid: 'all' });
     await waitFor('the sell on the exchange account', async () => exchange.account(keys.apiKey).orders >= 2, 30_000);

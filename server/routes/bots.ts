@@ -2,6 +2,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { CreateBotInput, botWorkflowId } from '../../domain/bot.js';
+import { ForceEnterInput } from '../../domain/bot-trading.js';
 import { MoveBotInput } from '../../domain/freqtrade-config.js';
 import * as bots from '../../db/bots.js';
 import { findExchangeAccountForUser } from '../../db/exchange-accounts.js';
@@ -76,6 +77,15 @@ export function botsRouter({ db, commands, botTrading, temporalUiUrl, namespace 
   /** Open trades, profit and balance, read from the bot's own REST API. */
   router.get('/:id/trading', async (req, res) => {
     const bot = await ownBot(currentUser(req).id, req.params.id!);
+    res.json({ trading: await botTrading.view(bot) });
+  });
+
+  /** Opens a trade now (at most one per pair, within max_open_trades); answers with the trading view after it. */
+  router.post('/:id/forceenter', async (req, res) => {
+    const bot = await ownBot(currentUser(req).id, req.params.id!);
+    const input = ForceEnterInput.parse(req.body);
+    if (!bot.pairs.includes(input.pair)) throw new HttpError(400, 'invalid_input', `pair: ${input.pair} is not one of this bot's pairs`, 'pair');
+    await botTrading.forceEnter(bot, input);
     res.json({ trading: await botTrading.view(bot) });
   });
 
