@@ -54,6 +54,17 @@ const noSchedule = (error: unknown): never => {
 
 export function createExchangeAccountCommands(client: Client, taskQueue: string, box: SecretBox): ExchangeAccountCommands {
   const schedule = (accountId: string) => client.schedule.getHandle(walletSyncScheduleId(accountId));
+  /**
+   * Pause and unpause reach the schedule as a signal its scheduler applies a moment later, while describe() answers
+   * from the state it has: wait (bounded) until it shows the change, so the owner's next read sees what they asked for.
+   */
+  const settled = async (accountId: string, paused: boolean) => {
+    const deadline = Date.now() + 10_000;
+    while ((await schedule(accountId).describe().catch(noSchedule)).state.paused !== paused) {
+      if (Date.now() > deadline) throw new HttpError(503, 'unavailable', `the sync schedule did not ${paused ? 'pause' : 'resume'} within 10 s; try again`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
   return {
     async add(userId, input) {
       const accountId = randomUUID();
@@ -78,9 +89,11 @@ export function createExchangeAccountCommands(client: Client, taskQueue: string,
     },
     async pause(accountId) {
       await schedule(accountId).pause('paused by the account owner').catch(noSchedule);
+      await settled(accountId, true);
     },
     async resume(accountId) {
       await schedule(accountId).unpause('resumed by the account owner').catch(noSchedule);
+      await settled(accountId, false);
     },
     async syncNow(accountId) {
       // SKIP: a sync already running makes this one redundant.

@@ -78,7 +78,9 @@ describe('exchange accounts', () => {
     const listener = new pg.Client({ connectionString: platform.config.DATABASE_URL });
     await listener.connect();
     await listener.query('listen wallet_changes');
-    const notified = new Promise<string>((resolve) => listener.on('notification', (n) => resolve(n.payload ?? '')));
+    // Other tests' accounts sync on their own schedules: keep every notification and look for this account's.
+    const notifications: string[] = [];
+    listener.on('notification', (n) => notifications.push(n.payload ?? ''));
 
     const res = await addAccount(owner.agent, body);
     expect(res.status).toBe(201);
@@ -101,7 +103,8 @@ describe('exchange accounts', () => {
     expect(snapshot.openOrders).toEqual([expect.objectContaining({ id: order.id, symbol: 'BTC/USDT', side: 'buy', amount: 0.001 })]);
     expect(synced.lastSuccessAt).not.toBeNull();
     expect(synced.lastError).toBeNull();
-    expect(JSON.parse(await notified)).toEqual({ accountId: id, userId: owner.userId });
+    const mine = await waitFor('the wallet_changes notification', async () => notifications.map((n) => JSON.parse(n)).find((n) => n.accountId === id), 10_000);
+    expect(mine).toEqual({ accountId: id, userId: owner.userId });
     await listener.end();
 
     // At rest the credentials are sealed, not readable.
