@@ -18,13 +18,15 @@ import { createMarketFeedActivities, type FeedProgress } from './market-feed.js'
 let db: Db;
 let exchange: PaperExchangeHandle;
 let listener: pg.Client;
-// An exchange id of this test's own, so feeds of other tests sharing the database never write its rows.
-const exchangeId = `ptest${randomUUID().slice(0, 8)}`;
-const moves: string[][] = [];
+// An exchange id of each test's own, so feeds of other tests sharing the database never write its rows.
+const newExchangeId = () => `ptest${randomUUID().slice(0, 8)}`;
+/** The symbols of each price_changes announcement, per exchange id. */
+const announced = new Map<string, string[][]>();
+const movesOf = (exchangeId: string) => announced.get(exchangeId) ?? announced.set(exchangeId, []).get(exchangeId)!;
 const botIds: string[] = [];
 
 const Price = z.object({ symbol: z.string(), last: z.number(), bid: z.number(), ask: z.number(), at: z.string() });
-const pricesInDb = () => db.any(sql.type(Price)`select symbol, last, bid, ask, at from market_prices where exchange_id = ${exchangeId} order by symbol`);
+const pricesInDb = (exchangeId: string) => db.any(sql.type(Price)`select symbol, last, bid, ask, at from market_prices where exchange_id = ${exchangeId} order by symbol`);
 const lastOnExchange = (symbol: string) => Number(exchange.prices().find((p) => p.symbol === symbol)!.last);
 
 async function until<T>(what: string, fn: () => T | Promise<T>, timeoutMs = 10_000): Promise<NonNullable<T>> {
@@ -38,7 +40,7 @@ async function until<T>(what: string, fn: () => T | Promise<T>, timeoutMs = 10_0
 }
 
 /** A bot row on this test's exchange: only its pairs matter to the feed (nothing serves its API). */
-async function runningBot(userId: string, pairs: string[]): Promise<void> {
+async function runningBot(exchangeId: string, userId: string, pairs: string[]): Promise<void> {
   const id = randomUUID();
   const box = createSecretBox(process.env.TF_SECRET_KEY!);
   const spec = CreateBotInput.parse({ name: 'Feed', pairs, stakeAmount: 10 });
@@ -55,7 +57,7 @@ beforeAll(async () => {
   await listener.connect();
   listener.on('notification', (n) => {
     const change = JSON.parse(n.payload!) as { exchangeId: string; symbols: string[] };
-    if (change.exchangeId === exchangeId) moves.push(change.symbols);
+    movesOf(change.exchangeId).push(change.symbols);
   });
   await listener.query('listen price_changes');
 });
@@ -69,8 +71,10 @@ afterAll(async () => {
 
 describe('market feed', () => {
   it('feeds the symbols the platform needs, writes each move once and announces only moved prices', async () => {
+    const exchangeId = newExchangeId();
+    const moves = movesOf(exchangeId);
     const user = await insertUser(db, { id: randomUUID(), email: `${randomUUID()}@example.com`, passwordHash: 'x' });
-    await runningBot(user.id, ['BTC/USDT', 'ETH/USDT']);
+    await runningBot(exchangeId, user.id, ['BTC/USDT', 'ETH/USDT']);
     // A wallet on the same exchange holds SOL, and a token the exchange does not list (it stays unpriced, not an error).
     const accountId = randomUUID();
     await accounts.insertExchangeAccount(db, {
@@ -89,7 +93,7 @@ describe('market feed', () => {
 
     await until('first prices', () => moves.length > 0);
     expect(moves[0]).toEqual(['BTC/USDT', 'ETH/USDT', 'SOL/USDT']);
-    const first = await pricesInDb();
+    const first = await pricesInDb(exchangeId);
     expect(first.map((p) => [p.symbol, p.last])).toEqual([
       ['BTC/USDT', lastOnExchange('BTCUSDT')], ['ETH/USDT', lastOnExchange('ETHUSDT')], ['SOL/USDT', lastOnExchange('SOLUSDT')],
     ]);
@@ -99,16 +103,16 @@ describe('market feed', () => {
     const ticksBefore = beats.at(-1)!.ticks;
     await until('three quiet ticks', () => beats.at(-1)!.ticks >= ticksBefore + 3);
     expect(moves).toHaveLength(1);
-    expect(await pricesInDb()).toEqual(first);
+    expect(await pricesInDb(exchangeId)).toEqual(first);
 
     exchange.setPrice('BTCUSDT', 101_234.56);
     await until('the BTC move', () => moves.length > 1);
     expect(moves[1]).toEqual(['BTC/USDT']);
-    expect((await pricesInDb()).find((p) => p.symbol === 'BTC/USDT')).toMatchObject({ last: 101_234.56 });
+    expect((await pricesInDb(exchangeId)).find((p) => p.symbol === 'BTC/USDT')).toMatchObject({ last: 101_234.56 });
 
     // A bot started on another pair joins the feed within the refresh interval.
-    await runningBot(user.id, ['ADA/USDT']);
-    await until('ADA priced', async () => (await pricesInDb()).some((p) => p.symbol === 'ADA/USDT'));
+    await runningBot(exchangeId, user.id, ['ADA/USDT']);
+    await until('ADA priced', async () => (await pricesInDb(exchangeId)).some((p) => p.symbol === 'ADA/USDT'));
 
     const progress = await run;
     expect(progress).toMatchObject({ symbols: 4, lastError: null });
@@ -117,6 +121,9 @@ describe('market feed', () => {
   });
 
   it('rides out a failed tick, and fails after three in a row so its workflow retries it with backoff', async () => {
+    const exchangeId = newExchangeId();
+    const user = await insertUser(db, { id: randomUUID(), email: `${randomUUID()}@example.com`, passwordHash: 'x' });
+    await runningBot(exchangeId, user.id, ['BTC/USDT']);
     const feed = createMarketFeedActivities({ db, profileFor: () => exchangeProfile('paper', exchange.url), tickMs: 100 });
     const beats: FeedProgress[] = [];
     const env = new MockActivityEnvironment();

@@ -40,7 +40,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('followConfigFile', () => {
+// An ordered story: each step changes the one config file the host follows; its steps keep their order in a shuffled run (files still shuffle).
+describe('followConfigFile', { shuffle: false }, () => {
   it('applies a new file content: its bots start', async () => {
     await follower.poll();
     expect(host.bots.size).toBe(0);

@@ -58,7 +58,8 @@ afterAll(async () => {
   await rm(dirB, { recursive: true, force: true });
 });
 
-describe('saved bot state', () => {
+// An ordered story: one bot's state saved, restarted and moved between hosts; its steps keep their order in a shuffled run (files still shuffle).
+describe('saved bot state', { shuffle: false }, () => {
   let before: Awaited<ReturnType<typeof view>>;
 
   it('saves a change within about a second, atomically, readable only by the bot user and without secrets', async () => {

@@ -36,7 +36,8 @@ afterAll(async () => {
   await ex?.close();
 });
 
-describe('a live bot', () => {
+// An ordered story: one live bot's orders, each step building on the last fill; its steps keep their order in a shuffled run (files still shuffle).
+describe('a live bot', { shuffle: false }, () => {
   it('buys on the entry signal with a client order id derived from bot, trade and side', async () => {
     clock.advance(10_000);
     ex.setPrice('BTC/USDT', 100);

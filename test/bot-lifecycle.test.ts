@@ -68,17 +68,26 @@ describe('bot lifecycle on Docker', () => {
   }, 180_000);
 
   it('marks a bot failed and leaves no container when its image cannot start', async () => {
-    await platform.stop();
-    platform = await startPlatform({ env: { BOT_DRIVER: 'docker', BOT_IMAGE: 'tradefleet/base:bookworm' } });
-    const user = await signedUpAgent(platform.app);
-    const created = await user.agent.post('/api/bots').set('Origin', ORIGIN).send({ name: 'Broken', pairs: ['BTC/USDT'], stakeAmount: 5 });
-    const botId: string = created.body.bot.id;
-    const failed = await waitFor('failed', async () => {
-      const { body } = await user.agent.get(`/api/bots/${botId}`);
-      return body.bot.status === 'failed' ? body.bot : null;
-    }, 120_000);
-    expect(failed.lastError).toMatch(/provisioning failed at create-runtime: Docker refused the container/);
-    expect(await containersOf(botId)).toHaveLength(0);
-    expect((await user.agent.delete(`/api/bots/${botId}`).set('Origin', ORIGIN)).status).toBe(200);
+    // A platform of its own whose bot image cannot start, so the file's shared platform stays as every other test expects.
+    const broken = await startPlatform({ env: { BOT_DRIVER: 'docker', BOT_IMAGE: 'tradefleet/base:bookworm' } });
+    try {
+      await failsWithoutContainer(broken);
+    } finally {
+      await broken.stop();
+    }
   }, 180_000);
 });
+
+/** A bot on `platform` (whose image cannot start) ends failed, with the step named, and leaves no container. */
+async function failsWithoutContainer(platform: TestPlatform): Promise<void> {
+  const user = await signedUpAgent(platform.app);
+  const created = await user.agent.post('/api/bots').set('Origin', ORIGIN).send({ name: 'Broken', pairs: ['BTC/USDT'], stakeAmount: 5 });
+  const botId: string = created.body.bot.id;
+  const failed = await waitFor('failed', async () => {
+    const { body } = await user.agent.get(`/api/bots/${botId}`);
+    return body.bot.status === 'failed' ? body.bot : null;
+  }, 120_000);
+  expect(failed.lastError).toMatch(/provisioning failed at create-runtime: Docker refused the container/);
+  expect(await containersOf(botId)).toHaveLength(0);
+  expect((await user.agent.delete(`/api/bots/${botId}`).set('Origin', ORIGIN)).status).toBe(200);
+}

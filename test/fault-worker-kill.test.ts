@@ -11,7 +11,7 @@ let platform: TestPlatform;
 const workers: ChildProcess[] = [];
 
 function startWorker(): ChildProcess {
-  const child = spawnWorker(platform.config.TEMPORAL_TASK_QUEUE);
+  const child = spawnWorker(platform.config);
   workers.push(child);
   return child;
 }

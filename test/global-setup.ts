@@ -1,5 +1,6 @@
 // Starts the real services tests use (fresh PostgreSQL, in-memory Temporal, Docker, FerretDB as the legacy MongoDB) once per `vitest run`, and removes them after.
 // Tests read them with `inject('DATABASE_URL')` or `process.env.DATABASE_URL` (forks inherit the environment set here).
+// No exchange is shared: each test file starts its own paper exchange (test/platform.ts does for a platform without one).
 // TF_TEST_SERVICES=none skips the services for a quick run of pure unit tests.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -8,7 +9,6 @@ import { pathToFileURL } from 'node:url';
 import Docker from 'dockerode';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { startPaperExchange, type PaperExchangeHandle } from '../exchange/server.js';
 import { ensureDocker } from '../scripts/services/docker.js';
 import { startFerretDb } from '../scripts/services/ferretdb.js';
 import { dataDir, repoRoot, sinceSeconds } from '../scripts/services/paths.js';
@@ -24,7 +24,6 @@ declare module 'vitest' {
     TEMPORAL_CLI: string;
     TF_SECRET_KEY: string;
     DOCKER_AVAILABLE: boolean;
-    PAPER_EXCHANGE_URL: string;
     /** The legacy MongoDB (FerretDB) server; tests append a database name of their own. */
     MONGO_URL: string;
   }
@@ -84,8 +83,7 @@ function sweepStaleRuns(): void {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const t0 = performance.now();
   const secretKey = crypto.randomBytes(32).toString('base64');
-  const values = { TF_SECRET_KEY: secretKey, DATABASE_URL: '', TEMPORAL_ADDRESS: '', TEMPORAL_CLI: '', DOCKER_AVAILABLE: false, PAPER_EXCHANGE_URL: '', MONGO_URL: '' };
-  let exchange: PaperExchangeHandle | undefined;
+  const values = { TF_SECRET_KEY: secretKey, DATABASE_URL: '', TEMPORAL_ADDRESS: '', TEMPORAL_CLI: '', DOCKER_AVAILABLE: false, MONGO_URL: '' };
   const publish = () => {
     for (const [key, value] of Object.entries(values)) {
       process.env[key] = String(value);
@@ -105,7 +103,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   let postgres: PostgresHandle | undefined;
   const teardown = async () => {
-    await exchange?.close();
     if (values.DATABASE_URL) await removeBotContainersOf(values.DATABASE_URL, log);
     await postgres?.destroy();
     await stopAll((line) => log(line));
@@ -127,9 +124,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       const mod = (await import(pathToFileURL(migrateFile).href)) as { migrate: (url: string, log?: (l: string) => void) => Promise<string[]> };
       await mod.migrate(pg.url, log);
     }
-    // Bots check their pairs against an exchange and trade on it: one paper exchange for every test that does not start its own.
-    exchange = await startPaperExchange({ port: 0, seed: 'tests' });
-    Object.assign(values, { DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_CLI: cli, DOCKER_AVAILABLE: docker, PAPER_EXCHANGE_URL: exchange.url, MONGO_URL: ferret.url });
+    Object.assign(values, { DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_CLI: cli, DOCKER_AVAILABLE: docker, MONGO_URL: ferret.url });
     publish();
     log(`PostgreSQL :${pgPort}, Temporal ${temporal.address}, FerretDB :${ferret.port}, Docker ${docker ? 'available' : 'NOT available'} (${sinceSeconds(t0)})`);
   } catch (error) {

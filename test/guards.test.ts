@@ -13,7 +13,7 @@ let user: Awaited<ReturnType<typeof signedUpAgent>>;
 const workers: ChildProcess[] = [];
 
 function startWorker(): ChildProcess {
-  const child = spawnWorker(platform.config.TEMPORAL_TASK_QUEUE, { PAPER_EXCHANGE_URL: exchange.url });
+  const child = spawnWorker(platform.config);
   workers.push(child);
   return child;
 }

@@ -8,6 +8,7 @@ import { readConfig, type PlatformConfig } from '../domain/config.js';
 import { botDriverFact, publishFact } from '../db/platform-facts.js';
 import { createDb, type Db } from '../db/pool.js';
 import { createSecretBox } from '../db/secret-box.js';
+import { startPaperExchange } from '../exchange/server.js';
 import { createApp } from '../server/app.js';
 import { createSessions } from '../server/auth/sessions.js';
 import { createBotCommands } from '../server/bot-commands.js';
@@ -49,9 +50,12 @@ export async function startPlatform(options: { worker?: boolean; env?: Record<st
   // Each platform has its own task queue, pool and Docker host name, so tests running at once never share placement.
   // Bots are dedicated unless a test asks for pools (BOT_PLACEMENT=pool, or placement in the bot's spec).
   const unique = randomUUID().slice(0, 8);
+  // A platform without an exchange of the test's own gets a paper exchange of its own: no file shares prices, accounts
+  // or the per-IP request weight with another.
+  const exchange = options.env?.['PAPER_EXCHANGE_URL'] ? null : await startPaperExchange({ port: 0, seed: `platform-${unique}` });
   const config = readConfig({
     ...process.env, TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`, BOT_POOL_ID: `t-${unique}`, DOCKER_HOST_NAME: `h-${unique}`,
-    BOT_PLACEMENT: 'dedicated', ...options.env,
+    BOT_PLACEMENT: 'dedicated', ...(exchange ? { PAPER_EXCHANGE_URL: exchange.url } : {}), ...options.env,
   });
   const db = await createDb(config.DATABASE_URL);
   const pgPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 3 });
@@ -131,6 +135,7 @@ export async function startPlatform(options: { worker?: boolean; env?: Record<st
       await connection.close();
       await pgPool.end();
       await db.end();
+      await exchange?.close();
     },
   };
 }

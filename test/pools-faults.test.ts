@@ -24,7 +24,7 @@ let hostWorker: ChildProcess;
 
 const poolEnv = { BOT_POOL_ID: poolId, BOT_PLACEMENT: 'pool', POOL_HOSTS: `${hostA},${hostB}` };
 const startMainWorker = () => {
-  mainWorker = spawnWorker(platform.config.TEMPORAL_TASK_QUEUE, { ...poolEnv, DOCKER_HOST_NAME: hostA });
+  mainWorker = spawnWorker(platform.config, { ...poolEnv, DOCKER_HOST_NAME: hostA });
   workers.push(mainWorker);
 };
 const containersOn = async (docker: Docker) => docker.listContainers({ all: true, filters: { label: [`tradefleet.pool=${poolId}`] } });
@@ -48,7 +48,7 @@ beforeAll(async () => {
   dockerB = new Docker({ socketPath: second.dockerHost.slice('unix://'.length) });
   platform = await startPlatform({ worker: false, env: { BOT_DRIVER: 'docker', ...poolEnv, DOCKER_HOST_NAME: hostA } });
   startMainWorker();
-  hostWorker = spawnWorker(platform.config.TEMPORAL_TASK_QUEUE, {
+  hostWorker = spawnWorker(platform.config, {
     ...poolEnv, WORKER_ROLE: 'docker-host', DOCKER_HOST: second.dockerHost, DOCKER_HOST_NAME: hostB, BOT_API_ADDRESS: '127.0.0.2',
   });
   workers.push(hostWorker);
@@ -69,7 +69,8 @@ afterAll(async () => {
   await second?.stop();
 });
 
-describe('pools on two Docker hosts', () => {
+// An ordered story: two Docker hosts whose workers and dockerd are killed and restarted as the steps go; its steps keep their order in a shuffled run (files still shuffle).
+describe('pools on two Docker hosts', { shuffle: false }, () => {
   let bots: Array<{ id: string; apiPort: number }> = [];
   let user: Awaited<ReturnType<typeof signedUpAgent>>;
 

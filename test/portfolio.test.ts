@@ -80,7 +80,8 @@ afterAll(async () => {
   await exchange?.close();
 });
 
-describe('live portfolio', () => {
+// An ordered story: Alice's one portfolio, whose trades close and wallet changes as the steps go; its steps keep their order in a shuffled run (files still shuffle).
+describe('live portfolio', { shuffle: false }, () => {
   it('values the wallet and the bot at market prices, in USDT', async () => {
     const res = await alice.agent.get('/api/portfolio');
     expect(res.status).toBe(200);
