@@ -48,7 +48,8 @@ afterAll(async () => {
   await ex?.close();
 });
 
-describe('apply', () => {
+// An ordered story: one pool host whose bot list each step changes; its steps keep their order in a shuffled run (files still shuffle).
+describe('apply', { shuffle: false }, () => {
   it('starts with no bots and adds the bots of a config: both answer on their ports', async () => {
     expect(await host.apply({ bots: [] })).toEqual({ added: [], removed: [], restarted: [], failed: [] });
     expect(host.bots.size).toBe(0);

@@ -47,7 +47,8 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-describe('bot pools on Docker', () => {
+// An ordered story: one pool whose containers the steps fill, drain and kill; its steps keep their order in a shuffled run (files still shuffle).
+describe('bot pools on Docker', { shuffle: false }, () => {
   let bots: Array<{ id: string; apiPort: number; poolContainerKey: string }> = [];
 
   it('packs bots into one hardened pool container; stop, start and delete touch only their bot', async () => {
