@@ -1,7 +1,8 @@
 // Sends bot commands to the bot's workflow through the Temporal client and maps its answers to HTTP errors.
 import { createHash, randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { botWorkflowId, type Bot } from '../domain/bot.js';
+import type { Bot } from '../domain/bot.js';
+import { botWorkflowId } from '../domain/workflow-ids.js';
 import { botWorkflow, createBot, deleteBot, moveBot, startBot, stopBot, type MoveBotResult } from '../workflows/bot.js';
 import { HttpError } from './errors.js';
 

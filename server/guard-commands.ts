@@ -3,8 +3,9 @@
 // map to HTTP errors naming the field.
 import { createHash, randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
-import { guardTaskQueue, guardWorkflowId, type Guard } from '../domain/guard.js';
-import { riskWorkflowId, type RiskGuard } from '../domain/risk.js';
+import type { Guard } from '../domain/guard.js';
+import type { RiskGuard } from '../domain/risk.js';
+import { guardTaskQueue, guardWorkflowId, riskWorkflowId } from '../domain/workflow-ids.js';
 import { cancelGuard, createGuard, editGuard, guardWorkflow } from '../workflows/guard.js';
 import { cancelRiskGuard, createRiskGuard, editRiskGuard, resumeRiskGuard, riskWorkflow } from '../workflows/risk.js';
 import { updateErrorAsHttp } from './update-errors.js';

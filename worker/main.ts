@@ -3,7 +3,7 @@
 import { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { readConfig } from '../domain/config.js';
-import { guardTaskQueue } from '../domain/guard.js';
+import { dockerQueue, guardTaskQueue } from '../domain/workflow-ids.js';
 import { botDriverFact, publishFact } from '../db/platform-facts.js';
 import { installMongoMirror } from '../db/legacy-mirror-setup.js';
 import { createDb } from '../db/pool.js';
@@ -79,7 +79,7 @@ if (mainWorker && hostWorker && driver.kind === 'docker') await ensurePool(tempo
 const queues = [
   mainWorker ? config.TEMPORAL_TASK_QUEUE : null,
   guardWorker ? guardTaskQueue(config.TEMPORAL_TASK_QUEUE) : null,
-  hostWorker ? `docker@${config.DOCKER_HOST_NAME}` : null,
+  hostWorker ? dockerQueue(config.DOCKER_HOST_NAME) : null,
 ].filter(Boolean);
 log(`worker ready on task queues ${queues.join(', ')} (bot driver: ${driver.kind})`);
 await Promise.all(workers.map((w) => w.run()));
