@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { CreateBotInput } from '../../domain/bot.js';
-import { MoveBotInput } from '../../domain/freqtrade-config.js';
+import { MoveBotInput } from '../../domain/bot-move.js';
 import { botWorkflowId } from '../../domain/workflow-ids.js';
 import * as bots from '../../db/bots.js';
 import { findExchangeAccountForUser } from '../../db/exchange-accounts.js';
