@@ -42,7 +42,7 @@ async function runningBot(userId: string, pairs: string[]): Promise<void> {
   const id = randomUUID();
   const box = createSecretBox(process.env.TF_SECRET_KEY!);
   const spec = CreateBotInput.parse({ name: 'Feed', pairs, stakeAmount: 10 });
-  await bots.insertBot(db, { id, userId, spec, driver: 'process', apiPort: await freePort(), sealedCredentials: box.seal('{}') });
+  await bots.insertBot(db, null, { id, userId, spec, driver: 'process', apiPort: await freePort(), sealedCredentials: box.seal('{}') });
   await db.query(sql.typeAlias('void')`update bots set exchange = ${exchangeId}, status = 'running' where id = ${id}`);
   botIds.push(id);
 }
@@ -69,11 +69,11 @@ afterAll(async () => {
 
 describe('market feed', () => {
   it('feeds the symbols the platform needs, writes each move once and announces only moved prices', async () => {
-    const user = await insertUser(db, { id: randomUUID(), email: `${randomUUID()}@example.com`, passwordHash: 'x' });
+    const user = await insertUser(db, null, { id: randomUUID(), email: `${randomUUID()}@example.com`, passwordHash: 'x' });
     await runningBot(user.id, ['BTC/USDT', 'ETH/USDT']);
     // A wallet on the same exchange holds SOL, and a token the exchange does not list (it stays unpriced, not an error).
     const accountId = randomUUID();
-    await accounts.insertExchangeAccount(db, {
+    await accounts.insertExchangeAccount(db, null, {
       id: accountId, userId: user.id, exchangeId, label: 'Main', apiKeyHint: '…abcd', sealedCredentials: 'sealed', syncIntervalSeconds: 60,
     });
     await accounts.recordWalletSync(db, accountId, {

@@ -40,7 +40,7 @@ afterAll(async () => {
   await admin((c) => c.query(`drop database if exists ${dbName} with (force)`));
 });
 
-const newUser = (email: string) => insertUser(db, { id: randomUUID(), email, passwordHash: 'not-a-real-hash' });
+const newUser = (email: string) => insertUser(db, null, { id: randomUUID(), email, passwordHash: 'not-a-real-hash' });
 
 describe('operator role', () => {
   it('makes exactly one of several racing first sign-ups the operator, and nobody after', async () => {
