@@ -1,7 +1,7 @@
 // Moves of a bot to another strategy version and/or FreqTrade release: the checks made before anything changes.
 import { ApplicationFailure } from '@temporalio/common';
 import type { Bot } from '../domain/bot.js';
-import { MoveBotInput, type BotVersions } from '../domain/freqtrade-config.js';
+import { MoveBotInput, type BotVersions } from '../domain/bot-move.js';
 import type { Db } from '../db/pool.js';
 import { findStrategyVersionForUser } from '../db/strategies.js';
 import type { FreqtradeRuntime } from './freqtrade-runtime.js';

@@ -6,10 +6,12 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { botApiUrl, CreateBotInput, type Bot, type BotPlacement, type BotStatus } from '../domain/bot.js';
 import type { BotHostConfig } from '../domain/bot-host-config.js';
+import type { BotVersions } from '../domain/bot-move.js';
 import { exchangeProfile } from '../domain/exchanges.js';
-import { DEFAULT_FREQTRADE_VERSION, type BotVersions } from '../domain/freqtrade-config.js';
+import { DEFAULT_FREQTRADE_VERSION } from '../domain/freqtrade-config.js';
 import * as bots from '../db/bots.js';
 import { findExchangeAccountForUser } from '../db/exchange-accounts.js';
+import type { DualWriteSink } from '../db/legacy-mirror.js';
 import { bundledBuiltin, bundledFreqtrade } from '../db/seed.js';
 import { findBundledStrategyByHash, findStrategyVersionForUser } from '../db/strategies.js';
 import type { Db } from '../db/pool.js';
@@ -24,6 +26,8 @@ import type { BotRuntimeDriver, RuntimeSpec, RuntimeState } from './runtime-driv
 
 export interface BotActivityDeps {
   db: Db;
+  /** Where the bot's row is mirrored while a migration run has dual-write on; null without MONGO_URL. */
+  dualWrite: DualWriteSink | null;
   box: SecretBox;
   driver: BotRuntimeDriver;
   /** Host the platform reaches bot APIs on. */
@@ -57,7 +61,7 @@ const portIsFree = (host: string, port: number): Promise<boolean> =>
   });
 
 export function createBotActivities(deps: BotActivityDeps) {
-  const { db, box, driver } = deps;
+  const { db, dualWrite, box, driver } = deps;
 
   const specs = createBotHostSpecs(deps);
   const { loadBot, exchangeCredentialsOf } = specs;
@@ -128,7 +132,7 @@ export function createBotActivities(deps: BotActivityDeps) {
           continue;
         }
         try {
-          return await bots.insertBot(db, {
+          return await bots.insertBot(db, dualWrite, {
             id: input.botId, userId: input.userId, spec, driver: driver.kind, apiPort: port, sealedCredentials,
             exchange: account?.exchangeId ?? spec.exchange, strategyVersionId: strategy.id, freqtradeVersion, placement,
           });
@@ -151,7 +155,7 @@ export function createBotActivities(deps: BotActivityDeps) {
       const runtimeId = bot.engine === 'freqtrade'
         ? await freqtradeRuntime().ensureCreated(await freqtradeSpec(bot, credentials))
         : await builtinRuntime(bot).ensureCreated(await runtimeSpec(bot, credentials));
-      await bots.setBotStatus(db, botId, bot.status, { runtimeId });
+      await bots.setBotStatus(db, dualWrite, botId, bot.status, { runtimeId });
       return runtimeId;
     },
 
@@ -232,11 +236,11 @@ export function createBotActivities(deps: BotActivityDeps) {
     },
 
     async setBotStatus(botId: string, status: BotStatus, lastError: string | null = null): Promise<Bot | null> {
-      return bots.setBotStatus(db, botId, status, { lastError });
+      return bots.setBotStatus(db, dualWrite, botId, status, { lastError });
     },
 
     async markBotFailed(botId: string, reason: string): Promise<void> {
-      await bots.setBotStatus(db, botId, 'failed', { lastError: reason, runtimeId: null });
+      await bots.setBotStatus(db, dualWrite, botId, 'failed', { lastError: reason, runtimeId: null });
     },
 
     async deleteBotRecord(botId: string): Promise<void> {

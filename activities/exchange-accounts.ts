@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { apiKeyHint, type Balance, type ExchangeAccount, type ExchangeAccountStatus, type OpenOrder } from '../domain/exchange-account.js';
 import { exchangeProfile } from '../domain/exchanges.js';
 import * as accounts from '../db/exchange-accounts.js';
+import type { DualWriteSink } from '../db/legacy-mirror.js';
 import type { Db } from '../db/pool.js';
 import type { SecretBox } from '../db/secret-box.js';
 import { nonZeroBalances, toOpenOrder } from './ccxt-wallet.js';
@@ -11,6 +12,8 @@ import { exchangeFailure } from './exchange-errors.js';
 
 export interface ExchangeAccountActivityDeps {
   db: Db;
+  /** Where the account's row is mirrored while a migration run has dual-write on; null without MONGO_URL. */
+  dualWrite: DualWriteSink | null;
   box: SecretBox;
   paperExchangeUrl: string;
   /** Per HTTP request to the exchange. */
@@ -42,7 +45,7 @@ export const AccountFailureType = {
 } as const;
 
 export function createExchangeAccountActivities(deps: ExchangeAccountActivityDeps) {
-  const { db, box } = deps;
+  const { db, dualWrite, box } = deps;
 
   function openCredentials(sealed: string): ExchangeCredentials {
     return JSON.parse(box.open(sealed)) as ExchangeCredentials;
@@ -77,7 +80,7 @@ export function createExchangeAccountActivities(deps: ExchangeAccountActivityDep
 
     /** Idempotent by id: a retried insert returns the row the first attempt wrote. */
     async insertExchangeAccount(input: NewExchangeAccountInput): Promise<ExchangeAccount> {
-      return accounts.insertExchangeAccount(db, {
+      return accounts.insertExchangeAccount(db, dualWrite, {
         id: input.accountId,
         userId: input.userId,
         exchangeId: input.exchangeId,

@@ -20,8 +20,8 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { databaseNow, recordGuardPrices, watchedGuards, type WatchedGuardRow } from '../db/guards.js';
 import type { Db } from '../db/pool.js';
 import type { ExchangeProfile } from '../domain/exchanges.js';
-import { guardWatchWorkflowId, guardWorkflowId } from '../domain/guard.js';
 import { observePrice, recoverFromCandles, type WatchEvent, type WatchedPosition } from '../domain/guard-math.js';
+import { guardWatchWorkflowId, guardWorkflowId } from '../domain/workflow-ids.js';
 import { createExchangeClient } from './exchange-client.js';
 
 export interface GuardWatcherDeps {

@@ -44,7 +44,7 @@ async function runningBot(exchangeId: string, userId: string, pairs: string[]): 
   const id = randomUUID();
   const box = createSecretBox(process.env.TF_SECRET_KEY!);
   const spec = CreateBotInput.parse({ name: 'Feed', pairs, stakeAmount: 10 });
-  await bots.insertBot(db, { id, userId, spec, driver: 'process', apiPort: await freePort(), sealedCredentials: box.seal('{}') });
+  await bots.insertBot(db, null, { id, userId, spec, driver: 'process', apiPort: await freePort(), sealedCredentials: box.seal('{}') });
   await db.query(sql.typeAlias('void')`update bots set exchange = ${exchangeId}, status = 'running' where id = ${id}`);
   botIds.push(id);
 }
@@ -73,11 +73,11 @@ describe('market feed', () => {
   it('feeds the symbols the platform needs, writes each move once and announces only moved prices', async () => {
     const exchangeId = newExchangeId();
     const moves = movesOf(exchangeId);
-    const user = await insertUser(db, { id: randomUUID(), email: `${randomUUID()}@example.com`, passwordHash: 'x' });
+    const user = await insertUser(db, null, { id: randomUUID(), email: `${randomUUID()}@example.com`, passwordHash: 'x' });
     await runningBot(exchangeId, user.id, ['BTC/USDT', 'ETH/USDT']);
     // A wallet on the same exchange holds SOL, and a token the exchange does not list (it stays unpriced, not an error).
     const accountId = randomUUID();
-    await accounts.insertExchangeAccount(db, {
+    await accounts.insertExchangeAccount(db, null, {
       id: accountId, userId: user.id, exchangeId, label: 'Main', apiKeyHint: '…abcd', sealedCredentials: 'sealed', syncIntervalSeconds: 60,
     });
     await accounts.recordWalletSync(db, accountId, {
@@ -122,7 +122,7 @@ describe('market feed', () => {
 
   it('rides out a failed tick, and fails after three in a row so its workflow retries it with backoff', async () => {
     const exchangeId = newExchangeId();
-    const user = await insertUser(db, { id: randomUUID(), email: `${randomUUID()}@example.com`, passwordHash: 'x' });
+    const user = await insertUser(db, null, { id: randomUUID(), email: `${randomUUID()}@example.com`, passwordHash: 'x' });
     await runningBot(exchangeId, user.id, ['BTC/USDT']);
     const feed = createMarketFeedActivities({ db, profileFor: () => exchangeProfile('paper', exchange.url), tickMs: 100 });
     const beats: FeedProgress[] = [];

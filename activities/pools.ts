@@ -3,7 +3,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import type { Workflow } from '@temporalio/common';
-import { botSizeMb, poolWorkflowId, type PlacedBot, type PoolSettings, type PoolState } from '../domain/pool.js';
+import { botSizeMb, type PlacedBot, type PoolSettings, type PoolState } from '../domain/pool.js';
+import { poolWorkflowId } from '../domain/workflow-ids.js';
 import * as pools from '../db/pools.js';
 import type { Db } from '../db/pool.js';
 import type { ObservedPoolContainer } from './pool-containers.js';

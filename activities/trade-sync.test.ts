@@ -28,7 +28,7 @@ const ledger = (botId: string) =>
                        from bot_trades where bot_id = ${botId} order by trade_id`);
 
 const sync = () => new MockActivityEnvironment().run(createTradeSyncActivities({ db, box, botApiHost: '127.0.0.1' }).syncBotTrades) as Promise<TradeSyncResult>;
-const newUser = async () => (await insertUser(db, { id: randomUUID(), email: `${randomUUID()}@example.com`, passwordHash: 'x' })).id;
+const newUser = async () => (await insertUser(db, null, { id: randomUUID(), email: `${randomUUID()}@example.com`, passwordHash: 'x' })).id;
 const settle = () => new Promise((r) => setTimeout(r, 200));
 /** Notifications arrive on their own connection, after the write: wait until the bot's has come. */
 async function noticeFor(botId: string): Promise<void> {
@@ -152,8 +152,8 @@ describe('trade sync', () => {
     const deadId = randomUUID();
     const credentials = box.seal(JSON.stringify({ username: 'nobody', password: 'x'.repeat(20), jwtSecret: 'y'.repeat(40) }));
     // A port nothing listens on: the bot's runtime died after it was marked running.
-    await bots.insertBot(db, { id: deadId, userId, spec: CreateBotInput.parse({ name: 'Dead', pairs: ['ETH/USDT'], stakeAmount: 20 }), driver: 'process', apiPort: await freePort(), sealedCredentials: credentials });
-    await bots.setBotStatus(db, deadId, 'running');
+    await bots.insertBot(db, null, { id: deadId, userId, spec: CreateBotInput.parse({ name: 'Dead', pairs: ['ETH/USDT'], stakeAmount: 20 }), driver: 'process', apiPort: await freePort(), sealedCredentials: credentials });
+    await bots.setBotStatus(db, null, deadId, 'running');
     try {
       const result = await sync();
       expect(result.skipped).toContainEqual({ botId: deadId, reason: expect.stringMatching(/unreachable/) });

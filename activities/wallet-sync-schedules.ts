@@ -2,7 +2,7 @@
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import { markKeyRejected } from '../db/exchange-accounts.js';
 import type { Db } from '../db/pool.js';
-import { walletSyncScheduleId } from '../domain/exchange-account.js';
+import { walletSyncScheduleId } from '../domain/workflow-ids.js';
 
 /** The workflow the schedule starts (workflows/exchange-accounts.ts); by name, as activities do not import workflow code. */
 const WALLET_SYNC_WORKFLOW = 'walletSync';

@@ -3,8 +3,8 @@
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { sql } from '../db/pool.js';
-import { guardWorkflowId } from '../domain/guard.js';
 import { guardLevels } from '../domain/guard-math.js';
+import { guardWorkflowId } from '../domain/workflow-ids.js';
 import { createPayloadCodec } from '../temporal/payload-codec.js';
 import { z } from 'zod';
 import type { GuardFleet } from './guard-fleet.js';

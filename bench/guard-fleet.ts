@@ -126,11 +126,11 @@ export async function createGuardFleet(exchange: PaperExchangeHandle, taskQueue:
     dataConverter: platformDataConverter(createPayloadCodec(config.TF_SECRET_KEY)),
   });
   const markets = DEFAULT_MARKETS.slice(0, SYMBOLS);
-  const userId = (await insertUser(db, { id: randomUUID(), email: `bench-${randomUUID()}@example.com`, passwordHash: 'x' })).id;
+  const userId = (await insertUser(db, null, { id: randomUUID(), email: `bench-${randomUUID()}@example.com`, passwordHash: 'x' })).id;
   // One ccxt client per account, as every account has its own order rate limit.
   const papers = Array.from({ length: ACCOUNTS }, () =>
     exchange.createAccount({ balances: Object.fromEntries(markets.map((m) => [m.base, String(Math.ceil((100 / m.price) * maxGuards))])) }));
-  const accounts = await Promise.all(papers.map((paper) => insertExchangeAccount(db, {
+  const accounts = await Promise.all(papers.map((paper) => insertExchangeAccount(db, null, {
     id: randomUUID(), userId, exchangeId: 'paper', label: 'bench', apiKeyHint: '…', syncIntervalSeconds: 3600,
     sealedCredentials: box.seal(JSON.stringify({ apiKey: paper.apiKey, secret: paper.secret })),
   })));

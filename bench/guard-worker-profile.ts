@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { guardWorkflowId } from '../domain/workflow-ids.js';
 import { createGuardFleet, startBenchWorker, type BenchWorker } from './guard-fleet.js';
 import { startBenchServices } from './services.js';
 
@@ -77,7 +78,7 @@ async function measure(w: BenchWorker, label: string, per: number, work: () => P
 
 /** One no-op signal per guard (a peak below the one it holds), 50 at a time: one activation each. */
 async function poke(): Promise<void> {
-  const ids = fleet.guards.map((g) => `guard:${g.id}`);
+  const ids = fleet.guards.map((g) => guardWorkflowId(g.id));
   for (let i = 0; i < ids.length; i += 50) {
     await Promise.all(ids.slice(i, i + 50).map((id) => fleet.client.workflow.getHandle(id).signal('guardPrice', { kind: 'peak', peak: 0, at: Date.now() })));
   }

@@ -11,7 +11,7 @@ import { createExchangeClient } from '../activities/exchange-client.js';
 import { guardClientOrderId } from '../activities/guards.js';
 import { sql } from '../db/pool.js';
 import { exchangeProfile } from '../domain/exchanges.js';
-import { guardWorkflowId } from '../domain/guard.js';
+import { guardWatchWorkflowId, guardWorkflowId } from '../domain/workflow-ids.js';
 import { z } from 'zod';
 import { liveProcesses } from '../scripts/services/processes.js';
 import { cpuMeter } from './cpu-meter.js';
@@ -148,7 +148,7 @@ try {
     'activityTaskScheduledEventAttributes', 'timerStartedEventAttributes', 'upsertWorkflowSearchAttributesEventAttributes'] as const;
   let quietActions = 0;
   let exitActions = 0;
-  const ids = [...guards.map((g) => guardWorkflowId(g.id)), `guard-watch:paper@${taskQueue}`];
+  const ids = [...guards.map((g) => guardWorkflowId(g.id)), guardWatchWorkflowId('paper', taskQueue)];
   for (let i = 0; i < ids.length; i += 50) {
     await Promise.all(ids.slice(i, i + 50).map(async (id) => {
       const history = await client.workflow.getHandle(id).fetchHistory();

@@ -73,7 +73,7 @@ try {
   say(`scan: ${scanned.toLocaleString('en')} trades in ${secs(scanMs)} = ${rate(scanned, scanMs).toLocaleString('en')} docs/s`);
 
   // 2. The workflow end to end: plan, dual-write on, backfill, verify, cutover (approved ahead), archive.
-  const operator = await insertUser(db, { id: 'bench-operator', email: 'operator@bench.example', passwordHash: 'x' });
+  const operator = await insertUser(db, null, { id: 'bench-operator', email: 'operator@bench.example', passwordHash: 'x' });
   const nativeConnection = await NativeConnection.connect({ address: temporal.address });
   const dataConverter = platformDataConverter(createPayloadCodec(key));
   const worker = await Worker.create({

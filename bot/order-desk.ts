@@ -6,7 +6,7 @@ import { OrderOutcomeUnknown, type Fill, type OrderRequest } from './brokers.js'
 import { errorText } from './exchange-access.js';
 import { bookExitFill } from './partial-exit.js';
 import type { LedgerTrade } from './trade-ledger.js';
-import type { TraderDeps } from './trader.js';
+import type { TraderDeps } from './trader-deps.js';
 
 export type OrderKind = 'entry' | 'exit';
 

@@ -1,36 +1,15 @@
 // One bot's trading engine, FreqTrade's process() for a declarative strategy: analyse each pair's last closed candle,
 // check exits (signal, stoploss, ROI, trailing stop) on the current price, then enter where the entry rule fires.
 import type { MarketInterface as Market } from 'ccxt';
-import type { HostedBotConfig } from '../domain/bot-host-config.js';
 import { candlesNeeded } from '../domain/strategy-checks.js';
 import { checkExit, strategySignals, timeframeMs, type ExitCheck, type Signals } from '../domain/strategy-eval.js';
-import type { Strategy } from '../domain/strategy.js';
-import { clientOrderId, type Broker, type OrderRequest } from './brokers.js';
+import { clientOrderId, type OrderRequest } from './brokers.js';
 import { errorText } from './exchange-access.js';
-import type { ExchangeFeed } from './market-data.js';
 import { OrderDesk, round8, type PendingOrder } from './order-desk.js';
-import type { PairLocks } from './pair-locks.js';
 import { partialExitAmount } from './partial-exit.js';
 import { RpcError } from './rpc-error.js';
-import type { LedgerTrade, TradeLedger } from './trade-ledger.js';
-
-export interface TraderDeps {
-  config: HostedBotConfig;
-  strategy: Strategy;
-  feed: ExchangeFeed;
-  broker: Broker;
-  ledger: TradeLedger;
-  locks: PairLocks;
-  clock: () => number;
-  maxOpenTrades: () => number;
-  /** Stake currency the bot may still put into trades (the wallet's available stake amount). */
-  availableStake: () => Promise<number>;
-  log(level: 'info' | 'warn', msg: string): void;
-  /** Called after every fill (live balances are stale then). */
-  onFill?(): void;
-  /** Called after every loop iteration and forced entry or exit: the ledger, locks or pending orders may have changed. */
-  onChange?(): void;
-}
+import type { LedgerTrade } from './trade-ledger.js';
+import type { TraderDeps } from './trader-deps.js';
 
 export class Trader {
   private readonly signals = new Map<string, Signals>();

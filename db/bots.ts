@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { UniqueIntegrityConstraintViolationError } from 'slonik';
 import { Bot, BOT_PORT_MAX, BOT_PORT_MIN, type BotPlacement, type BotSpec, type BotStatus, type RuntimeDriver } from '../domain/bot.js';
-import { mirrorWrite } from './legacy-mirror.js';
+import { mirrorWrite, type DualWriteSink } from './legacy-mirror.js';
 import { sql, type Db } from './pool.js';
 
 /** Where a pooled bot answers: the address its container's host registered (null: the platform's BOT_API_HOST). */
@@ -61,7 +61,7 @@ export interface NewBot {
 export class PortTakenError extends Error {}
 
 /** Inserts the bot as `provisioning`; inserting the same id again returns the existing row unchanged. */
-export async function insertBot(db: Db, bot: NewBot): Promise<Bot> {
+export async function insertBot(db: Db, dualWrite: DualWriteSink | null, bot: NewBot): Promise<Bot> {
   const { spec } = bot;
   try {
     const inserted = await db.maybeOne(sql.type(Bot)`
@@ -74,7 +74,7 @@ export async function insertBot(db: Db, bot: NewBot): Promise<Bot> {
       on conflict (id) do nothing
       returning ${botColumns}`);
     if (inserted) {
-      await mirrorWrite(db, { entity: 'bots', id: inserted.id });
+      await mirrorWrite(db, dualWrite, { entity: 'bots', id: inserted.id });
       return inserted;
     }
   } catch (error) {
@@ -88,6 +88,7 @@ export async function insertBot(db: Db, bot: NewBot): Promise<Bot> {
 
 export async function setBotStatus(
   db: Db,
+  dualWrite: DualWriteSink | null,
   botId: string,
   status: BotStatus,
   extra: { lastError?: string | null; runtimeId?: string | null } = {},
@@ -98,7 +99,7 @@ export async function setBotStatus(
     update bots set status = ${status}, last_error = ${lastError}, runtime_id = ${runtimeId}, updated_at = now()
     where id = ${botId}
     returning ${botColumns}`);
-  if (bot) await mirrorWrite(db, { entity: 'bots', id: bot.id });
+  if (bot) await mirrorWrite(db, dualWrite, { entity: 'bots', id: bot.id });
   return bot;
 }
 

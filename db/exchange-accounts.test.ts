@@ -13,8 +13,8 @@ beforeAll(async () => {
 afterAll(async () => db?.end());
 
 async function newAccount() {
-  const user = await insertUser(db, { id: randomUUID(), email: `${randomUUID()}@example.com`, passwordHash: 'x' });
-  return insertExchangeAccount(db, {
+  const user = await insertUser(db, null, { id: randomUUID(), email: `${randomUUID()}@example.com`, passwordHash: 'x' });
+  return insertExchangeAccount(db, null, {
     id: randomUUID(), userId: user.id, exchangeId: 'paper', label: 'Guarded', apiKeyHint: '…abcd', sealedCredentials: 'sealed', syncIntervalSeconds: 60,
   });
 }

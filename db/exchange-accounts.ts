@@ -7,7 +7,7 @@ import {
   WalletSnapshot,
   type ExchangeAccountStatus,
 } from '../domain/exchange-account.js';
-import { mirrorWrite } from './legacy-mirror.js';
+import { mirrorWrite, type DualWriteSink } from './legacy-mirror.js';
 import { sql, type Db } from './pool.js';
 
 const accountColumns = sql.fragment`id::text, user_id, exchange_id, label, api_key_hint, status, sync_interval_seconds,
@@ -52,7 +52,7 @@ export interface NewExchangeAccount {
 }
 
 /** Inserts the account as `active`; inserting the same id again returns the existing row unchanged. */
-export async function insertExchangeAccount(db: Db, account: NewExchangeAccount): Promise<ExchangeAccount> {
+export async function insertExchangeAccount(db: Db, dualWrite: DualWriteSink | null, account: NewExchangeAccount): Promise<ExchangeAccount> {
   const inserted = await db.maybeOne(sql.type(ExchangeAccount)`
     insert into exchange_accounts (id, user_id, exchange_id, label, credentials, api_key_hint, status, sync_interval_seconds)
     values (${account.id}, ${account.userId}, ${account.exchangeId}, ${account.label}, ${account.sealedCredentials},
@@ -60,7 +60,7 @@ export async function insertExchangeAccount(db: Db, account: NewExchangeAccount)
     on conflict (id) do nothing
     returning ${accountColumns}`);
   if (inserted) {
-    await mirrorWrite(db, { entity: 'wallets', id: inserted.id });
+    await mirrorWrite(db, dualWrite, { entity: 'wallets', id: inserted.id });
     return inserted;
   }
   const existing = await findExchangeAccount(db, account.id);

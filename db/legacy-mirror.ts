@@ -1,6 +1,7 @@
 // Dual-write: while a migration run has it on (a flag in PostgreSQL, read per write, so no restart is needed), every
 // platform write to a migrated entity is mirrored into the legacy MongoDB, shaped as a legacy document that maps back to
-// the same row. The write paths call `mirrorWrite`; a process without MONGO_URL installs no sink and mirrors nothing.
+// the same row. The write paths take the process's sink and call `mirrorWrite`; a process without MONGO_URL has none
+// (null) and mirrors nothing.
 import { ObjectId, type Db as MongoDb } from 'mongodb';
 import { z } from 'zod';
 import { dualWriteActive } from './migration-runs.js';
@@ -13,15 +14,8 @@ export interface DualWriteSink {
   mirror(db: Db, change: MirrorChange): Promise<void>;
 }
 
-let sink: DualWriteSink | null = null;
-
-/** Installs (or with null removes) the process's MongoDB mirror. */
-export function installDualWriteSink(next: DualWriteSink | null): void {
-  sink = next;
-}
-
 /** Called by the write paths after they wrote: mirrors the row when a run has dual-write on; a mirror failure is the write's failure. */
-export async function mirrorWrite(db: Db, change: MirrorChange): Promise<void> {
+export async function mirrorWrite(db: Db, sink: DualWriteSink | null, change: MirrorChange): Promise<void> {
   if (!sink || !(await dualWriteActive(db))) return;
   try {
     await sink.mirror(db, change);

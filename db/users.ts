@@ -1,6 +1,6 @@
 // Users table: sign-up, look-up by email, and the sign-in failure ledger behind the rate limit.
 import { z } from 'zod';
-import { mirrorWrite } from './legacy-mirror.js';
+import { mirrorWrite, type DualWriteSink } from './legacy-mirror.js';
 import { sql, type Db } from './pool.js';
 
 export const UserRow = z.object({
@@ -24,7 +24,7 @@ export class EmailTakenError extends Error {
  * Inserts the user; the very first user becomes the operator. One statement decides it without a race: concurrent
  * first sign-ups all try to claim the `first_operator` fact, its primary key lets exactly one of them win.
  */
-export async function insertUser(db: Db, user: { id: string; email: string; passwordHash: string }): Promise<UserRow> {
+export async function insertUser(db: Db, dualWrite: DualWriteSink | null, user: { id: string; email: string; passwordHash: string }): Promise<UserRow> {
   const row = await db.maybeOne(sql.type(UserRow)`
     with claim as (
       insert into platform_facts (key, value)
@@ -38,7 +38,7 @@ export async function insertUser(db: Db, user: { id: string; email: string; pass
     on conflict do nothing
     returning *`);
   if (!row) throw new EmailTakenError();
-  await mirrorWrite(db, { entity: 'users', id: row.id });
+  await mirrorWrite(db, dualWrite, { entity: 'users', id: row.id });
   return row;
 }
 

@@ -140,8 +140,6 @@ export function commandRejection(status: BotStatus, command: BotCommand): string
   return `cannot ${command} a bot that is ${status}`;
 }
 
-export const botWorkflowId = (botId: string): string => `bot:${botId}`;
-
 /** Container labels: how Docker-side resources are found again after a crash (idempotency key). */
 export const botLabels = (botId: string, userId: string): Record<string, string> => ({
   'tradefleet.bot': botId,

@@ -63,6 +63,4 @@ export const WalletSnapshot = z.object({
 });
 export type WalletSnapshot = z.infer<typeof WalletSnapshot>;
 
-export const walletSyncScheduleId = (accountId: string): string => `wallet-sync:${accountId}`;
-
 export const apiKeyHint = (apiKey: string): string => `…${apiKey.slice(-4)}`;

@@ -1,8 +1,8 @@
-// The config.json a FreqTrade bot receives, and the move input.
+// The config.json a FreqTrade bot receives, and a bot's input for the freqtrade engine.
 import { describe, expect, it } from 'vitest';
 import { CreateBotInput } from './bot.js';
 import { exchangeProfile } from './exchanges.js';
-import { freqtradeConfig, MoveBotInput, type FreqtradeBotSettings } from './freqtrade-config.js';
+import { freqtradeConfig, type FreqtradeBotSettings } from './freqtrade-config.js';
 
 const paper = exchangeProfile('paper', 'http://127.0.0.1:8090');
 const settings: FreqtradeBotSettings = {
@@ -37,11 +37,5 @@ describe('bot input for the freqtrade engine', () => {
     const wrong = CreateBotInput.safeParse({ ...base, freqtradeVersion: '2026.9' });
     expect(wrong.success).toBe(false);
     expect(wrong.error?.issues[0]?.path).toEqual(['freqtradeVersion']);
-  });
-
-  it('needs a move to name a strategy version or a FreqTrade version', () => {
-    expect(MoveBotInput.safeParse({}).success).toBe(false);
-    expect(MoveBotInput.safeParse({ freqtradeVersion: 'latest' }).success).toBe(false);
-    expect(MoveBotInput.parse({ freqtradeVersion: '2026.10' })).toMatchObject({ healthTimeoutSeconds: 110 });
   });
 });

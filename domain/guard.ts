@@ -99,8 +99,3 @@ export interface Guard {
   createdAt: string;
   updatedAt: string;
 }
-
-export const guardWorkflowId = (guardId: string): string => `guard:${guardId}`;
-/** The guard worker's task queue beside a platform worker's `taskQueue`: guard workflows run there, in a bundle of their own. */
-export const guardTaskQueue = (taskQueue: string): string => `guards@${taskQueue}`;
-export const guardWatchWorkflowId = (exchangeId: string, taskQueue: string): string => `guard-watch:${exchangeId}@${taskQueue}`;

@@ -9,9 +9,6 @@ export type MigrationPhase = z.infer<typeof MigrationPhase>;
 export const MigrationStatus = z.enum(['running', 'paused', 'aborted', 'completed', 'failed']);
 export type MigrationStatus = z.infer<typeof MigrationStatus>;
 
-export const migrationWorkflowId = (runId: string): string => `migration:${runId}`;
-export const collectionWorkflowId = (runId: string, collection: LegacyCollection): string => `migration:${runId}/${collection}`;
-
 /** What an operator may ask for when starting a run (all optional: every collection, default batch sizes). */
 export const StartMigrationInput = z
   .object({

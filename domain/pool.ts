@@ -233,9 +233,6 @@ export interface PlacedBot {
   host: string;
 }
 
-export const poolWorkflowId = (poolId: string): string => `pool:${poolId}`;
-/** The task queue of the worker next to a Docker host. */
-export const dockerQueue = (host: string): string => `docker@${host}`;
 /** Docker labels of pool containers: how the reconcile finds them again. */
 export const poolLabels = (poolId: string, key: string): Record<string, string> => ({
   'tradefleet.pool': poolId,

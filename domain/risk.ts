@@ -105,5 +105,3 @@ export interface RiskGuard {
   trippedAt: string | null;
   createdAt: string;
 }
-
-export const riskWorkflowId = (riskId: string): string => `risk:${riskId}`;

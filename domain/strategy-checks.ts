@@ -1,6 +1,5 @@
-// Zod-free parts of declarative strategies: vocabularies, the entry/exit rule tree checker and the cross-field checks.
+// Zod-free parts of declarative strategies: vocabularies, the entry/exit rule tree (its types and checker) and the cross-field checks.
 // Why zod-free: the bot host validates strategies too, and zod costs every bot container about 10 MB (see bot/host-config.ts).
-import type { Comparison, IndicatorSpec, Operand, Rule, Strategy } from './strategy.js';
 
 export const TIMEFRAMES = ['1m', '5m', '15m', '1h', '4h', '1d'] as const;
 export type Timeframe = (typeof TIMEFRAMES)[number];
@@ -14,6 +13,35 @@ export const COMPARE_OPS = ['>', '<', '>=', '<=', 'crossesAbove', 'crossesBelow'
 /** Outputs of the indicators that have more than one; single-output indicators take no `field`. */
 export const INDICATOR_FIELDS = { macd: ['macd', 'signal', 'histogram'], bbands: ['upper', 'middle', 'lower'] } as const;
 export type IndicatorField = (typeof INDICATOR_FIELDS)[keyof typeof INDICATOR_FIELDS][number];
+
+export type Operand = { indicator: string; field?: IndicatorField } | { price: 'open' | 'high' | 'low' | 'close' } | { value: number };
+export interface Comparison {
+  left: Operand;
+  op: '>' | '<' | '>=' | '<=' | 'crossesAbove' | 'crossesBelow';
+  right: Operand;
+}
+/** A boolean tree over comparisons, evaluated on the last closed candle. */
+export type Rule = { all: Rule[] } | { any: Rule[] } | Comparison;
+
+// What the cross-field checks read, declared here: domain/strategy.ts builds its types from a zod schema that calls these
+// checks, so importing them back would be a circle. Where the schema calls strategyIssues, tsc holds it to these shapes.
+/** An indicator as the checks read it: its id, type and periods. */
+export type CheckedIndicator =
+  | { id: string; type: 'sma' | 'ema' | 'rsi' | 'bbands'; period: number }
+  | { id: string; type: 'macd'; fast: number; slow: number; signal: number };
+/** A strategy as the cross-field checks read it, once each field has passed its own check. */
+export interface CheckedStrategy {
+  startupCandles: number;
+  indicators: CheckedIndicator[];
+  entry: Rule;
+  exit: Rule;
+  minimalRoi: Record<string, number>;
+  stoploss: number;
+  trailingStop: boolean;
+  trailingStopPositive?: number;
+  trailingStopPositiveOffset?: number;
+  trailingOnlyOffsetIsReached?: boolean;
+}
 
 export const INDICATOR_ID = /^[A-Za-z][A-Za-z0-9_]{0,31}$/;
 export const MIN_PERIOD = 2;
@@ -36,7 +64,7 @@ const has = <T extends readonly string[]>(list: T, v: unknown): v is T[number] =
 const quoted = (list: readonly string[]): string => list.map((x) => `'${x}'`).join(', ');
 
 /** Candles an indicator needs before its first value (TA-Lib's lookback + 1). */
-export function warmupCandles(ind: IndicatorSpec): number {
+export function warmupCandles(ind: CheckedIndicator): number {
   switch (ind.type) {
     case 'sma':
     case 'ema':
@@ -116,10 +144,10 @@ function* comparisons(rule: Rule, path: PathPart[]): Generator<[Comparison, Path
 }
 
 /** The checks that span fields: references between rules and indicators, warm-up, ROI keys, trailing-stop settings. */
-export function strategyIssues(s: Strategy): StrategyIssue[] {
+export function strategyIssues(s: CheckedStrategy): StrategyIssue[] {
   const issues: StrategyIssue[] = [];
   const add = (path: PathPart[], message: string) => issues.push({ path, message });
-  const byId = new Map<string, IndicatorSpec>();
+  const byId = new Map<string, CheckedIndicator>();
   for (const [i, ind] of s.indicators.entries()) {
     if (byId.has(ind.id)) add(['indicators', i, 'id'], `duplicate indicator id '${ind.id}'`);
     byId.set(ind.id, ind);
@@ -173,4 +201,4 @@ export function strategyIssues(s: Strategy): StrategyIssue[] {
 }
 
 /** Closed candles a strategy reads: its start-up candles plus the one before, for crossings. */
-export const candlesNeeded = (s: Pick<Strategy, 'startupCandles'>): number => s.startupCandles + 1;
+export const candlesNeeded = (s: Pick<CheckedStrategy, 'startupCandles'>): number => s.startupCandles + 1;

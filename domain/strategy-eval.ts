@@ -1,7 +1,7 @@
 // Evaluates a declarative strategy: indicator series (trading-signals), entry/exit rules on the last closed candle, and FreqTrade's exit checks.
 import { BollingerBands, EMA, MACD, RSI, SMA } from 'trading-signals';
-import { TIMEFRAME_MINUTES, warmupCandles, type Timeframe } from './strategy-checks.js';
-import type { Comparison, IndicatorSpec, Operand, Rule, Strategy } from './strategy.js';
+import { TIMEFRAME_MINUTES, warmupCandles, type Comparison, type Operand, type Rule, type Timeframe } from './strategy-checks.js';
+import type { IndicatorSpec, Strategy } from './strategy.js';
 import { profitRatio, stopHit, stopLevel, type StopLevel } from './trailing-stop.js';
 
 /** One OHLCV candle; `time` is its open time in ms (ccxt's and Binance's convention). */

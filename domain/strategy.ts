@@ -9,18 +9,9 @@ import {
   SOURCES,
   strategyIssues,
   TIMEFRAMES,
-  type IndicatorField,
+  type Rule,
   type StrategyIssue,
 } from './strategy-checks.js';
-
-export type Operand = { indicator: string; field?: IndicatorField } | { price: 'open' | 'high' | 'low' | 'close' } | { value: number };
-export interface Comparison {
-  left: Operand;
-  op: '>' | '<' | '>=' | '<=' | 'crossesAbove' | 'crossesBelow';
-  right: Operand;
-}
-/** A boolean tree over comparisons, evaluated on the last closed candle. */
-export type Rule = { all: Rule[] } | { any: Rule[] } | Comparison;
 
 const period = (what: string) =>
   z.number().int(`${what} must be a whole number of candles`).min(MIN_PERIOD, `${what} must be at least ${MIN_PERIOD}`).max(MAX_PERIOD, `${what} must be at most ${MAX_PERIOD}`);
@@ -68,7 +59,7 @@ export const Strategy = z
   })
   // A transform, not a refinement: it runs only once the shape is valid, so the cross-field checks can trust it.
   .transform((s, ctx) => {
-    for (const issue of strategyIssues(s as Strategy)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    for (const issue of strategyIssues(s)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
     return s;
   });
 export type Strategy = z.output<typeof Strategy>;

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
+import { addExchangeAccountWorkflowId, walletSyncScheduleId } from '../domain/workflow-ids.js';
 import { failures, fakeExchangeAccountActivities, type FakeBehaviour } from '../test/fake-exchange-account-activities.js';
 import { addExchangeAccount, walletSync } from '../workflows/exchange-accounts.js';
 import { repoRoot } from './services/paths.js';
@@ -33,14 +34,14 @@ try {
   const accountId = randomUUID();
   await record('exchange-account-add', {}, (taskQueue) =>
     env.client.workflow.start(addExchangeAccount, {
-      workflowId: `account-add:${accountId}`, taskQueue,
+      workflowId: addExchangeAccountWorkflowId(accountId), taskQueue,
       args: [{ accountId, userId: 'u1', exchangeId: 'paper', label: 'Paper', syncIntervalSeconds: 60, sealedCredentials: 'v1.sealed' }],
     }));
   await record('wallet-sync', {}, (taskQueue) =>
-    env.client.workflow.start(walletSync, { workflowId: `wallet-sync:${accountId}`, taskQueue, args: [accountId] }));
+    env.client.workflow.start(walletSync, { workflowId: walletSyncScheduleId(accountId), taskQueue, args: [accountId] }));
   // The rejection since the stale-key guard; wallet-sync-rejected-key.json keeps the path of runs from before it.
   await record('wallet-sync-rejected-key-guarded', { failAt: { syncWallet: failures.rejectedKey } }, (taskQueue) =>
-    env.client.workflow.start(walletSync, { workflowId: `wallet-sync:${accountId}-rejected`, taskQueue, args: [accountId] }));
+    env.client.workflow.start(walletSync, { workflowId: walletSyncScheduleId(`${accountId}-rejected`), taskQueue, args: [accountId] }));
 } finally {
   await env.teardown();
 }

@@ -11,6 +11,7 @@ import { Worker } from '@temporalio/worker';
 import type { GuardRules } from '../domain/guard.js';
 import type { WatchEvent } from '../domain/guard-math.js';
 import { searchAttributeFlags } from '../domain/search-attributes.js';
+import { guardWorkflowId } from '../domain/workflow-ids.js';
 import { fakeGuardActivities } from '../test/fake-guard-activities.js';
 import { createGuard, editGuard, guardPrice, guardWorkflow } from '../workflows/guard.js';
 import { repoRoot } from './services/paths.js';
@@ -28,7 +29,7 @@ async function record(name: string, rules: GuardRules, events: WatchEvent[], edi
   });
   await worker.runUntil(async () => {
     const guardId = randomUUID();
-    const handle = await env.client.workflow.start(guardWorkflow, { workflowId: `guard:${guardId}`, taskQueue, args: [{ guardId, userId: 'u1' }] });
+    const handle = await env.client.workflow.start(guardWorkflow, { workflowId: guardWorkflowId(guardId), taskQueue, args: [{ guardId, userId: 'u1' }] });
     await handle.executeUpdate(createGuard, { args: [{ target: { kind: 'wallet', exchangeAccountId: randomUUID(), symbol: 'BTC/USDT', amount: 2, entryPrice: 100 }, ...rules }] });
     if (edit) await handle.executeUpdate(editGuard, { args: [edit] });
     for (const event of events) await handle.signal(guardPrice, event);

@@ -8,6 +8,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { searchAttributeFlags } from '../domain/search-attributes.js';
+import { botWorkflowId } from '../domain/workflow-ids.js';
 import { fakeBotActivities } from '../test/fake-bot-activities.js';
 import { botState, botWorkflow, createBot, deleteBot, startBot, stopBot } from '../workflows/bot.js';
 import { repoRoot } from './services/paths.js';
@@ -26,7 +27,7 @@ async function record(name: string, failAt: string | undefined, commands: Array<
   await worker.runUntil(async () => {
     const botId = randomUUID();
     const op = new WithStartWorkflowOperation(botWorkflow, {
-      workflowId: `bot:${botId}`, taskQueue, args: [{ botId, userId: 'u1' }], workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowId: botWorkflowId(botId), taskQueue, args: [{ botId, userId: 'u1' }], workflowIdConflictPolicy: 'USE_EXISTING',
     });
     await env.client.workflow.executeUpdateWithStart(createBot, { args: [spec], updateId: 'create', startWorkflowOperation: op });
     const handle = await op.workflowHandle();

@@ -8,8 +8,9 @@ import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { defaultPoolSettings, dockerQueue, findBot, type PoolState } from '../domain/pool.js';
+import { defaultPoolSettings, findBot, type PoolState } from '../domain/pool.js';
 import { searchAttributeFlags } from '../domain/search-attributes.js';
+import { dockerQueue, poolWorkflowId } from '../domain/workflow-ids.js';
 import { fakePoolActivities, fakePoolDockerActivities, newPoolSim } from '../test/fake-pool-activities.js';
 import { drainContainer, placeBot, poolState, poolWorkflow, releaseBot, relocateBot } from '../workflows/pool.js';
 import { repoRoot } from './services/paths.js';
@@ -38,7 +39,7 @@ try {
   await docker.runUntil(() =>
     main.runUntil(async () => {
       const h = await env.client.workflow.start(poolWorkflow, {
-        workflowId: 'pool:recorded', taskQueue, args: [{ poolId: 'recorded', settings: { ...defaultPoolSettings(host), maxBotsPerContainer: 2, headroom: 1 } }],
+        workflowId: poolWorkflowId('recorded'), taskQueue, args: [{ poolId: 'recorded', settings: { ...defaultPoolSettings(host), maxBotsPerContainer: 2, headroom: 1 } }],
       });
       const bots = ['00000000-0000-4000-8000-0000000000b1', '00000000-0000-4000-8000-0000000000b2', '00000000-0000-4000-8000-0000000000b3'];
       await Promise.all(bots.map((botId) => h.executeUpdate(placeBot, { args: [{ botId, sizeMb: 9, run: true }] })));

@@ -7,7 +7,8 @@ import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { marketFeedWorkflow, marketFeedWorkflowId } from '../workflows/market-feed.js';
+import { marketFeedWorkflowId, portfolioSnapshotsScheduleId, tradeSyncScheduleId } from '../domain/workflow-ids.js';
+import { marketFeedWorkflow } from '../workflows/market-feed.js';
 import { portfolioSnapshotsWorkflow } from '../workflows/portfolio-snapshots.js';
 import { tradeSyncWorkflow } from '../workflows/trade-sync.js';
 import { repoRoot } from './services/paths.js';
@@ -48,9 +49,9 @@ try {
       while ((await env.client.workflow.getHandle(h.workflowId).describe()).runId === h.firstExecutionRunId) await new Promise((r) => setTimeout(r, 100));
     },
   );
-  await record('trade-sync', (taskQueue) => env.client.workflow.start(tradeSyncWorkflow, { workflowId: `trade-sync-${randomUUID()}`, taskQueue }), (h) => h.result());
+  await record('trade-sync', (taskQueue) => env.client.workflow.start(tradeSyncWorkflow, { workflowId: tradeSyncScheduleId(taskQueue), taskQueue }), (h) => h.result());
   await record('portfolio-snapshots', (taskQueue) =>
-    env.client.workflow.start(portfolioSnapshotsWorkflow, { workflowId: `portfolio-snapshots-${randomUUID()}`, taskQueue }), (h) => h.result());
+    env.client.workflow.start(portfolioSnapshotsWorkflow, { workflowId: portfolioSnapshotsScheduleId(taskQueue), taskQueue }), (h) => h.result());
 } finally {
   await env.teardown();
 }

@@ -2,6 +2,7 @@
 import express from 'express';
 import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
+import type { DualWriteSink } from '../db/legacy-mirror.js';
 import type { Db } from '../db/pool.js';
 import { loadApiToken } from './auth/api-tokens.js';
 import { checkOrigin, loadSession, requireUser } from './auth/middleware.js';
@@ -34,6 +35,8 @@ import { tokensRouter } from './routes/tokens.js';
 
 export interface AppDeps {
   db: Db;
+  /** Where sign-ups are mirrored while a migration run has dual-write on; null without MONGO_URL. */
+  dualWrite: DualWriteSink | null;
   sessions: Sessions;
   temporal: Client;
   commands: BotCommands;
@@ -75,7 +78,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(loadApiToken(deps.db));
   api.use(loadSession(deps.sessions));
   api.use(systemRouter(deps.db, deps.temporal, { temporalUiUrl: deps.temporalUiUrl, namespace: deps.namespace, taskQueue: deps.taskQueue }));
-  api.use('/auth', authRouter(deps.db, deps.sessions));
+  api.use('/auth', authRouter(deps.db, deps.dualWrite, deps.sessions));
   api.use('/tokens', requireUser, tokensRouter(deps.db));
   api.use('/strategies', requireUser, strategiesRouter(deps));
   api.use('/bots/events', requireUser, botEventsRouter(deps.db, deps.events));

@@ -1,9 +1,10 @@
 // Sends bot commands to the bot's workflow through the Temporal client and maps its answers to HTTP errors.
-import { createHash, randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { botWorkflowId, type Bot } from '../domain/bot.js';
+import type { Bot } from '../domain/bot.js';
+import { botWorkflowId } from '../domain/workflow-ids.js';
 import { botWorkflow, createBot, deleteBot, moveBot, startBot, stopBot, type MoveBotResult } from '../workflows/bot.js';
 import { HttpError } from './errors.js';
+import { idForIdempotencyKey } from './idempotent-ids.js';
 
 export interface BotCommands {
   create(userId: string, spec: unknown, idempotencyKey?: string): Promise<Bot>;
@@ -12,13 +13,6 @@ export interface BotCommands {
   remove(botId: string): Promise<void>;
   move(botId: string, move: unknown): Promise<MoveBotResult>;
   runIdOf(botId: string): Promise<string | null>;
-}
-
-/** A retried request with the same Idempotency-Key maps to the same bot id, so it creates one bot. */
-function botIdFor(userId: string, idempotencyKey?: string): string {
-  if (!idempotencyKey) return randomUUID();
-  const h = createHash('sha256').update(`${userId}\0${idempotencyKey}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 function asHttpError(error: unknown): never {
@@ -46,7 +40,7 @@ export function createBotCommands(client: Client, taskQueue: string): BotCommand
   };
   return {
     async create(userId, spec, idempotencyKey) {
-      const botId = botIdFor(userId, idempotencyKey);
+      const botId = idForIdempotencyKey([userId], idempotencyKey);
       const startWorkflowOperation = new WithStartWorkflowOperation(botWorkflow, {
         workflowId: botWorkflowId(botId),
         taskQueue,

@@ -4,9 +4,10 @@ import { randomUUID } from 'node:crypto';
 import { ScheduleNotFoundError, ScheduleOverlapPolicy, WorkflowFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure, TimeoutFailure } from '@temporalio/common';
 import type { z } from 'zod';
-import { walletSyncScheduleId, type CreateExchangeAccountInput, type ExchangeAccount } from '../domain/exchange-account.js';
+import type { CreateExchangeAccountInput, ExchangeAccount } from '../domain/exchange-account.js';
+import { addExchangeAccountWorkflowId, walletSyncScheduleId } from '../domain/workflow-ids.js';
 import type { SecretBox } from '../db/secret-box.js';
-import { addExchangeAccount, addExchangeAccountWorkflowId } from '../workflows/exchange-accounts.js';
+import { addExchangeAccount } from '../workflows/exchange-accounts.js';
 import { HttpError } from './errors.js';
 
 type ParsedCreateInput = z.output<typeof CreateExchangeAccountInput>;

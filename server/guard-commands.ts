@@ -1,12 +1,13 @@
 // Guard and risk-guard commands through Temporal: creating is one updateWithStart (the workflow checks the target and
 // saves the row; guards start on the guard worker's queue), edits, cancels and resumes are validated updates. Answers
 // map to HTTP errors naming the field.
-import { createHash, randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
-import { guardTaskQueue, guardWorkflowId, type Guard } from '../domain/guard.js';
-import { riskWorkflowId, type RiskGuard } from '../domain/risk.js';
+import type { Guard } from '../domain/guard.js';
+import type { RiskGuard } from '../domain/risk.js';
+import { guardTaskQueue, guardWorkflowId, riskWorkflowId } from '../domain/workflow-ids.js';
 import { cancelGuard, createGuard, editGuard, guardWorkflow } from '../workflows/guard.js';
 import { cancelRiskGuard, createRiskGuard, editRiskGuard, resumeRiskGuard, riskWorkflow } from '../workflows/risk.js';
+import { idForIdempotencyKey } from './idempotent-ids.js';
 import { updateErrorAsHttp } from './update-errors.js';
 
 export interface GuardCommands {
@@ -17,13 +18,6 @@ export interface GuardCommands {
   editRisk(riskId: string, rules: unknown): Promise<void>;
   resumeRisk(riskId: string): Promise<void>;
   cancelRisk(riskId: string): Promise<void>;
-}
-
-/** A retried request with the same Idempotency-Key maps to the same id, so it creates one guard. */
-function idFor(kind: string, userId: string, idempotencyKey?: string): string {
-  if (!idempotencyKey) return randomUUID();
-  const h = createHash('sha256').update(`${kind}\0${userId}\0${idempotencyKey}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 const asHttpError: (error: unknown) => never = updateErrorAsHttp('the guard is no longer running');
@@ -38,7 +32,7 @@ export function createGuardCommands(client: Client, taskQueue: string): GuardCom
   };
   return {
     async create(userId, spec, idempotencyKey) {
-      const guardId = idFor('guard', userId, idempotencyKey);
+      const guardId = idForIdempotencyKey(['guard', userId], idempotencyKey);
       const startWorkflowOperation = new WithStartWorkflowOperation(guardWorkflow, {
         workflowId: guardWorkflowId(guardId), taskQueue: guardTaskQueue(taskQueue), args: [{ guardId, userId }], workflowIdConflictPolicy: 'USE_EXISTING',
       });
@@ -51,7 +45,7 @@ export function createGuardCommands(client: Client, taskQueue: string): GuardCom
     edit: (guardId, rules) => update(guardWorkflowId(guardId), (h) => h.executeUpdate(editGuard, { args: [rules] })),
     cancel: (guardId) => update(guardWorkflowId(guardId), (h) => h.executeUpdate(cancelGuard)),
     async createRisk(userId, spec, idempotencyKey) {
-      const riskId = idFor('risk', userId, idempotencyKey);
+      const riskId = idForIdempotencyKey(['risk', userId], idempotencyKey);
       const startWorkflowOperation = new WithStartWorkflowOperation(riskWorkflow, {
         workflowId: riskWorkflowId(riskId), taskQueue, args: [{ riskId, userId }], workflowIdConflictPolicy: 'USE_EXISTING',
       });

@@ -2,7 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
 import { readConfig } from '../domain/config.js';
-import { installMongoMirror } from '../db/legacy-mirror-setup.js';
+import { openMongoMirror } from '../db/legacy-mirror-setup.js';
 import { createDb } from '../db/pool.js';
 import { createSecretBox } from '../db/secret-box.js';
 import { platformDataConverter } from '../temporal/data-converter.js';
@@ -23,7 +23,7 @@ const log = (entry: Record<string, unknown>) => console.log(JSON.stringify({ tim
 const config = readConfig(process.env);
 const db = await createDb(config.DATABASE_URL);
 // Sign-ups happen here: while a migration run has dual-write on, they are mirrored to MONGO_URL.
-const closeMirror = installMongoMirror(config.MONGO_URL);
+const mirror = openMongoMirror(config.MONGO_URL);
 const pgPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 5 });
 const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
 const payloadCodec = createPayloadCodec(config.TF_SECRET_KEY);
@@ -37,6 +37,7 @@ const allowedOrigins = new Set([new URL(config.DASHBOARD_URL).origin, ...config.
 
 const app = createApp({
   db,
+  dualWrite: mirror.sink,
   sessions: createSessions(pgPool, { secure }),
   temporal,
   commands: createBotCommands(temporal, config.TEMPORAL_TASK_QUEUE),
@@ -70,7 +71,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       await poolEvents.close();
       await connection.close();
       await pgPool.end();
-      await closeMirror();
+      await mirror.close();
       await db.end();
       process.exit(0);
     });

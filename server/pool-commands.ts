@@ -1,7 +1,8 @@
 // Operator commands to a pool scaler workflow (`pool:<poolId>`) through Temporal: settings, scale, drain, move. The
 // workflow's validators refuse a bad command before it enters history; `field: reason` becomes a 400 naming the field.
 import type { Client } from '@temporalio/client';
-import { poolWorkflowId, type PlacedBot, type PoolSettings } from '../domain/pool.js';
+import type { PlacedBot, PoolSettings } from '../domain/pool.js';
+import { poolWorkflowId } from '../domain/workflow-ids.js';
 import { configurePool, drainContainer, relocateBot, scalePool } from '../workflows/pool-messages.js';
 import { updateErrorAsHttp } from './update-errors.js';
 

@@ -1,6 +1,7 @@
 // End to end on real parts: API → Temporal → worker → Docker; the container really exists, hardened, and goes away.
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { botWorkflowId } from '../domain/workflow-ids.js';
 import { ORIGIN, signedUpAgent, startPlatform, waitFor, watchBotStatuses, type TestPlatform } from './platform.js';
 
 const docker = new Docker();
@@ -29,7 +30,7 @@ describe('bot lifecycle on Docker', () => {
       return body.bot.status === 'running' ? body : null;
     });
     expect(running.bot.driver).toBe('docker');
-    expect(running.workflow.url).toContain(encodeURIComponent(`bot:${botId}`));
+    expect(running.workflow.url).toContain(encodeURIComponent(botWorkflowId(botId)));
 
     const [summary, ...others] = await containersOf(botId);
     expect(others).toHaveLength(0);
@@ -63,7 +64,7 @@ describe('bot lifecycle on Docker', () => {
     expect(deleted.status).toBe(200);
     expect(await containersOf(botId)).toHaveLength(0);
     expect((await user.agent.get(`/api/bots/${botId}`)).status).toBe(404);
-    const wf = await platform.temporal.workflow.getHandle(`bot:${botId}`).describe();
+    const wf = await platform.temporal.workflow.getHandle(botWorkflowId(botId)).describe();
     expect(wf.status.name).toBe('COMPLETED');
   }, 180_000);
 

@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeOperator } from '../db/users.js';
+import { addExchangeAccountWorkflowId } from '../domain/workflow-ids.js';
 import { startTestExchange } from '../exchange/test-support.js';
 import type { PaperExchangeHandle } from '../exchange/server.js';
 import { freePort } from '../scripts/services/ports.js';
@@ -50,7 +51,7 @@ describe('Temporal Web UI with the codec server', () => {
     const added = await operator.agent.post('/api/exchange-accounts').set('Origin', ORIGIN).send({ label: 'Seen through the codec', apiKey: keys.apiKey, secret: keys.secret });
     expect(added.status).toBe(201);
     const accountId: string = added.body.account.id;
-    const workflowId = `account-add:${accountId}`;
+    const workflowId = addExchangeAccountWorkflowId(accountId);
     const { runId } = await platform.temporal.workflow.getHandle(workflowId).describe();
     const page = `${uiUrl}/namespaces/default/workflows/${encodeURIComponent(workflowId)}/${runId}/history`;
 

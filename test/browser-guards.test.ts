@@ -5,12 +5,12 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { guardWatchWorkflowId } from '../domain/guard.js';
 import type { PaperExchangeHandle } from '../exchange/server.js';
 import { DEFAULT_MARKETS } from '../exchange/markets.js';
 import { adminFetch, startTestExchange } from '../exchange/test-support.js';
 import { dashboardPorts, launchChromium, openHydrated, serveDashboard, signUpInBrowser, type Dashboard } from './browser-support.js';
 import { startPlatform, waitFor, type TestPlatform } from './platform.js';
+import { guardWatchWorkflowId, guardWorkflowId } from '../domain/workflow-ids.js';
 
 let ex: PaperExchangeHandle;
 let platform: TestPlatform;
@@ -145,7 +145,7 @@ describe('guards in a real browser', () => {
 
     // Its page: watching, priced, its workflow linked; a price move reaches it live.
     await expect(page.getByTestId('guard-state').first().getAttribute('data-status')).resolves.toBe('watching');
-    await expect(page.getByTestId('workflow-link').getAttribute('href')).resolves.toContain(encodeURIComponent(`guard:${guardId}`));
+    await expect(page.getByTestId('workflow-link').getAttribute('href')).resolves.toContain(encodeURIComponent(guardWorkflowId(guardId)));
     await page.locator('[data-testid="guard-live"][data-connected="true"]').waitFor({ timeout: 15_000 });
     await page.evaluate('window.beforePriceMove = true');
     await setBtcPrice(52_000);

@@ -5,9 +5,9 @@ import Docker from 'dockerode';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeOperator } from '../db/users.js';
-import { poolWorkflowId } from '../domain/pool.js';
 import { dashboardPorts, launchChromium, openHydrated, serveDashboard, type Dashboard } from './browser-support.js';
 import { ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
+import { poolWorkflowId } from '../domain/workflow-ids.js';
 
 type Agent = Awaited<ReturnType<typeof signedUpAgent>>;
 

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { marketFeedWorkflowId } from '../domain/workflow-ids.js';
 import type { PaperExchangeHandle } from '../exchange/server.js';
 import { adminFetch, startTestExchange } from '../exchange/test-support.js';
 import { dashboardPorts, launchChromium, serveDashboard, signUpInBrowser, type Dashboard } from './browser-support.js';
@@ -27,10 +28,10 @@ beforeAll(async () => {
   dashboard = ports.url;
   // No BOT_DRIVER: the worker publishes the driver it detects, the same fact browser.test.ts reads from the shared database.
   platform = await startPlatform({ env: { PAPER_EXCHANGE_URL: ex.url, TF_DATA_DIR: '.data/test-browser-portfolio' }, origins: [dashboard] });
-  // The worker's standing market feed, on this test's task queue and under its own id (the usual
-  // `market-feed:paper` may belong to another test's platform in the same Temporal namespace).
+  // The worker's standing market feed, on this test's task queue and under an id of its own, so no other test's
+  // platform in the same Temporal namespace shares it.
   feed = await platform.temporal.workflow.start<typeof marketFeedWorkflow>('marketFeedWorkflow', {
-    workflowId: `market-feed:paper:browser-${randomUUID()}`,
+    workflowId: marketFeedWorkflowId('paper', `browser-${randomUUID()}`),
     taskQueue: platform.config.TEMPORAL_TASK_QUEUE,
     args: [{ exchangeId: 'paper', runForMs: 10 * 60_000 }],
   });

@@ -5,6 +5,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { sql } from '../db/pool.js';
+import { addExchangeAccountWorkflowId, walletSyncScheduleId } from '../domain/workflow-ids.js';
 import { binanceClient, startTestExchange } from '../exchange/test-support.js';
 import type { PaperExchangeHandle } from '../exchange/server.js';
 import { ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
@@ -27,7 +28,7 @@ afterAll(async () => {
   await ex?.close();
 });
 
-const scheduleOf = (id: string) => platform.temporal.schedule.getHandle(`wallet-sync:${id}`);
+const scheduleOf = (id: string) => platform.temporal.schedule.getHandle(walletSyncScheduleId(id));
 
 /** A funded paper account and the body that adds it to the platform. */
 function paperAccount(balances: Record<string, string> = { USDT: '5000', BTC: '0.25' }, syncIntervalSeconds = 60) {
@@ -54,7 +55,7 @@ async function failedAddRuns(since: string, count: number): Promise<string[]> {
   // Visibility is eventually consistent: wait until every run shows.
   return waitFor(`${count} failed add runs`, async () => {
     const ids: string[] = [];
-    for await (const wf of platform.temporal.workflow.list({ query })) ids.push(wf.workflowId.replace('account-add:', ''));
+    for await (const wf of platform.temporal.workflow.list({ query })) ids.push(wf.workflowId.replace(addExchangeAccountWorkflowId(''), ''));
     return ids.length === count ? ids : null;
   });
 }
@@ -158,7 +159,7 @@ describe('exchange accounts', () => {
     const [id] = await failedAddRuns(since, 1);
     await expectNothingSaved([id!]);
     // The verification was retried with backoff before giving up.
-    const history = await platform.temporal.workflow.getHandle(`account-add:${id}`).fetchHistory();
+    const history = await platform.temporal.workflow.getHandle(addExchangeAccountWorkflowId(id!)).fetchHistory();
     const started = history.events!.find((e) => e.activityTaskStartedEventAttributes)!.activityTaskStartedEventAttributes!;
     expect(started.attempt).toBeGreaterThanOrEqual(4);
   }, 90_000);

@@ -58,8 +58,8 @@ export async function startHostedBot(
   const apiPort = await freePort();
   const api = { username: `tf-${randomBytes(4).toString('hex')}`, password: randomBytes(24).toString('base64url'), jwtSecret: randomBytes(48).toString('base64url') };
   const parsed = CreateBotInput.parse(spec);
-  await bots.insertBot(db, { id: botId, userId, spec: parsed, driver: 'process', apiPort, sealedCredentials: box.seal(JSON.stringify(api)) });
-  await bots.setBotStatus(db, botId, 'running');
+  await bots.insertBot(db, null, { id: botId, userId, spec: parsed, driver: 'process', apiPort, sealedCredentials: box.seal(JSON.stringify(api)) });
+  await bots.setBotStatus(db, null, botId, 'running');
   const host = await startBotHost(
     { listenHost: '127.0.0.1', bots: [{ botId, name: spec.name, exchange: 'paper', pairs: parsed.pairs, stakeAmount: spec.stakeAmount, stakeCurrency: 'USDT', dryRun: true, apiPort, api }] },
     { log: () => {} },

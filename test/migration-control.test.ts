@@ -47,12 +47,12 @@ describe('operating a migration run', () => {
     const mirroredUser = await h.mongo.collection('users').findOne({ platformId: newcomer.userId });
     expect(mirroredUser).toMatchObject({ email: newcomer.email, role: 'trader' });
     const accountId = randomUUID();
-    await insertExchangeAccount(db, { id: accountId, userId: newcomer.userId, exchangeId: 'paper', label: 'mirrored', apiKeyHint: 'abcd', sealedCredentials: 'v1.sealed', syncIntervalSeconds: 60 });
+    await insertExchangeAccount(db, h.dualWrite, { id: accountId, userId: newcomer.userId, exchangeId: 'paper', label: 'mirrored', apiKeyHint: 'abcd', sealedCredentials: 'v1.sealed', syncIntervalSeconds: 60 });
     const mirroredWallet = await h.mongo.collection('wallets').findOne({ platformId: accountId });
     expect(mirroredWallet).toMatchObject({ label: 'mirrored', sealedCredentials: 'v1.sealed', userId: mirroredUser!._id });
     const migratedBot = await db.one(sql.type(z.object({ id: z.string(), legacyId: z.string() }))`
       select id::text, legacy_id from bots where legacy_id is not null order by legacy_id limit 1`);
-    await setBotStatus(db, migratedBot.id, 'failed', { lastError: 'changed during the migration' });
+    await setBotStatus(db, h.dualWrite, migratedBot.id, 'failed', { lastError: 'changed during the migration' });
     const legacyBot = await h.mongo.collection('bots').findOne({ _id: new ObjectId(migratedBot.legacyId) });
     expect(legacyBot).toMatchObject({ status: 'failed', lastError: 'changed during the migration' });
     expect(legacyBot!.config).toEqual({ timeframe: '5m', notes: ['migrated'] }); // fields the platform does not know are kept
@@ -85,7 +85,7 @@ describe('operating a migration run', () => {
     // Once wallets and bots are copied, two changes before the verification: a mirrored bot status change (both stores
     // change, the range's source checksum is stale) and a wallet row changed in PostgreSQL alone (the target is wrong).
     await waitFor('second run copying trades', async () => (await runView(h, secondId)).collections.find((c) => c.collection === 'trades')!.state === 'copying', 120_000);
-    await setBotStatus(db, migratedBot.id, 'stopped', { lastError: null });
+    await setBotStatus(db, h.dualWrite, migratedBot.id, 'stopped', { lastError: null });
     const wallet = await db.one(sql.type(z.object({ id: z.string(), label: z.string() }))`
       select id::text, label from exchange_accounts where legacy_id is not null and id <> ${accountId} order by legacy_id limit 1`);
     await db.query(sql.typeAlias('void')`update exchange_accounts set label = 'tampered' where id = ${wallet.id}`);

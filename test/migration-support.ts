@@ -5,7 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { hash } from '@node-rs/argon2';
 import { MongoClient, type Db as MongoDb } from 'mongodb';
 import { z } from 'zod';
-import { installMongoMirror } from '../db/legacy-mirror-setup.js';
+import type { DualWriteSink } from '../db/legacy-mirror.js';
+import { openMongoMirror } from '../db/legacy-mirror-setup.js';
 import { targetRowsInRange } from '../db/legacy-readback.js';
 import { refKey, resolveLegacyRefs } from '../db/legacy-targets.js';
 import { sql } from '../db/pool.js';
@@ -24,6 +25,8 @@ export interface MigrationHarness {
   mongoUrl: string;
   seed: LegacySeedSummary;
   operator: Awaited<ReturnType<typeof signedUpAgent>>;
+  /** The mirror the in-process API writes through, for a test's own writes that must be mirrored like the platform's. */
+  dualWrite: DualWriteSink | null;
   startWorker(): ChildProcess;
   killWorkers(): Promise<void>;
   stop(): Promise<void>;
@@ -36,9 +39,9 @@ export async function startMigrationHarness(options: { trades: number; seed?: nu
   const mongo = client.db();
   const seed = await seedLegacy(mongo, { trades: options.trades, seed: options.seed ?? 7, passwordHash: await hash(LEGACY_PASSWORD) });
   const env = { DATABASE_URL: database.url, MONGO_URL: mongoUrl };
-  const platform = await startPlatform({ worker: false, env, origins: options.origins });
   // The API runs in this process: its sign-ups are mirrored like the real server's.
-  const closeMirror = installMongoMirror(mongoUrl);
+  const mirror = openMongoMirror(mongoUrl);
+  const platform = await startPlatform({ worker: false, env, origins: options.origins, dualWrite: mirror.sink });
   // The first user of the fresh database is the operator.
   const operator = await signedUpAgent(platform.app);
   const workers: ChildProcess[] = [];
@@ -54,6 +57,7 @@ export async function startMigrationHarness(options: { trades: number; seed?: nu
     mongoUrl,
     seed,
     operator,
+    dualWrite: mirror.sink,
     startWorker() {
       const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
         env: { ...process.env, ...env, TEMPORAL_TASK_QUEUE: platform.config.TEMPORAL_TASK_QUEUE, BOT_DRIVER: 'process', LOG_LEVEL: 'warn', WORKER_METRICS_ADDRESS: '' },
@@ -71,7 +75,7 @@ export async function startMigrationHarness(options: { trades: number; seed?: nu
     killWorkers: async () => void (await Promise.all(workers.splice(0).map(kill))),
     async stop() {
       await Promise.all(workers.splice(0).map(kill));
-      await closeMirror();
+      await mirror.close();
       await platform.stop();
       await client.close();
       await database.drop();

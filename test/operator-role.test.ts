@@ -23,7 +23,7 @@ async function withFreshDatabase(fn: (db: Db, url: string) => Promise<void>): Pr
   }
 }
 
-const newUser = (db: Db, email: string) => insertUser(db, { id: randomUUID(), email, passwordHash: 'not-a-real-hash' });
+const newUser = (db: Db, email: string) => insertUser(db, null, { id: randomUUID(), email, passwordHash: 'not-a-real-hash' });
 
 describe('operator role', () => {
   it('makes exactly one of several racing first sign-ups the operator, and nobody after', () =>

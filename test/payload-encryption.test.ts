@@ -8,6 +8,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeOperator } from '../db/users.js';
+import { addExchangeAccountWorkflowId, walletSyncScheduleId } from '../domain/workflow-ids.js';
 import { startTestExchange } from '../exchange/test-support.js';
 import type { PaperExchangeHandle } from '../exchange/server.js';
 import { ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
@@ -88,7 +89,7 @@ afterAll(async () => {
 });
 
 async function walletSyncRun() {
-  const schedule = await platform.temporal.schedule.getHandle(`wallet-sync:${accountId}`).describe();
+  const schedule = await platform.temporal.schedule.getHandle(walletSyncScheduleId(accountId)).describe();
   const { workflowId, firstExecutionRunId } = schedule.info.recentActions[0]!.action.workflow;
   await platform.temporal.workflow.getHandle(workflowId, firstExecutionRunId).result();
   return rawHistory(workflowId, firstExecutionRunId);
@@ -98,7 +99,7 @@ const run = promisify(execFile);
 
 describe('encrypted workflow payloads', () => {
   it('keeps the key, the secret, the balances and error messages out of the raw histories', async () => {
-    const runs = { add: await rawHistory(`account-add:${accountId}`), sync: await walletSyncRun(), refused: await rawHistory(badKeyRun) };
+    const runs = { add: await rawHistory(addExchangeAccountWorkflowId(accountId)), sync: await walletSyncRun(), refused: await rawHistory(badKeyRun) };
     for (const [name, { text, payloads }] of Object.entries(runs)) {
       expect(payloads.length, name).toBeGreaterThan(0);
       for (const p of payloads) expect(b64(p.metadata?.encoding ?? ''), `${name} payload encoding`).toBe('binary/encrypted');
@@ -121,7 +122,7 @@ describe('encrypted workflow payloads', () => {
     expect(plain).toContain('0.12345678');
     expect(plain).toContain(accountId);
 
-    const add = await decodeAs(operator.agent, (await rawHistory(`account-add:${accountId}`)).payloads);
+    const add = await decodeAs(operator.agent, (await rawHistory(addExchangeAccountWorkflowId(accountId))).payloads);
     const addPlain = (add.body.payloads as JsonPayload[]).map((p) => b64(p.data ?? '')).join('\n');
     expect(addPlain).toContain('Codec check');
     // Even decoded, the workflow input carries the credentials sealed, never in clear text.
@@ -176,7 +177,7 @@ describe('encrypted workflow payloads', () => {
     const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/codec`;
     try {
       const show = (auth: string) =>
-        run(process.env.TEMPORAL_CLI!, ['workflow', 'show', '-w', `account-add:${accountId}`, '--address', platform.config.TEMPORAL_ADDRESS,
+        run(process.env.TEMPORAL_CLI!, ['workflow', 'show', '-w', addExchangeAccountWorkflowId(accountId), '--address', platform.config.TEMPORAL_ADDRESS,
           '--namespace', platform.config.TEMPORAL_NAMESPACE, '--codec-endpoint', endpoint, '--codec-auth', auth]);
       const { stdout } = await show(`Bearer ${token}`);
       // The result (the saved account) shows decoded, as JSON.

@@ -5,6 +5,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import pg from 'pg';
 import request from 'supertest';
 import { readConfig, type PlatformConfig } from '../domain/config.js';
+import type { DualWriteSink } from '../db/legacy-mirror.js';
 import { botDriverFact, publishFact } from '../db/platform-facts.js';
 import { createDb, type Db } from '../db/pool.js';
 import { createSecretBox } from '../db/secret-box.js';
@@ -46,7 +47,15 @@ export interface TestPlatform {
   stop(): Promise<void>;
 }
 
-export async function startPlatform(options: { worker?: boolean; env?: Record<string, string>; origins?: string[] } = {}): Promise<TestPlatform> {
+export interface PlatformOptions {
+  worker?: boolean;
+  env?: Record<string, string>;
+  origins?: string[];
+  /** Where the in-process API and worker mirror their writes while a migration run has dual-write on; none by default. */
+  dualWrite?: DualWriteSink | null;
+}
+
+export async function startPlatform(options: PlatformOptions = {}): Promise<TestPlatform> {
   // Each platform has its own task queue, pool and Docker host name, so tests running at once never share placement.
   // Bots are dedicated unless a test asks for pools (BOT_PLACEMENT=pool, or placement in the bot's spec).
   const unique = randomUUID().slice(0, 8);
@@ -67,8 +76,10 @@ export async function startPlatform(options: { worker?: boolean; env?: Record<st
   const portfolioEvents = await createPortfolioEvents(config.DATABASE_URL, () => {});
   const guardEvents = await createGuardEvents(config.DATABASE_URL, () => {});
   const poolEvents = await createPoolEvents(config.DATABASE_URL, () => {});
+  const dualWrite = options.dualWrite ?? null;
   const app = createApp({
     db,
+    dualWrite,
     sessions: createSessions(pgPool, { secure: false }),
     temporal,
     commands: createBotCommands(temporal, config.TEMPORAL_TASK_QUEUE),
@@ -98,7 +109,7 @@ export async function startPlatform(options: { worker?: boolean; env?: Record<st
     const docker = await chooseDocker();
     await publishFact(db, botDriverFact(config.TEMPORAL_TASK_QUEUE), driver.kind);
     nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-    const activities = createActivities({ config: { ...config, BOT_API_HOST: '127.0.0.1' }, db, temporal, driver, docker, botListenHost: '127.0.0.1' });
+    const activities = createActivities({ config: { ...config, BOT_API_HOST: '127.0.0.1' }, db, dualWrite, temporal, driver, docker, botListenHost: '127.0.0.1' });
     worker = await Worker.create({
       connection: nativeConnection,
       taskQueue: config.TEMPORAL_TASK_QUEUE,

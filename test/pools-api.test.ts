@@ -4,7 +4,8 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeOperator } from '../db/users.js';
-import { poolWorkflowId, type PoolSettings } from '../domain/pool.js';
+import type { PoolSettings } from '../domain/pool.js';
+import { poolWorkflowId } from '../domain/workflow-ids.js';
 import { createPoolCommands } from '../server/pool-commands.js';
 import { initialPoolSettings } from '../worker/docker-host.js';
 import { poolState, poolWorkflow } from '../workflows/pool.js';

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFreqtradeClient } from '../activities/freqtrade-client.js';
 import { findBotWithSecret } from '../db/bots.js';
 import { createSecretBox } from '../db/secret-box.js';
-import { poolWorkflowId, type PoolState } from '../domain/pool.js';
+import type { PoolState } from '../domain/pool.js';
+import { poolWorkflowId } from '../domain/workflow-ids.js';
 import { ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
 
 const docker = new Docker();

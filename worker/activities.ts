@@ -19,6 +19,7 @@ import { createWalletSyncScheduleActivities } from '../activities/wallet-sync-sc
 import type { PlatformConfig } from '../domain/config.js';
 import { exchangeProfile } from '../domain/exchanges.js';
 import { DEFAULT_FREQTRADE_VERSION } from '../domain/freqtrade-config.js';
+import type { DualWriteSink } from '../db/legacy-mirror.js';
 import type { Db } from '../db/pool.js';
 import { createSecretBox } from '../db/secret-box.js';
 import { initialPoolSettings } from './docker-host.js';
@@ -27,6 +28,8 @@ import { freqtradeRuntimeFor } from './runtime-driver.js';
 export interface ActivityDeps {
   config: PlatformConfig;
   db: Db;
+  /** Where bot and exchange-account writes are mirrored while a migration run has dual-write on; null without MONGO_URL. */
+  dualWrite: DualWriteSink | null;
   /** A client with the platform's data converter, for activities that manage schedules and signal workflows. */
   temporal: Client;
   driver: BotRuntimeDriver;
@@ -36,7 +39,7 @@ export interface ActivityDeps {
   botListenHost: string;
 }
 
-export function createActivities({ config, db, temporal, driver, docker, botListenHost }: ActivityDeps) {
+export function createActivities({ config, db, dualWrite, temporal, driver, docker, botListenHost }: ActivityDeps) {
   const box = createSecretBox(config.TF_SECRET_KEY);
   const botApiHost = config.BOT_API_HOST;
   const paperExchangeUrl = config.PAPER_EXCHANGE_URL;
@@ -48,11 +51,11 @@ export function createActivities({ config, db, temporal, driver, docker, botList
   const pool = docker && driver.kind === 'docker' && config.BOT_NETWORK === 'host' ? createPoolRuntime(db, placement) : null;
   return {
     ...createBotActivities({
-      db, box, driver, botApiHost, botListenHost, paperExchangeUrl, freqtrade: freqtradeRuntimeFor(docker, config), pool, defaultPlacement: config.BOT_PLACEMENT,
+      db, dualWrite, box, driver, botApiHost, botListenHost, paperExchangeUrl, freqtrade: freqtradeRuntimeFor(docker, config), pool, defaultPlacement: config.BOT_PLACEMENT,
     }),
     ...createPoolActivities(db, taskQueue),
     ...createStrategyCheckActivities(docker, { version: DEFAULT_FREQTRADE_VERSION }),
-    ...createExchangeAccountActivities({ db, box, paperExchangeUrl }),
+    ...createExchangeAccountActivities({ db, dualWrite, box, paperExchangeUrl }),
     ...createWalletSyncScheduleActivities(temporal, taskQueue, db),
     ...createMarketFeedActivities({ db, profileFor }),
     ...createTradeSyncActivities({ db, box, botApiHost }),

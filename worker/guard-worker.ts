@@ -2,8 +2,8 @@
 // them (worker/bundle.ts says why), beside the platform worker in the same process. It registers the same activities,
 // since a guard's activities run on its own queue.
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
-import { guardTaskQueue } from '../domain/guard.js';
 import { buildWorkflowBundle } from './bundle.js';
+import { guardTaskQueue } from '../domain/workflow-ids.js';
 
 export interface GuardWorkerOptions {
   connection: NativeConnection;

@@ -3,9 +3,9 @@
 import { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { readConfig } from '../domain/config.js';
-import { guardTaskQueue } from '../domain/guard.js';
+import { dockerQueue, guardTaskQueue } from '../domain/workflow-ids.js';
 import { botDriverFact, publishFact } from '../db/platform-facts.js';
-import { installMongoMirror } from '../db/legacy-mirror-setup.js';
+import { openMongoMirror } from '../db/legacy-mirror-setup.js';
 import { createDb } from '../db/pool.js';
 import { platformDataConverter } from '../temporal/data-converter.js';
 import { createPayloadCodec } from '../temporal/payload-codec.js';
@@ -32,7 +32,7 @@ const docker = await chooseDocker();
 await publishFact(db, botDriverFact(config.TEMPORAL_TASK_QUEUE), driver.kind);
 
 // Bot and exchange-account writes happen here: while a migration run has dual-write on, they are mirrored to MONGO_URL.
-const closeMirror = installMongoMirror(config.MONGO_URL);
+const mirror = openMongoMirror(config.MONGO_URL);
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
 const dataConverter = platformDataConverter(createPayloadCodec(config.TF_SECRET_KEY));
 // Activities that manage schedules need a client; it encrypts what it sends just like the worker does.
@@ -41,6 +41,7 @@ const activities = config.WORKER_ROLE === 'all'
   ? createActivities({
       config,
       db,
+      dualWrite: mirror.sink,
       temporal,
       driver,
       docker,
@@ -79,11 +80,11 @@ if (mainWorker && hostWorker && driver.kind === 'docker') await ensurePool(tempo
 const queues = [
   mainWorker ? config.TEMPORAL_TASK_QUEUE : null,
   guardWorker ? guardTaskQueue(config.TEMPORAL_TASK_QUEUE) : null,
-  hostWorker ? `docker@${config.DOCKER_HOST_NAME}` : null,
+  hostWorker ? dockerQueue(config.DOCKER_HOST_NAME) : null,
 ].filter(Boolean);
 log(`worker ready on task queues ${queues.join(', ')} (bot driver: ${driver.kind})`);
 await Promise.all(workers.map((w) => w.run()));
 await connection.close();
-await closeMirror();
+await mirror.close();
 await db.end();
 log('worker stopped');

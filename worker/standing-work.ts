@@ -1,8 +1,9 @@
 // What must always run once per platform, ensured at every worker start: the market feeds and the periodic schedules.
 import { ScheduleAlreadyRunning, type Client, type Workflow } from '@temporalio/client';
-import { marketFeedWorkflow, marketFeedWorkflowId } from '../workflows/market-feed.js';
-import { portfolioSnapshotsScheduleId, portfolioSnapshotsWorkflow } from '../workflows/portfolio-snapshots.js';
-import { tradeSyncScheduleId, tradeSyncWorkflow } from '../workflows/trade-sync.js';
+import { marketFeedWorkflowId, portfolioSnapshotsScheduleId, tradeSyncScheduleId } from '../domain/workflow-ids.js';
+import { marketFeedWorkflow } from '../workflows/market-feed.js';
+import { portfolioSnapshotsWorkflow } from '../workflows/portfolio-snapshots.js';
+import { tradeSyncWorkflow } from '../workflows/trade-sync.js';
 
 /** Exchanges the platform feeds prices for from the start (others could be added as users connect them). */
 export const FED_EXCHANGES = ['paper'];

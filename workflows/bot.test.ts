@@ -8,6 +8,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BotActivities } from '../activities/bots.js';
+import { botWorkflowId } from '../domain/workflow-ids.js';
 import { fakeBotActivities as fakeActivities, type Calls } from '../test/fake-bot-activities.js';
 import { searchAttributeFlags } from '../domain/search-attributes.js';
 import { botState, botWorkflow, createBot, deleteBot, moveBot, startBot, stopBot } from './bot.js';
@@ -41,7 +42,7 @@ async function withWorker<T>(activities: BotActivities, fn: (taskQueue: string) 
 async function createAndSettle(taskQueue: string, input: unknown = spec) {
   const botId = randomUUID();
   const op = new WithStartWorkflowOperation(botWorkflow, {
-    workflowId: `bot:${botId}`, taskQueue, args: [{ botId, userId: 'u1' }], workflowIdConflictPolicy: 'USE_EXISTING',
+    workflowId: botWorkflowId(botId), taskQueue, args: [{ botId, userId: 'u1' }], workflowIdConflictPolicy: 'USE_EXISTING',
   });
   const bot = await env.client.workflow.executeUpdateWithStart(createBot, { args: [input], updateId: 'create', startWorkflowOperation: op });
   const handle = await op.workflowHandle();

@@ -14,7 +14,7 @@ import {
 } from '@temporalio/workflow';
 import type { BotActivities } from '../activities/bots.js';
 import { CreateBotInput, commandRejection, type Bot, type BotCommand, type BotStatus } from '../domain/bot.js';
-import { MoveBotInput, type BotVersions, type MoveBotResult } from '../domain/freqtrade-config.js';
+import { MoveBotInput, type BotVersions, type MoveBotResult } from '../domain/bot-move.js';
 
 export type { MoveBotResult };
 

@@ -8,6 +8,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addExchangeAccountWorkflowId, walletSyncScheduleId } from '../domain/workflow-ids.js';
 import { failures, fakeExchangeAccountActivities, type Calls, type FakeBehaviour } from '../test/fake-exchange-account-activities.js';
 import { addExchangeAccount, walletSync, type AddExchangeAccountInput } from './exchange-accounts.js';
 
@@ -37,8 +38,8 @@ async function run<T>(behaviour: FakeBehaviour, fn: (taskQueue: string) => Promi
 const input = (): AddExchangeAccountInput => ({
   accountId: randomUUID(), userId: 'u1', exchangeId: 'paper', label: 'Paper', syncIntervalSeconds: 60, sealedCredentials: 'v1.sealed',
 });
-const add = (tq: string, i = input()) => env.client.workflow.execute(addExchangeAccount, { workflowId: `account-add:${i.accountId}`, taskQueue: tq, args: [i] });
-const sync = (tq: string) => env.client.workflow.execute(walletSync, { workflowId: `wallet-sync:${randomUUID()}`, taskQueue: tq, args: [randomUUID()] });
+const add = (tq: string, i = input()) => env.client.workflow.execute(addExchangeAccount, { workflowId: addExchangeAccountWorkflowId(i.accountId), taskQueue: tq, args: [i] });
+const sync = (tq: string) => env.client.workflow.execute(walletSync, { workflowId: walletSyncScheduleId(randomUUID()), taskQueue: tq, args: [randomUUID()] });
 const failureOf = (error: unknown) => (error as WorkflowFailedError).cause as ApplicationFailure;
 
 describe('addExchangeAccount', () => {

@@ -12,8 +12,6 @@ export type WalletSyncOutcome =
   | { outcome: 'invalid_credentials'; message: string }
   | { outcome: 'account_gone' };
 
-export const addExchangeAccountWorkflowId = (accountId: string): string => `account-add:${accountId}`;
-
 // Exchange calls: an unreachable or throttling exchange gets a few tries with backoff (a 429's Retry-After overrides
 // the backoff); a rejected key or an unknown exchange is final at once (the activities mark those non-retryable).
 const exchange = proxyActivities<ExchangeAccountActivities>({

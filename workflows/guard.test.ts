@@ -7,6 +7,7 @@ import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@t
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GuardRules } from '../domain/guard.js';
 import type { WatchEvent } from '../domain/guard-math.js';
+import { guardWorkflowId } from '../domain/workflow-ids.js';
 import { fakeGuardActivities as fakes, type GuardFakeLog as Log } from '../test/fake-guard-activities.js';
 import { workflowsPathOf } from '../worker/bundle.js';
 import { cancelGuard, createGuard, editGuard, guardPrice, guardState, guardWorkflow } from './guard.js';
@@ -31,7 +32,7 @@ async function withGuard(
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: fakes(log, opts) });
   await worker.runUntil(async () => {
     const guardId = randomUUID();
-    const h = await env.client.workflow.start(guardWorkflow, { workflowId: `guard:${guardId}`, taskQueue, args: [{ guardId, userId: 'u1' }] });
+    const h = await env.client.workflow.start(guardWorkflow, { workflowId: guardWorkflowId(guardId), taskQueue, args: [{ guardId, userId: 'u1' }] });
     await h.executeUpdate(createGuard, { args: [{ target: { kind: 'wallet', exchangeAccountId: randomUUID(), symbol: 'BTC/USDT', amount: 2, entryPrice: 100 }, ...rules }] });
     await test(h, log);
   });

@@ -5,9 +5,10 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FeedProgress, MarketFeedActivities, WatchPricesInput } from '../activities/market-feed.js';
+import { marketFeedWorkflowId, tradeSyncScheduleId } from '../domain/workflow-ids.js';
 import { buildWorkflowBundle } from '../worker/bundle.js';
 import { ensureMarketFeed, ensureSchedule } from '../worker/standing-work.js';
-import { marketFeedWorkflow, marketFeedWorkflowId, type MarketFeedInput } from './market-feed.js';
+import { marketFeedWorkflow, type MarketFeedInput } from './market-feed.js';
 import { tradeSyncWorkflow } from './trade-sync.js';
 
 let env: TestWorkflowEnvironment;
@@ -109,7 +110,7 @@ describe('standing work at worker start', () => {
   });
 
   it('creates a schedule once, keeps it, and points it at the worker’s task queue', async () => {
-    const scheduleId = `trade-sync-${randomUUID()}`;
+    const scheduleId = tradeSyncScheduleId(randomUUID());
     const options = { scheduleId, every: '10 seconds', workflow: tradeSyncWorkflow, taskQueue: 'queue-a' };
     try {
       expect(await ensureSchedule(env.client, options)).toBe('created');

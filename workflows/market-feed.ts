@@ -10,9 +10,6 @@ export interface MarketFeedInput {
   ticksBefore?: number;
 }
 
-/** One feed per exchange and platform (task queue); `platform` is left out only by tests that run a bare feed. */
-export const marketFeedWorkflowId = (exchangeId: string, platform?: string): string => `market-feed:${exchangeId}${platform ? `@${platform}` : ''}`;
-
 const RUN_FOR_MS = 60 * 60_000;
 
 export async function marketFeedWorkflow(input: MarketFeedInput): Promise<void> {

@@ -23,11 +23,11 @@ import type { MigrationActivities } from '../activities/migration.js';
 import type { LegacyCollection } from '../domain/legacy-model.js';
 import {
   ApproveCutoverInput,
-  collectionWorkflowId,
   type CollectionOutcome,
   type MigrationWorkflowInput,
   type MigrationWorkflowState,
 } from '../domain/migration-run.js';
+import { collectionWorkflowId } from '../domain/workflow-ids.js';
 
 export const pauseMigration = defineSignal('pauseMigration');
 export const resumeMigration = defineSignal('resumeMigration');

@@ -2,7 +2,7 @@
 // own queue (`docker@<host>`), and how a failed call reads in a log line.
 import { proxyActivities } from '@temporalio/workflow';
 import type { PoolActivities, PoolDockerActivities } from '../activities/pools.js';
-import { dockerQueue } from '../domain/pool.js';
+import { dockerQueue } from '../domain/workflow-ids.js';
 
 export const db = proxyActivities<PoolActivities>({
   startToCloseTimeout: '20 seconds',

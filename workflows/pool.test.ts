@@ -8,7 +8,8 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultPoolSettings, dockerQueue, type PoolSettings, type PoolState } from '../domain/pool.js';
+import { defaultPoolSettings, type PoolSettings, type PoolState } from '../domain/pool.js';
+import { dockerQueue, poolWorkflowId } from '../domain/workflow-ids.js';
 import { fakePoolActivities, fakePoolDockerActivities, newPoolSim, type PoolSim } from '../test/fake-pool-activities.js';
 import { configurePool, drainContainer, placeBot, poolState, poolWorkflow, releaseBot, relocateBot, scalePool } from './pool.js';
 
@@ -33,7 +34,7 @@ async function withPool(settings: Partial<PoolSettings>, test: (h: WorkflowHandl
     docker.runUntil(() =>
       main.runUntil(async () => {
         const h = await env.client.workflow.start(poolWorkflow, {
-          workflowId: `pool:${poolId}`, taskQueue, args: [{ poolId, settings: { ...defaultPoolSettings(host), ...settings } }],
+          workflowId: poolWorkflowId(poolId), taskQueue, args: [{ poolId, settings: { ...defaultPoolSettings(host), ...settings } }],
         });
         try {
           await test(h, sim);

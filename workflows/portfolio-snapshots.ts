@@ -2,10 +2,6 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { PortfolioActivities, PortfolioSnapshotsResult } from '../activities/portfolio.js';
 
-export const PORTFOLIO_SNAPSHOTS_SCHEDULE_ID = 'portfolio-snapshots';
-/** One schedule per platform (task queue). */
-export const portfolioSnapshotsScheduleId = (taskQueue: string): string => `${PORTFOLIO_SNAPSHOTS_SCHEDULE_ID}@${taskQueue}`;
-
 const portfolio = proxyActivities<PortfolioActivities>({
   startToCloseTimeout: '5 minutes',
   heartbeatTimeout: '30 seconds',

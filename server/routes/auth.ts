@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { Credentials, SIGNIN_LIMIT, SignUpInput } from '../../domain/account.js';
+import type { DualWriteSink } from '../../db/legacy-mirror.js';
 import type { Db } from '../../db/pool.js';
 import { legacyUuid } from '../../domain/legacy-mapping.js';
 import { readDataSource } from '../../db/migration-runs.js';
@@ -11,14 +12,14 @@ import { decoyHash, hashPassword, verifyPassword } from '../auth/passwords.js';
 import type { Sessions } from '../auth/sessions.js';
 import { HttpError } from '../errors.js';
 
-export function authRouter(db: Db, sessions: Sessions): Router {
+export function authRouter(db: Db, dualWrite: DualWriteSink | null, sessions: Sessions): Router {
   const router = Router();
 
   router.post('/signup', async (req, res) => {
     const input = SignUpInput.parse(req.body);
     let user: users.UserRow;
     try {
-      user = await users.insertUser(db, { id: randomUUID(), email: input.email, passwordHash: await hashPassword(input.password) });
+      user = await users.insertUser(db, dualWrite, { id: randomUUID(), email: input.email, passwordHash: await hashPassword(input.password) });
     } catch (error) {
       if (error instanceof users.EmailTakenError) throw new HttpError(409, 'conflict', error.message, 'email');
       throw error;

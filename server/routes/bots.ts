@@ -1,9 +1,10 @@
 // /api/bots: list, create, read, start, stop, delete — reads from PostgreSQL, commands through the bot's workflow.
 import { Router } from 'express';
 import { z } from 'zod';
-import { CreateBotInput, botWorkflowId } from '../../domain/bot.js';
+import { CreateBotInput } from '../../domain/bot.js';
 import { ForceEnterInput } from '../../domain/bot-trading.js';
-import { MoveBotInput } from '../../domain/freqtrade-config.js';
+import { MoveBotInput } from '../../domain/bot-move.js';
+import { botWorkflowId } from '../../domain/workflow-ids.js';
 import * as bots from '../../db/bots.js';
 import { findExchangeAccountForUser } from '../../db/exchange-accounts.js';
 import { findStrategyVersionForUser } from '../../db/strategies.js';

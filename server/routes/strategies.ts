@@ -7,6 +7,7 @@ import { parseStrategy } from '../../domain/strategy.js';
 import { CreateStrategyVersionInput, canonicalJson, contentHash } from '../../domain/strategy-version.js';
 import type { Db } from '../../db/pool.js';
 import { findStrategyVersionForUser, insertStrategyVersion, listStrategyVersionsForUser } from '../../db/strategies.js';
+import { strategyCheckWorkflowId } from '../../domain/workflow-ids.js';
 import { strategyCheckWorkflow } from '../../workflows/strategy-check.js';
 import { currentUser } from '../auth/middleware.js';
 import { HttpError, notFound } from '../errors.js';
@@ -41,7 +42,7 @@ export function strategiesRouter({ db, temporal, taskQueue }: StrategiesRouterDe
       const content = input.content;
       // The user's Python never runs in this process: a worker loads it in a throwaway, sandboxed container.
       const check = await temporal.workflow
-        .execute(strategyCheckWorkflow, { workflowId: `strategy-check:${randomUUID()}`, taskQueue, args: [{ userId: user.id, content }] })
+        .execute(strategyCheckWorkflow, { workflowId: strategyCheckWorkflowId(randomUUID()), taskQueue, args: [{ userId: user.id, content }] })
         .catch(() => {
           throw new HttpError(503, 'check_unavailable', 'the strategy could not be checked now (no worker with Docker answered); try again');
         });

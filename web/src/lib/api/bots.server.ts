@@ -2,7 +2,7 @@
 import type { RequestEvent } from '@sveltejs/kit';
 import type { Bot, CreateBotInput } from '../../../../domain/bot.ts';
 import type { BotTradingView } from '../../../../domain/bot-trading.ts';
-import type { MoveBotInput, MoveBotResult } from '../../../../domain/freqtrade-config.ts';
+import type { MoveBotInput, MoveBotResult } from '../../../../domain/bot-move.ts';
 import type { SystemInfo, WorkflowRef } from '#lib/types.ts';
 import { callApi } from './http.server.ts';
 
