@@ -14,6 +14,7 @@ import {
 } from '@temporalio/workflow';
 import type { BotActivities } from '../activities/bots.js';
 import { CreateBotInput, commandRejection, type Bot, type BotCommand, type BotStatus } from '../domain/bot.js';
+import { fieldError, fieldErrorOf, schemaFieldError } from '../domain/field-error.js';
 import { MoveBotInput, type BotVersions, type MoveBotResult } from '../domain/freqtrade-config.js';
 
 export type { MoveBotResult };
@@ -101,19 +102,16 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
         return bot;
       } catch (error) {
         createFailed = true;
-        // Input the activity found wrong keeps its type, so the API can answer 400 naming the field.
-        const cause = (error as { cause?: { type?: string; message?: string } }).cause;
-        if (cause?.type === 'InvalidBot') throw ApplicationFailure.nonRetryable(cause.message ?? 'invalid bot', 'InvalidBot');
+        // Input the activity found wrong stays a field error, so the API can answer 400 naming the field.
+        const invalid = fieldErrorOf(error);
+        if (invalid) throw fieldError(invalid.field, invalid.message);
         throw ApplicationFailure.nonRetryable(`could not create the bot: ${messageOf(error)}`, 'CreateFailed');
       }
     },
     {
       validator: (spec) => {
         const parsed = CreateBotInput.safeParse(spec);
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0]!;
-          throw new Error(`${issue.path.join('.')}: ${issue.message}`);
-        }
+        if (!parsed.success) throw schemaFieldError(parsed.error);
       },
     },
   );
@@ -160,9 +158,10 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
       exclusive(async (): Promise<MoveBotResult> => {
         rejectUnless('move')();
         const plan = await store.planBotMove(botId, move).catch((error: unknown) => {
-          // A target the activity found wrong keeps its type, so the API can answer 400 naming the field.
-          const cause = (error as { cause?: { type?: string } }).cause;
-          throw ApplicationFailure.nonRetryable(messageOf(error), cause?.type === 'InvalidMove' ? 'InvalidMove' : 'MoveFailed');
+          // A target the activity found wrong stays a field error, so the API can answer 400 naming the field.
+          const invalid = fieldErrorOf(error);
+          if (invalid) throw fieldError(invalid.field, invalid.message);
+          throw ApplicationFailure.nonRetryable(messageOf(error), 'MoveFailed');
         });
         await setStatus('stopping');
         try {
@@ -200,10 +199,7 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
       validator: (move) => {
         rejectUnless('move')();
         const parsed = MoveBotInput.safeParse(move);
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0]!;
-          throw new Error(`${issue.path.join('.')}: ${issue.message}`);
-        }
+        if (!parsed.success) throw schemaFieldError(parsed.error);
       },
     },
   );

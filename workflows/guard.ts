@@ -23,6 +23,7 @@ import {
 import type { GuardActivities } from '../activities/guards.js';
 import type { GuardWatcherActivities } from '../activities/guard-watcher.js';
 import type { Guard, GuardState } from '../domain/guard.js';
+import { fieldError, fieldErrorOf } from '../domain/field-error.js';
 import { checkCreateGuardInput, checkGuardRules, guardRuleIssue, type GuardRules } from '../domain/guard-rules.js';
 import { guardLevels, nextTargetPrice, targetAmount, type WatchEvent } from '../domain/guard-math.js';
 
@@ -126,6 +127,8 @@ export async function guardWorkflow(input: GuardWorkflowInput): Promise<void> {
         return guard;
       } catch (error) {
         createFailed = true;
+        const invalid = fieldErrorOf(error);
+        if (invalid) throw fieldError(invalid.field, invalid.message);
         const cause = (error as { cause?: ApplicationFailure }).cause;
         throw ApplicationFailure.create({ type: cause?.type ?? 'GuardCreateFailed', message: messageOf(error), nonRetryable: true });
       }
@@ -134,7 +137,7 @@ export async function guardWorkflow(input: GuardWorkflowInput): Promise<void> {
       validator: (spec) => {
         if (s.state !== 'new') throw new Error('this guard exists already');
         const checked = checkCreateGuardInput(spec);
-        if (!checked.success) throw new Error(`${checked.issues[0]!.field}: ${checked.issues[0]!.message}`);
+        if (!checked.success) throw fieldError(checked.issues[0]!.field, checked.issues[0]!.message);
       },
     },
   );
@@ -144,7 +147,7 @@ export async function guardWorkflow(input: GuardWorkflowInput): Promise<void> {
     editGuard,
     async (rules) => {
       const next = checkGuardRules(rules); // the validator has passed it (replay skips validators, and it passed then too)
-      if (!next.success) throw new Error(`${next.issues[0]!.field}: ${next.issues[0]!.message}`);
+      if (!next.success) throw fieldError(next.issues[0]!.field, next.issues[0]!.message);
       s.rules = { trail: next.data.trail ?? s.rules.trail, takeProfit: next.data.takeProfit ?? s.rules.takeProfit };
       s.step++;
       await save();
@@ -155,11 +158,11 @@ export async function guardWorkflow(input: GuardWorkflowInput): Promise<void> {
       validator: (rules) => {
         if (s.state !== 'watching') throw new Error(`the guard is ${s.state}; only a watching guard can be edited`);
         const checked = checkGuardRules(rules);
-        if (!checked.success) throw new Error(`${checked.issues[0]!.field}: ${checked.issues[0]!.message}`);
-        if (checked.data.takeProfit && s.nextTarget > 0) throw new Error('takeProfit: a target has sold already; the ladder can no longer change');
+        if (!checked.success) throw fieldError(checked.issues[0]!.field, checked.issues[0]!.message);
+        if (checked.data.takeProfit && s.nextTarget > 0) throw fieldError('takeProfit', 'a target has sold already; the ladder can no longer change');
         const merged = { trail: checked.data.trail ?? s.rules.trail, takeProfit: checked.data.takeProfit ?? s.rules.takeProfit };
         const issue = guardRuleIssue(merged, s.entryPrice);
-        if (issue) throw new Error(`${issue.field}: ${issue.message}`);
+        if (issue) throw fieldError(issue.field, issue.message);
       },
     },
   );

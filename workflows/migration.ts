@@ -20,6 +20,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { MigrationActivities } from '../activities/migration.js';
+import { fieldError } from '../domain/field-error.js';
 import type { LegacyCollection } from '../domain/legacy-model.js';
 import {
   ApproveCutoverInput,
@@ -122,12 +123,12 @@ export async function migrationWorkflow(input: MigrationWorkflowInput): Promise<
   }, {
     validator: (req) => {
       const parsed = ApproveCutoverInput.safeParse(req);
-      if (!parsed.success) throw new Error(`${parsed.error.issues[0]?.path.join('.') || 'input'}: ${parsed.error.issues[0]?.message}`);
-      if (parsed.data.runId !== runId) throw new Error(`runId: this is run ${runId}, not ${parsed.data.runId}`);
+      if (!parsed.success) throw fieldError(parsed.error.issues[0]!.path.join('.') || 'input', parsed.error.issues[0]!.message);
+      if (parsed.data.runId !== runId) throw fieldError('runId', `this is run ${runId}, not ${parsed.data.runId}`);
       if (state.phase !== 'awaiting_cutover') throw new Error(`the run is ${state.phase}: the cutover can be approved once verification passed`);
       const quarantined = state.verified.reduce((n, v) => n + v.quarantined, 0);
       if (quarantined > 0 && !parsed.data.acceptQuarantined) {
-        throw new Error(`acceptQuarantined: ${quarantined} documents are quarantined; review them and approve with acceptQuarantined: true`);
+        throw fieldError('acceptQuarantined', `${quarantined} documents are quarantined; review them and approve with acceptQuarantined: true`);
       }
     },
   });

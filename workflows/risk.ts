@@ -16,6 +16,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { RiskActivities } from '../activities/risk.js';
+import { fieldError, fieldErrorOf, schemaFieldError } from '../domain/field-error.js';
 import { CreateRiskGuardInput, RiskRules, evaluateRisk, riskRuleIssue, type RiskBook, type RiskGuard, type RiskState } from '../domain/risk.js';
 
 export interface RiskWorkflowState {
@@ -44,7 +45,6 @@ const act = proxyActivities<RiskActivities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '15 seconds', maximumAttempts: 10, nonRetryableErrorTypes: ['RiskGuardGone'] },
 });
 
-const firstIssue = (error: { issues: Array<{ path: PropertyKey[]; message: string }> }) => `${error.issues[0]!.path.join('.')}: ${error.issues[0]!.message}`;
 const CHECKS_PER_RUN = 500;
 
 export async function riskWorkflow(input: RiskWorkflowInput): Promise<void> {
@@ -71,6 +71,8 @@ export async function riskWorkflow(input: RiskWorkflowInput): Promise<void> {
         return guard;
       } catch (error) {
         createFailed = true;
+        const invalid = fieldErrorOf(error);
+        if (invalid) throw fieldError(invalid.field, invalid.message);
         const cause = (error as { cause?: ApplicationFailure }).cause;
         throw ApplicationFailure.create({ type: cause?.type ?? 'RiskCreateFailed', message: cause?.message ?? String(error), nonRetryable: true });
       }
@@ -79,7 +81,7 @@ export async function riskWorkflow(input: RiskWorkflowInput): Promise<void> {
       validator: (spec) => {
         if (s.state !== 'new') throw new Error('this risk guard exists already');
         const parsed = CreateRiskGuardInput.safeParse(spec);
-        if (!parsed.success) throw new Error(firstIssue(parsed.error));
+        if (!parsed.success) throw schemaFieldError(parsed.error);
       },
     },
   );
@@ -95,9 +97,9 @@ export async function riskWorkflow(input: RiskWorkflowInput): Promise<void> {
       validator: (rules) => {
         if (s.state === 'new' || s.state === 'cancelled') throw new Error(`the risk guard is ${s.state}`);
         const parsed = RiskRules.safeParse(rules);
-        if (!parsed.success) throw new Error(firstIssue(parsed.error));
+        if (!parsed.success) throw schemaFieldError(parsed.error);
         const issue = riskRuleIssue(parsed.data);
-        if (issue) throw new Error(`${issue.field}: ${issue.message}`);
+        if (issue) throw fieldError(issue.field, issue.message);
       },
     },
   );
