@@ -16,6 +16,7 @@ import type { BotActivities } from '../activities/bots.js';
 import { CreateBotInput, commandRejection, type Bot, type BotCommand, type BotStatus } from '../domain/bot.js';
 import { fieldError, fieldErrorOf, schemaFieldError } from '../domain/field-error.js';
 import { MoveBotInput, type BotVersions, type MoveBotResult } from '../domain/freqtrade-config.js';
+import { messageOf } from './failure-message.js';
 
 export type { MoveBotResult };
 
@@ -58,11 +59,6 @@ const health = proxyActivities<BotActivities>({
   heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumAttempts: 3 },
 });
-
-const messageOf = (error: unknown): string => {
-  const e = error as { cause?: { message?: string }; message?: string };
-  return e.cause?.message ?? e.message ?? String(error);
-};
 
 export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
   const { botId, userId } = input;

@@ -26,6 +26,7 @@ import type { Guard, GuardState } from '../domain/guard.js';
 import { fieldError, fieldErrorOf } from '../domain/field-error.js';
 import { checkCreateGuardInput, checkGuardRules, guardRuleIssue, type GuardRules } from '../domain/guard-rules.js';
 import { guardLevels, nextTargetPrice, targetAmount, type WatchEvent } from '../domain/guard-math.js';
+import { messageOf } from './failure-message.js';
 
 export interface GuardWorkflowInput {
   guardId: string;
@@ -78,10 +79,6 @@ type StepEvent = Omit<Parameters<GuardActivities['recordGuardEvent']>[0], 'guard
 /** Patch of exits that write the guard's row once before and once after the sale (see exit()). */
 const EXIT_WRITES_ONCE = 'guard-exit-writes-once';
 
-const messageOf = (error: unknown): string => {
-  const e = error as { cause?: { message?: string }; message?: string };
-  return e.cause?.message ?? e.message ?? String(error);
-};
 const EPS = 1e-12;
 
 export async function guardWorkflow(input: GuardWorkflowInput): Promise<void> {

@@ -18,10 +18,11 @@ import {
   type PoolContainer,
   type PoolState,
 } from '../domain/pool.js';
+import { messageOf } from './failure-message.js';
 import { reject, setOperatorCommands } from './pool-commands.js';
 import { placeBot, poolState, releaseBot, type PoolWorkflowInput } from './pool-messages.js';
 import { createPlacement } from './pool-placement.js';
-import { db, messageOf, onHost } from './pool-proxies.js';
+import { db, onHost } from './pool-proxies.js';
 import { coalescingWriter } from './pool-writes.js';
 
 export * from './pool-messages.js';

@@ -18,6 +18,7 @@ import {
 import type { RiskActivities } from '../activities/risk.js';
 import { fieldError, fieldErrorOf, schemaFieldError } from '../domain/field-error.js';
 import { CreateRiskGuardInput, RiskRules, evaluateRisk, riskRuleIssue, type RiskBook, type RiskGuard, type RiskState } from '../domain/risk.js';
+import { messageOf } from './failure-message.js';
 
 export interface RiskWorkflowState {
   state: RiskState | 'new';
@@ -74,7 +75,7 @@ export async function riskWorkflow(input: RiskWorkflowInput): Promise<void> {
         const invalid = fieldErrorOf(error);
         if (invalid) throw fieldError(invalid.field, invalid.message);
         const cause = (error as { cause?: ApplicationFailure }).cause;
-        throw ApplicationFailure.create({ type: cause?.type ?? 'RiskCreateFailed', message: cause?.message ?? String(error), nonRetryable: true });
+        throw ApplicationFailure.create({ type: cause?.type ?? 'RiskCreateFailed', message: messageOf(error), nonRetryable: true });
       }
     },
     {
@@ -149,7 +150,7 @@ export async function riskWorkflow(input: RiskWorkflowInput): Promise<void> {
       try {
         await act.applyRiskBreach({ riskId, forceExit: s.rules.forceExit });
       } catch (error) {
-        reason += `; not every bot took the stop: ${(error as { cause?: { message?: string } }).cause?.message ?? String(error)}`;
+        reason += `; not every bot took the stop: ${messageOf(error)}`;
       }
       s.trippedReason = reason;
       await setState('tripped', { trippedReason: reason });
