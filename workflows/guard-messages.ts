@@ -1,0 +1,34 @@
+// The position guard's messages (`guard:<guardId>`), apart from its code so the API, the watcher and tests import them lightly.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Guard, GuardState } from '../domain/guard.js';
+import type { WatchEvent } from '../domain/guard-math.js';
+import type { GuardRules } from '../domain/guard-rules.js';
+
+export interface GuardWorkflowInput {
+  guardId: string;
+  userId: string;
+  carried?: GuardWorkflowState;
+}
+
+export interface GuardWorkflowState {
+  state: GuardState | 'new';
+  exchangeId: string;
+  symbol: string;
+  entryPrice: number;
+  amount: number;
+  remaining: number;
+  rules: GuardRules;
+  peak: number;
+  nextTarget: number;
+  breakEven: boolean;
+  /** The last step number used (exits and edits). */
+  step: number;
+  lastError: string | null;
+  exits: Array<{ step: number; reason: string; amount: number; price: number | null; peak: number }>;
+}
+
+export const createGuard = defineUpdate<Guard, [spec: unknown]>('createGuard');
+export const editGuard = defineUpdate<GuardWorkflowState, [rules: unknown]>('editGuard');
+export const cancelGuard = defineUpdate<GuardState>('cancelGuard');
+export const guardPrice = defineSignal<[WatchEvent]>('guardPrice');
+export const guardState = defineQuery<GuardWorkflowState>('guardState');
