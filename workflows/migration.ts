@@ -7,9 +7,6 @@ import {
   condition,
   ContinueAsNew,
   continueAsNew,
-  defineQuery,
-  defineSignal,
-  defineUpdate,
   executeChild,
   getExternalWorkflowHandle,
   log,
@@ -29,13 +26,16 @@ import {
   type MigrationWorkflowInput,
   type MigrationWorkflowState,
 } from '../domain/migration-run.js';
+import {
+  abortCollection,
+  abortMigration,
+  approveCutover,
+  migrationProgress,
+  pauseMigration,
+  resumeMigration,
+} from './migration-messages.js';
 
-export const pauseMigration = defineSignal('pauseMigration');
-export const resumeMigration = defineSignal('resumeMigration');
-/** Abort is an update so a request that comes too late (cutover started) is refused with the reason. */
-export const abortMigration = defineUpdate<MigrationWorkflowState, [{ reason?: string }]>('abortMigration');
-export const approveCutover = defineUpdate<MigrationWorkflowState, [ApproveCutoverInput]>('approveCutover');
-export const migrationProgress = defineQuery<MigrationWorkflowState>('progress');
+export * from './migration-messages.js';
 
 const NON_RETRYABLE = ['MongoUrlMissing', 'NothingToMigrate', 'RunNotFound'];
 const steps = proxyActivities<MigrationActivities>({
@@ -50,8 +50,6 @@ const longSteps = proxyActivities<MigrationActivities>({
 });
 
 /** Child `migration:<runId>/<collection>`: the backfill of one collection, which pause/resume/abort reach through signals. */
-export const abortCollection = defineSignal('abortCollection');
-
 export async function migrateCollectionWorkflow(input: { runId: string; collection: LegacyCollection; batchSize: number }): Promise<CollectionOutcome> {
   let paused = false;
   let aborted = false;

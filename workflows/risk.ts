@@ -7,8 +7,6 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
-  defineQuery,
-  defineUpdate,
   log,
   proxyActivities,
   setHandler,
@@ -17,29 +15,19 @@ import {
 } from '@temporalio/workflow';
 import type { RiskActivities } from '../activities/risk.js';
 import { fieldError, fieldErrorOf, schemaFieldError } from '../domain/field-error.js';
-import { CreateRiskGuardInput, RiskRules, evaluateRisk, riskRuleIssue, type RiskBook, type RiskGuard, type RiskState } from '../domain/risk.js';
+import { CreateRiskGuardInput, RiskRules, evaluateRisk, riskRuleIssue, type RiskBook, type RiskState } from '../domain/risk.js';
 import { messageOf } from './failure-message.js';
+import {
+  cancelRiskGuard,
+  createRiskGuard,
+  editRiskGuard,
+  resumeRiskGuard,
+  riskState,
+  type RiskWorkflowInput,
+  type RiskWorkflowState,
+} from './risk-messages.js';
 
-export interface RiskWorkflowState {
-  state: RiskState | 'new';
-  rules: RiskRules | null;
-  book: RiskBook | null;
-  lastEquity: number | null;
-  trippedReason: string | null;
-  checks: number;
-}
-
-export interface RiskWorkflowInput {
-  riskId: string;
-  userId: string;
-  carried?: RiskWorkflowState;
-}
-
-export const createRiskGuard = defineUpdate<RiskGuard, [spec: unknown]>('createRiskGuard');
-export const editRiskGuard = defineUpdate<RiskWorkflowState, [rules: unknown]>('editRiskGuard');
-export const resumeRiskGuard = defineUpdate<RiskWorkflowState>('resumeRiskGuard');
-export const cancelRiskGuard = defineUpdate<RiskWorkflowState>('cancelRiskGuard');
-export const riskState = defineQuery<RiskWorkflowState>('riskState');
+export * from './risk-messages.js';
 
 const act = proxyActivities<RiskActivities>({
   startToCloseTimeout: '30 seconds',
