@@ -5,7 +5,7 @@ import { decodeFailure, encodeFailure } from '@temporalio/common/lib/internal-no
 import { describe, expect, it } from 'vitest';
 import { failureConverter } from '../temporal/failure-converter.js';
 import { createPayloadCodec } from '../temporal/payload-codec.js';
-import { fieldError, fieldErrorOf, INVALID_FIELD } from './field-error.js';
+import { fieldError, fieldErrorOf, INVALID_FIELD, rethrowFieldError } from './field-error.js';
 
 describe('field errors', () => {
   it('lead their message with the field and fail for good', () => {
@@ -20,6 +20,12 @@ describe('field errors', () => {
     expect(fieldErrorOf(new Error('stakeAmount: looks like a field, but is not typed'))).toBeNull();
     expect(fieldErrorOf(ApplicationFailure.nonRetryable('key: no container', 'PoolRejected'))).toBeNull();
     expect(fieldErrorOf('key: a string')).toBeNull();
+  });
+
+  it('are raised again without the wrapper, so an update fails with the field; anything else is left to the caller', () => {
+    const wrapped = new ActivityFailure('activity failed', 'planBotMove', '1', RetryState.NON_RETRYABLE_FAILURE, undefined, fieldError('strategyVersionId', 'no such strategy'));
+    expect(() => rethrowFieldError(wrapped)).toThrow(expect.objectContaining({ type: INVALID_FIELD, message: 'strategyVersionId: no such strategy', cause: undefined }));
+    expect(() => rethrowFieldError(new Error('docker is down'))).not.toThrow();
   });
 
   it('keep their field and message through the encrypting failure converter', async () => {

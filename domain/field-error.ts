@@ -34,3 +34,12 @@ export function fieldErrorOf(error: unknown): FieldError | null {
   }
   return null;
 }
+
+/**
+ * Throws the field error an activity failed with as the workflow's own, so the update that called the activity fails
+ * with it (and the API answers 400 naming the field); returns when `error` carries none.
+ */
+export function rethrowFieldError(error: unknown): void {
+  const invalid = fieldErrorOf(error);
+  if (invalid) throw fieldError(invalid.field, invalid.message);
+}

@@ -3,7 +3,7 @@
 // what happened.
 import { ApplicationFailure, upsertSearchAttributes } from '@temporalio/workflow';
 import { CreateBotInput, commandRejection, type Bot, type BotCommand, type BotStatus } from '../domain/bot.js';
-import { fieldError, fieldErrorOf, schemaFieldError } from '../domain/field-error.js';
+import { rethrowFieldError, schemaFieldError } from '../domain/field-error.js';
 import type { BotState, BotWorkflowInput } from './bot-messages.js';
 import { HEALTH_TIMEOUT_MS, health, runtime, store } from './bot-proxies.js';
 import { messageOf } from './failure-message.js';
@@ -58,9 +58,7 @@ export async function create(bot: BotRun, spec: unknown): Promise<Bot> {
     return persisted;
   } catch (error) {
     bot.createFailed = true;
-    // Input the activity found wrong stays a field error, so the API can answer 400 naming the field.
-    const invalid = fieldErrorOf(error);
-    if (invalid) throw fieldError(invalid.field, invalid.message);
+    rethrowFieldError(error); // input the activity found wrong: the API answers 400 naming the field
     throw ApplicationFailure.nonRetryable(`could not create the bot: ${messageOf(error)}`, 'CreateFailed');
   }
 }

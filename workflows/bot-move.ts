@@ -3,7 +3,7 @@
 import { ApplicationFailure, log } from '@temporalio/workflow';
 import type { BotMovePlan } from '../activities/bot-moves.js';
 import type { BotStatus } from '../domain/bot.js';
-import { fieldError, fieldErrorOf, schemaFieldError } from '../domain/field-error.js';
+import { rethrowFieldError, schemaFieldError } from '../domain/field-error.js';
 import { MoveBotInput, type BotVersions, type MoveBotResult } from '../domain/freqtrade-config.js';
 import type { BotRun } from './bot-commands.js';
 import { health, runtime, store } from './bot-proxies.js';
@@ -19,9 +19,7 @@ export function checkMove(bot: BotRun, move: unknown): void {
 export async function moveVersions(bot: BotRun, move: unknown): Promise<MoveBotResult> {
   bot.rejectUnless('move');
   const plan = await store.planBotMove(bot.botId, move).catch((error: unknown) => {
-    // A target the activity found wrong stays a field error, so the API can answer 400 naming the field.
-    const invalid = fieldErrorOf(error);
-    if (invalid) throw fieldError(invalid.field, invalid.message);
+    rethrowFieldError(error); // a target the activity found wrong: the API answers 400 naming the field
     throw ApplicationFailure.nonRetryable(messageOf(error), 'MoveFailed');
   });
   await bot.setStatus('stopping');

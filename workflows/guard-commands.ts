@@ -3,7 +3,7 @@
 import { ApplicationFailure, proxyActivities, proxyLocalActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { GuardActivities } from '../activities/guards.js';
 import type { GuardWatcherActivities } from '../activities/guard-watcher.js';
-import { fieldError, fieldErrorOf } from '../domain/field-error.js';
+import { fieldError, rethrowFieldError } from '../domain/field-error.js';
 import type { Guard, GuardState } from '../domain/guard.js';
 import { checkCreateGuardInput, checkGuardRules, guardRuleIssue } from '../domain/guard-rules.js';
 import type { GuardWorkflowInput, GuardWorkflowState } from './guard-messages.js';
@@ -85,8 +85,7 @@ export async function create(run: GuardRun, spec: unknown): Promise<Guard> {
     return guard;
   } catch (error) {
     run.createFailed = true;
-    const invalid = fieldErrorOf(error);
-    if (invalid) throw fieldError(invalid.field, invalid.message);
+    rethrowFieldError(error);
     const cause = (error as { cause?: ApplicationFailure }).cause;
     throw ApplicationFailure.create({ type: cause?.type ?? 'GuardCreateFailed', message: messageOf(error), nonRetryable: true });
   }

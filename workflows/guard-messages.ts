@@ -2,7 +2,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Guard, GuardState } from '../domain/guard.js';
 import type { WatchEvent } from '../domain/guard-math.js';
-import type { GuardRules } from '../domain/guard-rules.js';
 
 export interface GuardWorkflowInput {
   guardId: string;
@@ -10,20 +9,12 @@ export interface GuardWorkflowInput {
   carried?: GuardWorkflowState;
 }
 
-export interface GuardWorkflowState {
+/** The guard as its workflow keeps it: the row's decisions, and the steps taken so far. */
+export interface GuardWorkflowState
+  extends Pick<Guard, 'exchangeId' | 'symbol' | 'entryPrice' | 'amount' | 'remaining' | 'rules' | 'peak' | 'nextTarget' | 'breakEven' | 'lastError'> {
   state: GuardState | 'new';
-  exchangeId: string;
-  symbol: string;
-  entryPrice: number;
-  amount: number;
-  remaining: number;
-  rules: GuardRules;
-  peak: number;
-  nextTarget: number;
-  breakEven: boolean;
   /** The last step number used (exits and edits). */
   step: number;
-  lastError: string | null;
   exits: Array<{ step: number; reason: string; amount: number; price: number | null; peak: number }>;
 }
 

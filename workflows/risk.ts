@@ -14,7 +14,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { RiskActivities } from '../activities/risk.js';
-import { fieldError, fieldErrorOf, schemaFieldError } from '../domain/field-error.js';
+import { fieldError, rethrowFieldError, schemaFieldError } from '../domain/field-error.js';
 import { CreateRiskGuardInput, RiskRules, evaluateRisk, riskRuleIssue, type RiskBook, type RiskState } from '../domain/risk.js';
 import { messageOf } from './failure-message.js';
 import {
@@ -60,8 +60,7 @@ export async function riskWorkflow(input: RiskWorkflowInput): Promise<void> {
         return guard;
       } catch (error) {
         createFailed = true;
-        const invalid = fieldErrorOf(error);
-        if (invalid) throw fieldError(invalid.field, invalid.message);
+        rethrowFieldError(error);
         const cause = (error as { cause?: ApplicationFailure }).cause;
         throw ApplicationFailure.create({ type: cause?.type ?? 'RiskCreateFailed', message: messageOf(error), nonRetryable: true });
       }
