@@ -1,12 +1,12 @@
 // Checks a bot's pairs and stake against the exchange's real markets (through ccxt) before anything is created.
-import { ApplicationFailure } from '@temporalio/common';
 import type { ExchangeProfile } from '../domain/exchanges.js';
+import { fieldError } from '../domain/field-error.js';
 import { createExchangeClient } from './exchange-client.js';
 import { exchangeFailure } from './exchange-errors.js';
 
 /**
- * Throws a non-retryable `InvalidBot` failure whose message starts with the field it concerns (`pairs.1: ...`,
- * `stakeAmount: ...`), so the API can answer 400 naming it; an unreachable exchange is a retryable failure.
+ * Throws a field error (`pairs.1`, `stakeAmount`), so the API can answer 400 naming the field; an unreachable exchange
+ * is a retryable failure.
  */
 export async function checkBotMarkets(profile: ExchangeProfile, pairs: readonly string[], stakeAmount: number): Promise<void> {
   const client = createExchangeClient(profile);
@@ -19,12 +19,12 @@ export async function checkBotMarkets(profile: ExchangeProfile, pairs: readonly 
   for (const [i, pair] of pairs.entries()) {
     const market = markets[pair];
     if (!market || market.spot === false) {
-      throw ApplicationFailure.nonRetryable(`pairs.${i}: ${pair} is not listed on ${profile.id}`, 'InvalidBot');
+      throw fieldError(`pairs.${i}`, `${pair} is not listed on ${profile.id}`);
     }
-    if (market.active === false) throw ApplicationFailure.nonRetryable(`pairs.${i}: ${pair} is not trading on ${profile.id} now`, 'InvalidBot');
+    if (market.active === false) throw fieldError(`pairs.${i}`, `${pair} is not trading on ${profile.id} now`);
     const minCost = market.limits?.cost?.min;
     if (minCost !== undefined && minCost !== null && stakeAmount < minCost) {
-      throw ApplicationFailure.nonRetryable(`stakeAmount: ${stakeAmount} is below ${profile.id}'s minimum order of ${minCost} ${market.quote} for ${pair}`, 'InvalidBot');
+      throw fieldError('stakeAmount', `${stakeAmount} is below ${profile.id}'s minimum order of ${minCost} ${market.quote} for ${pair}`);
     }
   }
 }

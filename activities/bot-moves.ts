@@ -1,6 +1,6 @@
 // Moves of a bot to another strategy version and/or FreqTrade release: the checks made before anything changes.
-import { ApplicationFailure } from '@temporalio/common';
 import type { Bot } from '../domain/bot.js';
+import { fieldError, schemaFieldError } from '../domain/field-error.js';
 import { MoveBotInput, type BotVersions } from '../domain/bot-move.js';
 import type { Db } from '../db/pool.js';
 import { findStrategyVersionForUser } from '../db/strategies.js';
@@ -12,22 +12,20 @@ export interface BotMovePlan {
   healthTimeoutMs: number;
 }
 
-const invalid = (message: string) => ApplicationFailure.nonRetryable(message, 'InvalidMove');
-
 /** The versions a bot moves from and to; the target must exist for the user, fit the engine, be installed and differ. */
 export async function planMove(db: Db, freqtrade: FreqtradeRuntime | null, bot: Bot, input: unknown): Promise<BotMovePlan> {
   const parsed = MoveBotInput.safeParse(input);
-  if (!parsed.success) throw invalid(`${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success) throw schemaFieldError(parsed.error);
   const move = parsed.data;
   const from: BotVersions = { strategyVersionId: bot.strategyVersionId, freqtradeVersion: bot.freqtradeVersion };
   if (move.strategyVersionId !== undefined) {
     const target = await findStrategyVersionForUser(db, bot.userId, move.strategyVersionId);
-    if (!target || target.engine !== bot.engine) throw invalid(`strategyVersionId: no ${bot.engine} strategy with this id`);
+    if (!target || target.engine !== bot.engine) throw fieldError('strategyVersionId', `no ${bot.engine} strategy with this id`);
   }
   if (move.freqtradeVersion !== undefined) {
-    if (bot.engine !== 'freqtrade') throw invalid('freqtradeVersion: only FreqTrade bots have a FreqTrade version');
+    if (bot.engine !== 'freqtrade') throw fieldError('freqtradeVersion', 'only FreqTrade bots have a FreqTrade version');
     if (!freqtrade || !(await freqtrade.imageExists(move.freqtradeVersion))) {
-      throw invalid(`freqtradeVersion: FreqTrade ${move.freqtradeVersion} is not installed here (no image tradefleet/freqtrade:${move.freqtradeVersion})`);
+      throw fieldError('freqtradeVersion', `FreqTrade ${move.freqtradeVersion} is not installed here (no image tradefleet/freqtrade:${move.freqtradeVersion})`);
     }
   }
   const to: BotVersions = {
@@ -35,7 +33,7 @@ export async function planMove(db: Db, freqtrade: FreqtradeRuntime | null, bot: 
     freqtradeVersion: move.freqtradeVersion ?? from.freqtradeVersion,
   };
   if (to.strategyVersionId === from.strategyVersionId && to.freqtradeVersion === from.freqtradeVersion) {
-    throw invalid('strategyVersionId: the bot runs these versions already');
+    throw fieldError('strategyVersionId', 'the bot runs these versions already');
   }
   return { from, to, healthTimeoutMs: move.healthTimeoutSeconds * 1000 };
 }

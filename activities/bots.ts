@@ -8,6 +8,7 @@ import { botApiUrl, CreateBotInput, type Bot, type BotPlacement, type BotStatus 
 import type { BotHostConfig } from '../domain/bot-host-config.js';
 import type { BotVersions } from '../domain/bot-move.js';
 import { exchangeProfile } from '../domain/exchanges.js';
+import { fieldError, schemaFieldError } from '../domain/field-error.js';
 import { DEFAULT_FREQTRADE_VERSION } from '../domain/freqtrade-config.js';
 import * as bots from '../db/bots.js';
 import { findExchangeAccountForUser } from '../db/exchange-accounts.js';
@@ -95,7 +96,7 @@ export function createBotActivities(deps: BotActivityDeps) {
     /** Validates and inserts the bot as `provisioning` with fresh API credentials and a free port. Idempotent by id. */
     async persistBot(input: PersistBotInput): Promise<Bot> {
       const parsed = CreateBotInput.safeParse(input.spec);
-      if (!parsed.success) throw ApplicationFailure.nonRetryable(parsed.error.issues[0]?.message ?? 'invalid bot', 'InvalidBot');
+      if (!parsed.success) throw schemaFieldError(parsed.error);
       const existing = await bots.findBot(db, input.botId);
       if (existing) return existing;
       const spec = parsed.data;
@@ -103,17 +104,17 @@ export function createBotActivities(deps: BotActivityDeps) {
         ? await findStrategyVersionForUser(db, input.userId, spec.strategyVersionId)
         : await findBundledStrategyByHash(db, (spec.engine === 'freqtrade' ? bundledFreqtrade(0) : bundledBuiltin(0)).hash);
       if (!strategy || strategy.engine !== spec.engine) {
-        throw ApplicationFailure.nonRetryable(`strategyVersionId: no ${spec.engine} strategy with this id`, 'InvalidBot');
+        throw fieldError('strategyVersionId', `no ${spec.engine} strategy with this id`);
       }
       const account = spec.exchangeAccountId ? await findExchangeAccountForUser(db, input.userId, spec.exchangeAccountId) : null;
-      if (spec.exchangeAccountId && !account) throw ApplicationFailure.nonRetryable('exchangeAccountId: no such exchange account', 'InvalidBot');
+      if (spec.exchangeAccountId && !account) throw fieldError('exchangeAccountId', 'no such exchange account');
       const freqtradeVersion = spec.engine === 'freqtrade' ? (spec.freqtradeVersion ?? DEFAULT_FREQTRADE_VERSION) : null;
       const placement: BotPlacement = spec.engine === 'freqtrade' ? 'dedicated' : (spec.placement ?? (deps.pool ? (deps.defaultPlacement ?? 'pool') : 'dedicated'));
-      if (placement === 'pool' && !deps.pool) throw ApplicationFailure.nonRetryable('placement: pools need a Docker engine, and this platform runs bots as local processes', 'InvalidBot');
+      if (placement === 'pool' && !deps.pool) throw fieldError('placement', 'pools need a Docker engine, and this platform runs bots as local processes');
       if (freqtradeVersion !== null) {
-        if (!deps.freqtrade) throw ApplicationFailure.nonRetryable('engine: FreqTrade bots need a Docker engine, and this platform runs bots as local processes', 'InvalidBot');
+        if (!deps.freqtrade) throw fieldError('engine', 'FreqTrade bots need a Docker engine, and this platform runs bots as local processes');
         if (!(await deps.freqtrade.imageExists(freqtradeVersion))) {
-          throw ApplicationFailure.nonRetryable(`freqtradeVersion: FreqTrade ${freqtradeVersion} is not installed here (no image tradefleet/freqtrade:${freqtradeVersion}; the setup builds it)`, 'InvalidBot');
+          throw fieldError('freqtradeVersion', `FreqTrade ${freqtradeVersion} is not installed here (no image tradefleet/freqtrade:${freqtradeVersion}; the setup builds it)`);
         }
       }
       await checkBotMarkets(exchangeProfile(account?.exchangeId ?? spec.exchange, deps.paperExchangeUrl), spec.pairs, spec.stakeAmount);

@@ -13,6 +13,7 @@ import type { SecretBox } from '../db/secret-box.js';
 import { botApiUrl } from '../domain/bot.js';
 import { CreateGuardInput, GuardRules, guardRuleIssue, type Guard } from '../domain/guard.js';
 import { exchangeProfile } from '../domain/exchanges.js';
+import { fieldError } from '../domain/field-error.js';
 import { createExchangeClient, type ExchangeCredentials } from './exchange-client.js';
 import { exchangeFailure } from './exchange-errors.js';
 import { createFreqtradeClient, type FreqtradeClient, type FreqtradeCredentials } from './freqtrade-client.js';
@@ -25,9 +26,6 @@ export interface GuardActivityDeps {
   /** This worker's task queue: the guard's watcher runs there. */
   taskQueue: string;
 }
-
-export const GUARD_INVALID = 'InvalidGuard';
-const invalid = (field: string, message: string) => ApplicationFailure.nonRetryable(`${field}: ${message}`, GUARD_INVALID);
 
 export interface ExitRequest {
   guardId: string;
@@ -159,13 +157,13 @@ export function createGuardActivities(deps: GuardActivityDeps) {
   return {
     /**
      * Checks a new guard against what it protects (the caller's own bot trade or account, the market's price) and saves
-     * it. Idempotent by guard id. Bad input fails with InvalidGuard, its message led by the field (`field: reason`).
+     * it. Idempotent by guard id. Bad input fails with a field error (domain/field-error.ts).
      */
     async createGuardRecord(input: { guardId: string; userId: string; spec: unknown }): Promise<Guard> {
       const parsed = CreateGuardInput.safeParse(input.spec);
       if (!parsed.success) {
         const issue = parsed.error.issues[0]!;
-        throw invalid(issue.path.join('.') || 'guard', issue.message);
+        throw fieldError(issue.path.join('.') || 'guard', issue.message);
       }
       const spec = parsed.data;
       const rules = GuardRules.parse({ trail: spec.trail, takeProfit: spec.takeProfit });
@@ -174,11 +172,11 @@ export function createGuardActivities(deps: GuardActivityDeps) {
       let row: guards.NewGuard;
       if (spec.target.kind === 'bot_trade') {
         const bot = await findBotWithSecret(db, spec.target.botId);
-        if (!bot || bot.userId !== input.userId) throw invalid('target.botId', 'no such bot');
-        if (bot.status !== 'running') throw invalid('target.botId', `the bot is ${bot.status}; guards protect trades of running bots`);
+        if (!bot || bot.userId !== input.userId) throw fieldError('target.botId', 'no such bot');
+        if (bot.status !== 'running') throw fieldError('target.botId', `the bot is ${bot.status}; guards protect trades of running bots`);
         const { client } = await botClient(bot.id);
         const trade = await readTrade(client, spec.target.tradeId).catch(() => null);
-        if (!trade?.is_open) throw invalid('target.tradeId', 'the bot has no open trade with this id');
+        if (!trade?.is_open) throw fieldError('target.tradeId', 'the bot has no open trade with this id');
         row = {
           id: input.guardId, userId: input.userId, kind: 'bot_trade', botId: bot.id, tradeId: trade.trade_id, exchangeAccountId: null,
           exchangeId: bot.exchange, symbol: trade.pair, entryPrice: trade.open_rate, amount: trade.amount, rules,
@@ -186,18 +184,18 @@ export function createGuardActivities(deps: GuardActivityDeps) {
         };
       } else {
         const account = await findExchangeAccountWithSecret(db, spec.target.exchangeAccountId);
-        if (!account || account.userId !== input.userId) throw invalid('target.exchangeAccountId', 'no such exchange account');
+        if (!account || account.userId !== input.userId) throw fieldError('target.exchangeAccountId', 'no such exchange account');
         const { client, secrets } = await accountClient(account.id);
         let bid: number;
         try {
-          if (!client.markets?.[spec.target.symbol]) throw invalid('target.symbol', `${account.exchangeId} does not list ${spec.target.symbol}`);
+          if (!client.markets?.[spec.target.symbol]) throw fieldError('target.symbol', `${account.exchangeId} does not list ${spec.target.symbol}`);
           const ticker = await client.fetchTicker(spec.target.symbol);
           bid = ticker.bid ?? ticker.last ?? NaN;
         } catch (error) {
           if (error instanceof ApplicationFailure) throw error;
           throw exchangeFailure(error, client, secrets);
         }
-        if (!(bid > 0)) throw invalid('target.symbol', `no price for ${spec.target.symbol} on ${account.exchangeId}`);
+        if (!(bid > 0)) throw fieldError('target.symbol', `no price for ${spec.target.symbol} on ${account.exchangeId}`);
         row = {
           id: input.guardId, userId: input.userId, kind: 'wallet', botId: null, tradeId: null, exchangeAccountId: account.id,
           exchangeId: account.exchangeId, symbol: spec.target.symbol, entryPrice: spec.target.entryPrice ?? bid,
@@ -205,11 +203,11 @@ export function createGuardActivities(deps: GuardActivityDeps) {
         };
       }
       const issue = guardRuleIssue(rules, row.entryPrice);
-      if (issue) throw invalid(issue.field, issue.message);
+      if (issue) throw fieldError(issue.field, issue.message);
       try {
         return await guards.insertGuard(db, row);
       } catch (error) {
-        if (error instanceof guards.GuardTargetTakenError) throw invalid('target.tradeId', error.message);
+        if (error instanceof guards.GuardTargetTakenError) throw fieldError('target.tradeId', error.message);
         throw error;
       }
     },

@@ -8,6 +8,7 @@ import { valueUserPortfolio } from '../db/portfolio.js';
 import * as risks from '../db/risk-guards.js';
 import type { SecretBox } from '../db/secret-box.js';
 import { botApiUrl } from '../domain/bot.js';
+import { fieldError } from '../domain/field-error.js';
 import { CreateRiskGuardInput, RiskRules, riskRuleIssue, type RiskBook, type RiskGuard, type RiskState } from '../domain/risk.js';
 import { createFreqtradeClient, type FreqtradeCredentials } from './freqtrade-client.js';
 
@@ -17,8 +18,6 @@ export interface RiskActivityDeps {
   botApiHost: string;
 }
 
-export const RISK_INVALID = 'InvalidRiskGuard';
-const invalid = (field: string, message: string) => ApplicationFailure.nonRetryable(`${field}: ${message}`, RISK_INVALID);
 const Balance = z.looseObject({ total: z.number(), total_bot: z.number().optional() });
 
 export function createRiskActivities(deps: RiskActivityDeps) {
@@ -44,17 +43,17 @@ export function createRiskActivities(deps: RiskActivityDeps) {
   }
 
   return {
-    /** Checks and saves a new risk guard; idempotent by id. Bad input fails with InvalidRiskGuard (`field: reason`). */
+    /** Checks and saves a new risk guard; idempotent by id. Bad input fails with a field error (domain/field-error.ts). */
     async createRiskRecord(input: { riskId: string; userId: string; spec: unknown }): Promise<RiskGuard> {
       const parsed = CreateRiskGuardInput.safeParse(input.spec);
-      if (!parsed.success) throw invalid(parsed.error.issues[0]!.path.join('.') || 'scope', parsed.error.issues[0]!.message);
+      if (!parsed.success) throw fieldError(parsed.error.issues[0]!.path.join('.') || 'scope', parsed.error.issues[0]!.message);
       const { scope, ...rest } = parsed.data;
       const rules = RiskRules.parse(rest);
       const issue = riskRuleIssue(rules);
-      if (issue) throw invalid(issue.field, issue.message);
+      if (issue) throw fieldError(issue.field, issue.message);
       if (scope.kind === 'bot') {
         const bot = await findBotWithSecret(db, scope.botId);
-        if (!bot || bot.userId !== input.userId) throw invalid('scope.botId', 'no such bot');
+        if (!bot || bot.userId !== input.userId) throw fieldError('scope.botId', 'no such bot');
       }
       return risks.insertRiskGuard(db, { id: input.riskId, userId: input.userId, scope, rules });
     },

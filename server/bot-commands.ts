@@ -5,6 +5,7 @@ import { botWorkflowId } from '../domain/workflow-ids.js';
 import { botWorkflow, createBot, deleteBot, moveBot, startBot, stopBot, type MoveBotResult } from '../workflows/bot.js';
 import { HttpError } from './errors.js';
 import { idForIdempotencyKey } from './idempotent-ids.js';
+import { refusalAsHttp } from './update-errors.js';
 
 export interface BotCommands {
   create(userId: string, spec: unknown, idempotencyKey?: string): Promise<Bot>;
@@ -16,14 +17,7 @@ export interface BotCommands {
 }
 
 function asHttpError(error: unknown): never {
-  if (error instanceof WorkflowUpdateFailedError) {
-    const cause = error.cause as { message?: string; type?: string; cause?: { message?: string } } | undefined;
-    const message = cause?.cause?.message ?? cause?.message ?? error.message;
-    // The workflow found the input wrong (a pair the exchange does not list, a stake below its minimum): a 400 on that field.
-    const field = cause?.type === 'InvalidBot' || cause?.type === 'InvalidMove' ? /^([\w.]+): /.exec(message)?.[1] : undefined;
-    if (field) throw new HttpError(400, 'invalid_input', message, field);
-    throw new HttpError(409, 'conflict', message);
-  }
+  if (error instanceof WorkflowUpdateFailedError) throw refusalAsHttp(error);
   if (error instanceof WorkflowNotFoundError) {
     throw new HttpError(409, 'conflict', 'the bot has no running workflow; it may be finishing a deletion');
   }

@@ -9,6 +9,7 @@ import { ActiveRunExistsError, insertMigrationRun, updateMigrationRun, type Migr
 import type { Db } from '../db/pool.js';
 import { abortMigration, approveCutover, migrationProgress, migrationWorkflow, pauseMigration, resumeMigration } from '../workflows/migration.js';
 import { HttpError } from './errors.js';
+import { refusalAsHttp } from './update-errors.js';
 
 export const DEFAULT_BATCH_SIZE = 5_000;
 
@@ -23,13 +24,7 @@ export interface MigrationCommands {
 }
 
 function refusal(error: unknown): never {
-  if (error instanceof WorkflowUpdateFailedError) {
-    const cause = error.cause as { message?: string } | undefined;
-    const message = cause?.message ?? error.message;
-    const field = /^(\w+): /.exec(message)?.[1];
-    if (field) throw new HttpError(400, 'invalid_input', message, field);
-    throw new HttpError(409, 'conflict', message);
-  }
+  if (error instanceof WorkflowUpdateFailedError) throw refusalAsHttp(error);
   if (error instanceof WorkflowNotFoundError) throw new HttpError(409, 'conflict', 'the run has finished: it takes no more commands');
   throw error;
 }

@@ -1,5 +1,5 @@
 // Operator commands to a pool scaler workflow (`pool:<poolId>`) through Temporal: settings, scale, drain, move. The
-// workflow's validators refuse a bad command before it enters history; `field: reason` becomes a 400 naming the field.
+// workflow's validators refuse a bad command before it enters history; a field error becomes a 400 naming the field.
 import type { Client } from '@temporalio/client';
 import type { PlacedBot, PoolSettings } from '../domain/pool.js';
 import { poolWorkflowId } from '../domain/workflow-ids.js';

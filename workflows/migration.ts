@@ -7,9 +7,6 @@ import {
   condition,
   ContinueAsNew,
   continueAsNew,
-  defineQuery,
-  defineSignal,
-  defineUpdate,
   executeChild,
   getExternalWorkflowHandle,
   log,
@@ -20,6 +17,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { MigrationActivities } from '../activities/migration.js';
+import { fieldError } from '../domain/field-error.js';
 import type { LegacyCollection } from '../domain/legacy-model.js';
 import {
   ApproveCutoverInput,
@@ -28,13 +26,16 @@ import {
   type MigrationWorkflowState,
 } from '../domain/migration-run.js';
 import { collectionWorkflowId } from '../domain/workflow-ids.js';
+import {
+  abortCollection,
+  abortMigration,
+  approveCutover,
+  migrationProgress,
+  pauseMigration,
+  resumeMigration,
+} from './migration-messages.js';
 
-export const pauseMigration = defineSignal('pauseMigration');
-export const resumeMigration = defineSignal('resumeMigration');
-/** Abort is an update so a request that comes too late (cutover started) is refused with the reason. */
-export const abortMigration = defineUpdate<MigrationWorkflowState, [{ reason?: string }]>('abortMigration');
-export const approveCutover = defineUpdate<MigrationWorkflowState, [ApproveCutoverInput]>('approveCutover');
-export const migrationProgress = defineQuery<MigrationWorkflowState>('progress');
+export * from './migration-messages.js';
 
 const NON_RETRYABLE = ['MongoUrlMissing', 'NothingToMigrate', 'RunNotFound'];
 const steps = proxyActivities<MigrationActivities>({
@@ -49,8 +50,6 @@ const longSteps = proxyActivities<MigrationActivities>({
 });
 
 /** Child `migration:<runId>/<collection>`: the backfill of one collection, which pause/resume/abort reach through signals. */
-export const abortCollection = defineSignal('abortCollection');
-
 export async function migrateCollectionWorkflow(input: { runId: string; collection: LegacyCollection; batchSize: number }): Promise<CollectionOutcome> {
   let paused = false;
   let aborted = false;
@@ -122,12 +121,12 @@ export async function migrationWorkflow(input: MigrationWorkflowInput): Promise<
   }, {
     validator: (req) => {
       const parsed = ApproveCutoverInput.safeParse(req);
-      if (!parsed.success) throw new Error(`${parsed.error.issues[0]?.path.join('.') || 'input'}: ${parsed.error.issues[0]?.message}`);
-      if (parsed.data.runId !== runId) throw new Error(`runId: this is run ${runId}, not ${parsed.data.runId}`);
+      if (!parsed.success) throw fieldError(parsed.error.issues[0]!.path.join('.') || 'input', parsed.error.issues[0]!.message);
+      if (parsed.data.runId !== runId) throw fieldError('runId', `this is run ${runId}, not ${parsed.data.runId}`);
       if (state.phase !== 'awaiting_cutover') throw new Error(`the run is ${state.phase}: the cutover can be approved once verification passed`);
       const quarantined = state.verified.reduce((n, v) => n + v.quarantined, 0);
       if (quarantined > 0 && !parsed.data.acceptQuarantined) {
-        throw new Error(`acceptQuarantined: ${quarantined} documents are quarantined; review them and approve with acceptQuarantined: true`);
+        throw fieldError('acceptQuarantined', `${quarantined} documents are quarantined; review them and approve with acceptQuarantined: true`);
       }
     },
   });

@@ -1,6 +1,7 @@
 // The pool scaler's operator commands: settings, scale to N, drain a container, move a bot. Each is an Update whose
 // validator rejects a bad command (naming the field) before it enters the history; the work is the scaler's own.
 import { ApplicationFailure, setHandler } from '@temporalio/workflow';
+import { fieldError } from '../domain/field-error.js';
 import { checkPoolSettings, chooseContainer, findBot, removable, type PoolContainer, type PoolSettings, type PoolState } from '../domain/pool.js';
 import { configurePool, drainContainer, relocateBot, scalePool } from './pool-messages.js';
 
@@ -50,9 +51,9 @@ export function setOperatorCommands(ops: PoolOperations): void {
     },
     {
       validator: (n) => {
-        if (!Number.isInteger(n) || n < 0 || n > state.settings.maxContainers) throw new Error(`containers: must be a whole number from 0 to maxContainers (${state.settings.maxContainers})`);
+        if (!Number.isInteger(n) || n < 0 || n > state.settings.maxContainers) throw fieldError('containers', `must be a whole number from 0 to maxContainers (${state.settings.maxContainers})`);
         const bots = state.containers.reduce((a, c) => a + Object.keys(c.bots).length, 0);
-        if (n === 0 && bots > 0) throw new Error(`containers: ${bots} bots need at least one container`);
+        if (n === 0 && bots > 0) throw fieldError('containers', `${bots} bots need at least one container`);
       },
     },
   );
@@ -67,11 +68,11 @@ export function setOperatorCommands(ops: PoolOperations): void {
     {
       validator: (key) => {
         const c = byKey(key);
-        if (!c || c.status === 'dead') throw new Error(`key: no container ${key} in pool ${state.poolId}`);
-        if (c.status === 'draining') throw new Error(`key: container ${key} is already draining`);
+        if (!c || c.status === 'dead') throw fieldError('key', `no container ${key} in pool ${state.poolId}`);
+        if (c.status === 'draining') throw fieldError('key', `container ${key} is already draining`);
         const live = state.containers.filter((x) => x.status === 'ready' || x.status === 'starting').length;
         if (live >= state.settings.maxContainers && !removable({ ...state, settings: { ...state.settings, headroom: 0, minContainers: 0 } }, c, ops.typicalBotMb)) {
-          throw new Error(`key: the other containers have no room for the ${Object.keys(c.bots).length} bots of ${key}, and the pool has maxContainers`);
+          throw fieldError('key', `the other containers have no room for the ${Object.keys(c.bots).length} bots of ${key}, and the pool has maxContainers`);
         }
       },
     },
@@ -93,10 +94,10 @@ export function setOperatorCommands(ops: PoolOperations): void {
     {
       validator: (botId, key) => {
         const from = findBot(state, botId);
-        if (!from) throw new Error(`botId: bot ${botId} is not in pool ${state.poolId}`);
+        if (!from) throw fieldError('botId', `bot ${botId} is not in pool ${state.poolId}`);
         const to = byKey(key);
-        if (!to || (to.status !== 'ready' && to.status !== 'starting')) throw new Error(`containerKey: no container ${key} that takes bots`);
-        if (from !== to && !chooseContainer({ ...state, containers: [to] }, from.bots[botId]!)) throw new Error(`containerKey: ${key} has no room for the bot`);
+        if (!to || (to.status !== 'ready' && to.status !== 'starting')) throw fieldError('containerKey', `no container ${key} that takes bots`);
+        if (from !== to && !chooseContainer({ ...state, containers: [to] }, from.bots[botId]!)) throw fieldError('containerKey', `${key} has no room for the bot`);
       },
     },
   );
@@ -104,5 +105,5 @@ export function setOperatorCommands(ops: PoolOperations): void {
 
 function settingsOrThrow(current: PoolSettings, change: unknown): void {
   const checked = checkPoolSettings(current, change);
-  if (!checked.ok) throw new Error(`${checked.field ? `${checked.field}: ` : ''}${checked.message}`);
+  if (!checked.ok) throw fieldError(checked.field, checked.message);
 }

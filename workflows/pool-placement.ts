@@ -2,8 +2,9 @@
 // a bot's saved state from one container to the next. Closures over the scaler's state (workflows/pool.ts owns it).
 import { log } from '@temporalio/workflow';
 import { chooseContainer, chooseHost, containerKey, type PoolContainer, type PoolState } from '../domain/pool.js';
+import { messageOf } from './failure-message.js';
 import { reject } from './pool-commands.js';
-import { messageOf, onHost } from './pool-proxies.js';
+import { onHost } from './pool-proxies.js';
 
 export interface PlacementDeps {
   state: PoolState;

@@ -1,5 +1,5 @@
 // The pool scaler's activities as the workflow calls them: PostgreSQL on the platform's queue, Docker on each host's
-// own queue (`docker@<host>`), and how a failed call reads in a log line.
+// own queue (`docker@<host>`).
 import { proxyActivities } from '@temporalio/workflow';
 import type { PoolActivities, PoolDockerActivities } from '../activities/pools.js';
 import { dockerQueue } from '../domain/workflow-ids.js';
@@ -17,8 +17,3 @@ export const onHost = (host: string, quick = false) =>
     startToCloseTimeout: '30 seconds',
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '15 seconds', ...(quick ? { maximumAttempts: 2 } : {}) },
   });
-
-export const messageOf = (error: unknown): string => {
-  const e = error as { cause?: { message?: string }; message?: string };
-  return e.cause?.message ?? e.message ?? String(error);
-};

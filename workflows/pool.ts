@@ -6,6 +6,7 @@
 // (`docker@<host>`), so placement picks the host and Temporal delivers the work to the worker next to that engine.
 // A container's list of bots is written by one coalescing loop per container: fifty bots placed at once cost a few writes.
 import { allHandlersFinished, condition, continueAsNew, log, setHandler, workflowInfo } from '@temporalio/workflow';
+import { fieldError } from '../domain/field-error.js';
 import {
   CONTAINER_BASE_MB,
   botSizeMb,
@@ -17,10 +18,11 @@ import {
   type PoolContainer,
   type PoolState,
 } from '../domain/pool.js';
+import { messageOf } from './failure-message.js';
 import { reject, setOperatorCommands } from './pool-commands.js';
 import { placeBot, poolState, releaseBot, type PoolWorkflowInput } from './pool-messages.js';
 import { createPlacement } from './pool-placement.js';
-import { db, messageOf, onHost } from './pool-proxies.js';
+import { db, onHost } from './pool-proxies.js';
 import { coalescingWriter } from './pool-writes.js';
 
 export * from './pool-messages.js';
@@ -155,9 +157,9 @@ export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
     return { poolId: state.poolId, containerKey: c.key, host: c.host };
   }, {
     validator: (request) => {
-      if (typeof request?.botId !== 'string' || typeof request.run !== 'boolean') throw new Error('placement: needs botId and run');
+      if (typeof request?.botId !== 'string' || typeof request.run !== 'boolean') throw fieldError('placement', 'needs botId and run');
       if (!(request.sizeMb > 0) || request.sizeMb > state.settings.containerMemoryMb - CONTAINER_BASE_MB) {
-        throw new Error(`sizeMb: a bot of ${request.sizeMb} MB does not fit a container of ${state.settings.containerMemoryMb} MB`);
+        throw fieldError('sizeMb', `a bot of ${request.sizeMb} MB does not fit a container of ${state.settings.containerMemoryMb} MB`);
       }
     },
   });

@@ -7,8 +7,6 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
-  defineQuery,
-  defineUpdate,
   log,
   proxyActivities,
   setHandler,
@@ -16,35 +14,26 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { RiskActivities } from '../activities/risk.js';
-import { CreateRiskGuardInput, RiskRules, evaluateRisk, riskRuleIssue, type RiskBook, type RiskGuard, type RiskState } from '../domain/risk.js';
+import { fieldError, rethrowFieldError, schemaFieldError } from '../domain/field-error.js';
+import { CreateRiskGuardInput, RiskRules, evaluateRisk, riskRuleIssue, type RiskBook, type RiskState } from '../domain/risk.js';
+import { messageOf } from './failure-message.js';
+import {
+  cancelRiskGuard,
+  createRiskGuard,
+  editRiskGuard,
+  resumeRiskGuard,
+  riskState,
+  type RiskWorkflowInput,
+  type RiskWorkflowState,
+} from './risk-messages.js';
 
-export interface RiskWorkflowState {
-  state: RiskState | 'new';
-  rules: RiskRules | null;
-  book: RiskBook | null;
-  lastEquity: number | null;
-  trippedReason: string | null;
-  checks: number;
-}
-
-export interface RiskWorkflowInput {
-  riskId: string;
-  userId: string;
-  carried?: RiskWorkflowState;
-}
-
-export const createRiskGuard = defineUpdate<RiskGuard, [spec: unknown]>('createRiskGuard');
-export const editRiskGuard = defineUpdate<RiskWorkflowState, [rules: unknown]>('editRiskGuard');
-export const resumeRiskGuard = defineUpdate<RiskWorkflowState>('resumeRiskGuard');
-export const cancelRiskGuard = defineUpdate<RiskWorkflowState>('cancelRiskGuard');
-export const riskState = defineQuery<RiskWorkflowState>('riskState');
+export * from './risk-messages.js';
 
 const act = proxyActivities<RiskActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '15 seconds', maximumAttempts: 10, nonRetryableErrorTypes: ['RiskGuardGone'] },
 });
 
-const firstIssue = (error: { issues: Array<{ path: PropertyKey[]; message: string }> }) => `${error.issues[0]!.path.join('.')}: ${error.issues[0]!.message}`;
 const CHECKS_PER_RUN = 500;
 
 export async function riskWorkflow(input: RiskWorkflowInput): Promise<void> {
@@ -71,15 +60,16 @@ export async function riskWorkflow(input: RiskWorkflowInput): Promise<void> {
         return guard;
       } catch (error) {
         createFailed = true;
+        rethrowFieldError(error);
         const cause = (error as { cause?: ApplicationFailure }).cause;
-        throw ApplicationFailure.create({ type: cause?.type ?? 'RiskCreateFailed', message: cause?.message ?? String(error), nonRetryable: true });
+        throw ApplicationFailure.create({ type: cause?.type ?? 'RiskCreateFailed', message: messageOf(error), nonRetryable: true });
       }
     },
     {
       validator: (spec) => {
         if (s.state !== 'new') throw new Error('this risk guard exists already');
         const parsed = CreateRiskGuardInput.safeParse(spec);
-        if (!parsed.success) throw new Error(firstIssue(parsed.error));
+        if (!parsed.success) throw schemaFieldError(parsed.error);
       },
     },
   );
@@ -95,9 +85,9 @@ export async function riskWorkflow(input: RiskWorkflowInput): Promise<void> {
       validator: (rules) => {
         if (s.state === 'new' || s.state === 'cancelled') throw new Error(`the risk guard is ${s.state}`);
         const parsed = RiskRules.safeParse(rules);
-        if (!parsed.success) throw new Error(firstIssue(parsed.error));
+        if (!parsed.success) throw schemaFieldError(parsed.error);
         const issue = riskRuleIssue(parsed.data);
-        if (issue) throw new Error(`${issue.field}: ${issue.message}`);
+        if (issue) throw fieldError(issue.field, issue.message);
       },
     },
   );
@@ -147,7 +137,7 @@ export async function riskWorkflow(input: RiskWorkflowInput): Promise<void> {
       try {
         await act.applyRiskBreach({ riskId, forceExit: s.rules.forceExit });
       } catch (error) {
-        reason += `; not every bot took the stop: ${(error as { cause?: { message?: string } }).cause?.message ?? String(error)}`;
+        reason += `; not every bot took the stop: ${messageOf(error)}`;
       }
       s.trippedReason = reason;
       await setState('tripped', { trippedReason: reason });

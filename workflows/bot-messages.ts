@@ -1,0 +1,29 @@
+// The bot lifecycle's messages (`bot:<botId>`), apart from its code so the API, scripts and tests import them lightly.
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { Bot, BotStatus } from '../domain/bot.js';
+import type { MoveBotResult } from '../domain/bot-move.js';
+
+export type { MoveBotResult };
+
+export interface BotWorkflowInput {
+  botId: string;
+  userId: string;
+  /** State carried over by continue-as-new. */
+  carried?: BotState;
+}
+
+export interface BotState {
+  status: BotStatus | 'new' | 'deleted';
+  /** The saga step in progress, for operators reading the query. */
+  step: string | null;
+  lastError: string | null;
+}
+
+export const createBot = defineUpdate<Bot, [spec: unknown]>('createBot');
+export const startBot = defineUpdate<BotStatus>('startBot');
+export const stopBot = defineUpdate<BotStatus>('stopBot');
+export const deleteBot = defineUpdate<'deleted'>('deleteBot');
+export const botState = defineQuery<BotState>('botState');
+
+/** Moves a running bot to another strategy version and/or FreqTrade release; rolls back when it is not healthy in time. */
+export const moveBot = defineUpdate<MoveBotResult, [move: unknown]>('moveBot');

@@ -1,0 +1,21 @@
+// The bot lifecycle's activities as its workflow calls them: short PostgreSQL writes, Docker calls, the health wait.
+import { proxyActivities } from '@temporalio/workflow';
+import type { BotActivities } from '../activities/bots.js';
+
+/** How long a started bot has to answer healthy before the start counts as failed. */
+export const HEALTH_TIMEOUT_MS = 60_000;
+
+export const store = proxyActivities<BotActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 8 },
+});
+// Docker calls finish in seconds; a short timeout lets a crashed worker's attempt be retried quickly.
+export const runtime = proxyActivities<BotActivities>({
+  startToCloseTimeout: '20 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '15 seconds', maximumAttempts: 5 },
+});
+export const health = proxyActivities<BotActivities>({
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', maximumAttempts: 3 },
+});

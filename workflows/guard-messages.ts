@@ -1,0 +1,25 @@
+// The position guard's messages (`guard:<guardId>`), apart from its code so the API, the watcher and tests import them lightly.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Guard, GuardState } from '../domain/guard.js';
+import type { WatchEvent } from '../domain/guard-math.js';
+
+export interface GuardWorkflowInput {
+  guardId: string;
+  userId: string;
+  carried?: GuardWorkflowState;
+}
+
+/** The guard as its workflow keeps it: the row's decisions, and the steps taken so far. */
+export interface GuardWorkflowState
+  extends Pick<Guard, 'exchangeId' | 'symbol' | 'entryPrice' | 'amount' | 'remaining' | 'rules' | 'peak' | 'nextTarget' | 'breakEven' | 'lastError'> {
+  state: GuardState | 'new';
+  /** The last step number used (exits and edits). */
+  step: number;
+  exits: Array<{ step: number; reason: string; amount: number; price: number | null; peak: number }>;
+}
+
+export const createGuard = defineUpdate<Guard, [spec: unknown]>('createGuard');
+export const editGuard = defineUpdate<GuardWorkflowState, [rules: unknown]>('editGuard');
+export const cancelGuard = defineUpdate<GuardState>('cancelGuard');
+export const guardPrice = defineSignal<[WatchEvent]>('guardPrice');
+export const guardState = defineQuery<GuardWorkflowState>('guardState');
