@@ -85,7 +85,9 @@ export function createPlacement({ state, save, writeBots, evacuating }: Placemen
         await writeBots(from.key);
         await onHost(from.host).waitBotReleased(botId);
       }
-      const saved = await onHost(from.host, true).exportBotState(state.poolId, from.key, botId).catch((error: unknown) => {
+      // A live container's state is waited for however slow its host is (a busy machine must not cost a bot its open
+      // trades); only a dead container's host may be gone for good, so that export gives up quickly.
+      const saved = await onHost(from.host, from.status === 'dead').exportBotState(state.poolId, from.key, botId).catch((error: unknown) => {
         log.warn('bot state not exported; the bot starts afresh', { botId, error: messageOf(error) });
         return null;
       });
