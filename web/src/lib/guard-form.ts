@@ -1,7 +1,7 @@
 // Reading the guard forms (create and edit). Inputs are named by the API's field paths (`trail.trailPct`,
 // `takeProfit.targets.1.price`), so an API error lands on the input it names; blank inputs are left out.
 import type { z } from 'zod';
-import type { TakeProfitInput, TrailInput } from '../../../domain/guard.ts';
+import type { TakeProfitInput, TrailInput } from '#domain/guard.ts';
 import type { GuardRules } from '#lib/types.ts';
 
 export const TRAIL_FIELDS = ['trail.trailPct', 'trail.activationPrice', 'trail.activationOffsetPct', 'trail.stoplossPct'] as const;

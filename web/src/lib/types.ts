@@ -1,13 +1,13 @@
 // Types the dashboard shares with the platform: domain types re-exported (never re-declared), plus API envelopes.
-export type { Bot, BotCommand, BotStatus, RuntimeDriver } from '../../../domain/bot.ts';
-export type { Balance, ExchangeAccount, ExchangeAccountStatus, OpenOrder, WalletSnapshot } from '../../../domain/exchange-account.ts';
-export type { BotPnl, HistoryRange, Holding, OpenPosition, Valuation, ValuationPoint } from '../../../domain/portfolio.ts';
-export type { Guard, GuardRules, GuardState } from '../../../domain/guard.ts';
-export type { RiskGuard, RiskRules, RiskState } from '../../../domain/risk.ts';
-export type { ContainerStatus, PoolBotView, PoolContainerView, PoolSettings, PoolView } from '../../../domain/pool.ts';
-import type { Guard } from '../../../domain/guard.ts';
-import type { RiskGuard } from '../../../domain/risk.ts';
-import type { RuntimeDriver } from '../../../domain/bot.ts';
+export type { Bot, BotCommand, BotStatus, RuntimeDriver } from '#domain/bot.ts';
+export type { Balance, ExchangeAccount, ExchangeAccountStatus, OpenOrder, WalletSnapshot } from '#domain/exchange-account.ts';
+export type { BotPnl, HistoryRange, Holding, OpenPosition, Valuation, ValuationPoint } from '#domain/portfolio.ts';
+export type { Guard, GuardRules, GuardState } from '#domain/guard.ts';
+export type { RiskGuard, RiskRules, RiskState } from '#domain/risk.ts';
+export type { ContainerStatus, PoolBotView, PoolContainerView, PoolSettings, PoolView } from '#domain/pool.ts';
+import type { Guard } from '#domain/guard.ts';
+import type { RiskGuard } from '#domain/risk.ts';
+import type { RuntimeDriver } from '#domain/bot.ts';
 
 /** The signed-in user as `/api/auth/me` returns it. */
 export interface User {
