@@ -3,21 +3,16 @@
 // values kept), watches it follow a price move live on its page and on /guards, edits it (a rule the workflow rejects
 // shows on its field) and cancels it.
 import { mkdirSync } from 'node:fs';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guardWatchWorkflowId } from '../domain/guard.js';
 import type { PaperExchangeHandle } from '../exchange/server.js';
 import { DEFAULT_MARKETS } from '../exchange/markets.js';
 import { adminFetch, startTestExchange } from '../exchange/test-support.js';
-import { dashboardPorts, launchChromium, openHydrated, serveDashboard, signUpInBrowser, type Dashboard } from './browser-support.js';
-import { startPlatform, waitFor, type TestPlatform } from './platform.js';
+import { openHydrated, signUpInBrowser, useBrowserTest } from './browser-support.js';
+import { startPlatform, waitFor } from './platform.js';
 
 let ex: PaperExchangeHandle;
-let platform: TestPlatform;
-let served: Dashboard;
-let browser: Browser;
-let dashboard: string;
-let apiUrl: string;
 let sessionCookie = '';
 const createdAccounts: string[] = [];
 
@@ -26,31 +21,25 @@ beforeAll(async () => {
   // candle of the exchange's generated history reaches the prices this test sets (a guard's watcher reads the 1m
   // candles since the guard's checkpoint, and the candle that holds it may have started before the guard).
   ex = await startTestExchange({ markets: DEFAULT_MARKETS.map((m) => (m.base === 'BTC' ? { ...m, price: 50_000 } : m)) });
-  const ports = await dashboardPorts();
-  dashboard = ports.url;
-  platform = await startPlatform({ env: { PAPER_EXCHANGE_URL: ex.url, TF_DATA_DIR: '.data/test-browser-guards' }, origins: [dashboard] });
-  served = await serveDashboard(platform, ports);
-  apiUrl = served.apiUrl;
-  browser = await launchChromium();
-}, 120_000);
-
+});
 afterAll(async () => {
-  await browser?.close();
-  served?.stop();
-  for (const id of createdAccounts) await removeAccount(id).catch((error: Error) => console.warn(error.message));
-  // The guard watcher of this test's task queue outlives the platform otherwise.
-  if (platform) {
+  await ex?.close();
+});
+
+const t = useBrowserTest({
+  start: (origins) => startPlatform({ env: { PAPER_EXCHANGE_URL: ex.url, TF_DATA_DIR: '.data/test-browser-guards' }, origins }),
+  async beforeStop(platform) {
+    for (const id of createdAccounts) await removeAccount(id).catch((error: Error) => console.warn(error.message));
+    // The guard watcher of this test's task queue outlives the platform otherwise.
     await platform.temporal.workflow
       .getHandle(guardWatchWorkflowId('paper', platform.config.TEMPORAL_TASK_QUEUE))
       .cancel()
       .catch(() => undefined);
-  }
-  await platform?.stop();
-  await ex?.close();
+  },
 });
 
 async function removeAccount(id: string): Promise<void> {
-  const res = await fetch(`${apiUrl}/api/exchange-accounts/${id}`, { method: 'DELETE', headers: { cookie: sessionCookie, origin: dashboard } });
+  const res = await fetch(`${t.dashboard.apiUrl}/api/exchange-accounts/${id}`, { method: 'DELETE', headers: { cookie: sessionCookie, origin: t.dashboard.url } });
   if (res.status !== 204) throw new Error(`deleting exchange account ${id} answered ${res.status}`);
 }
 
@@ -93,8 +82,8 @@ describe('guards in a real browser', () => {
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const paper = created.body as { apiKey: string; secret: string };
 
-    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    await signUpInBrowser(page, dashboard, `guards-${Date.now()}@example.com`);
+    const page = await t.browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    await signUpInBrowser(page, t.dashboard.url, `guards-${Date.now()}@example.com`);
     sessionCookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
 
     await page.getByTestId('nav-accounts').click();
@@ -192,7 +181,7 @@ describe('guards in a real browser', () => {
 
     mkdirSync('test-results', { recursive: true });
     await page.screenshot({ path: 'test-results/guards.png', fullPage: true });
-    await openHydrated(page, `${dashboard}/guards`);
+    await openHydrated(page, `${t.dashboard.url}/guards`);
     await expect(page.locator(`[data-testid="guard-row"][data-guard-id="${guardId}"]`).getAttribute('data-state')).resolves.toBe('cancelled');
     await page.close();
   }, 300_000);

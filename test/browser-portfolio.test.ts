@@ -2,56 +2,50 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { WorkflowHandle } from '@temporalio/client';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PaperExchangeHandle } from '../exchange/server.js';
 import { adminFetch, startTestExchange } from '../exchange/test-support.js';
-import { dashboardPorts, launchChromium, serveDashboard, signUpInBrowser, type Dashboard } from './browser-support.js';
+import { signUpInBrowser, useBrowserTest } from './browser-support.js';
 import type { marketFeedWorkflow } from '../workflows/market-feed.js';
-import { startPlatform, waitFor, type TestPlatform } from './platform.js';
+import { startPlatform, waitFor } from './platform.js';
 
 let ex: PaperExchangeHandle;
-let platform: TestPlatform;
-let served: Dashboard;
 let feed: WorkflowHandle<typeof marketFeedWorkflow> | undefined;
-let browser: Browser;
-let dashboard: string;
-let apiUrl: string;
 let sessionCookie = '';
 const createdAccounts: string[] = [];
 
 beforeAll(async () => {
   // Manual ticks: BTC moves only when this test sets its price through the admin API.
   ex = await startTestExchange();
-  const ports = await dashboardPorts();
-  dashboard = ports.url;
-  // No BOT_DRIVER: the worker publishes the driver it detects, the same fact browser.test.ts reads from the shared database.
-  platform = await startPlatform({ env: { PAPER_EXCHANGE_URL: ex.url, TF_DATA_DIR: '.data/test-browser-portfolio' }, origins: [dashboard] });
-  // The worker's standing market feed, on this test's task queue and under its own id (the usual
-  // `market-feed:paper` may belong to another test's platform in the same Temporal namespace).
-  feed = await platform.temporal.workflow.start<typeof marketFeedWorkflow>('marketFeedWorkflow', {
-    workflowId: `market-feed:paper:browser-${randomUUID()}`,
-    taskQueue: platform.config.TEMPORAL_TASK_QUEUE,
-    args: [{ exchangeId: 'paper', runForMs: 10 * 60_000 }],
-  });
-  served = await serveDashboard(platform, ports);
-  apiUrl = served.apiUrl;
-  browser = await launchChromium();
-}, 120_000);
-
+});
 afterAll(async () => {
-  await browser?.close();
-  served?.stop();
-  // The account's wallet-sync schedule outlives the test's task queue: deleting the account removes it.
-  for (const id of createdAccounts) await removeAccount(id).catch((error: Error) => console.warn(error.message));
-  // Cancelled, not terminated: the feed's activity hears it through its heartbeat and stops cleanly.
-  await feed?.cancel().catch(() => undefined);
-  await platform?.stop();
   await ex?.close();
 });
 
+const t = useBrowserTest({
+  // No BOT_DRIVER: the worker publishes the driver it detects, the same fact browser.test.ts reads from the shared database.
+  start: (origins) => startPlatform({ env: { PAPER_EXCHANGE_URL: ex.url, TF_DATA_DIR: '.data/test-browser-portfolio' }, origins }),
+  async beforeStop() {
+    // The account's wallet-sync schedule outlives the test's task queue: deleting the account removes it.
+    for (const id of createdAccounts) await removeAccount(id).catch((error: Error) => console.warn(error.message));
+    // Cancelled, not terminated: the feed's activity hears it through its heartbeat and stops cleanly.
+    await feed?.cancel().catch(() => undefined);
+  },
+});
+
+beforeAll(async () => {
+  // The worker's standing market feed, on this test's task queue and under its own id (the usual
+  // `market-feed:paper` may belong to another test's platform in the same Temporal namespace).
+  feed = await t.started.temporal.workflow.start<typeof marketFeedWorkflow>('marketFeedWorkflow', {
+    workflowId: `market-feed:paper:browser-${randomUUID()}`,
+    taskQueue: t.started.config.TEMPORAL_TASK_QUEUE,
+    args: [{ exchangeId: 'paper', runForMs: 10 * 60_000 }],
+  });
+});
+
 async function removeAccount(id: string): Promise<void> {
-  const res = await fetch(`${apiUrl}/api/exchange-accounts/${id}`, { method: 'DELETE', headers: { cookie: sessionCookie, origin: dashboard } });
+  const res = await fetch(`${t.dashboard.apiUrl}/api/exchange-accounts/${id}`, { method: 'DELETE', headers: { cookie: sessionCookie, origin: t.dashboard.url } });
   if (res.status !== 204) throw new Error(`deleting exchange account ${id} answered ${res.status}`);
 }
 
@@ -81,8 +75,8 @@ describe('portfolio in a real browser', () => {
     const paper = created.body as { apiKey: string; secret: string };
     const walletValue = 1000 + 0.02 * 50_000;
 
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    await signUpInBrowser(page, dashboard, `portfolio-${Date.now()}@example.com`);
+    const page = await t.browser.newPage({ viewport: { width: 1200, height: 900 } });
+    await signUpInBrowser(page, t.dashboard.url, `portfolio-${Date.now()}@example.com`);
     sessionCookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
 
     // Add the account; the API checks the key against the paper exchange before it answers.

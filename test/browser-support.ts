@@ -1,6 +1,7 @@
 // Browser-test support: Debian's Chromium through playwright-core, and the real dashboard served against a test API.
 import { spawn } from 'node:child_process';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { freePort } from '../scripts/services/ports.js';
 import { waitFor, type TestPlatform } from './platform.js';
 
@@ -20,13 +21,13 @@ export interface Dashboard {
 }
 
 /** Free ports for the API and the dashboard, known before the platform starts (its allowed origins need the dashboard's). */
-export async function dashboardPorts(): Promise<{ apiPort: number; webPort: number; url: string }> {
+async function dashboardPorts(): Promise<{ apiPort: number; webPort: number; url: string }> {
   const [apiPort, webPort] = await Promise.all([freePort(), freePort()]);
   return { apiPort, webPort, url: `http://127.0.0.1:${webPort}` };
 }
 
 /** Serves the platform's API on `apiPort` and the built dashboard (web/build) on `webPort`, proxying /api to it. */
-export async function serveDashboard(platform: TestPlatform, ports: { apiPort: number; webPort: number; url: string }): Promise<Dashboard> {
+async function serveDashboard(platform: TestPlatform, ports: { apiPort: number; webPort: number; url: string }): Promise<Dashboard> {
   const apiUrl = `http://127.0.0.1:${ports.apiPort}`;
   const api = platform.app.listen(ports.apiPort, '127.0.0.1');
   const web = spawn(process.execPath, ['web/build/index.js'], {
@@ -43,6 +44,58 @@ export async function serveDashboard(platform: TestPlatform, ports: { apiPort: n
       api.close();
     },
   };
+}
+
+/** What a dashboard test file runs against; filled in by the time its first test runs. */
+export interface BrowserTest<T> {
+  /** What the file's `start` returned: the platform, or a harness holding it. */
+  started: T;
+  dashboard: Dashboard;
+  browser: Browser;
+}
+
+export interface BrowserTestOptions<T> {
+  /** Starts the platform; `origins` holds the dashboard's, which the API must allow. */
+  start(origins: string[]): Promise<T>;
+  /** Clean-up that needs the platform still up; runs after Chromium and the dashboard are closed. */
+  beforeStop?(started: T): Promise<void>;
+  /** The setup's time limit: the whole suite shares two cores. */
+  setupTimeoutMs?: number;
+}
+
+/**
+ * Registers the setup every dashboard test file shares. Before its tests: free ports, the platform from `start`, the
+ * built dashboard served against it, Chromium. After them: Chromium and the dashboard closed, `beforeStop`, the platform
+ * stopped. Hooks the file registers before this call run before the setup and (vitest runs afterAll hooks last-in
+ * first-out) after the teardown: the place for what the platform needs, such as a paper exchange.
+ */
+export function useBrowserTest<T extends TestPlatform | { platform: TestPlatform; stop(): Promise<void> }>(
+  options: BrowserTestOptions<T>,
+): BrowserTest<T> {
+  // Filled step by step, so the teardown stops whatever a failed setup had started.
+  const t: Partial<BrowserTest<T>> = {};
+  beforeAll(async () => {
+    const ports = await dashboardPorts();
+    const started = (t.started = await options.start([ports.url]));
+    t.dashboard = await serveDashboard('platform' in started ? started.platform : started, ports);
+    t.browser = await launchChromium();
+  }, options.setupTimeoutMs ?? 120_000);
+  afterAll(async () => {
+    await t.browser?.close();
+    t.dashboard?.stop();
+    if (!t.started) return;
+    await options.beforeStop?.(t.started);
+    await t.started.stop();
+  });
+  return t as BrowserTest<T>;
+}
+
+/** A browser context signed in as a user of the API: their session cookie (`name=value`) set for the dashboard. */
+export async function signedInContext(browser: Browser, dashboardUrl: string, cookie: string): Promise<BrowserContext> {
+  const context = await browser.newContext();
+  const [name, value] = cookie.split('=');
+  await context.addCookies([{ name: name!, value: value!, url: dashboardUrl }]);
+  return context;
 }
 
 /** Opens `path` and waits until the dashboard's scripts run, so typing is not lost to hydration. */
