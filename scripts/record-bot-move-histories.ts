@@ -1,9 +1,8 @@
 // Records a reference history of the bot workflow's version moves (one rolled back, one that succeeds) for the replay test.
 // Re-record only when a workflow change is meant to break replay of old histories (and version it instead when bots run).
-import { randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation } from '@temporalio/client';
+import { createSettledBot } from '../test/bot-workflow.js';
 import { fakeBotActivities } from '../test/fake-bot-activities.js';
-import { botState, botWorkflow, createBot, deleteBot, moveBot } from '../workflows/bot.js';
+import { deleteBot, moveBot } from '../workflows/bot.js';
 import { recordHistories, saveHistory } from './history-recording.js';
 
 const spec = { name: 'alpha', pairs: ['BTC/USDT'], stakeAmount: 100 };
@@ -12,13 +11,7 @@ const healthy = '00000000-0000-4000-8000-000000000900';
 
 await recordHistories((env) =>
   env.withWorker(fakeBotActivities([], undefined, { unhealthyStrategy: unhealthy }), async (taskQueue) => {
-    const botId = randomUUID();
-    const op = new WithStartWorkflowOperation(botWorkflow, {
-      workflowId: `bot:${botId}`, taskQueue, args: [{ botId, userId: 'u1' }], workflowIdConflictPolicy: 'USE_EXISTING',
-    });
-    await env.client.workflow.executeUpdateWithStart(createBot, { args: [spec], updateId: 'create', startWorkflowOperation: op });
-    const handle = await op.workflowHandle();
-    while ((await handle.query(botState)).status === 'provisioning') await new Promise((r) => setTimeout(r, 50));
+    const { handle } = await createSettledBot(env.client, taskQueue, spec);
     const rolledBack = await handle.executeUpdate(moveBot, { args: [{ strategyVersionId: unhealthy }] });
     const moved = await handle.executeUpdate(moveBot, { args: [{ strategyVersionId: healthy }] });
     if (rolledBack.moved || !moved.moved) throw new Error('the recorded moves did not go as scripted');

@@ -1,30 +1,18 @@
 // Bot lifecycle workflow logic on a real Temporal dev server, with small fake activities to fail each saga step.
 import { randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
+import { createSettledBot } from '../test/bot-workflow.js';
 import { fakeBotActivities as fakeActivities, type Calls } from '../test/fake-bot-activities.js';
 import { useWorkflowTestEnv } from '../test/workflow-env.js';
-import { botState, botWorkflow, createBot, deleteBot, moveBot, startBot, stopBot } from './bot.js';
+import { botState, createBot, deleteBot, moveBot, startBot, stopBot } from './bot.js';
 
 const spec = { name: 'alpha', exchange: 'paper', pairs: ['BTC/USDT'], stakeAmount: 100, stakeCurrency: 'USDT', dryRun: true };
 
 const env = useWorkflowTestEnv({ server: 'own' });
 
-async function createAndSettle(taskQueue: string, input: unknown = spec) {
-  const botId = randomUUID();
-  const op = new WithStartWorkflowOperation(botWorkflow, {
-    workflowId: `bot:${botId}`, taskQueue, args: [{ botId, userId: 'u1' }], workflowIdConflictPolicy: 'USE_EXISTING',
-  });
-  const bot = await env.client.workflow.executeUpdateWithStart(createBot, { args: [input], updateId: 'create', startWorkflowOperation: op });
-  const handle = await op.workflowHandle();
-  for (let i = 0; i < 200; i++) {
-    const s = await handle.query(botState);
-    if (s.status !== 'provisioning') return { bot, handle, state: s };
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('bot never left provisioning');
-}
+const createAndSettle = (taskQueue: string, input: unknown = spec) => createSettledBot(env.client, taskQueue, input);
 
 describe('bot lifecycle workflow', () => {
   it('provisions through every saga step and answers start/stop/delete updates', async () => {
