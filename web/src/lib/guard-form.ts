@@ -16,6 +16,16 @@ export const MAX_TARGETS = 10;
 export const ladderFields = (rows: number): string[] =>
   Array.from({ length: rows }, (_, i) => (['price', 'pct', 'fraction'] as const).map((p) => targetField(i, p))).flat();
 
+/** What a guard form hands its groups of inputs (TrailFields, TakeProfitLadder). */
+export interface GuardInputsProps {
+  /** What the inputs show, by field path: typed before a refusal, else the current rules. */
+  values: Record<string, string>;
+  /** The error to show under an input (by its field path), if any. */
+  messageFor: (field: string) => string | null;
+  /** Keeps element ids unique per form; also the prefix of the test ids (`${idPrefix}-trail-pct`, `${idPrefix}-tp-price-0`). */
+  idPrefix: string;
+}
+
 export interface FieldProblem {
   field: string;
   message: string;
