@@ -9,12 +9,11 @@ import { guardWatchWorkflowId } from '../domain/guard.js';
 import type { PaperExchangeHandle } from '../exchange/server.js';
 import { DEFAULT_MARKETS } from '../exchange/markets.js';
 import { adminFetch, startTestExchange } from '../exchange/test-support.js';
-import { openHydrated, signUpInBrowser, useBrowserTest } from './browser-support.js';
-import { startPlatform, waitFor } from './platform.js';
+import { BrowserAccounts, openHydrated, signUpInBrowser, useBrowserTest, waitForDataValue } from './browser-support.js';
+import { startPlatform } from './platform.js';
 
 let ex: PaperExchangeHandle;
-let sessionCookie = '';
-const createdAccounts: string[] = [];
+const accounts = new BrowserAccounts();
 
 beforeAll(async () => {
   // Manual ticks: BTC moves only when this test sets its price through the admin API. BTC starts at 50,000, so no
@@ -29,7 +28,7 @@ afterAll(async () => {
 const t = useBrowserTest({
   start: (origins) => startPlatform({ env: { PAPER_EXCHANGE_URL: ex.url, TF_DATA_DIR: '.data/test-browser-guards' }, origins }),
   async beforeStop(platform) {
-    for (const id of createdAccounts) await removeAccount(id).catch((error: Error) => console.warn(error.message));
+    await accounts.removeAll(t.dashboard);
     // The guard watcher of this test's task queue outlives the platform otherwise.
     await platform.temporal.workflow
       .getHandle(guardWatchWorkflowId('paper', platform.config.TEMPORAL_TASK_QUEUE))
@@ -37,11 +36,6 @@ const t = useBrowserTest({
       .catch(() => undefined);
   },
 });
-
-async function removeAccount(id: string): Promise<void> {
-  const res = await fetch(`${t.dashboard.apiUrl}/api/exchange-accounts/${id}`, { method: 'DELETE', headers: { cookie: sessionCookie, origin: t.dashboard.url } });
-  if (res.status !== 204) throw new Error(`deleting exchange account ${id} answered ${res.status}`);
-}
 
 async function setBtcPrice(price: number): Promise<void> {
   const res = await adminFetch(ex, 'POST', '/prices/BTCUSDT', { price });
@@ -52,17 +46,8 @@ async function setBtcPrice(price: number): Promise<void> {
  * Waits until a locator's `data-value` is `expected` within 0.1 % (the page gets there through the live stream).
  * Guards price at the bid, a basis point under the price the admin API sets.
  */
-async function waitForValue(what: string, locator: Locator, expected: number, timeoutMs = 45_000): Promise<void> {
-  let shown: string | null = null;
-  try {
-    await waitFor(`${what} = ${expected}`, async () => {
-      shown = await locator.getAttribute('data-value', { timeout: 1000 });
-      return shown !== null && shown !== '' && Math.abs(Number(shown) - expected) <= expected * 0.001;
-    }, timeoutMs);
-  } catch (error) {
-    throw new Error(`${what} never showed ${expected} (last shown: ${shown ?? 'nothing'}): ${(error as Error).message}`);
-  }
-}
+const waitForValue = (what: string, locator: Locator, expected: number) =>
+  waitForDataValue(what, locator, expected, (shown) => shown !== '' && Math.abs(Number(shown) - expected) <= expected * 0.001);
 
 /** Clicks submit and waits for a field error, or says what the page showed instead. */
 async function expectFieldError(page: Page, submit: string, field: string, text: RegExp): Promise<void> {
@@ -84,16 +69,10 @@ describe('guards in a real browser', () => {
 
     const page = await t.browser.newPage({ viewport: { width: 1280, height: 1000 } });
     await signUpInBrowser(page, t.dashboard.url, `guards-${Date.now()}@example.com`);
-    sessionCookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
 
     await page.getByTestId('nav-accounts').click();
     await page.waitForURL(/\/accounts$/);
-    await page.getByTestId('account-form-label').fill('Guarded wallet');
-    await page.getByTestId('account-form-api-key').fill(paper.apiKey);
-    await page.getByTestId('account-form-secret').fill(paper.secret);
-    await page.getByTestId('account-create-submit').click();
-    await page.waitForURL(/\/accounts\/[0-9a-f-]{36}$/, { timeout: 60_000 });
-    createdAccounts.push(page.url().split('/').at(-1)!);
+    await accounts.add(page, { label: 'Guarded wallet', ...paper });
 
     // The create form: with no running bot it starts on a wallet holding.
     await page.getByTestId('nav-guards').click();

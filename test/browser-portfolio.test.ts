@@ -6,14 +6,13 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PaperExchangeHandle } from '../exchange/server.js';
 import { adminFetch, startTestExchange } from '../exchange/test-support.js';
-import { signUpInBrowser, useBrowserTest } from './browser-support.js';
+import { BrowserAccounts, signUpInBrowser, useBrowserTest, waitForDataValue } from './browser-support.js';
 import type { marketFeedWorkflow } from '../workflows/market-feed.js';
-import { startPlatform, waitFor } from './platform.js';
+import { startPlatform } from './platform.js';
 
 let ex: PaperExchangeHandle;
 let feed: WorkflowHandle<typeof marketFeedWorkflow> | undefined;
-let sessionCookie = '';
-const createdAccounts: string[] = [];
+const accounts = new BrowserAccounts();
 
 beforeAll(async () => {
   // Manual ticks: BTC moves only when this test sets its price through the admin API.
@@ -28,7 +27,7 @@ const t = useBrowserTest({
   start: (origins) => startPlatform({ env: { PAPER_EXCHANGE_URL: ex.url, TF_DATA_DIR: '.data/test-browser-portfolio' }, origins }),
   async beforeStop() {
     // The account's wallet-sync schedule outlives the test's task queue: deleting the account removes it.
-    for (const id of createdAccounts) await removeAccount(id).catch((error: Error) => console.warn(error.message));
+    await accounts.removeAll(t.dashboard);
     // Cancelled, not terminated: the feed's activity hears it through its heartbeat and stops cleanly.
     await feed?.cancel().catch(() => undefined);
   },
@@ -44,28 +43,14 @@ beforeAll(async () => {
   });
 });
 
-async function removeAccount(id: string): Promise<void> {
-  const res = await fetch(`${t.dashboard.apiUrl}/api/exchange-accounts/${id}`, { method: 'DELETE', headers: { cookie: sessionCookie, origin: t.dashboard.url } });
-  if (res.status !== 204) throw new Error(`deleting exchange account ${id} answered ${res.status}`);
-}
-
 async function setBtcPrice(price: number): Promise<void> {
   const res = await adminFetch(ex, 'POST', '/prices/BTCUSDT', { price });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
 }
 
 /** Waits until a test id's `data-value` is `expected` to the cent (the page gets there through the live stream). */
-async function waitForValue(page: Page, testid: string, expected: number, timeoutMs = 45_000): Promise<void> {
-  let shown: string | null = null;
-  try {
-    await waitFor(`${testid} = ${expected}`, async () => {
-      shown = await page.getByTestId(testid).getAttribute('data-value', { timeout: 1000 });
-      return shown !== null && Math.abs(Number(shown) - expected) < 0.01;
-    }, timeoutMs);
-  } catch (error) {
-    throw new Error(`${testid} never showed ${expected} (last shown: ${shown ?? 'nothing'}): ${(error as Error).message}`);
-  }
-}
+const waitForValue = (page: Page, testid: string, expected: number) =>
+  waitForDataValue(testid, page.getByTestId(testid), expected, (shown) => Math.abs(Number(shown) - expected) < 0.01);
 
 describe('portfolio in a real browser', () => {
   it('adds a paper account, shows its value on /portfolio and follows a price move live', async () => {
@@ -77,19 +62,13 @@ describe('portfolio in a real browser', () => {
 
     const page = await t.browser.newPage({ viewport: { width: 1200, height: 900 } });
     await signUpInBrowser(page, t.dashboard.url, `portfolio-${Date.now()}@example.com`);
-    sessionCookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
 
     // Add the account; the API checks the key against the paper exchange before it answers.
     await page.getByTestId('nav-accounts').click();
     await page.waitForURL(/\/accounts$/);
     await expect(page.getByTestId('account-form-exchange').inputValue()).resolves.toBe('paper');
     await expect(page.getByTestId('account-form-secret').getAttribute('type')).resolves.toBe('password');
-    await page.getByTestId('account-form-label').fill('Paper wallet');
-    await page.getByTestId('account-form-api-key').fill(paper.apiKey);
-    await page.getByTestId('account-form-secret').fill(paper.secret);
-    await page.getByTestId('account-create-submit').click();
-    await page.waitForURL(/\/accounts\/[0-9a-f-]{36}$/, { timeout: 60_000 });
-    createdAccounts.push(page.url().split('/').at(-1)!);
+    await accounts.add(page, { label: 'Paper wallet', ...paper });
 
     // The first snapshot arrives in the background; the page looks again by itself until it is there.
     const btcRow = page.getByTestId('balance-row').and(page.locator('[data-asset="BTC"]'));

@@ -1,6 +1,6 @@
 // Browser-test support: Debian's Chromium through playwright-core, and the real dashboard served against a test API.
 import { spawn } from 'node:child_process';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { freePort } from '../scripts/services/ports.js';
 import { waitFor, type TestPlatform } from './platform.js';
@@ -96,6 +96,55 @@ export async function signedInContext(browser: Browser, dashboardUrl: string, co
   const [name, value] = cookie.split('=');
   await context.addCookies([{ name: name!, value: value!, url: dashboardUrl }]);
   return context;
+}
+
+/**
+ * The exchange accounts a dashboard test adds through the accounts page's form, deleted through the API when it is
+ * done: an account's wallet-sync schedule would outlive the test's task queue.
+ */
+export class BrowserAccounts {
+  private readonly ids: string[] = [];
+  private cookie = '';
+
+  /** Fills in and submits the form of the accounts page `page` shows, and waits for the new account's page. */
+  async add(page: Page, account: { label: string; apiKey: string; secret: string }): Promise<string> {
+    await page.getByTestId('account-form-label').fill(account.label);
+    await page.getByTestId('account-form-api-key').fill(account.apiKey);
+    await page.getByTestId('account-form-secret').fill(account.secret);
+    await page.getByTestId('account-create-submit').click();
+    await page.waitForURL(/\/accounts\/[0-9a-f-]{36}$/, { timeout: 60_000 });
+    const id = page.url().split('/').at(-1)!;
+    this.ids.push(id);
+    this.cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+    return id;
+  }
+
+  /** Deletes them as their owner; a deletion that fails is reported and does not fail the test. */
+  async removeAll(dashboard: Dashboard): Promise<void> {
+    for (const id of this.ids) {
+      const res = await fetch(`${dashboard.apiUrl}/api/exchange-accounts/${id}`, { method: 'DELETE', headers: { cookie: this.cookie, origin: dashboard.url } }).catch(
+        (error: Error) => error,
+      );
+      if (res instanceof Error) console.warn(res.message);
+      else if (res.status !== 204) console.warn(`deleting exchange account ${id} answered ${res.status}`);
+    }
+  }
+}
+
+/**
+ * Waits until a locator's `data-value` (a number the page keeps live) is one `accepts`, or says what it showed last.
+ * `what` names it in the failure.
+ */
+export async function waitForDataValue(what: string, locator: Locator, expected: number, accepts: (shown: string) => boolean, timeoutMs = 45_000): Promise<void> {
+  let shown: string | null = null;
+  try {
+    await waitFor(`${what} = ${expected}`, async () => {
+      shown = await locator.getAttribute('data-value', { timeout: 1000 });
+      return shown !== null && accepts(shown);
+    }, timeoutMs);
+  } catch (error) {
+    throw new Error(`${what} never showed ${expected} (last shown: ${shown ?? 'nothing'}): ${(error as Error).message}`);
+  }
 }
 
 /** Opens `path` and waits until the dashboard's scripts run, so typing is not lost to hydration. */
