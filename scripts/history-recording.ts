@@ -1,5 +1,4 @@
-// The skeleton every scripts/record-*-histories.ts shares: a Temporal dev server of its own, workers with the script's
-// fake activities, and each recorded history written to workflows/histories/<name>.json for workflows/replay.test.ts.
+// The skeleton of scripts/record-*-histories.ts: a dev server of their own, and histories saved for the replay test.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { historyToJSON, type History } from '@temporalio/common/lib/proto-utils.js';

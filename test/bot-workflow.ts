@@ -1,5 +1,4 @@
-// Creates a bot as the API does (its workflow started by the `createBot` update, in one updateWithStart) and waits until
-// provisioning has ended: the first step of the bot workflow's tests and recorded histories.
+// Creates a bot as the API does (`createBot` in one updateWithStart) and waits until its provisioning has ended.
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { botState, botWorkflow, createBot } from '../workflows/bot.js';

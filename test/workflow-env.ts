@@ -1,5 +1,4 @@
-// The Temporal test environment that workflow logic runs on with fake activities: a server, the workflow bundle built
-// once, and a worker per scenario on a task queue of its own. Shared by the workflow tests and scripts/record-*.ts.
+// The Temporal test environment workflow logic runs on with fake activities, for workflow tests and history recordings.
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -30,6 +29,7 @@ export interface WorkflowTestEnv {
   teardown(): Promise<void>;
 }
 
+/** Starts or joins the server and bundles the workflows once: a bundle per worker would cost seconds each. */
 export async function startWorkflowTestEnv(options: WorkflowTestEnvOptions): Promise<WorkflowTestEnv> {
   const env =
     options.server === 'shared'

@@ -1,8 +1,10 @@
-// The `use:enhance` of the dashboard's forms: what was typed stays after an answer (a refused value is corrected, not
-// typed again), and the form knows while it is on its way, to disable its button.
+// The dashboard forms' `use:enhance`: what was typed stays after an answer, and the form knows while it is on its way.
 import type { SubmitFunction } from '$app/forms';
 
-/** Calls `setPending(true)` when the form is sent and `setPending(false)` once the page shows the action's answer. */
+/**
+ * Calls `setPending(true)` when the form is sent and `setPending(false)` once the page shows the action's answer. The
+ * inputs keep their values (`reset: false`): after a refusal the user corrects one field instead of typing all again.
+ */
 export const submitKeepingValues =
   (setPending: (pending: boolean) => void): SubmitFunction =>
   () => {
