@@ -11,7 +11,7 @@ import * as guards from '../db/guards.js';
 import type { Db } from '../db/pool.js';
 import type { SecretBox } from '../db/secret-box.js';
 import { botApiUrl } from '../domain/bot.js';
-import { CreateGuardInput, GuardRules, guardRuleIssue, type Guard } from '../domain/guard.js';
+import { CreateGuardInput, GuardRules, guardRuleIssue, type Guard, type GuardEvent } from '../domain/guard.js';
 import { exchangeProfile } from '../domain/exchanges.js';
 import { fieldError } from '../domain/field-error.js';
 import { createExchangeClient, type ExchangeCredentials } from './exchange-client.js';
@@ -221,11 +221,11 @@ export function createGuardActivities(deps: GuardActivityDeps) {
     },
 
     /** A step's event and the decision after it, in one write (an exit's outcome). */
-    async recordGuardStep(input: { guardId: string; event: Omit<guards.GuardEvent, 'at'>; decision: guards.GuardDecision }): Promise<void> {
+    async recordGuardStep(input: { guardId: string; event: Omit<GuardEvent, 'at'>; decision: guards.GuardDecision }): Promise<void> {
       await guards.recordGuardStep(db, input.guardId, input.event, input.decision);
     },
 
-    async recordGuardEvent(input: { guardId: string } & Omit<guards.GuardEvent, 'at'>): Promise<void> {
+    async recordGuardEvent(input: { guardId: string } & Omit<GuardEvent, 'at'>): Promise<void> {
       const { guardId, ...event } = input;
       await guards.recordGuardEvent(db, guardId, event);
     },

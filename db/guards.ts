@@ -1,7 +1,7 @@
 // Guards table: a guard's row (rules + live state), the watcher's batched price/peak writes announced on
 // `guard_changes`, and the guard's event log (idempotent by step).
 import { z } from 'zod';
-import { GUARD_STATES, GuardRules, type Guard, type GuardState } from '../domain/guard.js';
+import { GUARD_STATES, GuardEvent, GuardRules, type Guard, type GuardState } from '../domain/guard.js';
 import { guardLevels } from '../domain/guard-math.js';
 import { sql, type Db } from './pool.js';
 
@@ -207,21 +207,6 @@ export async function recordGuardPrices(
     select pg_notify('guard_changes', user_id) from (select distinct user_id from updated) owners`);
 }
 
-export interface GuardEvent {
-  step: number;
-  kind: string;
-  price: number | null;
-  peak: number | null;
-  amount: number | null;
-  orderId: string | null;
-  detail: string | null;
-  at: string;
-}
-const GuardEventRow = z.object({
-  step: z.number(), kind: z.string(), price: z.number().nullable(), peak: z.number().nullable(), amount: z.number().nullable(),
-  orderId: z.string().nullable(), detail: z.string().nullable(), at: z.string(),
-});
-
 /** Idempotent by (guard, step): a retried record changes nothing. */
 export async function recordGuardEvent(db: Db, guardId: string, e: Omit<GuardEvent, 'at'>): Promise<void> {
   await db.query(sql.typeAlias('void')`
@@ -231,6 +216,6 @@ export async function recordGuardEvent(db: Db, guardId: string, e: Omit<GuardEve
 }
 
 export async function guardEvents(db: Db, guardId: string): Promise<GuardEvent[]> {
-  return [...(await db.any(sql.type(GuardEventRow)`
+  return [...(await db.any(sql.type(GuardEvent)`
     select step, kind, price, peak, amount, order_id, detail, at from guard_events where guard_id = ${guardId} order by step`))];
 }

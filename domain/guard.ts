@@ -99,3 +99,19 @@ export interface Guard {
   createdAt: string;
   updatedAt: string;
 }
+
+/** One row of a guard's event log (exits, edits, failures), as `GET /api/guards/:id` returns it. */
+export const GuardEvent = z.object({
+  step: z.number(),
+  /** `trailing_stop`, `stoploss`, `take_profit`, `position_gone`, `exit_failed` or `edited`. */
+  kind: z.string(),
+  price: z.number().nullable(),
+  peak: z.number().nullable(),
+  amount: z.number().nullable(),
+  orderId: z.string().nullable(),
+  /** For an edit: the new rules as JSON; for a failure: why. */
+  detail: z.string().nullable(),
+  at: z.string(),
+});
+export type GuardEvent = z.infer<typeof GuardEvent>;
+

@@ -3,44 +3,27 @@
 // Run: node --import tsx scripts/record-guard-histories.ts (only when a change is meant to break replay). The recordings
 // without the `-exit-writes-once` suffix come from before that patch and are kept: they replay its older path.
 import { randomUUID } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import type { GuardRules } from '../domain/guard.js';
 import type { WatchEvent } from '../domain/guard-math.js';
-import { searchAttributeFlags } from '../domain/search-attributes.js';
-import { guardWorkflowId } from '../domain/workflow-ids.js';
 import { fakeGuardActivities } from '../test/fake-guard-activities.js';
 import { createGuard, editGuard, guardPrice, guardWorkflow } from '../workflows/guard.js';
-import { repoRoot } from './services/paths.js';
-import { resolveTemporalCli } from './services/temporal.js';
+import { recordHistories, saveHistory } from './history-recording.js';
+import { guardWorkflowId } from '../domain/workflow-ids.js';
 
-const env = await TestWorkflowEnvironment.createLocal({
-  server: { executable: { type: 'existing-path', path: resolveTemporalCli() }, extraArgs: searchAttributeFlags() },
-});
+await recordHistories(async (env) => {
+  async function record(name: string, rules: GuardRules, events: WatchEvent[], edit?: GuardRules) {
+    const activities = fakeGuardActivities({ exits: [], attempts: 0, saved: [], events: [] }, { failFirstExitAttempt: true });
+    await env.withWorker(activities, async (taskQueue) => {
+      const guardId = randomUUID();
+      const handle = await env.client.workflow.start(guardWorkflow, { workflowId: guardWorkflowId(guardId), taskQueue, args: [{ guardId, userId: 'u1' }] });
+      await handle.executeUpdate(createGuard, { args: [{ target: { kind: 'wallet', exchangeAccountId: randomUUID(), symbol: 'BTC/USDT', amount: 2, entryPrice: 100 }, ...rules }] });
+      if (edit) await handle.executeUpdate(editGuard, { args: [edit] });
+      for (const event of events) await handle.signal(guardPrice, event);
+      await handle.result();
+      await saveHistory(name, await handle.fetchHistory());
+    });
+  }
 
-async function record(name: string, rules: GuardRules, events: WatchEvent[], edit?: GuardRules) {
-  const taskQueue = `record-${randomUUID()}`;
-  const worker = await Worker.create({
-    connection: env.nativeConnection, taskQueue, workflowsPath: path.join(repoRoot, 'workflows', 'index.ts'),
-    activities: fakeGuardActivities({ exits: [], attempts: 0, saved: [], events: [] }, { failFirstExitAttempt: true }),
-  });
-  await worker.runUntil(async () => {
-    const guardId = randomUUID();
-    const handle = await env.client.workflow.start(guardWorkflow, { workflowId: guardWorkflowId(guardId), taskQueue, args: [{ guardId, userId: 'u1' }] });
-    await handle.executeUpdate(createGuard, { args: [{ target: { kind: 'wallet', exchangeAccountId: randomUUID(), symbol: 'BTC/USDT', amount: 2, entryPrice: 100 }, ...rules }] });
-    if (edit) await handle.executeUpdate(editGuard, { args: [edit] });
-    for (const event of events) await handle.signal(guardPrice, event);
-    await handle.result();
-    const history = await handle.fetchHistory();
-    await writeFile(path.join(repoRoot, 'workflows', 'histories', `${name}.json`), historyToJSON(history));
-    console.log(`recorded ${name}: ${history.events?.length} events`);
-  });
-}
-
-try {
   await record('guard-trailing-stop-exit-writes-once', { trail: { trailPct: 5 } }, [
     { kind: 'peak', peak: 106, at: 1 },
     { kind: 'stop', price: 100.5, peak: 106, stop: 100.7, at: 2 },
@@ -49,6 +32,4 @@ try {
     { kind: 'target', index: 0, price: 105.5, peak: 105.5, at: 1 },
     { kind: 'target', index: 1, price: 110.2, peak: 110.2, at: 2 },
   ]);
-} finally {
-  await env.teardown();
-}
+});

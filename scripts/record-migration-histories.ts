@@ -2,19 +2,12 @@
 // replay test, with small fake activities. Run: node --import tsx scripts/record-migration-histories.ts (only when a
 // change is meant to break replay).
 import { randomUUID } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import type { LegacyCollection } from '../domain/legacy-model.js';
 import type { MigrationStatus } from '../domain/migration-run.js';
 import { collectionWorkflowId, migrationWorkflowId } from '../domain/workflow-ids.js';
 import { abortMigration, approveCutover, migrationProgress, migrationWorkflow, pauseMigration, resumeMigration } from '../workflows/migration.js';
-import { repoRoot } from './services/paths.js';
-import { resolveTemporalCli } from './services/temporal.js';
+import { recordHistories, saveHistory } from './history-recording.js';
 
-const env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: resolveTemporalCli() } } });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // The run's status as the fake "PostgreSQL" holds it: the backfill stops when it is not `running`, like the real one.
@@ -41,47 +34,43 @@ const activities = {
   archiveCollections: async (input: { collections: LegacyCollection[] }) => Object.fromEntries(input.collections.map((c) => [c, `${c}_archived`])),
 };
 
-async function record(name: string, scenario: (runId: string, taskQueue: string) => Promise<void>) {
-  const taskQueue = `record-${randomUUID()}`;
-  const runId = randomUUID();
-  status = 'running';
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: path.join(repoRoot, 'workflows', 'index.ts'), activities });
-  await worker.runUntil(async () => {
-    await scenario(runId, taskQueue);
-    for (const [file, id] of [[name, migrationWorkflowId(runId)], [`${name}-trades`, collectionWorkflowId(runId, 'trades')]] as const) {
-      const history = await env.client.workflow.getHandle(id).fetchHistory();
-      await writeFile(path.join(repoRoot, 'workflows', 'histories', `${file}.json`), historyToJSON(history));
-      console.log(`recorded ${file}: ${history.events?.length} events`);
-    }
+await recordHistories(async (env) => {
+  async function record(name: string, scenario: (runId: string, taskQueue: string) => Promise<void>) {
+    const runId = randomUUID();
+    status = 'running';
+    await env.withWorker(activities, async (taskQueue) => {
+      await scenario(runId, taskQueue);
+      for (const [file, id] of [[name, migrationWorkflowId(runId)], [`${name}-trades`, collectionWorkflowId(runId, 'trades')]] as const) {
+        await saveHistory(file, await env.client.workflow.getHandle(id).fetchHistory());
+      }
+    });
+  }
+
+  const start = (runId: string, taskQueue: string) =>
+    env.client.workflow.start(migrationWorkflow, {
+      workflowId: migrationWorkflowId(runId),
+      taskQueue,
+      args: [{ runId, collections: ['users', 'trades'], batchSize: 100, autoApprove: false, startedBy: 'operator@example.com' }],
+    });
+
+  await record('migration-approved', async (runId, taskQueue) => {
+    batchesLeft.set('trades', 10);
+    const handle = await start(runId, taskQueue);
+    while ((await handle.query(migrationProgress)).current !== 'trades') await sleep(100);
+    await handle.signal(pauseMigration);
+    await sleep(1_000);
+    await handle.signal(resumeMigration);
+    while ((await handle.query(migrationProgress)).phase !== 'awaiting_cutover') await sleep(100);
+    await handle.executeUpdate(approveCutover, { args: [{ runId, approvedBy: 'operator@example.com', acceptQuarantined: true }] });
+    await handle.result();
   });
-}
 
-const start = (runId: string, taskQueue: string) =>
-  env.client.workflow.start(migrationWorkflow, {
-    workflowId: migrationWorkflowId(runId),
-    taskQueue,
-    args: [{ runId, collections: ['users', 'trades'], batchSize: 100, autoApprove: false, startedBy: 'operator@example.com' }],
+  await record('migration-aborted', async (runId, taskQueue) => {
+    batchesLeft.set('trades', 1_000);
+    const handle = await start(runId, taskQueue);
+    while ((await handle.query(migrationProgress)).current !== 'trades') await sleep(100);
+    await handle.executeUpdate(abortMigration, { args: [{ reason: 'recorded' }] });
+    const end = await handle.result();
+    if (end.phase !== 'aborted') throw new Error(`expected an aborted run, got ${end.phase}`);
   });
-
-await record('migration-approved', async (runId, taskQueue) => {
-  batchesLeft.set('trades', 10);
-  const handle = await start(runId, taskQueue);
-  while ((await handle.query(migrationProgress)).current !== 'trades') await sleep(100);
-  await handle.signal(pauseMigration);
-  await sleep(1_000);
-  await handle.signal(resumeMigration);
-  while ((await handle.query(migrationProgress)).phase !== 'awaiting_cutover') await sleep(100);
-  await handle.executeUpdate(approveCutover, { args: [{ runId, approvedBy: 'operator@example.com', acceptQuarantined: true }] });
-  await handle.result();
 });
-
-await record('migration-aborted', async (runId, taskQueue) => {
-  batchesLeft.set('trades', 1_000);
-  const handle = await start(runId, taskQueue);
-  while ((await handle.query(migrationProgress)).current !== 'trades') await sleep(100);
-  await handle.executeUpdate(abortMigration, { args: [{ reason: 'recorded' }] });
-  const end = await handle.result();
-  if (end.phase !== 'aborted') throw new Error(`expected an aborted run, got ${end.phase}`);
-});
-
-await env.teardown();

@@ -2,23 +2,13 @@
 // a container that vanishes (its bots placed again) and a drain, on a simulated Docker host. The scaler runs forever, so
 // the history ends where the script stops it (a replay of a running workflow's history is as good a determinism check).
 // Re-record only when a workflow change is meant to break replay of old histories (and version it instead when pools run).
-import { randomUUID } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { defaultPoolSettings, findBot, type PoolState } from '../domain/pool.js';
-import { searchAttributeFlags } from '../domain/search-attributes.js';
 import { dockerQueue, poolWorkflowId } from '../domain/workflow-ids.js';
 import { fakePoolActivities, fakePoolDockerActivities, newPoolSim } from '../test/fake-pool-activities.js';
 import { drainContainer, placeBot, poolState, poolWorkflow, releaseBot, relocateBot } from '../workflows/pool.js';
-import { repoRoot } from './services/paths.js';
-import { resolveTemporalCli } from './services/temporal.js';
+import { recordHistories, saveHistory } from './history-recording.js';
 
-const env = await TestWorkflowEnvironment.createLocal({
-  server: { executable: { type: 'existing-path', path: resolveTemporalCli() }, extraArgs: searchAttributeFlags() },
-});
 const until = async (read: () => Promise<PoolState>, ok: (s: PoolState) => boolean) => {
   for (let i = 0; i < 600; i++) {
     const s = await read();
@@ -28,16 +18,12 @@ const until = async (read: () => Promise<PoolState>, ok: (s: PoolState) => boole
   throw new Error('the scripted pool never got there');
 };
 
-try {
+await recordHistories(async (env) => {
   const sim = newPoolSim();
-  const taskQueue = `record-${randomUUID()}`;
   const host = 'recorded';
-  const main = await Worker.create({
-    connection: env.nativeConnection, taskQueue, workflowsPath: path.join(repoRoot, 'workflows', 'index.ts'), activities: fakePoolActivities(sim),
-  });
   const docker = await Worker.create({ connection: env.nativeConnection, taskQueue: dockerQueue(host), activities: fakePoolDockerActivities(sim) });
   await docker.runUntil(() =>
-    main.runUntil(async () => {
+    env.withWorker(fakePoolActivities(sim), async (taskQueue) => {
       const h = await env.client.workflow.start(poolWorkflow, {
         workflowId: poolWorkflowId('recorded'), taskQueue, args: [{ poolId: 'recorded', settings: { ...defaultPoolSettings(host), maxBotsPerContainer: 2, headroom: 1 } }],
       });
@@ -54,10 +40,7 @@ try {
       await until(() => h.query(poolState), (x) => !x.containers.some((c) => c.status === 'draining'));
       const history = await h.fetchHistory();
       await h.terminate('recorded');
-      await writeFile(path.join(repoRoot, 'workflows', 'histories', 'pool-scaler.json'), historyToJSON(history));
-      console.log(`recorded pool-scaler: ${history.events?.length} events`);
+      await saveHistory('pool-scaler', history);
     }),
   );
-} finally {
-  await env.teardown();
-}
+});

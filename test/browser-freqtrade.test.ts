@@ -1,33 +1,15 @@
 // Browser: a broken FreqTrade strategy is refused on the Strategies page with FreqTrade's reason; a FreqTrade bot made
 // with the create form's engine picker runs, and its page shows the balance and trades read from the bot's own API.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dashboardPorts, launchChromium, openHydrated, serveDashboard, signUpInBrowser, type Dashboard } from './browser-support.js';
-import { startPlatform, type TestPlatform } from './platform.js';
+import { describe, expect, it } from 'vitest';
+import { openHydrated, signUpInBrowser, useBrowserTest } from './browser-support.js';
+import { startPlatform } from './platform.js';
 
-let platform: TestPlatform;
-let served: Dashboard;
-let browser: Browser;
-let dashboard: string;
-
-beforeAll(async () => {
-  const ports = await dashboardPorts();
-  dashboard = ports.url;
-  platform = await startPlatform({ env: { BOT_DRIVER: 'docker' }, origins: [dashboard] });
-  served = await serveDashboard(platform, ports);
-  browser = await launchChromium();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  served?.stop();
-  await platform?.stop();
-});
+const t = useBrowserTest({ start: (origins) => startPlatform({ env: { BOT_DRIVER: 'docker' }, origins }) });
 
 describe('FreqTrade in the dashboard', () => {
   it('refuses a broken strategy upload with the reason, then runs a FreqTrade bot and shows its balance', async () => {
-    const page = await browser.newPage();
-    await signUpInBrowser(page, dashboard, `browser-ft-${Date.now()}@example.com`);
+    const page = await t.browser.newPage();
+    await signUpInBrowser(page, t.dashboard.url, `browser-ft-${Date.now()}@example.com`);
 
     await page.getByTestId('nav-strategies').click();
     await page.waitForURL(/\/strategies$/);
@@ -38,7 +20,7 @@ describe('FreqTrade in the dashboard', () => {
     await expect(page.getByTestId('error-content').textContent({ timeout: 90_000 })).resolves.toMatch(/SyntaxError: .*\(line 2\)/);
     await expect(page.getByTestId('strategy-row').count()).resolves.toBe(rows);
 
-    await openHydrated(page, `${dashboard}/bots/new`);
+    await openHydrated(page, `${t.dashboard.url}/bots/new`);
     await page.getByTestId('bot-engine').selectOption('freqtrade');
     await expect(page.getByTestId('bot-strategy').locator('option', { hasText: 'TfDipBuyer' }).count()).resolves.toBe(1);
     await expect(page.getByTestId('bot-strategy').locator('option', { hasText: 'RSI mean reversion' }).count()).resolves.toBe(0);

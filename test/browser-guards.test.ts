@@ -3,56 +3,39 @@
 // values kept), watches it follow a price move live on its page and on /guards, edits it (a rule the workflow rejects
 // shows on its field) and cancels it.
 import { mkdirSync } from 'node:fs';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { guardWatchWorkflowId, guardWorkflowId } from '../domain/workflow-ids.js';
 import type { PaperExchangeHandle } from '../exchange/server.js';
 import { DEFAULT_MARKETS } from '../exchange/markets.js';
 import { adminFetch, startTestExchange } from '../exchange/test-support.js';
-import { dashboardPorts, launchChromium, openHydrated, serveDashboard, signUpInBrowser, type Dashboard } from './browser-support.js';
-import { startPlatform, waitFor, type TestPlatform } from './platform.js';
-import { guardWatchWorkflowId, guardWorkflowId } from '../domain/workflow-ids.js';
+import { BrowserAccounts, openHydrated, signUpInBrowser, useBrowserTest, waitForDataValue } from './browser-support.js';
+import { startPlatform } from './platform.js';
 
 let ex: PaperExchangeHandle;
-let platform: TestPlatform;
-let served: Dashboard;
-let browser: Browser;
-let dashboard: string;
-let apiUrl: string;
-let sessionCookie = '';
-const createdAccounts: string[] = [];
+const accounts = new BrowserAccounts();
 
 beforeAll(async () => {
   // Manual ticks: BTC moves only when this test sets its price through the admin API. BTC starts at 50,000, so no
   // candle of the exchange's generated history reaches the prices this test sets (a guard's watcher reads the 1m
   // candles since the guard's checkpoint, and the candle that holds it may have started before the guard).
   ex = await startTestExchange({ markets: DEFAULT_MARKETS.map((m) => (m.base === 'BTC' ? { ...m, price: 50_000 } : m)) });
-  const ports = await dashboardPorts();
-  dashboard = ports.url;
-  platform = await startPlatform({ env: { PAPER_EXCHANGE_URL: ex.url, TF_DATA_DIR: '.data/test-browser-guards' }, origins: [dashboard] });
-  served = await serveDashboard(platform, ports);
-  apiUrl = served.apiUrl;
-  browser = await launchChromium();
-}, 120_000);
-
+});
 afterAll(async () => {
-  await browser?.close();
-  served?.stop();
-  for (const id of createdAccounts) await removeAccount(id).catch((error: Error) => console.warn(error.message));
-  // The guard watcher of this test's task queue outlives the platform otherwise.
-  if (platform) {
+  await ex?.close();
+});
+
+const t = useBrowserTest({
+  start: (origins) => startPlatform({ env: { PAPER_EXCHANGE_URL: ex.url, TF_DATA_DIR: '.data/test-browser-guards' }, origins }),
+  async beforeStop(platform) {
+    await accounts.removeAll(t.dashboard);
+    // The guard watcher of this test's task queue outlives the platform otherwise.
     await platform.temporal.workflow
       .getHandle(guardWatchWorkflowId('paper', platform.config.TEMPORAL_TASK_QUEUE))
       .cancel()
       .catch(() => undefined);
-  }
-  await platform?.stop();
-  await ex?.close();
+  },
 });
-
-async function removeAccount(id: string): Promise<void> {
-  const res = await fetch(`${apiUrl}/api/exchange-accounts/${id}`, { method: 'DELETE', headers: { cookie: sessionCookie, origin: dashboard } });
-  if (res.status !== 204) throw new Error(`deleting exchange account ${id} answered ${res.status}`);
-}
 
 async function setBtcPrice(price: number): Promise<void> {
   const res = await adminFetch(ex, 'POST', '/prices/BTCUSDT', { price });
@@ -63,17 +46,8 @@ async function setBtcPrice(price: number): Promise<void> {
  * Waits until a locator's `data-value` is `expected` within 0.1 % (the page gets there through the live stream).
  * Guards price at the bid, a basis point under the price the admin API sets.
  */
-async function waitForValue(what: string, locator: Locator, expected: number, timeoutMs = 45_000): Promise<void> {
-  let shown: string | null = null;
-  try {
-    await waitFor(`${what} = ${expected}`, async () => {
-      shown = await locator.getAttribute('data-value', { timeout: 1000 });
-      return shown !== null && shown !== '' && Math.abs(Number(shown) - expected) <= expected * 0.001;
-    }, timeoutMs);
-  } catch (error) {
-    throw new Error(`${what} never showed ${expected} (last shown: ${shown ?? 'nothing'}): ${(error as Error).message}`);
-  }
-}
+const waitForValue = (what: string, locator: Locator, expected: number) =>
+  waitForDataValue(what, locator, expected, (shown) => shown !== '' && Math.abs(Number(shown) - expected) <= expected * 0.001);
 
 /** Clicks submit and waits for a field error, or says what the page showed instead. */
 async function expectFieldError(page: Page, submit: string, field: string, text: RegExp): Promise<void> {
@@ -93,18 +67,12 @@ describe('guards in a real browser', () => {
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const paper = created.body as { apiKey: string; secret: string };
 
-    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    await signUpInBrowser(page, dashboard, `guards-${Date.now()}@example.com`);
-    sessionCookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+    const page = await t.browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    await signUpInBrowser(page, t.dashboard.url, `guards-${Date.now()}@example.com`);
 
     await page.getByTestId('nav-accounts').click();
     await page.waitForURL(/\/accounts$/);
-    await page.getByTestId('account-form-label').fill('Guarded wallet');
-    await page.getByTestId('account-form-api-key').fill(paper.apiKey);
-    await page.getByTestId('account-form-secret').fill(paper.secret);
-    await page.getByTestId('account-create-submit').click();
-    await page.waitForURL(/\/accounts\/[0-9a-f-]{36}$/, { timeout: 60_000 });
-    createdAccounts.push(page.url().split('/').at(-1)!);
+    await accounts.add(page, { label: 'Guarded wallet', ...paper });
 
     // The create form: with no running bot it starts on a wallet holding.
     await page.getByTestId('nav-guards').click();
@@ -192,7 +160,7 @@ describe('guards in a real browser', () => {
 
     mkdirSync('test-results', { recursive: true });
     await page.screenshot({ path: 'test-results/guards.png', fullPage: true });
-    await openHydrated(page, `${dashboard}/guards`);
+    await openHydrated(page, `${t.dashboard.url}/guards`);
     await expect(page.locator(`[data-testid="guard-row"][data-guard-id="${guardId}"]`).getAttribute('data-state')).resolves.toBe('cancelled');
     await page.close();
   }, 300_000);

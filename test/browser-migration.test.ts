@@ -1,35 +1,23 @@
 // The operator's migration page in Chromium: start a run from the form, watch the progress bars reach verification,
 // read the quarantine, acknowledge it and approve the cutover; the run ends done.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dashboardPorts, launchChromium, serveDashboard, type Dashboard } from './browser-support.js';
-import { startMigrationHarness, type MigrationHarness } from './migration-support.js';
+import { describe, expect, it } from 'vitest';
+import { signedInContext, useBrowserTest } from './browser-support.js';
+import { startMigrationHarness } from './migration-support.js';
 
-let h: MigrationHarness;
-let dashboard: Dashboard;
-let browser: Browser;
-
-beforeAll(async () => {
-  const ports = await dashboardPorts();
-  h = await startMigrationHarness({ trades: 2_000, seed: 5, origins: [ports.url] });
-  h.startWorker();
-  dashboard = await serveDashboard(h.platform, ports);
-  browser = await launchChromium();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  dashboard?.stop();
-  await h?.stop();
+const t = useBrowserTest({
+  async start(origins) {
+    const h = await startMigrationHarness({ trades: 2_000, seed: 5, origins });
+    h.startWorker();
+    return h;
+  },
+  setupTimeoutMs: 180_000,
 });
 
 describe('migration dashboard page', () => {
   it('starts a run, shows its progress and quarantine, and approves the cutover', async () => {
-    const context = await browser.newContext();
-    const [name, value] = h.operator.cookie.split('=');
-    await context.addCookies([{ name: name!, value: value!, url: dashboard.url }]);
+    const context = await signedInContext(t.browser, t.dashboard.url, t.started.operator.cookie);
     const page = await context.newPage();
-    await page.goto(`${dashboard.url}/operator/migrations`);
+    await page.goto(`${t.dashboard.url}/operator/migrations`);
     await expect(page.getByTestId('data-source').textContent()).resolves.toContain('the legacy MongoDB');
     await page.getByTestId('migration-start').click();
     await page.waitForURL(/\/operator\/migrations\/[0-9a-f-]{36}$/, { timeout: 30_000 });

@@ -2,48 +2,48 @@
 // pool container whose memory Docker reports; a bad setting is refused next to its field, a good one is saved; the
 // pool scales to two containers, a bot moves between them and a drain moves it back. Traders find no such page.
 import Docker from 'dockerode';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeOperator } from '../db/users.js';
-import { dashboardPorts, launchChromium, openHydrated, serveDashboard, type Dashboard } from './browser-support.js';
-import { ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
 import { poolWorkflowId } from '../domain/workflow-ids.js';
+import { openHydrated, signedInContext, useBrowserTest } from './browser-support.js';
+import { ORIGIN, signedUpAgent, startPlatform, waitFor } from './platform.js';
 
 type Agent = Awaited<ReturnType<typeof signedUpAgent>>;
 
-let platform: TestPlatform;
-let dashboard: Dashboard;
-let browser: Browser;
 let operator: Agent;
 let poolId: string;
 
-beforeAll(async () => {
-  const ports = await dashboardPorts();
-  platform = await startPlatform({ env: { BOT_DRIVER: 'docker', BOT_PLACEMENT: 'pool' }, origins: [ports.url] });
-  poolId = platform.config.BOT_POOL_ID;
-  operator = await signedUpAgent(platform.app);
-  await makeOperator(platform.db, operator.email);
-  dashboard = await serveDashboard(platform, ports);
-  browser = await launchChromium();
-}, 180_000);
-
 afterAll(async () => {
-  await browser?.close();
-  dashboard?.stop();
-  await platform?.temporal.workflow.getHandle(poolWorkflowId(poolId)).terminate('test over').catch(() => undefined);
-  await platform?.stop();
-  // The pool's containers outlive its (terminated) scaler: remove them by label.
+  if (!poolId) return;
+  // The pool's containers outlive its (terminated) scaler: remove them by label. Registered before useBrowserTest, so
+  // it runs after the platform has stopped.
   const docker = new Docker();
   for (const c of await docker.listContainers({ all: true, filters: { label: [`tradefleet.pool=${poolId}`] } })) {
     await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined);
   }
 });
 
+const t = useBrowserTest({
+  async start(origins) {
+    const platform = await startPlatform({ env: { BOT_DRIVER: 'docker', BOT_PLACEMENT: 'pool' }, origins });
+    poolId = platform.config.BOT_POOL_ID;
+    return platform;
+  },
+  async beforeStop(platform) {
+    await platform.temporal.workflow.getHandle(poolWorkflowId(poolId)).terminate('test over').catch(() => undefined);
+  },
+  setupTimeoutMs: 180_000,
+});
+
+beforeAll(async () => {
+  operator = await signedUpAgent(t.started.app);
+  await makeOperator(t.started.db, operator.email);
+});
+
 /** A browser context signed in as `who` (its session cookie on the dashboard's origin). */
 async function signedIn(who: Agent): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext();
-  const [name, value] = who.cookie.split('=');
-  await context.addCookies([{ name: name!, value: value!, url: dashboard.url }]);
+  const context = await signedInContext(t.browser, t.dashboard.url, who.cookie);
   return { context, page: await context.newPage() };
 }
 
@@ -66,25 +66,25 @@ const poolNow = async () => (await operator.agent.get(`/api/pools/${poolId}`)).b
 
 describe('pools dashboard page', () => {
   it('is closed to a trader: no menu entry, and the 403 of every operator page', async () => {
-    const trader = await signedUpAgent(platform.app);
+    const trader = await signedUpAgent(t.started.app);
     const { context, page } = await signedIn(trader);
-    await openHydrated(page, `${dashboard.url}/bots`);
+    await openHydrated(page, `${t.dashboard.url}/bots`);
     expect(await page.getByTestId('nav-pools').count()).toBe(0);
-    const pools = await page.goto(`${dashboard.url}/operator/pools`);
+    const pools = await page.goto(`${t.dashboard.url}/operator/pools`);
     expect(pools?.status()).toBe(403);
     expect(await page.getByTestId('error-page').textContent()).toContain('only operators may manage pools');
-    const migrations = await page.goto(`${dashboard.url}/operator/migrations`);
+    const migrations = await page.goto(`${t.dashboard.url}/operator/migrations`);
     expect(migrations?.status()).toBe(403);
     expect(await page.getByTestId('error-page').textContent()).toContain('only operators may run migrations');
     await context.close();
   }, 60_000);
 
   it('shows pooled bots with their owners and memory, saves settings, scales, moves a bot and drains a container', async () => {
-    const [alice, bob] = [await signedUpAgent(platform.app), await signedUpAgent(platform.app)];
+    const [alice, bob] = [await signedUpAgent(t.started.app), await signedUpAgent(t.started.app)];
     const bots = [await runningBot(alice, 'Alice one'), await runningBot(alice, 'Alice two'), await runningBot(bob, 'Bob one')];
 
     const { context, page } = await signedIn(operator);
-    await openHydrated(page, `${dashboard.url}/bots`);
+    await openHydrated(page, `${t.dashboard.url}/bots`);
     await page.getByTestId('nav-pools').click();
     await page.waitForURL(/\/operator\/pools$/);
     const pool = page.locator(`[data-testid="pool"][data-pool-id="${poolId}"]`);

@@ -2,59 +2,47 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { WorkflowHandle } from '@temporalio/client';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { marketFeedWorkflowId } from '../domain/workflow-ids.js';
 import type { PaperExchangeHandle } from '../exchange/server.js';
 import { adminFetch, startTestExchange } from '../exchange/test-support.js';
-import { dashboardPorts, launchChromium, serveDashboard, signUpInBrowser, type Dashboard } from './browser-support.js';
+import { BrowserAccounts, signUpInBrowser, useBrowserTest, waitForDataValue } from './browser-support.js';
 import type { marketFeedWorkflow } from '../workflows/market-feed.js';
-import { startPlatform, waitFor, type TestPlatform } from './platform.js';
+import { startPlatform } from './platform.js';
+import { marketFeedWorkflowId } from '../domain/workflow-ids.js';
 
 let ex: PaperExchangeHandle;
-let platform: TestPlatform;
-let served: Dashboard;
 let feed: WorkflowHandle<typeof marketFeedWorkflow> | undefined;
-let browser: Browser;
-let dashboard: string;
-let apiUrl: string;
-let sessionCookie = '';
-const createdAccounts: string[] = [];
+const accounts = new BrowserAccounts();
 
 beforeAll(async () => {
   // Manual ticks: BTC moves only when this test sets its price through the admin API.
   ex = await startTestExchange();
-  const ports = await dashboardPorts();
-  dashboard = ports.url;
-  // No BOT_DRIVER: the worker publishes the driver it detects, the same fact browser.test.ts reads from the shared database.
-  platform = await startPlatform({ env: { PAPER_EXCHANGE_URL: ex.url, TF_DATA_DIR: '.data/test-browser-portfolio' }, origins: [dashboard] });
-  // The worker's standing market feed, on this test's task queue and under an id of its own, so no other test's
-  // platform in the same Temporal namespace shares it.
-  feed = await platform.temporal.workflow.start<typeof marketFeedWorkflow>('marketFeedWorkflow', {
-    workflowId: marketFeedWorkflowId('paper', `browser-${randomUUID()}`),
-    taskQueue: platform.config.TEMPORAL_TASK_QUEUE,
-    args: [{ exchangeId: 'paper', runForMs: 10 * 60_000 }],
-  });
-  served = await serveDashboard(platform, ports);
-  apiUrl = served.apiUrl;
-  browser = await launchChromium();
-}, 120_000);
-
+});
 afterAll(async () => {
-  await browser?.close();
-  served?.stop();
-  // The account's wallet-sync schedule outlives the test's task queue: deleting the account removes it.
-  for (const id of createdAccounts) await removeAccount(id).catch((error: Error) => console.warn(error.message));
-  // Cancelled, not terminated: the feed's activity hears it through its heartbeat and stops cleanly.
-  await feed?.cancel().catch(() => undefined);
-  await platform?.stop();
   await ex?.close();
 });
 
-async function removeAccount(id: string): Promise<void> {
-  const res = await fetch(`${apiUrl}/api/exchange-accounts/${id}`, { method: 'DELETE', headers: { cookie: sessionCookie, origin: dashboard } });
-  if (res.status !== 204) throw new Error(`deleting exchange account ${id} answered ${res.status}`);
-}
+const t = useBrowserTest({
+  // No BOT_DRIVER: the worker publishes the driver it detects, the same fact browser.test.ts reads from the shared database.
+  start: (origins) => startPlatform({ env: { PAPER_EXCHANGE_URL: ex.url, TF_DATA_DIR: '.data/test-browser-portfolio' }, origins }),
+  async beforeStop() {
+    // The account's wallet-sync schedule outlives the test's task queue: deleting the account removes it.
+    await accounts.removeAll(t.dashboard);
+    // Cancelled, not terminated: the feed's activity hears it through its heartbeat and stops cleanly.
+    await feed?.cancel().catch(() => undefined);
+  },
+});
+
+beforeAll(async () => {
+  // The worker's standing market feed, on this test's task queue and under an id of its own, so no other test's
+  // platform in the same Temporal namespace shares it.
+  feed = await t.started.temporal.workflow.start<typeof marketFeedWorkflow>('marketFeedWorkflow', {
+    workflowId: marketFeedWorkflowId('paper', `browser-${randomUUID()}`),
+    taskQueue: t.started.config.TEMPORAL_TASK_QUEUE,
+    args: [{ exchangeId: 'paper', runForMs: 10 * 60_000 }],
+  });
+});
 
 async function setBtcPrice(price: number): Promise<void> {
   const res = await adminFetch(ex, 'POST', '/prices/BTCUSDT', { price });
@@ -62,17 +50,8 @@ async function setBtcPrice(price: number): Promise<void> {
 }
 
 /** Waits until a test id's `data-value` is `expected` to the cent (the page gets there through the live stream). */
-async function waitForValue(page: Page, testid: string, expected: number, timeoutMs = 45_000): Promise<void> {
-  let shown: string | null = null;
-  try {
-    await waitFor(`${testid} = ${expected}`, async () => {
-      shown = await page.getByTestId(testid).getAttribute('data-value', { timeout: 1000 });
-      return shown !== null && Math.abs(Number(shown) - expected) < 0.01;
-    }, timeoutMs);
-  } catch (error) {
-    throw new Error(`${testid} never showed ${expected} (last shown: ${shown ?? 'nothing'}): ${(error as Error).message}`);
-  }
-}
+const waitForValue = (page: Page, testid: string, expected: number) =>
+  waitForDataValue(testid, page.getByTestId(testid), expected, (shown) => Math.abs(Number(shown) - expected) < 0.01);
 
 describe('portfolio in a real browser', () => {
   it('adds a paper account, shows its value on /portfolio and follows a price move live', async () => {
@@ -82,21 +61,15 @@ describe('portfolio in a real browser', () => {
     const paper = created.body as { apiKey: string; secret: string };
     const walletValue = 1000 + 0.02 * 50_000;
 
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    await signUpInBrowser(page, dashboard, `portfolio-${Date.now()}@example.com`);
-    sessionCookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+    const page = await t.browser.newPage({ viewport: { width: 1200, height: 900 } });
+    await signUpInBrowser(page, t.dashboard.url, `portfolio-${Date.now()}@example.com`);
 
     // Add the account; the API checks the key against the paper exchange before it answers.
     await page.getByTestId('nav-accounts').click();
     await page.waitForURL(/\/accounts$/);
     await expect(page.getByTestId('account-form-exchange').inputValue()).resolves.toBe('paper');
     await expect(page.getByTestId('account-form-secret').getAttribute('type')).resolves.toBe('password');
-    await page.getByTestId('account-form-label').fill('Paper wallet');
-    await page.getByTestId('account-form-api-key').fill(paper.apiKey);
-    await page.getByTestId('account-form-secret').fill(paper.secret);
-    await page.getByTestId('account-create-submit').click();
-    await page.waitForURL(/\/accounts\/[0-9a-f-]{36}$/, { timeout: 60_000 });
-    createdAccounts.push(page.url().split('/').at(-1)!);
+    await accounts.add(page, { label: 'Paper wallet', ...paper });
 
     // The first snapshot arrives in the background; the page looks again by itself until it is there.
     const btcRow = page.getByTestId('balance-row').and(page.locator('[data-asset="BTC"]'));

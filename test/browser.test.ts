@@ -1,33 +1,15 @@
 // Browser (playwright-core + Debian's chromium, a fresh temporary profile per launch): a user signs up in the real dashboard, creates a bot, watches it reach `running` live, and stops it.
 import { mkdirSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dashboardPorts, launchChromium, serveDashboard, signUpInBrowser, type Dashboard } from './browser-support.js';
-import { startPlatform, type TestPlatform } from './platform.js';
+import { describe, expect, it } from 'vitest';
+import { signUpInBrowser, useBrowserTest } from './browser-support.js';
+import { startPlatform } from './platform.js';
 
-let platform: TestPlatform;
-let served: Dashboard;
-let browser: Browser;
-let dashboard: string;
-
-beforeAll(async () => {
-  const ports = await dashboardPorts();
-  dashboard = ports.url;
-  platform = await startPlatform({ env: { BOT_DRIVER: 'docker' }, origins: [dashboard] });
-  served = await serveDashboard(platform, ports);
-  browser = await launchChromium();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  served?.stop();
-  await platform?.stop();
-});
+const t = useBrowserTest({ start: (origins) => startPlatform({ env: { BOT_DRIVER: 'docker' }, origins }) });
 
 describe('dashboard in a real browser', () => {
   it('signs up, creates a bot and sees it running live', async () => {
-    const page = await browser.newPage();
-    await signUpInBrowser(page, dashboard, `browser-${Date.now()}@example.com`);
+    const page = await t.browser.newPage();
+    await signUpInBrowser(page, t.dashboard.url, `browser-${Date.now()}@example.com`);
     await expect(page.getByTestId('driver-notice').getAttribute('data-driver')).resolves.toBe('docker');
 
     await page.getByTestId('new-bot-link').click();

@@ -1,63 +1,23 @@
 // Bot lifecycle workflow logic on a real Temporal dev server, with small fake activities to fail each saga step.
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BotActivities } from '../activities/bots.js';
-import { botWorkflowId } from '../domain/workflow-ids.js';
+import { describe, expect, it } from 'vitest';
+import { createSettledBot } from '../test/bot-workflow.js';
 import { fakeBotActivities as fakeActivities, type Calls } from '../test/fake-bot-activities.js';
-import { searchAttributeFlags } from '../domain/search-attributes.js';
-import { botState, botWorkflow, createBot, deleteBot, moveBot, startBot, stopBot } from './bot.js';
+import { useWorkflowTestEnv } from '../test/workflow-env.js';
+import { botState, createBot, deleteBot, moveBot, startBot, stopBot } from './bot.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const spec = { name: 'alpha', exchange: 'paper', pairs: ['BTC/USDT'], stakeAmount: 100, stakeCurrency: 'USDT', dryRun: true };
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
+const env = useWorkflowTestEnv({ server: 'own' });
 
-beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: process.env.TEMPORAL_CLI ?? path.join(root, '.tools', 'temporal') },
-      extraArgs: searchAttributeFlags(),
-    },
-  });
-  bundle = await bundleWorkflowCode({ workflowsPath: path.join(root, 'workflows', 'index.ts') });
-}, 120_000);
-
-afterAll(async () => {
-  await env?.teardown();
-});
-
-async function withWorker<T>(activities: BotActivities, fn: (taskQueue: string) => Promise<T>): Promise<T> {
-  const taskQueue = `test-${randomUUID()}`;
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities });
-  return worker.runUntil(fn(taskQueue));
-}
-
-async function createAndSettle(taskQueue: string, input: unknown = spec) {
-  const botId = randomUUID();
-  const op = new WithStartWorkflowOperation(botWorkflow, {
-    workflowId: botWorkflowId(botId), taskQueue, args: [{ botId, userId: 'u1' }], workflowIdConflictPolicy: 'USE_EXISTING',
-  });
-  const bot = await env.client.workflow.executeUpdateWithStart(createBot, { args: [input], updateId: 'create', startWorkflowOperation: op });
-  const handle = await op.workflowHandle();
-  for (let i = 0; i < 200; i++) {
-    const s = await handle.query(botState);
-    if (s.status !== 'provisioning') return { bot, handle, state: s };
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('bot never left provisioning');
-}
+const createAndSettle = (taskQueue: string, input: unknown = spec) => createSettledBot(env.client, taskQueue, input);
 
 describe('bot lifecycle workflow', () => {
   it('provisions through every saga step and answers start/stop/delete updates', async () => {
     const calls: Calls = [];
-    await withWorker(fakeActivities(calls), async (tq) => {
+    await env.withWorker(fakeActivities(calls), async (tq) => {
       const { bot, handle, state } = await createAndSettle(tq);
       expect(bot.status).toBe('provisioning');
       expect(state.status).toBe('running');
@@ -78,7 +38,7 @@ describe('bot lifecycle workflow', () => {
 
   it('answers a repeated create with the same bot and provisions once', async () => {
     const calls: Calls = [];
-    await withWorker(fakeActivities(calls), async (tq) => {
+    await env.withWorker(fakeActivities(calls), async (tq) => {
       const { bot, handle } = await createAndSettle(tq);
       const again = await handle.executeUpdate(createBot, { args: [spec] });
       expect(again.id).toBe(bot.id);
@@ -88,7 +48,7 @@ describe('bot lifecycle workflow', () => {
 
   it('rejects an invalid bot before anything is persisted', async () => {
     const calls: Calls = [];
-    await withWorker(fakeActivities(calls), async (tq) => {
+    await env.withWorker(fakeActivities(calls), async (tq) => {
       await expect(createAndSettle(tq, { ...spec, pairs: [] })).rejects.toThrow(WorkflowUpdateFailedError);
       const error = await createAndSettle(tq, { ...spec, stakeAmount: -1 }).catch((e: WorkflowUpdateFailedError) => e);
       expect((error as WorkflowUpdateFailedError).cause?.message).toMatch(/^stakeAmount: /);
@@ -103,7 +63,7 @@ describe('bot lifecycle workflow', () => {
     ['setBotStatus:running', ['removeBotRuntime', 'markBotFailed']],
   ])('undoes every earlier step when %s fails', async (failAt, undo) => {
     const calls: Calls = [];
-    await withWorker(fakeActivities(calls, failAt), async (tq) => {
+    await env.withWorker(fakeActivities(calls, failAt), async (tq) => {
       const { handle, state } = await createAndSettle(tq);
       expect(state.status).toBe('failed');
       expect(state.lastError).toContain(`injected failure in ${failAt}`);
@@ -123,7 +83,7 @@ describe('bot lifecycle workflow', () => {
       if (failHealth) throw ApplicationFailure.nonRetryable('bot did not become healthy');
       return waitBotHealthy(id, t);
     };
-    await withWorker(acts, async (tq) => {
+    await env.withWorker(acts, async (tq) => {
       const { handle } = await createAndSettle(tq);
       await handle.executeUpdate(stopBot);
       failHealth = true;
@@ -135,7 +95,7 @@ describe('bot lifecycle workflow', () => {
   it('moves a running bot to another strategy version: stop, switch, start, health check', async () => {
     const calls: Calls = [];
     const target = randomUUID();
-    await withWorker(fakeActivities(calls), async (tq) => {
+    await env.withWorker(fakeActivities(calls), async (tq) => {
       const { handle } = await createAndSettle(tq);
       const before = calls.length;
       const result = await handle.executeUpdate(moveBot, { args: [{ strategyVersionId: target }] });
@@ -150,7 +110,7 @@ describe('bot lifecycle workflow', () => {
   it('rolls a move back to the previous version when the new one is not healthy in time', async () => {
     const calls: Calls = [];
     const broken = randomUUID();
-    await withWorker(fakeActivities(calls, undefined, { unhealthyStrategy: broken }), async (tq) => {
+    await env.withWorker(fakeActivities(calls, undefined, { unhealthyStrategy: broken }), async (tq) => {
       const { handle } = await createAndSettle(tq);
       const before = calls.length;
       const result = await handle.executeUpdate(moveBot, { args: [{ strategyVersionId: broken }] });
@@ -167,7 +127,7 @@ describe('bot lifecycle workflow', () => {
 
   it('refuses a move of a stopped bot before anything runs', async () => {
     const calls: Calls = [];
-    await withWorker(fakeActivities(calls), async (tq) => {
+    await env.withWorker(fakeActivities(calls), async (tq) => {
       const { handle } = await createAndSettle(tq);
       await handle.executeUpdate(stopBot);
       const before = calls.length;

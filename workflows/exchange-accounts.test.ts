@@ -1,38 +1,20 @@
 // Exchange account workflow logic on the real Temporal server, with small fake activities: the add saga's undo steps,
 // and how a wallet sync handles a rejected key, a down or throttling exchange, and a deleted account.
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addExchangeAccountWorkflowId, walletSyncScheduleId } from '../domain/workflow-ids.js';
+import { describe, expect, it } from 'vitest';
 import { failures, fakeExchangeAccountActivities, type Calls, type FakeBehaviour } from '../test/fake-exchange-account-activities.js';
+import { useWorkflowTestEnv } from '../test/workflow-env.js';
 import { addExchangeAccount, walletSync, type AddExchangeAccountInput } from './exchange-accounts.js';
+import { addExchangeAccountWorkflowId, walletSyncScheduleId } from '../domain/workflow-ids.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-
-beforeAll(async () => {
-  // The run's Temporal server (test/global-setup.ts); these workflows need no search attributes of their own.
-  env = await TestWorkflowEnvironment.createFromExistingServer({ address: process.env.TEMPORAL_ADDRESS });
-  bundle = await bundleWorkflowCode({ workflowsPath: path.join(root, 'workflows', 'index.ts') });
-}, 120_000);
-
-afterAll(async () => {
-  await env?.teardown();
-});
+// The run's Temporal server (test/global-setup.ts); these workflows need no search attributes of their own.
+const env = useWorkflowTestEnv({ server: 'shared' });
 
 async function run<T>(behaviour: FakeBehaviour, fn: (taskQueue: string) => Promise<T>): Promise<{ calls: Calls; result: T }> {
   const calls: Calls = [];
-  const taskQueue = `test-${randomUUID()}`;
-  const worker = await Worker.create({
-    connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: fakeExchangeAccountActivities(calls, behaviour),
-  });
-  return { calls, result: await worker.runUntil(fn(taskQueue)) };
+  return { calls, result: await env.withWorker(fakeExchangeAccountActivities(calls, behaviour), fn) };
 }
 
 const input = (): AddExchangeAccountInput => ({

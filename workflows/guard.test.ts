@@ -2,25 +2,16 @@
 // exactly one exit for racing triggers and retried exits, the ladder's fractions, edits validated before they count.
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { GuardRules } from '../domain/guard.js';
 import type { WatchEvent } from '../domain/guard-math.js';
 import { guardWorkflowId } from '../domain/workflow-ids.js';
 import { fakeGuardActivities as fakes, type GuardFakeLog as Log } from '../test/fake-guard-activities.js';
-import { workflowsPathOf } from '../worker/bundle.js';
+import { useWorkflowTestEnv } from '../test/workflow-env.js';
 import { cancelGuard, createGuard, editGuard, guardPrice, guardState, guardWorkflow } from './guard.js';
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-
-beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createFromExistingServer({ address: process.env.TEMPORAL_ADDRESS });
-  // The guard worker's own bundle: what production runs guards in.
-  bundle = await bundleWorkflowCode({ workflowsPath: workflowsPathOf('guards') });
-}, 120_000);
-afterAll(async () => env?.teardown());
+// The guard worker's own bundle: what production runs guards in.
+const env = useWorkflowTestEnv({ server: 'shared', workflows: 'guards' });
 
 async function withGuard(
   rules: GuardRules,
@@ -28,9 +19,7 @@ async function withGuard(
   opts: { failFirstExitAttempt?: boolean } = {},
 ): Promise<Log> {
   const log: Log = { exits: [], attempts: 0, saved: [], events: [] };
-  const taskQueue = `test-${randomUUID()}`;
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: fakes(log, opts) });
-  await worker.runUntil(async () => {
+  await env.withWorker(fakes(log, opts), async (taskQueue) => {
     const guardId = randomUUID();
     const h = await env.client.workflow.start(guardWorkflow, { workflowId: guardWorkflowId(guardId), taskQueue, args: [{ guardId, userId: 'u1' }] });
     await h.executeUpdate(createGuard, { args: [{ target: { kind: 'wallet', exchangeAccountId: randomUUID(), symbol: 'BTC/USDT', amount: 2, entryPrice: 100 }, ...rules }] });

@@ -2,37 +2,25 @@
 // coalesced writes, headroom, a vanished container's bots placed again with their state (never afresh, never twice, even
 // with every bot list rewritten mid-move), operator commands validated.
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { WorkflowHandle } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Worker } from '@temporalio/worker';
+import { describe, expect, it } from 'vitest';
 import { defaultPoolSettings, type PoolSettings, type PoolState } from '../domain/pool.js';
 import { dockerQueue, poolWorkflowId } from '../domain/workflow-ids.js';
 import { fakePoolActivities, fakePoolDockerActivities, newPoolSim, type PoolSim } from '../test/fake-pool-activities.js';
+import { useWorkflowTestEnv } from '../test/workflow-env.js';
 import { configurePool, drainContainer, placeBot, poolState, poolWorkflow, releaseBot, relocateBot, scalePool } from './pool.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-
-beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createFromExistingServer({ address: process.env.TEMPORAL_ADDRESS });
-  bundle = await bundleWorkflowCode({ workflowsPath: path.join(root, 'workflows', 'index.ts') });
-}, 120_000);
-afterAll(async () => env?.teardown());
+const env = useWorkflowTestEnv({ server: 'shared' });
 
 async function withPool(settings: Partial<PoolSettings>, test: (h: WorkflowHandle<typeof poolWorkflow>, sim: PoolSim) => Promise<void>): Promise<void> {
   const sim = newPoolSim();
-  const taskQueue = `test-${randomUUID()}`;
   const host = `fake-${randomUUID().slice(0, 8)}`;
-  const main = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: fakePoolActivities(sim) });
   const docker = await Worker.create({ connection: env.nativeConnection, taskQueue: dockerQueue(host), activities: fakePoolDockerActivities(sim) });
   const poolId = `p-${randomUUID().slice(0, 8)}`;
   await Promise.all([
     docker.runUntil(() =>
-      main.runUntil(async () => {
+      env.withWorker(fakePoolActivities(sim), async (taskQueue) => {
         const h = await env.client.workflow.start(poolWorkflow, {
           workflowId: poolWorkflowId(poolId), taskQueue, args: [{ poolId, settings: { ...defaultPoolSettings(host), ...settings } }],
         });

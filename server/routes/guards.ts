@@ -12,7 +12,7 @@ import { currentUser, requireUser } from '../auth/middleware.js';
 import { notFound } from '../errors.js';
 import type { GuardCommands } from '../guard-commands.js';
 import type { GuardEvents } from '../guard-events.js';
-import { openEventStream } from '../sse.js';
+import { streamSnapshots } from '../snapshot-stream.js';
 
 export interface GuardsRouterDeps {
   db: Db;
@@ -21,9 +21,6 @@ export interface GuardsRouterDeps {
   temporalUiUrl: string;
   namespace: string;
 }
-
-/** Snapshots to a stream at most this often, however fast prices move. */
-const STREAM_THROTTLE_MS = 500;
 
 export function guardsRouter(deps: GuardsRouterDeps, heartbeatMs = 15_000): Router {
   const { db, guardCommands: commands } = deps;
@@ -40,22 +37,11 @@ export function guardsRouter(deps: GuardsRouterDeps, heartbeatMs = 15_000): Rout
 
   router.get('/guards/stream', (req, res) => {
     const userId = currentUser(req).id;
-    const stream = openEventStream(req, res, heartbeatMs);
-    let timer: NodeJS.Timeout | null = null;
-    let closed = false;
-    const push = () => {
-      if (timer || closed) return;
-      timer = setTimeout(() => {
-        timer = null;
-        snapshot(userId).then((s) => !closed && stream.send('guards', s)).catch(() => undefined);
-      }, STREAM_THROTTLE_MS);
-    };
-    snapshot(userId).then((s) => stream.send('guards', s)).catch(() => undefined);
-    const unsubscribe = deps.guardEvents.subscribe(userId, push);
-    stream.onClose(() => {
-      closed = true;
-      unsubscribe();
-      if (timer) clearTimeout(timer);
+    streamSnapshots(req, res, {
+      event: 'guards',
+      read: () => snapshot(userId),
+      subscribe: (changed) => deps.guardEvents.subscribe(userId, changed),
+      heartbeatMs,
     });
   });
 

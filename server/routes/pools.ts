@@ -10,7 +10,7 @@ import { requireOperator } from '../auth/middleware.js';
 import { HttpError, notFound } from '../errors.js';
 import type { PoolCommands } from '../pool-commands.js';
 import type { PoolEvents } from '../pool-events.js';
-import { openEventStream } from '../sse.js';
+import { streamSnapshots } from '../snapshot-stream.js';
 
 export interface PoolsRouterDeps {
   db: Db;
@@ -19,9 +19,6 @@ export interface PoolsRouterDeps {
   /** This deployment's task queue: pools of other deployments sharing the database are not ours to show or command. */
   taskQueue: string;
 }
-
-/** Snapshots to a stream at most this often, however many containers report stats at once. */
-const STREAM_THROTTLE_MS = 500;
 
 const ScaleBody = z.object({ containers: z.number().int('must be a whole number').min(0, 'must be 0 or more') }).strict();
 const MoveBody = z.object({ containerKey: z.string().min(1, 'pick a container') }).strict();
@@ -43,23 +40,11 @@ export function poolsRouter(deps: PoolsRouterDeps, heartbeatMs = 15_000): Router
   });
 
   router.get('/stream', (req, res) => {
-    const stream = openEventStream(req, res, heartbeatMs);
-    let timer: NodeJS.Timeout | null = null;
-    let closed = false;
-    const send = () => pools().then((p) => !closed && stream.send('pools', { pools: p })).catch(() => undefined);
-    const push = () => {
-      if (timer || closed) return;
-      timer = setTimeout(() => {
-        timer = null;
-        void send();
-      }, STREAM_THROTTLE_MS);
-    };
-    void send();
-    const unsubscribe = deps.poolEvents.subscribe(push);
-    stream.onClose(() => {
-      closed = true;
-      unsubscribe();
-      if (timer) clearTimeout(timer);
+    streamSnapshots(req, res, {
+      event: 'pools',
+      read: async () => ({ pools: await pools() }),
+      subscribe: (changed) => deps.poolEvents.subscribe(changed),
+      heartbeatMs,
     });
   });
 

@@ -1,7 +1,7 @@
 // Reading the guard forms (create and edit). Inputs are named by the API's field paths (`trail.trailPct`,
 // `takeProfit.targets.1.price`), so an API error lands on the input it names; blank inputs are left out.
 import type { z } from 'zod';
-import type { TakeProfitInput, TrailInput } from '../../../domain/guard.ts';
+import type { TakeProfitInput, TrailInput } from '#domain/guard.ts';
 import type { GuardRules } from '#lib/types.ts';
 
 export const TRAIL_FIELDS = ['trail.trailPct', 'trail.activationPrice', 'trail.activationOffsetPct', 'trail.stoplossPct'] as const;
@@ -15,6 +15,16 @@ export const MAX_TARGETS = 10;
 
 export const ladderFields = (rows: number): string[] =>
   Array.from({ length: rows }, (_, i) => (['price', 'pct', 'fraction'] as const).map((p) => targetField(i, p))).flat();
+
+/** What a guard form hands its groups of inputs (TrailFields, TakeProfitLadder). */
+export interface GuardInputsProps {
+  /** What the inputs show, by field path: typed before a refusal, else the current rules. */
+  values: Record<string, string>;
+  /** The error to show under an input (by its field path), if any. */
+  messageFor: (field: string) => string | null;
+  /** Keeps element ids unique per form; also the prefix of the test ids (`${idPrefix}-trail-pct`, `${idPrefix}-tp-price-0`). */
+  idPrefix: string;
+}
 
 export interface FieldProblem {
   field: string;

@@ -1,13 +1,13 @@
 // Types the dashboard shares with the platform: domain types re-exported (never re-declared), plus API envelopes.
-export type { Bot, BotCommand, BotStatus, RuntimeDriver } from '../../../domain/bot.ts';
-export type { Balance, ExchangeAccount, ExchangeAccountStatus, OpenOrder, WalletSnapshot } from '../../../domain/exchange-account.ts';
-export type { BotPnl, HistoryRange, Holding, OpenPosition, Valuation, ValuationPoint } from '../../../domain/portfolio.ts';
-export type { Guard, GuardRules, GuardState } from '../../../domain/guard.ts';
-export type { RiskGuard, RiskRules, RiskState } from '../../../domain/risk.ts';
-export type { ContainerStatus, PoolBotView, PoolContainerView, PoolSettings, PoolView } from '../../../domain/pool.ts';
-import type { Guard } from '../../../domain/guard.ts';
-import type { RiskGuard } from '../../../domain/risk.ts';
-import type { RuntimeDriver } from '../../../domain/bot.ts';
+export type { Bot, BotCommand, BotStatus, RuntimeDriver } from '#domain/bot.ts';
+export type { Balance, ExchangeAccount, ExchangeAccountStatus, OpenOrder, WalletSnapshot } from '#domain/exchange-account.ts';
+export type { BotPnl, HistoryRange, Holding, OpenPosition, Valuation, ValuationPoint } from '#domain/portfolio.ts';
+export type { Guard, GuardEvent, GuardRules, GuardState } from '#domain/guard.ts';
+export type { RiskGuard, RiskRules, RiskState } from '#domain/risk.ts';
+export type { ContainerStatus, PoolBotView, PoolContainerView, PoolSettings, PoolView } from '#domain/pool.ts';
+import type { Guard } from '#domain/guard.ts';
+import type { RiskGuard } from '#domain/risk.ts';
+import type { RuntimeDriver } from '#domain/bot.ts';
 
 /** The signed-in user as `/api/auth/me` returns it. */
 export interface User {
@@ -48,18 +48,4 @@ export interface FormFailure {
 export interface GuardsSnapshot {
   guards: Guard[];
   riskGuards: RiskGuard[];
-}
-
-/** One row of a guard's event log, from `GET /api/guards/:id` (exits, edits, failures; db/guards.ts). */
-export interface GuardEvent {
-  step: number;
-  /** `trailing_stop`, `stoploss`, `take_profit`, `position_gone`, `exit_failed` or `edited`. */
-  kind: string;
-  price: number | null;
-  peak: number | null;
-  amount: number | null;
-  orderId: string | null;
-  /** For an edit: the new rules as JSON; for a failure: why. */
-  detail: string | null;
-  at: string;
 }

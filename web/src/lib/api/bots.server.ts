@@ -1,8 +1,8 @@
 // The API's /bots and /system routes, called from loads and form actions (trading and moves included).
 import type { RequestEvent } from '@sveltejs/kit';
-import type { Bot, CreateBotInput } from '../../../../domain/bot.ts';
-import type { BotTradingView } from '../../../../domain/bot-trading.ts';
-import type { MoveBotInput, MoveBotResult } from '../../../../domain/bot-move.ts';
+import type { Bot, CreateBotInput } from '#domain/bot.ts';
+import type { BotTradingView } from '#domain/bot-trading.ts';
+import type { MoveBotInput, MoveBotResult } from '#domain/bot-move.ts';
 import type { SystemInfo, WorkflowRef } from '#lib/types.ts';
 import { callApi } from './http.server.ts';
 

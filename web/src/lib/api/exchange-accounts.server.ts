@@ -1,7 +1,7 @@
 // The API's /exchange-accounts routes, called from loads and form actions.
 import type { RequestEvent } from '@sveltejs/kit';
 import type { z } from 'zod';
-import type { CreateExchangeAccountInput, UpdateExchangeAccountInput } from '../../../../domain/exchange-account.ts';
+import type { CreateExchangeAccountInput, UpdateExchangeAccountInput } from '#domain/exchange-account.ts';
 import type { ExchangeAccount, WalletSnapshot } from '#lib/types.ts';
 import { callApi } from './http.server.ts';
 

@@ -1,7 +1,7 @@
 // The guard form actions' shared part: reading the target and rules, and putting API errors on the form's inputs.
 import type { ActionFailure } from '@sveltejs/kit';
 import type { z } from 'zod';
-import type { GuardRules, GuardTargetInput } from '../../../../domain/guard.ts';
+import type { GuardRules, GuardTargetInput } from '#domain/guard.ts';
 import { formField, FormReader, readLadder, readTrail } from '#lib/guard-form.ts';
 import type { FormFailure } from '#lib/types.ts';
 import { failFromApi } from './form-failure.server.ts';

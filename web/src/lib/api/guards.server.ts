@@ -1,8 +1,8 @@
 // The API's /guards and /risk-guards routes, called from loads and form actions.
 import type { RequestEvent } from '@sveltejs/kit';
 import type { z } from 'zod';
-import type { CreateGuardInput, GuardRules } from '../../../../domain/guard.ts';
-import type { CreateRiskGuardInput } from '../../../../domain/risk.ts';
+import type { CreateGuardInput, GuardRules } from '#domain/guard.ts';
+import type { CreateRiskGuardInput } from '#domain/risk.ts';
 import type { Guard, GuardEvent, GuardsSnapshot, RiskGuard, WorkflowRef } from '#lib/types.ts';
 import { callApi } from './http.server.ts';
 

@@ -1,6 +1,6 @@
 // Calls to the API's /api/migrations (operators only) on behalf of the signed-in operator.
 import type { RequestEvent } from '@sveltejs/kit';
-import type { MigrationRun, MigrationRunView, MigrationWorkflowState } from '../../../../domain/migration-run.ts';
+import type { MigrationRun, MigrationRunView, MigrationWorkflowState } from '#domain/migration-run.ts';
 import { callApi } from './http.server.ts';
 
 export type MigrationCommand = 'pause' | 'resume' | 'abort' | 'approve';

@@ -1,6 +1,6 @@
 // The API's /strategies routes: the strategy store (bundled and own versions) and uploads.
 import type { RequestEvent } from '@sveltejs/kit';
-import type { StrategyVersion } from '../../../../domain/strategy-version.ts';
+import type { StrategyVersion } from '#domain/strategy-version.ts';
 import { callApi } from './http.server.ts';
 
 export const listStrategies = async (event: RequestEvent): Promise<StrategyVersion[]> =>

@@ -1,6 +1,6 @@
 // /portfolio: the latest valuation and the value history for the chosen range; the page then follows the live stream.
 import { redirect } from '@sveltejs/kit';
-import { HistoryRange as HistoryRangeSchema } from '../../../../domain/portfolio.ts';
+import { HistoryRange as HistoryRangeSchema } from '#domain/portfolio.ts';
 import { ApiError } from '#lib/api/http.server.ts';
 import { getHistory, getValuation } from '#lib/api/portfolio.server.ts';
 import type { HistoryRange } from '#lib/types.ts';

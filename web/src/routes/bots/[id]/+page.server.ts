@@ -1,7 +1,7 @@
 // /bots/[id]: one bot, its workflow and its trading; start, stop, delete, force-exit and strategy moves are form
 // actions (they work without JavaScript).
 import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
-import { BOT_STATUSES, commandAllowed, type BotCommand, type BotStatus } from '../../../../../domain/bot.ts';
+import { BOT_STATUSES, commandAllowed, type BotCommand, type BotStatus } from '#domain/bot.ts';
 import { commandBot, deleteBot, forceExit, getBot, getTrading, moveBot } from '#lib/api/bots.server.ts';
 import { listStrategies } from '#lib/api/strategies.server.ts';
 import { ApiError } from '#lib/api/http.server.ts';
