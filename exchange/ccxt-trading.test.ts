@@ -1,5 +1,5 @@
 // Contract: orders, balances and trades through ccxt's real `binance` class, as the platform's activities will place them.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PaperExchangeHandle } from './server.js';
 import { ccxt, startTestExchange, tradingClient } from './test-support.js';
 
@@ -9,6 +9,9 @@ beforeAll(async () => {
   ex = await startTestExchange();
   // Only scripted prices move: ticks play pushed paths and nothing else.
   ex.pause();
+});
+// Every test starts from the same prices, whichever test moved them before it.
+beforeEach(() => {
   ex.setPrice('BTC/USDT', 100_000);
   ex.setPrice('ETH/USDT', 4_000);
   ex.setPrice('SOL/USDT', 150);

@@ -8,6 +8,8 @@ import type { PoolActivities, PoolDockerActivities } from '../activities/pools.j
 import type { PoolState } from '../domain/pool.js';
 
 export interface PoolSim {
+  /** How long the scaler's bot-list write takes (a real one is a Docker exec of about 100 ms); 0 by default. */
+  writeMs: number;
   containers: Map<string, { host: string; running: boolean }>;
   /** Bot list per container as last written (attached bots placed there). */
   lists: Map<string, string[]>;
@@ -23,7 +25,7 @@ export interface PoolSim {
 }
 
 export const newPoolSim = (): PoolSim => ({
-  containers: new Map(), lists: new Map(), attached: new Map(), stateFiles: new Map(), saved: null, writes: 0, creates: 0,
+  writeMs: 0, containers: new Map(), lists: new Map(), attached: new Map(), stateFiles: new Map(), saved: null, writes: 0, creates: 0,
   lostImports: [], doubles: [],
 });
 
@@ -71,7 +73,10 @@ export function fakePoolDockerActivities(sim: PoolSim): PoolDockerActivities {
       [...sim.containers.entries()]
         .filter(([, c]) => c.host === host)
         .map(([key, c]) => ({ key, host, running: c.running, memoryMb: 40, memoryBytes: 40 * 2 ** 20, memoryLimitBytes: 512 * 2 ** 20, cpuPercent: 1 })),
-    writeContainerBots: async (_poolId, key) => writeList(key, true),
+    writeContainerBots: async (_poolId, key) => {
+      if (sim.writeMs) await new Promise((resolve) => setTimeout(resolve, sim.writeMs));
+      return writeList(key, true);
+    },
     waitBotReleased: async () => undefined,
     exportBotState: async (_poolId, key, botId) => {
       for (const [k, c] of sim.containers) if (c.running) writeList(k);

@@ -50,6 +50,9 @@ describe('pool scaler workflow', () => {
   it('packs a burst of bots by best fit, keeps the headroom and coalesces writes', async () => {
     await withPool({ maxBotsPerContainer: 5, headroom: 2 }, async (h, sim) => {
       const bots = Array.from({ length: 12 }, () => randomUUID());
+      // Writes take as long as a real Docker exec, so placements arriving during one are coalesced into the next however
+      // fast or slow the machine runs the workflow.
+      sim.writeMs = 200;
       // Temporal admits 10 updates in flight per workflow: a burst goes in two waves here, as the placement client does.
       const placed = [...(await Promise.all(bots.slice(0, 8).map((b) => place(h, b)))), ...(await Promise.all(bots.slice(8).map((b) => place(h, b))))];
       const s = await until(h, 'headroom restored', (x) => x.containers.length === 3 && x.containers.every((c) => c.status === 'ready'));
