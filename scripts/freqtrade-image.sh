@@ -33,18 +33,8 @@ fi
 if docker image inspect "$PY_BASE" >/dev/null 2>&1; then
   step "base image $PY_BASE present"
 else
-  command -v debootstrap >/dev/null 2>&1 || die "debootstrap is not installed (apt-get install -y debootstrap)"
-  mkdir -p "$IMAGES_DIR"
-  rootfs="$IMAGES_DIR/bookworm-python"
-  rm -rf "$rootfs"
-  step "debootstrap bookworm (minbase + python3, python3-venv) into .data/images, about 45 s"
-  debootstrap --variant=minbase --include=python3,python3-venv,ca-certificates bookworm "$rootfs" \
-    >"$IMAGES_DIR/debootstrap-python.log" 2>&1 || die "debootstrap failed; see .data/images/debootstrap-python.log"
-  source "$ROOT/scripts/debian-manifest.sh"
-  check_debian_manifest "$rootfs" "$ROOT/freqtrade/base-packages.txt" "$PY_BASE"
-  tar -C "$rootfs" -c . | docker import - "$PY_BASE" >/dev/null
-  rm -rf "$rootfs"
-  step "imported $PY_BASE"
+  source "$ROOT/scripts/debian-base.sh"
+  build_debian_base "$PY_BASE" "$ROOT/freqtrade/base-packages.txt" "$IMAGES_DIR" bookworm-python python3,python3-venv,ca-certificates
 fi
 
 # 2. Wheels, downloaded once per version on the host for the base image's Python.

@@ -27,18 +27,8 @@ step "docker reachable"
 if docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
   step "base image $BASE_IMAGE present"
 else
-  command -v debootstrap >/dev/null 2>&1 || die "debootstrap is not installed (apt-get install -y debootstrap) and $BASE_IMAGE is missing"
-  mkdir -p "$IMAGES_DIR"
-  rootfs="$IMAGES_DIR/bookworm-minbase"
-  rm -rf "$rootfs"
-  step "debootstrap bookworm (minbase) into .data/images, about 40 s"
-  debootstrap --variant=minbase bookworm "$rootfs" >"$IMAGES_DIR/debootstrap.log" 2>&1 \
-    || die "debootstrap failed; see .data/images/debootstrap.log"
-  source "$ROOT/scripts/debian-manifest.sh"
-  check_debian_manifest "$rootfs" "$ROOT/docker/base-packages.txt" "$BASE_IMAGE"
-  tar -C "$rootfs" -c . | docker import - "$BASE_IMAGE" >/dev/null
-  rm -rf "$rootfs"
-  step "imported $BASE_IMAGE"
+  source "$ROOT/scripts/debian-base.sh"
+  build_debian_base "$BASE_IMAGE" "$ROOT/docker/base-packages.txt" "$IMAGES_DIR" bookworm-minbase
 fi
 
 # 2. Bot host image: built only when the content hash is new.
