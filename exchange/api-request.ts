@@ -21,7 +21,7 @@ export function apiGate(engine: PaperExchange) {
     const rawQuery = q >= 0 ? req.originalUrl.slice(q + 1) : '';
     const rawBody = typeof req.body === 'string' ? req.body : '';
     const path = req.path.replace(/^\/+/, '');
-    const plan = engine.faults.take(req.method, path);
+    const plan = engine.faults.take(req.method, path, req.header('x-mbx-apikey'));
     if (plan.latencyMs > 0) await sleep(plan.latencyMs);
     if (plan.before?.kind === 'rateLimit') {
       res.set('Retry-After', String(plan.before.retryAfterSeconds));

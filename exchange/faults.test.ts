@@ -36,6 +36,15 @@ describe('fault injection', () => {
     expect((await client.createOrder('BTC/USDT', 'market', 'buy', 0.001)).status).toBe('closed');
   });
 
+  it("a fault can target one API key: that account's calls fail, another account's go through", async () => {
+    const mine = await tradingClient(ex, { USDT: '100' });
+    const other = await tradingClient(ex, { USDT: '200' });
+    await adminFetch(ex, 'POST', '/faults', { kind: 'error', count: 1, status: 503, apiKey: mine.account.apiKey });
+    expect((await other.client.fetchBalance())['USDT']!.free).toBe(200);
+    expect(await failure(mine.client.fetchBalance())).toBeInstanceOf(ccxt.ExchangeNotAvailable);
+    expect((await mine.client.fetchBalance())['USDT']!.free).toBe(100);
+  });
+
   it('a forced 429 carries Retry-After and is DDoSProtection in ccxt', async () => {
     const client = binanceClient(ex);
     await client.loadMarkets();

@@ -12,6 +12,8 @@ export const FaultRule = z.object({
   /** Endpoint, e.g. "order" or "/api/v3/order"; absent means every endpoint. */
   path: z.string().optional(),
   method: z.enum(['GET', 'POST', 'DELETE', 'PUT']).optional(),
+  /** Only requests carrying this API key (X-MBX-APIKEY): one account's calls fail while others' go through. */
+  apiKey: z.string().optional(),
   /** "after": the request is executed and only its response is replaced by the 5xx (the lost-response case). */
   when: z.enum(['before', 'after']).default('before'),
 });
@@ -50,12 +52,13 @@ export class Faults {
   }
 
   /** Consumes the rules that match this request: all latencies add up, the first failing rule wins. */
-  take(method: string, path: string): FaultPlan {
+  take(method: string, path: string, apiKey?: string): FaultPlan {
     const plan: FaultPlan = { latencyMs: 0 };
     for (const active of this.rules) {
       const { rule } = active;
       if (active.remaining <= 0) continue;
       if (rule.method && rule.method !== method) continue;
+      if (rule.apiKey !== undefined && rule.apiKey !== apiKey) continue;
       if (rule.path !== undefined && rule.path.replace(/^\/*((api\/v3|sapi\/v1)\/)?/, '') !== path) continue;
       if (rule.kind === 'latency') {
         plan.latencyMs += rule.latencyMs;

@@ -145,9 +145,10 @@ describe('exchange accounts', () => {
   });
 
   it('answers 502 when the exchange is down, after retrying, and saves nothing', async () => {
-    const { body } = paperAccount();
+    const { account, body } = paperAccount();
     const since = new Date().toISOString();
-    ex.injectFault({ kind: 'error', status: 503, count: 1000 });
+    // Public market data may still answer; every call with this key fails (other tests' accounts keep syncing).
+    ex.injectFault({ kind: 'error', status: 503, count: 1000, apiKey: account.apiKey });
     try {
       const res = await addAccount(owner.agent, body);
       expect(res.status).toBe(502);
@@ -165,8 +166,9 @@ describe('exchange accounts', () => {
   }, 90_000);
 
   it("waits out the exchange's 429 for as long as its Retry-After says, then adds the account", async () => {
-    const { body } = paperAccount();
-    ex.injectFault({ kind: 'rateLimit', count: 1, retryAfterSeconds: 3 });
+    const { account, body } = paperAccount();
+    // Only this key's call: another account's background sync must not take the 429 in its place.
+    ex.injectFault({ kind: 'rateLimit', count: 1, retryAfterSeconds: 3, apiKey: account.apiKey });
     const started = Date.now();
     const res = await addAccount(owner.agent, body);
     expect(res.status).toBe(201);
