@@ -49,6 +49,7 @@ const openTrade = () => waitFor('an open trade', async () => (await bot.get<Open
 
 describe('guards on a builtin bot', () => {
   it('a trailing stop exits the bot trade through /forceexit, once', async () => {
+    exchange.setPrice('BTCUSDT', 50_000); // wherever another test of this file left it
     const trade = await openTrade();
     const bad = await user.agent.post('/api/guards').set('Origin', ORIGIN).send({ target: { kind: 'bot_trade', botId, tradeId: 9999 }, trail: { trailPct: 2 } });
     expect(bad.status).toBe(400);
@@ -74,6 +75,7 @@ describe('guards on a builtin bot', () => {
   }, 240_000);
 
   it('a risk guard stops entries when the drawdown limit is crossed, and the owner resumes it', async () => {
+    exchange.setPrice('BTCUSDT', 50_000);
     const trade = await openTrade();
     const bad = await user.agent.post('/api/risk-guards').set('Origin', ORIGIN).send({ scope: { kind: 'bot', botId }, maxDrawdownPct: 0 });
     expect(bad.status).toBe(400);
