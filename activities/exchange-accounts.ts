@@ -5,7 +5,7 @@ import { exchangeProfile } from '../domain/exchanges.js';
 import * as accounts from '../db/exchange-accounts.js';
 import type { DualWriteSink } from '../db/legacy-mirror.js';
 import type { Db } from '../db/pool.js';
-import type { SecretBox } from '../db/secret-box.js';
+import { accountCredentialsPlace, type SecretBox } from '../db/secret-box.js';
 import { nonZeroBalances, toOpenOrder } from './ccxt-wallet.js';
 import { createExchangeClient, isKnownExchange, type ExchangeCredentials } from './exchange-client.js';
 import { exchangeFailure } from './exchange-errors.js';
@@ -47,8 +47,8 @@ export const AccountFailureType = {
 export function createExchangeAccountActivities(deps: ExchangeAccountActivityDeps) {
   const { db, dualWrite, box } = deps;
 
-  function openCredentials(sealed: string): ExchangeCredentials {
-    return JSON.parse(box.open(sealed)) as ExchangeCredentials;
+  function openCredentials(sealed: string, accountId: string): ExchangeCredentials {
+    return JSON.parse(box.open(sealed, accountCredentialsPlace(accountId))) as ExchangeCredentials;
   }
 
   function clientFor(exchangeId: string, credentials: ExchangeCredentials) {
@@ -68,8 +68,8 @@ export function createExchangeAccountActivities(deps: ExchangeAccountActivityDep
 
   return {
     /** A real authenticated call (the balance), so a key is saved only when the exchange accepts it. */
-    async verifyExchangeCredentials(input: { exchangeId: string; sealedCredentials: string }): Promise<void> {
-      const credentials = openCredentials(input.sealedCredentials);
+    async verifyExchangeCredentials(input: { accountId: string; exchangeId: string; sealedCredentials: string }): Promise<void> {
+      const credentials = openCredentials(input.sealedCredentials, input.accountId);
       const client = clientFor(input.exchangeId, credentials);
       try {
         await client.fetchBalance();
@@ -85,7 +85,7 @@ export function createExchangeAccountActivities(deps: ExchangeAccountActivityDep
         userId: input.userId,
         exchangeId: input.exchangeId,
         label: input.label,
-        apiKeyHint: apiKeyHint(openCredentials(input.sealedCredentials).apiKey),
+        apiKeyHint: apiKeyHint(openCredentials(input.sealedCredentials, input.accountId).apiKey),
         sealedCredentials: input.sealedCredentials,
         syncIntervalSeconds: input.syncIntervalSeconds,
       });
@@ -99,7 +99,7 @@ export function createExchangeAccountActivities(deps: ExchangeAccountActivityDep
     async syncWallet(accountId: string): Promise<WalletSyncResult> {
       const account = await accounts.findExchangeAccountWithSecret(db, accountId);
       if (!account) throw ApplicationFailure.create({ type: AccountFailureType.notFound, message: `exchange account ${accountId} no longer exists`, nonRetryable: true });
-      const credentials = openCredentials(account.credentials);
+      const credentials = openCredentials(account.credentials, account.id);
       const client = clientFor(account.exchangeId, credentials);
       let balances: Balance[];
       let openOrders: OpenOrder[];

@@ -9,7 +9,7 @@ import { findBotWithSecret } from '../db/bots.js';
 import { findExchangeAccountWithSecret } from '../db/exchange-accounts.js';
 import * as guards from '../db/guards.js';
 import type { Db } from '../db/pool.js';
-import type { SecretBox } from '../db/secret-box.js';
+import { accountCredentialsPlace, botCredentialsPlace, type SecretBox } from '../db/secret-box.js';
 import { botApiUrl } from '../domain/bot.js';
 import { CreateGuardInput, GuardRules, guardRuleIssue, type Guard } from '../domain/guard.js';
 import { exchangeProfile } from '../domain/exchanges.js';
@@ -63,7 +63,7 @@ export function createGuardActivities(deps: GuardActivityDeps) {
   async function botClient(botId: string): Promise<{ client: FreqtradeClient; exchange: string; userId: string; status: string }> {
     const bot = await findBotWithSecret(db, botId);
     if (!bot) throw ApplicationFailure.nonRetryable(`bot ${botId} no longer exists`, 'GuardTargetGone');
-    const credentials = JSON.parse(box.open(bot.apiCredentials)) as FreqtradeCredentials;
+    const credentials = JSON.parse(box.open(bot.apiCredentials, botCredentialsPlace(bot.id))) as FreqtradeCredentials;
     const client = createFreqtradeClient(botApiUrl(bot, deps.botApiHost), credentials, 5000);
     return { client, exchange: bot.exchange, userId: bot.userId, status: bot.status };
   }
@@ -86,7 +86,7 @@ export function createGuardActivities(deps: GuardActivityDeps) {
   async function accountClient(accountId: string): Promise<{ client: Exchange; exchangeId: string; userId: string; secrets: string[] }> {
     const account = await findExchangeAccountWithSecret(db, accountId);
     if (!account) throw ApplicationFailure.nonRetryable(`exchange account ${accountId} no longer exists`, 'GuardTargetGone');
-    const credentials = JSON.parse(box.open(account.credentials)) as ExchangeCredentials;
+    const credentials = JSON.parse(box.open(account.credentials, accountCredentialsPlace(account.id))) as ExchangeCredentials;
     let cached = clients.get(accountId);
     if (!cached || cached.sealed !== account.credentials) {
       const client = createExchangeClient(exchangeProfile(account.exchangeId, deps.paperExchangeUrl), credentials);

@@ -6,7 +6,7 @@ import { findBotWithSecret, listBotsForUser } from '../db/bots.js';
 import type { Db } from '../db/pool.js';
 import { valueUserPortfolio } from '../db/portfolio.js';
 import * as risks from '../db/risk-guards.js';
-import type { SecretBox } from '../db/secret-box.js';
+import { botCredentialsPlace, type SecretBox } from '../db/secret-box.js';
 import { botApiUrl } from '../domain/bot.js';
 import { fieldError } from '../domain/field-error.js';
 import { CreateRiskGuardInput, RiskRules, riskRuleIssue, type RiskBook, type RiskGuard, type RiskState } from '../domain/risk.js';
@@ -26,7 +26,7 @@ export function createRiskActivities(deps: RiskActivityDeps) {
   async function clientOf(botId: string) {
     const bot = await findBotWithSecret(db, botId);
     if (!bot) return null;
-    const credentials = JSON.parse(box.open(bot.apiCredentials)) as FreqtradeCredentials;
+    const credentials = JSON.parse(box.open(bot.apiCredentials, botCredentialsPlace(bot.id))) as FreqtradeCredentials;
     return { bot, client: createFreqtradeClient(botApiUrl(bot, deps.botApiHost), credentials, 5000) };
   }
 

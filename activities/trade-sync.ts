@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { FreqtradeTradeJson, tradeFromFreqtrade } from '../domain/bot-trade.js';
 import { botsToSync, ledgerTradeIds, upsertBotTrades, type BotToSync, type SyncedTrade } from '../db/bot-trades.js';
 import type { Db } from '../db/pool.js';
-import type { SecretBox } from '../db/secret-box.js';
+import { botCredentialsPlace, type SecretBox } from '../db/secret-box.js';
 import { botApiUrl } from '../domain/bot.js';
 import { createFreqtradeClient, type FreqtradeCredentials } from './freqtrade-client.js';
 
@@ -40,7 +40,7 @@ export function createTradeSyncActivities(deps: TradeSyncDeps) {
    * current state of any trade the ledger holds as open that /status no longer lists (/trade/{id}).
    */
   async function readTrades(bot: BotToSync): Promise<SyncedTrade[]> {
-    const credentials = JSON.parse(box.open(bot.apiCredentials)) as FreqtradeCredentials;
+    const credentials = JSON.parse(box.open(bot.apiCredentials, botCredentialsPlace(bot.id))) as FreqtradeCredentials;
     const client = createFreqtradeClient(botApiUrl(bot, deps.botApiHost), credentials, deps.timeoutMs ?? 3000);
     const byId = new Map<number, SyncedTrade>();
     const keep = (raw: FreqtradeTradeJson) => byId.set(raw.trade_id, { trade: tradeFromFreqtrade(raw), raw });

@@ -6,7 +6,7 @@ import { ApplicationFailure, TimeoutFailure } from '@temporalio/common';
 import type { z } from 'zod';
 import type { CreateExchangeAccountInput, ExchangeAccount } from '../domain/exchange-account.js';
 import { addExchangeAccountWorkflowId, walletSyncScheduleId } from '../domain/workflow-ids.js';
-import type { SecretBox } from '../db/secret-box.js';
+import { accountCredentialsPlace, type SecretBox } from '../db/secret-box.js';
 import { addExchangeAccount } from '../workflows/exchange-accounts.js';
 import { HttpError } from './errors.js';
 
@@ -70,7 +70,7 @@ export function createExchangeAccountCommands(client: Client, taskQueue: string,
     async add(userId, input) {
       const accountId = randomUUID();
       // Sealed here, so the key and secret never travel in clear text, not even inside the encrypted workflow input.
-      const sealedCredentials = box.seal(JSON.stringify({ apiKey: input.apiKey, secret: input.secret, passphrase: input.passphrase }));
+      const sealedCredentials = box.seal(JSON.stringify({ apiKey: input.apiKey, secret: input.secret, passphrase: input.passphrase }), accountCredentialsPlace(accountId));
       try {
         return await client.workflow.execute(addExchangeAccount, {
           workflowId: addExchangeAccountWorkflowId(accountId),

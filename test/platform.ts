@@ -4,7 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import pg from 'pg';
 import request from 'supertest';
-import { readConfig, type PlatformConfig } from '../domain/config.js';
+import { readConfig, secretKeyRing, type PlatformConfig } from '../domain/config.js';
 import type { DualWriteSink } from '../db/legacy-mirror.js';
 import { botDriverFact, publishFact } from '../db/platform-facts.js';
 import { createDb, type Db } from '../db/pool.js';
@@ -69,7 +69,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
   const db = await createDb(config.DATABASE_URL);
   const pgPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 3 });
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const payloadCodec = createPayloadCodec(config.TF_SECRET_KEY);
+  const payloadCodec = createPayloadCodec(secretKeyRing(config));
   const dataConverter = platformDataConverter(payloadCodec);
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
   const events = await createBotEvents(config.DATABASE_URL, () => {});
@@ -84,13 +84,13 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     temporal,
     commands: createBotCommands(temporal, config.TEMPORAL_TASK_QUEUE),
     events,
-    botTrading: createBotTrading({ db, box: createSecretBox(config.TF_SECRET_KEY), botApiHost: '127.0.0.1' }),
+    botTrading: createBotTrading({ db, box: createSecretBox(secretKeyRing(config)), botApiHost: '127.0.0.1' }),
     allowedOrigins: new Set([ORIGIN, ...(options.origins ?? [])]),
     temporalUiUrl: config.TEMPORAL_UI_URL,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     log: () => {},
-    exchangeAccounts: createExchangeAccountCommands(temporal, config.TEMPORAL_TASK_QUEUE, createSecretBox(config.TF_SECRET_KEY)),
+    exchangeAccounts: createExchangeAccountCommands(temporal, config.TEMPORAL_TASK_QUEUE, createSecretBox(secretKeyRing(config))),
     payloadCodec,
     portfolioEvents,
     guardEvents,
