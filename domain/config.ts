@@ -71,10 +71,27 @@ export const PlatformConfig = z.object({
   TF_DATA_DIR: z.string().default('.data'),
   /** The legacy MongoDB the migration reads (and dual-writes to while a run has it on); empty: no migration possible. */
   MONGO_URL: z.string().regex(/^(mongodb(\+srv)?:\/\/.+)?$/, 'must be a mongodb:// URL').default(''),
+  /** Per-user quotas: the first request over one gets 409 (counts) or 429 (rates) naming the limit and creates nothing. */
+  MAX_BOTS_PER_USER: z.coerce.number().int().min(0).default(25),
+  /** FreqTrade bots (one 768 MiB container each) count against this too. */
+  MAX_FREQTRADE_BOTS_PER_USER: z.coerce.number().int().min(0).default(3),
+  MAX_EXCHANGE_ACCOUNTS_PER_USER: z.coerce.number().int().min(0).default(10),
+  /** New strategy versions per user per hour (a FreqTrade upload runs a 512 MiB check container for up to 45 s). */
+  MAX_STRATEGY_UPLOADS_PER_HOUR: z.coerce.number().int().min(0).default(30),
+  /** Open SSE streams per user and server process. */
+  MAX_SSE_STREAMS_PER_USER: z.coerce.number().int().min(1).default(12),
+  /** Sign-ups per client address per hour. */
+  MAX_SIGNUPS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(0).default(10),
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type PlatformConfig = z.infer<typeof PlatformConfig>;
+
+export type Limits = Pick<
+  PlatformConfig,
+  | 'MAX_BOTS_PER_USER' | 'MAX_FREQTRADE_BOTS_PER_USER' | 'MAX_EXCHANGE_ACCOUNTS_PER_USER' | 'MAX_STRATEGY_UPLOADS_PER_HOUR'
+  | 'MAX_SSE_STREAMS_PER_USER' | 'MAX_SIGNUPS_PER_ADDRESS_PER_HOUR'
+>;
 
 /** The key ring: the sealing key first, then the retired ones that still open. */
 export const secretKeyRing = (config: Pick<PlatformConfig, 'TF_SECRET_KEY' | 'TF_SECRET_KEY_RING'>): string[] => [

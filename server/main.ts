@@ -53,6 +53,7 @@ const app = createApp({
   portfolioEvents,
   guardEvents,
   poolEvents,
+  limits: config,
   guardCommands: createGuardCommands(temporal, config.TEMPORAL_TASK_QUEUE),
 });
 

@@ -64,7 +64,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
   const exchange = options.env?.['PAPER_EXCHANGE_URL'] ? null : await startPaperExchange({ port: 0, seed: `platform-${unique}` });
   const config = readConfig({
     ...process.env, TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`, BOT_POOL_ID: `t-${unique}`, DOCKER_HOST_NAME: `h-${unique}`,
-    BOT_PLACEMENT: 'dedicated', ...(exchange ? { PAPER_EXCHANGE_URL: exchange.url } : {}), ...options.env,
+    BOT_PLACEMENT: 'dedicated', ...(exchange ? { PAPER_EXCHANGE_URL: exchange.url } : {}),
+    // Every test signs its users up from 127.0.0.1 into one shared database: only tests of that limit set it.
+    MAX_SIGNUPS_PER_ADDRESS_PER_HOUR: '1000000', ...options.env,
   });
   const db = await createDb(config.DATABASE_URL);
   const pgPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 3 });
@@ -95,6 +97,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     portfolioEvents,
     guardEvents,
     poolEvents,
+    limits: config,
     guardCommands: createGuardCommands(temporal, config.TEMPORAL_TASK_QUEUE),
   });
 
@@ -152,10 +155,13 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
 }
 
 /** A signed-up user's agent: keeps the session cookie and sends the dashboard's Origin on every request. */
-export async function signedUpAgent(app: TestPlatform['app']) {
+/** A signed-up user's agent; `fromAddress` signs up as that client address (the API trusts the loopback proxy's X-Forwarded-For). */
+export async function signedUpAgent(app: TestPlatform['app'], fromAddress?: string) {
   const agent = request.agent(app);
   const email = `user-${randomUUID()}@example.com`;
-  const res = await agent.post('/api/auth/signup').set('Origin', ORIGIN).send({ email, password: 'correct horse battery' });
+  const signup = agent.post('/api/auth/signup').set('Origin', ORIGIN);
+  if (fromAddress) signup.set('X-Forwarded-For', fromAddress);
+  const res = await signup.send({ email, password: 'correct horse battery' });
   if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${JSON.stringify(res.body)}`);
   const cookie = String(res.headers['set-cookie']?.[0]).split(';')[0]!;
   return { agent, email, cookie, userId: res.body.user.id as string };
