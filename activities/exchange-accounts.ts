@@ -6,6 +6,7 @@ import * as accounts from '../db/exchange-accounts.js';
 import type { DualWriteSink } from '../db/legacy-mirror.js';
 import type { Db } from '../db/pool.js';
 import { accountCredentialsPlace, type SecretBox } from '../db/secret-box.js';
+import { assertSameOwner, confirmedOwner } from './owner-check.js';
 import { nonZeroBalances, toOpenOrder } from './ccxt-wallet.js';
 import { createExchangeClient, isKnownExchange, type ExchangeCredentials } from './exchange-client.js';
 import { exchangeFailure } from './exchange-errors.js';
@@ -80,9 +81,12 @@ export function createExchangeAccountActivities(deps: ExchangeAccountActivityDep
 
     /** Idempotent by id: a retried insert returns the row the first attempt wrote. */
     async insertExchangeAccount(input: NewExchangeAccountInput): Promise<ExchangeAccount> {
+      const existing = await accounts.findExchangeAccount(db, input.accountId);
+      const userId = existing ? existing.userId : await confirmedOwner(db, 'exchange_account', input.accountId, input.userId);
+      assertSameOwner(`exchange account ${input.accountId}`, input.userId, userId);
       return accounts.insertExchangeAccount(db, dualWrite, {
         id: input.accountId,
-        userId: input.userId,
+        userId,
         exchangeId: input.exchangeId,
         label: input.label,
         apiKeyHint: apiKeyHint(openCredentials(input.sealedCredentials, input.accountId).apiKey),

@@ -10,6 +10,7 @@ import { findExchangeAccountWithSecret } from '../db/exchange-accounts.js';
 import * as guards from '../db/guards.js';
 import type { Db } from '../db/pool.js';
 import { accountCredentialsPlace, botCredentialsPlace, type SecretBox } from '../db/secret-box.js';
+import { assertSameOwner, confirmedOwner } from './owner-check.js';
 import { botApiUrl } from '../domain/bot.js';
 import { CreateGuardInput, GuardRules, guardRuleIssue, type Guard } from '../domain/guard.js';
 import { exchangeProfile } from '../domain/exchanges.js';
@@ -104,7 +105,8 @@ export function createGuardActivities(deps: GuardActivityDeps) {
   }
 
   async function sellOnAccount(req: ExitRequest, guard: Guard): Promise<ExitResult> {
-    const { client, secrets } = await accountClient((guard.target as { exchangeAccountId: string }).exchangeAccountId);
+    const { client, secrets, userId } = await accountClient((guard.target as { exchangeAccountId: string }).exchangeAccountId);
+    assertSameOwner(`the exchange account of guard ${guard.id}`, guard.userId, userId);
     const clientOrderId = guardClientOrderId(req.guardId, req.step);
     try {
       // A retried attempt may follow an order the exchange took but whose answer was lost: find it before placing again.
@@ -133,7 +135,8 @@ export function createGuardActivities(deps: GuardActivityDeps) {
 
   async function exitBotTrade(req: ExitRequest, guard: Guard): Promise<ExitResult> {
     const target = guard.target as { botId: string; tradeId: number };
-    const { client } = await botClient(target.botId);
+    const { client, userId } = await botClient(target.botId);
+    assertSameOwner(`the bot of guard ${guard.id}`, guard.userId, userId);
     const before = await readTrade(client, target.tradeId);
     if (!before.is_open) return { amount: 0, price: before.close_rate ?? null, orderId: null, alreadyClosed: true };
     const whole = req.amount >= before.amount - 1e-12;
@@ -168,7 +171,11 @@ export function createGuardActivities(deps: GuardActivityDeps) {
       const spec = parsed.data;
       const rules = GuardRules.parse({ trail: spec.trail, takeProfit: spec.takeProfit });
       const existing = await guards.findGuard(db, input.guardId);
-      if (existing) return existing;
+      if (existing) {
+        assertSameOwner(`guard ${existing.id}`, input.userId, existing.userId);
+        return existing;
+      }
+      await confirmedOwner(db, 'guard', input.guardId, input.userId);
       let row: guards.NewGuard;
       if (spec.target.kind === 'bot_trade') {
         const bot = await findBotWithSecret(db, spec.target.botId);

@@ -137,7 +137,7 @@ export async function createGuardFleet(exchange: PaperExchangeHandle, taskQueue:
       sealedCredentials: box.seal(JSON.stringify({ apiKey: paper.apiKey, secret: paper.secret }), accountCredentialsPlace(id)),
     });
   }));
-  const commands = createGuardCommands(client, taskQueue);
+  const commands = createGuardCommands(client, taskQueue, db);
   const guards: FleetGuard[] = [];
   return {
     db, client, userId, markets, papers, guards,

@@ -40,7 +40,7 @@ const app = createApp({
   dualWrite: mirror.sink,
   sessions: createSessions(pgPool, { secure }),
   temporal,
-  commands: createBotCommands(temporal, config.TEMPORAL_TASK_QUEUE),
+  commands: createBotCommands(temporal, config.TEMPORAL_TASK_QUEUE, db),
   events,
   botTrading: createBotTrading({ db, box: createSecretBox(secretKeyRing(config)), botApiHost: config.BOT_API_HOST }),
   allowedOrigins,
@@ -48,13 +48,13 @@ const app = createApp({
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   log,
-  exchangeAccounts: createExchangeAccountCommands(temporal, config.TEMPORAL_TASK_QUEUE, createSecretBox(secretKeyRing(config))),
+  exchangeAccounts: createExchangeAccountCommands(temporal, config.TEMPORAL_TASK_QUEUE, createSecretBox(secretKeyRing(config)), db),
   payloadCodec,
   portfolioEvents,
   guardEvents,
   poolEvents,
   limits: config,
-  guardCommands: createGuardCommands(temporal, config.TEMPORAL_TASK_QUEUE),
+  guardCommands: createGuardCommands(temporal, config.TEMPORAL_TASK_QUEUE, db),
 });
 
 const server = app.listen(config.API_PORT, config.API_HOST, () => {

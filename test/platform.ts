@@ -84,7 +84,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     dualWrite,
     sessions: createSessions(pgPool, { secure: false }),
     temporal,
-    commands: createBotCommands(temporal, config.TEMPORAL_TASK_QUEUE),
+    commands: createBotCommands(temporal, config.TEMPORAL_TASK_QUEUE, db),
     events,
     botTrading: createBotTrading({ db, box: createSecretBox(secretKeyRing(config)), botApiHost: '127.0.0.1' }),
     allowedOrigins: new Set([ORIGIN, ...(options.origins ?? [])]),
@@ -92,13 +92,13 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     log: () => {},
-    exchangeAccounts: createExchangeAccountCommands(temporal, config.TEMPORAL_TASK_QUEUE, createSecretBox(secretKeyRing(config))),
+    exchangeAccounts: createExchangeAccountCommands(temporal, config.TEMPORAL_TASK_QUEUE, createSecretBox(secretKeyRing(config)), db),
     payloadCodec,
     portfolioEvents,
     guardEvents,
     poolEvents,
     limits: config,
-    guardCommands: createGuardCommands(temporal, config.TEMPORAL_TASK_QUEUE),
+    guardCommands: createGuardCommands(temporal, config.TEMPORAL_TASK_QUEUE, db),
   });
 
   let workerRun: Promise<unknown> | null = null;
