@@ -1,12 +1,13 @@
 // Sealed secrets in the real database: a sealed key copied to another user's row does not open, and rotation re-seals
 // every value (older keys, the unbound v1 format) under the newest key while everything still opens.
-import { createCipheriv, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sealV1 } from '../test/sealed-v1.js';
 import { createIsolatedDatabase, type IsolatedDatabase } from '../test/isolated-database.js';
 import { findExchangeAccountWithSecret, insertExchangeAccount } from './exchange-accounts.js';
 import { createDb, sql, type Db } from './pool.js';
 import { resealAll } from './sealed-columns.js';
-import { accountCredentialsPlace, createSecretBox, secretKeyId } from './secret-box.js';
+import { accountCredentialsPlace, createSecretBox } from './secret-box.js';
 import { insertUser } from './users.js';
 
 let database: IsolatedDatabase;
@@ -21,14 +22,6 @@ afterAll(async () => {
 });
 
 const newKey = () => randomBytes(32).toString('base64');
-
-function sealV1(keyBase64: string, plain: string): string {
-  const key = Buffer.from(keyBase64, 'base64');
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-  return ['v1', secretKeyId(key), iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), data.toString('base64url')].join('.');
-}
 
 async function account(sealedFor: (id: string) => string) {
   const user = await insertUser(db, null, { id: randomUUID(), email: `${randomUUID()}@example.com`, passwordHash: 'x' });

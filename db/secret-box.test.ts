@@ -1,20 +1,12 @@
 // Secrets at rest: sealed values round-trip, hide their content, are bound to their row, and open under a key ring.
-import { createCipheriv, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { accountCredentialsPlace, botCredentialsPlace, createSecretBox, secretKeyId } from './secret-box.js';
+import { sealV1 } from '../test/sealed-v1.js';
+import { accountCredentialsPlace, botCredentialsPlace, createSecretBox } from './secret-box.js';
 
 const newKey = () => randomBytes(32).toString('base64');
 const alice = accountCredentialsPlace('11111111-1111-4111-8111-111111111111');
 const mallory = accountCredentialsPlace('22222222-2222-4222-8222-222222222222');
-
-/** A value in the format sealed before binding (v1): the same parts, no additional data. */
-function sealV1(keyBase64: string, plain: string): string {
-  const key = Buffer.from(keyBase64, 'base64');
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-  return ['v1', secretKeyId(key), iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), data.toString('base64url')].join('.');
-}
 
 describe('secret box', () => {
   const key = newKey();
