@@ -22,6 +22,7 @@ export function secretKeysFromEnvOrFile(env: NodeJS.ProcessEnv): { TF_SECRET_KEY
 export function databaseUrlFromEnvOrFile(env: NodeJS.ProcessEnv): string {
   if (env.DATABASE_URL) return PlatformConfig.shape.DATABASE_URL.parse(env.DATABASE_URL);
   const url = new URL(PlatformConfig.shape.DATABASE_URL.parse(undefined));
+  if (env.TF_PG_PORT) url.port = env.TF_PG_PORT; // npm start's embedded PostgreSQL on a port of its own
   const file = path.join(dataDir, 'postgres-app.password');
   if (fs.existsSync(file)) url.password = encodeURIComponent(fs.readFileSync(file, 'utf8').trim());
   return url.toString();
