@@ -10,7 +10,7 @@ import { findExchangeAccountWithSecret } from '../db/exchange-accounts.js';
 import { bundledBuiltin } from '../db/seed.js';
 import { findStrategyVersionForUser } from '../db/strategies.js';
 import type { Db } from '../db/pool.js';
-import type { SecretBox } from '../db/secret-box.js';
+import { accountCredentialsPlace, botCredentialsPlace, type SecretBox } from '../db/secret-box.js';
 import type { FreqtradeCredentials } from './freqtrade-client.js';
 
 export interface StoredCredentials extends FreqtradeCredentials {
@@ -30,7 +30,7 @@ export function createBotHostSpecs(deps: BotHostSpecDeps) {
   async function loadBot(botId: string) {
     const bot = await bots.findBotWithSecret(db, botId);
     if (!bot) throw ApplicationFailure.nonRetryable(`bot ${botId} does not exist`, 'BotNotFound');
-    const credentials = JSON.parse(box.open(bot.apiCredentials)) as StoredCredentials;
+    const credentials = JSON.parse(box.open(bot.apiCredentials, botCredentialsPlace(bot.id))) as StoredCredentials;
     return { bot, credentials };
   }
 
@@ -48,7 +48,7 @@ export function createBotHostSpecs(deps: BotHostSpecDeps) {
     if (bot.dryRun || !bot.exchangeAccountId) return undefined;
     const account = await findExchangeAccountWithSecret(db, bot.exchangeAccountId);
     if (!account) throw ApplicationFailure.nonRetryable(`the exchange account of bot ${bot.id} is gone`, 'AccountMissing');
-    return JSON.parse(box.open(account.credentials)) as { apiKey: string; secret: string; passphrase?: string };
+    return JSON.parse(box.open(account.credentials, accountCredentialsPlace(account.id))) as { apiKey: string; secret: string; passphrase?: string };
   }
 
   async function hostedBot(bot: Bot, credentials: StoredCredentials): Promise<HostedBotConfig> {

@@ -16,7 +16,8 @@ import type { DualWriteSink } from '../db/legacy-mirror.js';
 import { bundledBuiltin, bundledFreqtrade } from '../db/seed.js';
 import { findBundledStrategyByHash, findStrategyVersionForUser } from '../db/strategies.js';
 import type { Db } from '../db/pool.js';
-import type { SecretBox } from '../db/secret-box.js';
+import { botCredentialsPlace, type SecretBox } from '../db/secret-box.js';
+import { assertSameOwner, confirmedOwner } from './owner-check.js';
 import { checkBotMarkets } from './bot-markets.js';
 import { createBotHostSpecs, type StoredCredentials } from './bot-host-spec.js';
 import { createFreqtradeClient } from './freqtrade-client.js';
@@ -98,7 +99,11 @@ export function createBotActivities(deps: BotActivityDeps) {
       const parsed = CreateBotInput.safeParse(input.spec);
       if (!parsed.success) throw schemaFieldError(parsed.error);
       const existing = await bots.findBot(db, input.botId);
-      if (existing) return existing;
+      if (existing) {
+        assertSameOwner(`bot ${existing.id}`, input.userId, existing.userId);
+        return existing;
+      }
+      await confirmedOwner(db, 'bot', input.botId, input.userId);
       const spec = parsed.data;
       const strategy = spec.strategyVersionId
         ? await findStrategyVersionForUser(db, input.userId, spec.strategyVersionId)
@@ -123,7 +128,7 @@ export function createBotActivities(deps: BotActivityDeps) {
         password: randomBytes(24).toString('base64url'),
         jwtSecret: randomBytes(48).toString('base64url'),
       };
-      const sealedCredentials = box.seal(JSON.stringify(credentials));
+      const sealedCredentials = box.seal(JSON.stringify(credentials), botCredentialsPlace(input.botId));
       const busy: number[] = [];
       for (let attempt = 0; attempt < 50; attempt++) {
         const port = await bots.nextFreeBotPort(db, busy);

@@ -5,7 +5,8 @@ import { exchangeProfile } from '../domain/exchanges.js';
 import * as accounts from '../db/exchange-accounts.js';
 import type { DualWriteSink } from '../db/legacy-mirror.js';
 import type { Db } from '../db/pool.js';
-import type { SecretBox } from '../db/secret-box.js';
+import { accountCredentialsPlace, type SecretBox } from '../db/secret-box.js';
+import { assertSameOwner, confirmedOwner } from './owner-check.js';
 import { nonZeroBalances, toOpenOrder } from './ccxt-wallet.js';
 import { createExchangeClient, isKnownExchange, type ExchangeCredentials } from './exchange-client.js';
 import { exchangeFailure } from './exchange-errors.js';
@@ -47,8 +48,8 @@ export const AccountFailureType = {
 export function createExchangeAccountActivities(deps: ExchangeAccountActivityDeps) {
   const { db, dualWrite, box } = deps;
 
-  function openCredentials(sealed: string): ExchangeCredentials {
-    return JSON.parse(box.open(sealed)) as ExchangeCredentials;
+  function openCredentials(sealed: string, accountId: string): ExchangeCredentials {
+    return JSON.parse(box.open(sealed, accountCredentialsPlace(accountId))) as ExchangeCredentials;
   }
 
   function clientFor(exchangeId: string, credentials: ExchangeCredentials) {
@@ -68,8 +69,8 @@ export function createExchangeAccountActivities(deps: ExchangeAccountActivityDep
 
   return {
     /** A real authenticated call (the balance), so a key is saved only when the exchange accepts it. */
-    async verifyExchangeCredentials(input: { exchangeId: string; sealedCredentials: string }): Promise<void> {
-      const credentials = openCredentials(input.sealedCredentials);
+    async verifyExchangeCredentials(input: { accountId: string; exchangeId: string; sealedCredentials: string }): Promise<void> {
+      const credentials = openCredentials(input.sealedCredentials, input.accountId);
       const client = clientFor(input.exchangeId, credentials);
       try {
         await client.fetchBalance();
@@ -80,12 +81,15 @@ export function createExchangeAccountActivities(deps: ExchangeAccountActivityDep
 
     /** Idempotent by id: a retried insert returns the row the first attempt wrote. */
     async insertExchangeAccount(input: NewExchangeAccountInput): Promise<ExchangeAccount> {
+      const existing = await accounts.findExchangeAccount(db, input.accountId);
+      const userId = existing ? existing.userId : await confirmedOwner(db, 'exchange_account', input.accountId, input.userId);
+      assertSameOwner(`exchange account ${input.accountId}`, input.userId, userId);
       return accounts.insertExchangeAccount(db, dualWrite, {
         id: input.accountId,
-        userId: input.userId,
+        userId,
         exchangeId: input.exchangeId,
         label: input.label,
-        apiKeyHint: apiKeyHint(openCredentials(input.sealedCredentials).apiKey),
+        apiKeyHint: apiKeyHint(openCredentials(input.sealedCredentials, input.accountId).apiKey),
         sealedCredentials: input.sealedCredentials,
         syncIntervalSeconds: input.syncIntervalSeconds,
       });
@@ -99,7 +103,7 @@ export function createExchangeAccountActivities(deps: ExchangeAccountActivityDep
     async syncWallet(accountId: string): Promise<WalletSyncResult> {
       const account = await accounts.findExchangeAccountWithSecret(db, accountId);
       if (!account) throw ApplicationFailure.create({ type: AccountFailureType.notFound, message: `exchange account ${accountId} no longer exists`, nonRetryable: true });
-      const credentials = openCredentials(account.credentials);
+      const credentials = openCredentials(account.credentials, account.id);
       const client = clientFor(account.exchangeId, credentials);
       let balances: Balance[];
       let openOrders: OpenOrder[];

@@ -13,6 +13,30 @@ export class BotApiError extends Error {
   }
 }
 
+/** The largest answer read from a bot: the bot runs code the platform does not trust, so it cannot make a worker buffer more. */
+export const BOT_ANSWER_MAX_BYTES = 2 * 1024 * 1024;
+
+/** Reads a body up to `maxBytes`, cancelling the stream past that. */
+async function readCapped(response: Response, maxBytes: number, what: string): Promise<string> {
+  const declared = Number(response.headers.get('content-length') ?? 0);
+  if (declared > maxBytes) {
+    await response.body?.cancel().catch(() => {});
+    throw new BotApiError(`${what} answered ${declared} bytes, more than the ${maxBytes} a bot answer may have`, null);
+  }
+  if (!response.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > maxBytes) {
+      await response.body.cancel().catch(() => {});
+      throw new BotApiError(`${what} answered more than the ${maxBytes} bytes a bot answer may have`, null);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 export interface ShowConfig {
   state: string;
   dry_run: boolean;
@@ -31,7 +55,7 @@ export interface FreqtradeClient {
   post<T = unknown>(route: string, body?: unknown): Promise<T>;
 }
 
-export function createFreqtradeClient(baseUrl: string, credentials: FreqtradeCredentials, timeoutMs = 5000): FreqtradeClient {
+export function createFreqtradeClient(baseUrl: string, credentials: FreqtradeCredentials, timeoutMs = 5000, maxAnswerBytes = BOT_ANSWER_MAX_BYTES): FreqtradeClient {
   const basic = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
 
   async function call<T>(method: string, route: string, body?: unknown, auth = true): Promise<T> {
@@ -50,7 +74,7 @@ export function createFreqtradeClient(baseUrl: string, credentials: FreqtradeCre
     } catch (error) {
       throw new BotApiError(`bot API at ${baseUrl} is unreachable: ${(error as Error).message}`, null);
     }
-    const text = await response.text();
+    const text = await readCapped(response, maxAnswerBytes, `bot API ${method} /${route}`);
     if (!response.ok) {
       // The bot's own error text is safe to show; credentials never appear in it (we send them only as a header).
       throw new BotApiError(`bot API ${method} /${route} answered ${response.status}: ${text.slice(0, 200)}`, response.status);

@@ -9,7 +9,8 @@ import { findBotWithSecret } from '../db/bots.js';
 import { findExchangeAccountWithSecret } from '../db/exchange-accounts.js';
 import * as guards from '../db/guards.js';
 import type { Db } from '../db/pool.js';
-import type { SecretBox } from '../db/secret-box.js';
+import { accountCredentialsPlace, botCredentialsPlace, type SecretBox } from '../db/secret-box.js';
+import { assertSameOwner, confirmedOwner } from './owner-check.js';
 import { botApiUrl } from '../domain/bot.js';
 import { CreateGuardInput, GuardRules, guardRuleIssue, type Guard, type GuardEvent } from '../domain/guard.js';
 import { exchangeProfile } from '../domain/exchanges.js';
@@ -63,7 +64,7 @@ export function createGuardActivities(deps: GuardActivityDeps) {
   async function botClient(botId: string): Promise<{ client: FreqtradeClient; exchange: string; userId: string; status: string }> {
     const bot = await findBotWithSecret(db, botId);
     if (!bot) throw ApplicationFailure.nonRetryable(`bot ${botId} no longer exists`, 'GuardTargetGone');
-    const credentials = JSON.parse(box.open(bot.apiCredentials)) as FreqtradeCredentials;
+    const credentials = JSON.parse(box.open(bot.apiCredentials, botCredentialsPlace(bot.id))) as FreqtradeCredentials;
     const client = createFreqtradeClient(botApiUrl(bot, deps.botApiHost), credentials, 5000);
     return { client, exchange: bot.exchange, userId: bot.userId, status: bot.status };
   }
@@ -86,7 +87,7 @@ export function createGuardActivities(deps: GuardActivityDeps) {
   async function accountClient(accountId: string): Promise<{ client: Exchange; exchangeId: string; userId: string; secrets: string[] }> {
     const account = await findExchangeAccountWithSecret(db, accountId);
     if (!account) throw ApplicationFailure.nonRetryable(`exchange account ${accountId} no longer exists`, 'GuardTargetGone');
-    const credentials = JSON.parse(box.open(account.credentials)) as ExchangeCredentials;
+    const credentials = JSON.parse(box.open(account.credentials, accountCredentialsPlace(account.id))) as ExchangeCredentials;
     let cached = clients.get(accountId);
     if (!cached || cached.sealed !== account.credentials) {
       const client = createExchangeClient(exchangeProfile(account.exchangeId, deps.paperExchangeUrl), credentials);
@@ -104,7 +105,8 @@ export function createGuardActivities(deps: GuardActivityDeps) {
   }
 
   async function sellOnAccount(req: ExitRequest, guard: Guard): Promise<ExitResult> {
-    const { client, secrets } = await accountClient((guard.target as { exchangeAccountId: string }).exchangeAccountId);
+    const { client, secrets, userId } = await accountClient((guard.target as { exchangeAccountId: string }).exchangeAccountId);
+    assertSameOwner(`the exchange account of guard ${guard.id}`, guard.userId, userId);
     const clientOrderId = guardClientOrderId(req.guardId, req.step);
     try {
       // A retried attempt may follow an order the exchange took but whose answer was lost: find it before placing again.
@@ -133,7 +135,8 @@ export function createGuardActivities(deps: GuardActivityDeps) {
 
   async function exitBotTrade(req: ExitRequest, guard: Guard): Promise<ExitResult> {
     const target = guard.target as { botId: string; tradeId: number };
-    const { client } = await botClient(target.botId);
+    const { client, userId } = await botClient(target.botId);
+    assertSameOwner(`the bot of guard ${guard.id}`, guard.userId, userId);
     const before = await readTrade(client, target.tradeId);
     if (!before.is_open) return { amount: 0, price: before.close_rate ?? null, orderId: null, alreadyClosed: true };
     const whole = req.amount >= before.amount - 1e-12;
@@ -168,7 +171,11 @@ export function createGuardActivities(deps: GuardActivityDeps) {
       const spec = parsed.data;
       const rules = GuardRules.parse({ trail: spec.trail, takeProfit: spec.takeProfit });
       const existing = await guards.findGuard(db, input.guardId);
-      if (existing) return existing;
+      if (existing) {
+        assertSameOwner(`guard ${existing.id}`, input.userId, existing.userId);
+        return existing;
+      }
+      await confirmedOwner(db, 'guard', input.guardId, input.userId);
       let row: guards.NewGuard;
       if (spec.target.kind === 'bot_trade') {
         const bot = await findBotWithSecret(db, spec.target.botId);

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import * as accounts from '../db/exchange-accounts.js';
 import * as bots from '../db/bots.js';
 import { createDb, sql, type Db } from '../db/pool.js';
-import { createSecretBox } from '../db/secret-box.js';
+import { botCredentialsPlace, createSecretBox } from '../db/secret-box.js';
 import { insertUser } from '../db/users.js';
 import { CreateBotInput } from '../domain/bot.js';
 import { exchangeProfile } from '../domain/exchanges.js';
@@ -44,7 +44,7 @@ async function runningBot(exchangeId: string, userId: string, pairs: string[]): 
   const id = randomUUID();
   const box = createSecretBox(process.env.TF_SECRET_KEY!);
   const spec = CreateBotInput.parse({ name: 'Feed', pairs, stakeAmount: 10 });
-  await bots.insertBot(db, null, { id, userId, spec, driver: 'process', apiPort: await freePort(), sealedCredentials: box.seal('{}') });
+  await bots.insertBot(db, null, { id, userId, spec, driver: 'process', apiPort: await freePort(), sealedCredentials: box.seal('{}', botCredentialsPlace(id)) });
   await db.query(sql.typeAlias('void')`update bots set exchange = ${exchangeId}, status = 'running' where id = ${id}`);
   botIds.push(id);
 }

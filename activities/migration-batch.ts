@@ -8,7 +8,7 @@ import { deleteStaleInRange, quarantine, recordRange, unquarantine, type Quarant
 import { refKey, resolveLegacyRefs, writeTargetRows, type TargetWriteContext } from '../db/legacy-targets.js';
 import { readCheckpoint } from '../db/migration-runs.js';
 import type { Db } from '../db/pool.js';
-import type { SecretBox } from '../db/secret-box.js';
+import { accountCredentialsPlace, botCredentialsPlace, type SecretBox } from '../db/secret-box.js';
 import type { SourceDoc } from './legacy-source.js';
 
 export interface BatchDeps {
@@ -47,10 +47,13 @@ export function rangeChecksum(collection: LegacyCollection, rows: readonly AnyRo
 
 export function createBatchWriter({ db, box }: BatchDeps) {
   const ctx: TargetWriteContext = {
-    seal: (plain) => box.seal(plain),
+    sealAccountCredentials: (accountId, plain) => box.seal(plain, accountCredentialsPlace(accountId)),
     sha256,
-    newBotCredentials: () =>
-      box.seal(JSON.stringify({ username: `tf-${randomBytes(4).toString('hex')}`, password: randomBytes(24).toString('base64url'), jwtSecret: randomBytes(48).toString('base64url') })),
+    newBotCredentials: (botId) =>
+      box.seal(
+        JSON.stringify({ username: `tf-${randomBytes(4).toString('hex')}`, password: randomBytes(24).toString('base64url'), jwtSecret: randomBytes(48).toString('base64url') }),
+        botCredentialsPlace(botId),
+      ),
   };
 
   return async function writeBatch(input: BatchInput): Promise<BatchResult> {

@@ -6,11 +6,12 @@ import { findBotWithSecret, listBotsForUser } from '../db/bots.js';
 import type { Db } from '../db/pool.js';
 import { valueUserPortfolio } from '../db/portfolio.js';
 import * as risks from '../db/risk-guards.js';
-import type { SecretBox } from '../db/secret-box.js';
+import { botCredentialsPlace, type SecretBox } from '../db/secret-box.js';
 import { botApiUrl } from '../domain/bot.js';
 import { fieldError } from '../domain/field-error.js';
 import { CreateRiskGuardInput, RiskRules, riskRuleIssue, type RiskBook, type RiskGuard, type RiskState } from '../domain/risk.js';
 import { createFreqtradeClient, type FreqtradeCredentials } from './freqtrade-client.js';
+import { assertSameOwner, confirmedOwner } from './owner-check.js';
 
 export interface RiskActivityDeps {
   db: Db;
@@ -23,10 +24,12 @@ const Balance = z.looseObject({ total: z.number(), total_bot: z.number().optiona
 export function createRiskActivities(deps: RiskActivityDeps) {
   const { db, box } = deps;
 
-  async function clientOf(botId: string) {
+  /** A bot the guard acts on: it must be the guard owner's (both rows say so), whatever the workflow was told. */
+  async function clientOf(botId: string, guard: RiskGuard) {
     const bot = await findBotWithSecret(db, botId);
     if (!bot) return null;
-    const credentials = JSON.parse(box.open(bot.apiCredentials)) as FreqtradeCredentials;
+    assertSameOwner(`bot ${botId} of risk guard ${guard.id}`, guard.userId, bot.userId);
+    const credentials = JSON.parse(box.open(bot.apiCredentials, botCredentialsPlace(bot.id))) as FreqtradeCredentials;
     return { bot, client: createFreqtradeClient(botApiUrl(bot, deps.botApiHost), credentials, 5000) };
   }
 
@@ -51,6 +54,12 @@ export function createRiskActivities(deps: RiskActivityDeps) {
       const rules = RiskRules.parse(rest);
       const issue = riskRuleIssue(rules);
       if (issue) throw fieldError(issue.field, issue.message);
+      const existing = await risks.findRiskGuard(db, input.riskId);
+      if (existing) {
+        assertSameOwner(`risk guard ${existing.id}`, input.userId, existing.userId);
+        return existing;
+      }
+      await confirmedOwner(db, 'risk', input.riskId, input.userId);
       if (scope.kind === 'bot') {
         const bot = await findBotWithSecret(db, scope.botId);
         if (!bot || bot.userId !== input.userId) throw fieldError('scope.botId', 'no such bot');
@@ -65,7 +74,7 @@ export function createRiskActivities(deps: RiskActivityDeps) {
         const { valuation } = await valueUserPortfolio(db, guard.userId);
         return valuation.total > 0 ? { equity: valuation.total } : { equity: null, reason: 'nothing in the portfolio can be valued yet' };
       }
-      const found = await clientOf(guard.scope.botId);
+      const found = await clientOf(guard.scope.botId, guard);
       if (!found) return { equity: null, reason: 'the bot no longer exists' };
       if (found.bot.status !== 'running') return { equity: null, reason: `the bot is ${found.bot.status}` };
       const balance = Balance.parse(await found.client.get('balance'));
@@ -86,7 +95,7 @@ export function createRiskActivities(deps: RiskActivityDeps) {
       const failed: string[] = [];
       const ids = await botsInScope(guard);
       for (const id of ids) {
-        const found = await clientOf(id);
+        const found = await clientOf(id, guard);
         if (!found || found.bot.status !== 'running') continue;
         try {
           await found.client.post('stopbuy');
@@ -104,7 +113,7 @@ export function createRiskActivities(deps: RiskActivityDeps) {
     async liftRiskBreach(riskId: string): Promise<void> {
       const guard = await requireGuard(riskId);
       for (const id of await botsInScope(guard)) {
-        const found = await clientOf(id);
+        const found = await clientOf(id, guard);
         if (found && found.bot.status === 'running') await found.client.post('start');
       }
     },

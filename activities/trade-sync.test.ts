@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import * as bots from '../db/bots.js';
 import { createDb, sql, type Db } from '../db/pool.js';
-import { createSecretBox, type SecretBox } from '../db/secret-box.js';
+import { botCredentialsPlace, createSecretBox, type SecretBox } from '../db/secret-box.js';
 import { insertUser } from '../db/users.js';
 import { CreateBotInput } from '../domain/bot.js';
 import { startHostedBot, type HostedBot } from '../test/hosted-bot.js';
@@ -150,7 +150,7 @@ describe('trade sync', () => {
     hosts.push(live);
     live.addTrade({ id: 1, pair: 'BTC/USDT', amount: 0.0002, openRate: 95000 });
     const deadId = randomUUID();
-    const credentials = box.seal(JSON.stringify({ username: 'nobody', password: 'x'.repeat(20), jwtSecret: 'y'.repeat(40) }));
+    const credentials = box.seal(JSON.stringify({ username: 'nobody', password: 'x'.repeat(20), jwtSecret: 'y'.repeat(40) }), botCredentialsPlace(deadId));
     // A port nothing listens on: the bot's runtime died after it was marked running.
     await bots.insertBot(db, null, { id: deadId, userId, spec: CreateBotInput.parse({ name: 'Dead', pairs: ['ETH/USDT'], stakeAmount: 20 }), driver: 'process', apiPort: await freePort(), sealedCredentials: credentials });
     await bots.setBotStatus(db, null, deadId, 'running');

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { FreqtradeTradeJson, tradeFromFreqtrade } from '../domain/bot-trade.js';
 import { botsToSync, ledgerTradeIds, upsertBotTrades, type BotToSync, type SyncedTrade } from '../db/bot-trades.js';
 import type { Db } from '../db/pool.js';
-import type { SecretBox } from '../db/secret-box.js';
+import { botCredentialsPlace, type SecretBox } from '../db/secret-box.js';
 import { botApiUrl } from '../domain/bot.js';
 import { createFreqtradeClient, type FreqtradeCredentials } from './freqtrade-client.js';
 
@@ -29,7 +29,9 @@ export interface TradeSyncResult {
 
 /** FreqTrade caps /trades at 500 per page. */
 const PAGE = 500;
-const TradesPage = z.looseObject({ trades: z.array(FreqtradeTradeJson), total_trades: z.number().int() });
+const TradesPage = z.looseObject({ trades: z.array(FreqtradeTradeJson).max(PAGE), total_trades: z.number().int() });
+/** Pages read per bot and pass (10,000 closed trades, newest first): a bot claiming endless trades cannot hold a worker. */
+export const MAX_TRADE_PAGES = 20;
 const OpenTrades = z.array(FreqtradeTradeJson);
 
 export function createTradeSyncActivities(deps: TradeSyncDeps) {
@@ -40,20 +42,21 @@ export function createTradeSyncActivities(deps: TradeSyncDeps) {
    * current state of any trade the ledger holds as open that /status no longer lists (/trade/{id}).
    */
   async function readTrades(bot: BotToSync): Promise<SyncedTrade[]> {
-    const credentials = JSON.parse(box.open(bot.apiCredentials)) as FreqtradeCredentials;
+    const credentials = JSON.parse(box.open(bot.apiCredentials, botCredentialsPlace(bot.id))) as FreqtradeCredentials;
     const client = createFreqtradeClient(botApiUrl(bot, deps.botApiHost), credentials, deps.timeoutMs ?? 3000);
     const byId = new Map<number, SyncedTrade>();
     const keep = (raw: FreqtradeTradeJson) => byId.set(raw.trade_id, { trade: tradeFromFreqtrade(raw), raw });
     // /status first: a trade that closes between the reads then ends up closed, never stuck open.
     for (const raw of OpenTrades.parse(await client.get('status'))) keep(raw);
     const held = await ledgerTradeIds(db, bot.id);
-    for (let offset = 0; ; ) {
+    for (let offset = 0, pages = 0; pages < MAX_TRADE_PAGES; pages++) {
       const page = TradesPage.parse(await client.get(`trades?limit=${PAGE}&offset=${offset}&order_by_id=false`));
       for (const raw of page.trades) if (!held.closed.has(raw.trade_id)) keep(raw);
       offset += page.trades.length;
       // Newest closed first: once a whole page is held, the older pages are too.
       if (page.trades.length === 0 || offset >= page.total_trades || page.trades.every((t) => held.closed.has(t.trade_id))) break;
     }
+    // Only trades the ledger holds as open (bounded by what the platform stored), each one answer.
     for (const id of held.open) if (!byId.has(id)) keep(FreqtradeTradeJson.parse(await client.get(`trade/${id}`)));
     return [...byId.values()];
   }

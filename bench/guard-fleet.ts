@@ -6,9 +6,9 @@ import fs from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { insertExchangeAccount } from '../db/exchange-accounts.js';
 import { createDb, sql, type Db } from '../db/pool.js';
-import { createSecretBox } from '../db/secret-box.js';
+import { accountCredentialsPlace, createSecretBox } from '../db/secret-box.js';
 import { insertUser } from '../db/users.js';
-import { readConfig } from '../domain/config.js';
+import { readConfig, secretKeyRing } from '../domain/config.js';
 import { DEFAULT_MARKETS } from '../exchange/markets.js';
 import type { PaperExchangeHandle } from '../exchange/server.js';
 import { freePort } from '../scripts/services/ports.js';
@@ -120,21 +120,24 @@ async function retried<T>(attempt: () => Promise<T>): Promise<T> {
 export async function createGuardFleet(exchange: PaperExchangeHandle, taskQueue: string, maxGuards: number): Promise<GuardFleet> {
   const config = readConfig({ ...process.env, TEMPORAL_TASK_QUEUE: taskQueue });
   const db = await createDb(config.DATABASE_URL);
-  const box = createSecretBox(config.TF_SECRET_KEY);
+  const box = createSecretBox(secretKeyRing(config));
   const client = new Client({
     connection: await Connection.connect({ address: config.TEMPORAL_ADDRESS }),
-    dataConverter: platformDataConverter(createPayloadCodec(config.TF_SECRET_KEY)),
+    dataConverter: platformDataConverter(createPayloadCodec(secretKeyRing(config))),
   });
   const markets = DEFAULT_MARKETS.slice(0, SYMBOLS);
   const userId = (await insertUser(db, null, { id: randomUUID(), email: `bench-${randomUUID()}@example.com`, passwordHash: 'x' })).id;
   // One ccxt client per account, as every account has its own order rate limit.
   const papers = Array.from({ length: ACCOUNTS }, () =>
     exchange.createAccount({ balances: Object.fromEntries(markets.map((m) => [m.base, String(Math.ceil((100 / m.price) * maxGuards))])) }));
-  const accounts = await Promise.all(papers.map((paper) => insertExchangeAccount(db, null, {
-    id: randomUUID(), userId, exchangeId: 'paper', label: 'bench', apiKeyHint: '…', syncIntervalSeconds: 3600,
-    sealedCredentials: box.seal(JSON.stringify({ apiKey: paper.apiKey, secret: paper.secret })),
-  })));
-  const commands = createGuardCommands(client, taskQueue);
+  const accounts = await Promise.all(papers.map((paper, i) => {
+    const id = randomUUID();
+    return insertExchangeAccount(db, null, {
+      id, userId, exchangeId: 'paper', label: `bench ${i}`, apiKeyHint: '…', syncIntervalSeconds: 3600,
+      sealedCredentials: box.seal(JSON.stringify({ apiKey: paper.apiKey, secret: paper.secret }), accountCredentialsPlace(id)),
+    });
+  }));
+  const commands = createGuardCommands(client, taskQueue, db);
   const guards: FleetGuard[] = [];
   return {
     db, client, userId, markets, papers, guards,

@@ -49,7 +49,7 @@ const [postgres, temporal, ferret] = await Promise.all([
   startTemporal({ port: temporalPort, logFile: path.join(runDir, 'temporal.log') }),
   startFerretDb({ dataDir: path.join(runDir, 'ferretdb'), logFile: path.join(runDir, 'ferretdb.log') }),
 ]);
-await migrate(postgres.url);
+await migrate(postgres.ownerUrl, () => {}, { grantTo: postgres.appRole });
 const mongoUrl = `${ferret.url}legacy`;
 const mongoClient = new MongoClient(mongoUrl);
 const mongo = mongoClient.db();

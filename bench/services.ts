@@ -26,7 +26,7 @@ export async function startBenchServices(opts: { exchangeTickMs?: number } = {})
     ensureDocker(),
   ]);
   if (!docker) throw new Error('benchmarks need a Docker engine; run npm test once to set it up');
-  await migrate(pg.url);
+  await migrate(pg.ownerUrl, () => {}, { grantTo: pg.appRole });
   // Bots check their pairs against the exchange and trade on it.
   const exchange = await startPaperExchange({ port: 0, seed: 'bench', ...(opts.exchangeTickMs !== undefined ? { tickMs: opts.exchangeTickMs } : {}) });
   Object.assign(process.env, {

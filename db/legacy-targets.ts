@@ -24,10 +24,11 @@ export async function resolveLegacyRefs(tx: Tx, refs: readonly LegacyRef[]): Pro
 }
 
 export interface TargetWriteContext {
-  /** Seals exchange credentials and new bots' API credentials (AES-256-GCM, the platform's key). */
-  seal(plain: string): string;
+  /** Seals an exchange account's credentials to its row (AES-256-GCM, the platform's key). */
+  sealAccountCredentials(accountId: string, plain: string): string;
   sha256(text: string): string;
-  newBotCredentials(): string;
+  /** New API credentials of a bot, sealed to its row. */
+  newBotCredentials(botId: string): string;
 }
 
 export interface WriteOutcome {
@@ -93,7 +94,7 @@ async function writeWallets(tx: Tx, rows: WalletRowOut[], ctx: TargetWriteContex
   // Migrated accounts arrive paused: no wallet-sync schedule exists for them until their owner resumes it.
   const tuples = rows.map((r) => [
     r.id, r.legacyId, r.userId, r.exchangeId, r.label,
-    'sealed' in r.credentials ? r.credentials.sealed : ctx.seal(JSON.stringify({ apiKey: r.credentials.apiKey, secret: r.credentials.secret })),
+    'sealed' in r.credentials ? r.credentials.sealed : ctx.sealAccountCredentials(r.id, JSON.stringify({ apiKey: r.credentials.apiKey, secret: r.credentials.secret })),
     r.apiKeyHint, r.syncIntervalSeconds, r.createdAt,
   ]);
   await tx.query(sql.typeAlias('void')`
@@ -120,7 +121,7 @@ async function writeBots(tx: Tx, rows: BotRowOut[], ctx: TargetWriteContext): Pr
   const tuples = rows.map((r) => [
     r.id, r.legacyId, r.userId, r.name, r.exchange, r.pairs.join(','), r.stakeAmount, r.stakeCurrency, r.dryRun, r.status, r.lastError,
         // An existing row's own port passes the insert's checks; the conflict path then leaves port and credentials alone.
-    r.strategyVersionId, r.exchangeAccountId, r.createdAt, portOf.get(r.id) ?? existing.get(r.id)!, portOf.has(r.id) ? ctx.newBotCredentials() : '',
+    r.strategyVersionId, r.exchangeAccountId, r.createdAt, portOf.get(r.id) ?? existing.get(r.id)!, portOf.has(r.id) ? ctx.newBotCredentials(r.id) : '',
   ]);
   await tx.query(sql.typeAlias('void')`
     insert into bots (id, legacy_id, user_id, name, exchange, pairs, stake_amount, stake_currency, dry_run, engine, status, driver,

@@ -45,3 +45,8 @@ export async function findBundledStrategyByHash(db: Db, hash: string): Promise<S
   return db.maybeOne(sql.type(StrategyVersion)`
     select ${columns} from strategy_versions where user_id is null and content_hash = ${hash}`);
 }
+
+/** The user's own version with this content hash, if they uploaded the same content before (its check passed then). */
+export async function findStrategyVersionByHash(db: Db, userId: string, contentHash: string): Promise<StrategyVersion | null> {
+  return db.maybeOne(sql.type(StrategyVersion)`select ${columns} from strategy_versions where user_id = ${userId} and content_hash = ${contentHash}`);
+}

@@ -55,18 +55,3 @@ export async function findUserById(db: Db, id: string): Promise<UserRow | null> 
   return db.maybeOne(sql.type(UserRow)`select * from users where id = ${id}`);
 }
 
-export async function recordSigninFailure(db: Db, key: string): Promise<void> {
-  await db.query(sql.typeAlias('void')`insert into signin_failures (key) values (${key})`);
-}
-
-/** Failures for `key` within the window; old rows are pruned on the way. */
-export async function countRecentSigninFailures(db: Db, key: string, windowSeconds: number): Promise<number> {
-  await db.query(sql.typeAlias('void')`delete from signin_failures where failed_at < now() - make_interval(secs => ${windowSeconds * 4})`);
-  return db.oneFirst(sql.type(z.object({ n: z.number() }))`
-    select count(*)::int as n from signin_failures
-    where key = ${key} and failed_at > now() - make_interval(secs => ${windowSeconds})`);
-}
-
-export async function clearSigninFailures(db: Db, key: string): Promise<void> {
-  await db.query(sql.typeAlias('void')`delete from signin_failures where key = ${key}`);
-}

@@ -4,7 +4,11 @@ import { z } from 'zod';
 const port = z.coerce.number().int().min(1).max(65535);
 
 export const PlatformConfig = z.object({
-  DATABASE_URL: z.string().url().default('postgres://tradefleet:tradefleet@127.0.0.1:54329/tradefleet'),
+  /**
+   * The embedded PostgreSQL of `npm start` as the application role by default; its password is random (in
+   * `.data/postgres-app.password`), so `npm start` passes the full URL and standalone processes need it set.
+   */
+  DATABASE_URL: z.string().url().default('postgres://tradefleet_app@127.0.0.1:54329/tradefleet'),
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('tradefleet'),
@@ -20,6 +24,14 @@ export const PlatformConfig = z.object({
   TF_SECRET_KEY: z
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 random bytes in base64 (openssl rand -base64 32)'),
+  /**
+   * Retired keys (comma separated, base64) that still open what they sealed and decode Temporal payloads they
+   * encrypted; TF_SECRET_KEY seals. docs/security.md has the rotation steps.
+   */
+  TF_SECRET_KEY_RING: z
+    .string()
+    .default('')
+    .refine((v) => v.split(',').filter(Boolean).every((k) => Buffer.from(k.trim(), 'base64').length === 32), 'must be keys of 32 random bytes in base64, comma separated'),
   /** Base URL of the paper exchange (the `paper` exchange profile points ccxt's binance class here). */
   PAPER_EXCHANGE_URL: z.string().url().default('http://127.0.0.1:8090'),
   /** `docker` or `process`; empty means docker when reachable, else process. */
@@ -59,10 +71,33 @@ export const PlatformConfig = z.object({
   TF_DATA_DIR: z.string().default('.data'),
   /** The legacy MongoDB the migration reads (and dual-writes to while a run has it on); empty: no migration possible. */
   MONGO_URL: z.string().regex(/^(mongodb(\+srv)?:\/\/.+)?$/, 'must be a mongodb:// URL').default(''),
+  /** Per-user quotas: the first request over one gets 409 (counts) or 429 (rates) naming the limit and creates nothing. */
+  MAX_BOTS_PER_USER: z.coerce.number().int().min(0).default(25),
+  /** FreqTrade bots (one 768 MiB container each) count against this too. */
+  MAX_FREQTRADE_BOTS_PER_USER: z.coerce.number().int().min(0).default(3),
+  MAX_EXCHANGE_ACCOUNTS_PER_USER: z.coerce.number().int().min(0).default(10),
+  /** New strategy versions per user per hour (a FreqTrade upload runs a 512 MiB check container for up to 45 s). */
+  MAX_STRATEGY_UPLOADS_PER_HOUR: z.coerce.number().int().min(0).default(30),
+  /** Open SSE streams per user and server process. */
+  MAX_SSE_STREAMS_PER_USER: z.coerce.number().int().min(1).default(12),
+  /** Sign-ups per client address per hour. */
+  MAX_SIGNUPS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(0).default(10),
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type PlatformConfig = z.infer<typeof PlatformConfig>;
+
+export type Limits = Pick<
+  PlatformConfig,
+  | 'MAX_BOTS_PER_USER' | 'MAX_FREQTRADE_BOTS_PER_USER' | 'MAX_EXCHANGE_ACCOUNTS_PER_USER' | 'MAX_STRATEGY_UPLOADS_PER_HOUR'
+  | 'MAX_SSE_STREAMS_PER_USER' | 'MAX_SIGNUPS_PER_ADDRESS_PER_HOUR'
+>;
+
+/** The key ring: the sealing key first, then the retired ones that still open. */
+export const secretKeyRing = (config: Pick<PlatformConfig, 'TF_SECRET_KEY' | 'TF_SECRET_KEY_RING'>): string[] => [
+  config.TF_SECRET_KEY,
+  ...config.TF_SECRET_KEY_RING.split(',').map((k) => k.trim()).filter((k) => k && k !== config.TF_SECRET_KEY),
+];
 
 /** Parses the environment; a bad value throws naming the variable, never echoing its content. */
 export function readConfig(env: Record<string, string | undefined>): PlatformConfig {

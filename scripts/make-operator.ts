@@ -1,15 +1,15 @@
 // `npm run make-operator -- <email>`: makes a signed-up user an operator (for example to decode payloads in the Temporal UI).
-import { PlatformConfig } from '../domain/config.js';
 import { createDb } from '../db/pool.js';
 import { makeOperator } from '../db/users.js';
+import { databaseUrlFromEnvOrFile } from './services/embedded-secrets.js';
 
 const email = process.argv[2]?.trim();
 if (!email || process.argv.length > 3) {
   console.error('usage: npm run make-operator -- <email>   (the user must have signed up already)');
   process.exit(2);
 }
-// Only the database is needed, so only DATABASE_URL is read (the default is the embedded PostgreSQL of `npm start`).
-const databaseUrl = PlatformConfig.shape.DATABASE_URL.parse(process.env.DATABASE_URL);
+// Only the database is needed, so only DATABASE_URL is read (without it, the embedded PostgreSQL of `npm start`).
+const databaseUrl = databaseUrlFromEnvOrFile(process.env);
 const db = await createDb(databaseUrl, { maximumPoolSize: 1 });
 try {
   const user = await makeOperator(db, email);

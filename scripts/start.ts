@@ -5,7 +5,9 @@ import { pathToFileURL } from 'node:url';
 import { pingDocker } from './services/docker.js';
 import { dataDir, repoRoot, sinceSeconds } from './services/paths.js';
 import { assertPortsFree, httpAnswers, PortInUseError, waitFor } from './services/ports.js';
+import { secretKeysFromEnvOrFile } from './services/embedded-secrets.js';
 import { startPostgres } from './services/postgres.js';
+import { APP_ROLE } from './services/postgres-roles.js';
 import { startPaperExchangeProcess } from './services/paper-exchange.js';
 import { liveProcesses, spawnManaged, stopAll, type ManagedProcess } from './services/processes.js';
 import { startTemporal, temporalReady } from './services/temporal.js';
@@ -68,13 +70,6 @@ async function step<T>(name: string, fn: () => Promise<T>, done: (r: T) => strin
   return result;
 }
 
-function secretKey(): string {
-  if (env.TF_SECRET_KEY) return env.TF_SECRET_KEY;
-  const file = path.join(dataDir, 'secret.key');
-  if (!fs.existsSync(file)) throw new Error(`${file} is missing: run \`bash scripts/setup.sh\` (npm start does) or set TF_SECRET_KEY`);
-  return fs.readFileSync(file, 'utf8').trim();
-}
-
 /** Explains a busy PostgreSQL port left by an earlier run that was killed before it could stop its database. */
 function stalePostgresHint(): string {
   const pidFile = path.join(dataDir, 'postgres', 'postmaster.pid');
@@ -107,22 +102,22 @@ async function main(): Promise<void> {
     if (error instanceof PortInUseError) throw new PortInUseError(error.message + stalePostgresHint());
     throw error;
   }
-  const key = secretKey();
+  const keys = secretKeysFromEnvOrFile(env);
   fs.mkdirSync(dataDir, { recursive: true });
 
   // PostgreSQL and Temporal do not depend on each other: start them side by side.
-  const [databaseUrl, temporalAddress] = await Promise.all([
+  const [database, temporalAddress] = await Promise.all([
     embeddedPostgres
       ? step(
           'PostgreSQL',
           async () => {
             const pg = await startPostgres({ dataDir: path.join(dataDir, 'postgres'), port: ports.postgres, logFile: path.join(dataDir, 'postgres.log') }, log);
             watch(pg.process);
-            return pg.url;
+            return { url: pg.url, ownerUrl: pg.ownerUrl };
           },
-          () => `ready on 127.0.0.1:${ports.postgres} (log: .data/postgres.log)`,
+          () => `ready on 127.0.0.1:${ports.postgres} as role ${APP_ROLE} (passwords: .data/postgres-*.password, log: .data/postgres.log)`,
         )
-      : env.DATABASE_URL!,
+      : { url: env.DATABASE_URL!, ownerUrl: env.DATABASE_OWNER_URL },
     embeddedTemporal
       ? step(
           'Temporal',
@@ -157,8 +152,8 @@ async function main(): Promise<void> {
     await step(
       'migrations',
       async () => {
-        const mod = (await import(pathToFileURL(migrateFile).href)) as { migrate: (url: string, log?: (l: string) => void) => Promise<string[]> };
-        return mod.migrate(databaseUrl, log);
+        const mod = (await import(pathToFileURL(migrateFile).href)) as typeof import('../db/migrate.js');
+        return mod.migratePlatform(database, log);
       },
       (applied) => (applied.length ? `applied ${applied.join(', ')}` : 'schema up to date'),
     );
@@ -179,13 +174,15 @@ async function main(): Promise<void> {
     (e) => `ready on ${e.url}`,
   );
 
+  // The owner's URL stays here: no child needs more than the application role.
+  const { DATABASE_OWNER_URL: _owner, ...inherited } = env;
   const childEnv: NodeJS.ProcessEnv = {
-    ...env,
-    DATABASE_URL: databaseUrl,
+    ...inherited,
+    DATABASE_URL: database.url,
     TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_NAMESPACE: namespace,
     TEMPORAL_UI_URL: embeddedTemporal ? temporalUiUrl : env.TEMPORAL_UI_URL,
-    TF_SECRET_KEY: key,
+    ...keys,
     API_PORT: String(ports.api),
     WEB_PORT: String(ports.web),
     DASHBOARD_URL: dashboardUrl,
@@ -193,13 +190,15 @@ async function main(): Promise<void> {
     PAPER_EXCHANGE_URL: exchange.url,
   };
   const apps = [
-    { name: 'worker', entry: 'worker/main.ts', args: ['--import', 'tsx', 'worker/main.ts'], extra: {} },
-    { name: 'server', entry: 'server/main.ts', args: ['--import', 'tsx', 'server/main.ts'], extra: {} },
+    { name: 'worker', entry: 'worker/main.ts', args: ['--import', 'tsx', 'worker/main.ts'], extra: {}, withhold: [] as string[] },
+    { name: 'server', entry: 'server/main.ts', args: ['--import', 'tsx', 'server/main.ts'], extra: {}, withhold: [] as string[] },
     {
       name: 'web',
       entry: 'web/build/index.js',
       args: ['web/build/index.js'],
       extra: { PORT: String(ports.web), HOST: '127.0.0.1', ORIGIN: dashboardUrl, API_URL: apiUrl, NODE_ENV: 'production' },
+      // The dashboard only talks to the API: it gets neither the database nor the key that opens sealed secrets.
+      withhold: ['DATABASE_URL', 'TF_SECRET_KEY', 'TF_SECRET_KEY_RING', 'MONGO_URL'],
     },
   ];
   const started = new Map<string, ManagedProcess>();
@@ -209,7 +208,9 @@ async function main(): Promise<void> {
       log(`${app.name}: skipped (${app.entry} does not exist yet)`);
       continue;
     }
-    const child = spawnManaged(app.name, process.execPath, app.args, { cwd: repoRoot, env: { ...childEnv, ...app.extra }, stopTimeoutMs: 10_000 });
+    const appEnv: NodeJS.ProcessEnv = { ...childEnv, ...app.extra };
+    for (const name of app.withhold ?? []) delete appEnv[name];
+    const child = spawnManaged(app.name, process.execPath, app.args, { cwd: repoRoot, env: appEnv, stopTimeoutMs: 10_000 });
     started.set(app.name, watch(child));
     log(`${app.name}: started (pid ${child.pid})`);
   }
@@ -231,7 +232,7 @@ async function main(): Promise<void> {
       `  API          ${apiUrl}/api${server ? '' : '  (server not started)'}`,
       `  Temporal UI  ${temporalUiUrl}`,
       `  Paper exch.  ${exchange.url}  demo account: API key ${exchange.identity.demo.apiKey}, secret in .data/paper-exchange.json`,
-      `  PostgreSQL   ${databaseUrl.replace(/:[^:@/]+@/, ':***@')}`,
+      `  PostgreSQL   ${database.url.replace(/:[^:@/]+@/, ':***@')}`,
       '  Press Ctrl-C to stop everything.',
       '',
     ].join('\n'),

@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import type { DualWriteSink } from '../db/legacy-mirror.js';
 import type { Db } from '../db/pool.js';
+import type { Limits } from '../domain/config.js';
 import { loadApiToken } from './auth/api-tokens.js';
 import { checkOrigin, loadSession, requireUser } from './auth/middleware.js';
 import type { Sessions } from './auth/sessions.js';
@@ -19,6 +20,7 @@ import type { PoolEvents } from './pool-events.js';
 import type { PortfolioEvents } from './portfolio-events.js';
 import { createPortfolioStreams } from './portfolio-streams.js';
 import { createMetrics } from './metrics.js';
+import { createQuotas } from './quotas.js';
 import { authRouter } from './routes/auth.js';
 import { botEventsRouter } from './routes/bot-events.js';
 import { botsRouter } from './routes/bots.js';
@@ -62,6 +64,8 @@ export interface AppDeps {
   poolEvents: PoolEvents;
   /** Commands to pool scaler workflows; built from `temporal` when not given. */
   poolCommands?: PoolCommands;
+  /** Per-user and per-address quotas (domain/config.ts). */
+  limits: Limits;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -72,18 +76,21 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(metrics.track);
   app.get('/metrics', metrics.expose);
 
+  const quotas = createQuotas(deps.db, deps.limits);
+  // SSE routes take a stream slot through the app (server/sse.ts), so every stream counts without each router wiring it.
+  app.locals.quotas = quotas;
   const api = express.Router();
   api.use(express.json({ limit: '100kb' }));
   api.use(checkOrigin(deps.allowedOrigins));
   api.use(loadApiToken(deps.db));
   api.use(loadSession(deps.sessions));
   api.use(systemRouter(deps.db, deps.temporal, { temporalUiUrl: deps.temporalUiUrl, namespace: deps.namespace, taskQueue: deps.taskQueue }));
-  api.use('/auth', authRouter(deps.db, deps.dualWrite, deps.sessions));
+  api.use('/auth', authRouter(deps.db, deps.dualWrite, deps.sessions, quotas));
   api.use('/tokens', requireUser, tokensRouter(deps.db));
-  api.use('/strategies', requireUser, strategiesRouter(deps));
+  api.use('/strategies', requireUser, strategiesRouter({ ...deps, quotas }));
   api.use('/bots/events', requireUser, botEventsRouter(deps.db, deps.events));
-  api.use('/bots', requireUser, botsRouter(deps));
-  api.use('/exchange-accounts', requireUser, exchangeAccountsRouter(deps));
+  api.use('/bots', requireUser, botsRouter({ ...deps, quotas }));
+  api.use('/exchange-accounts', requireUser, exchangeAccountsRouter({ ...deps, quotas }));
   api.use('/migrations', requireUser, migrationsRouter(deps.db, deps.migrations ?? createMigrationCommands(deps.db, deps.temporal, deps.taskQueue)));
   api.use(guardsRouter(deps));
   api.use('/pools', poolsRouter({ db: deps.db, poolEvents: deps.poolEvents, poolCommands: deps.poolCommands ?? createPoolCommands(deps.temporal), taskQueue: deps.taskQueue }));

@@ -6,6 +6,8 @@ import { botWorkflow, createBot, deleteBot, moveBot, startBot, stopBot, type Mov
 import { HttpError } from './errors.js';
 import { idForIdempotencyKey } from './idempotent-ids.js';
 import { refusalAsHttp } from './update-errors.js';
+import { recordOwnerRequest } from '../db/owner-requests.js';
+import type { Db } from '../db/pool.js';
 
 export interface BotCommands {
   create(userId: string, spec: unknown, idempotencyKey?: string): Promise<Bot>;
@@ -24,7 +26,7 @@ function asHttpError(error: unknown): never {
   throw error;
 }
 
-export function createBotCommands(client: Client, taskQueue: string): BotCommands {
+export function createBotCommands(client: Client, taskQueue: string, db: Db): BotCommands {
   const update = async (botId: string, def: typeof startBot | typeof stopBot | typeof deleteBot): Promise<void> => {
     try {
       await client.workflow.getHandle(botWorkflowId(botId)).executeUpdate(def);
@@ -35,6 +37,8 @@ export function createBotCommands(client: Client, taskQueue: string): BotCommand
   return {
     async create(userId, spec, idempotencyKey) {
       const botId = idForIdempotencyKey([userId], idempotencyKey);
+      // The workflow takes the bot's owner from this row, not from its input.
+      await recordOwnerRequest(db, 'bot', botId, userId);
       const startWorkflowOperation = new WithStartWorkflowOperation(botWorkflow, {
         workflowId: botWorkflowId(botId),
         taskQueue,

@@ -5,7 +5,7 @@ import { botApiUrl, type Bot } from '../domain/bot.js';
 import type { BotTradingView, ForceEnterInput } from '../domain/bot-trading.js';
 import { findBotWithSecret } from '../db/bots.js';
 import { sql, type Db } from '../db/pool.js';
-import type { SecretBox } from '../db/secret-box.js';
+import { botCredentialsPlace, type SecretBox } from '../db/secret-box.js';
 import { BotApiError, createFreqtradeClient, type FreqtradeCredentials } from '../activities/freqtrade-client.js';
 import { HttpError } from './errors.js';
 
@@ -50,7 +50,7 @@ export function createBotTrading(deps: BotTradingDeps) {
     if (bot.status !== 'running') throw new HttpError(409, 'conflict', `the bot is ${bot.status}; its trades can be read while it runs`);
     const row = await findBotWithSecret(deps.db, bot.id);
     if (!row) throw new HttpError(404, 'not_found', 'bot not found');
-    const credentials = JSON.parse(deps.box.open(row.apiCredentials)) as FreqtradeCredentials;
+    const credentials = JSON.parse(deps.box.open(row.apiCredentials, botCredentialsPlace(row.id))) as FreqtradeCredentials;
     return createFreqtradeClient(botApiUrl(row, deps.botApiHost), credentials, 5000);
   }
 

@@ -6,9 +6,11 @@ import { ApplicationFailure, TimeoutFailure } from '@temporalio/common';
 import type { z } from 'zod';
 import type { CreateExchangeAccountInput, ExchangeAccount } from '../domain/exchange-account.js';
 import { addExchangeAccountWorkflowId, walletSyncScheduleId } from '../domain/workflow-ids.js';
-import type { SecretBox } from '../db/secret-box.js';
+import { accountCredentialsPlace, type SecretBox } from '../db/secret-box.js';
 import { addExchangeAccount } from '../workflows/exchange-accounts.js';
 import { HttpError } from './errors.js';
+import { recordOwnerRequest } from '../db/owner-requests.js';
+import type { Db } from '../db/pool.js';
 
 type ParsedCreateInput = z.output<typeof CreateExchangeAccountInput>;
 
@@ -53,7 +55,7 @@ const noSchedule = (error: unknown): never => {
   throw error;
 };
 
-export function createExchangeAccountCommands(client: Client, taskQueue: string, box: SecretBox): ExchangeAccountCommands {
+export function createExchangeAccountCommands(client: Client, taskQueue: string, box: SecretBox, db: Db): ExchangeAccountCommands {
   const schedule = (accountId: string) => client.schedule.getHandle(walletSyncScheduleId(accountId));
   /**
    * Pause and unpause reach the schedule as a signal its scheduler applies a moment later, while describe() answers
@@ -69,8 +71,10 @@ export function createExchangeAccountCommands(client: Client, taskQueue: string,
   return {
     async add(userId, input) {
       const accountId = randomUUID();
+      // The workflow takes the account's owner from this row, not from its input.
+      await recordOwnerRequest(db, 'exchange_account', accountId, userId);
       // Sealed here, so the key and secret never travel in clear text, not even inside the encrypted workflow input.
-      const sealedCredentials = box.seal(JSON.stringify({ apiKey: input.apiKey, secret: input.secret, passphrase: input.passphrase }));
+      const sealedCredentials = box.seal(JSON.stringify({ apiKey: input.apiKey, secret: input.secret, passphrase: input.passphrase }), accountCredentialsPlace(accountId));
       try {
         return await client.workflow.execute(addExchangeAccount, {
           workflowId: addExchangeAccountWorkflowId(accountId),

@@ -9,6 +9,8 @@ import { cancelGuard, createGuard, editGuard, guardWorkflow } from '../workflows
 import { cancelRiskGuard, createRiskGuard, editRiskGuard, resumeRiskGuard, riskWorkflow } from '../workflows/risk.js';
 import { idForIdempotencyKey } from './idempotent-ids.js';
 import { updateErrorAsHttp } from './update-errors.js';
+import { recordOwnerRequest } from '../db/owner-requests.js';
+import type { Db } from '../db/pool.js';
 
 export interface GuardCommands {
   create(userId: string, spec: unknown, idempotencyKey?: string): Promise<Guard>;
@@ -22,7 +24,7 @@ export interface GuardCommands {
 
 const asHttpError: (error: unknown) => never = updateErrorAsHttp('the guard is no longer running');
 
-export function createGuardCommands(client: Client, taskQueue: string): GuardCommands {
+export function createGuardCommands(client: Client, taskQueue: string, db: Db): GuardCommands {
   const update = async (workflowId: string, run: (h: ReturnType<Client['workflow']['getHandle']>) => Promise<unknown>) => {
     try {
       await run(client.workflow.getHandle(workflowId));
@@ -33,6 +35,8 @@ export function createGuardCommands(client: Client, taskQueue: string): GuardCom
   return {
     async create(userId, spec, idempotencyKey) {
       const guardId = idForIdempotencyKey(['guard', userId], idempotencyKey);
+      // The workflow takes the guard's owner from this row, not from its input.
+      await recordOwnerRequest(db, 'guard', guardId, userId);
       const startWorkflowOperation = new WithStartWorkflowOperation(guardWorkflow, {
         workflowId: guardWorkflowId(guardId), taskQueue: guardTaskQueue(taskQueue), args: [{ guardId, userId }], workflowIdConflictPolicy: 'USE_EXISTING',
       });
@@ -46,6 +50,7 @@ export function createGuardCommands(client: Client, taskQueue: string): GuardCom
     cancel: (guardId) => update(guardWorkflowId(guardId), (h) => h.executeUpdate(cancelGuard)),
     async createRisk(userId, spec, idempotencyKey) {
       const riskId = idForIdempotencyKey(['risk', userId], idempotencyKey);
+      await recordOwnerRequest(db, 'risk', riskId, userId);
       const startWorkflowOperation = new WithStartWorkflowOperation(riskWorkflow, {
         workflowId: riskWorkflowId(riskId), taskQueue, args: [{ riskId, userId }], workflowIdConflictPolicy: 'USE_EXISTING',
       });

@@ -1,7 +1,7 @@
 // API server entry: wires real dependencies into the app and listens.
 import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
-import { readConfig } from '../domain/config.js';
+import { readConfig, secretKeyRing } from '../domain/config.js';
 import { openMongoMirror } from '../db/legacy-mirror-setup.js';
 import { createDb } from '../db/pool.js';
 import { createSecretBox } from '../db/secret-box.js';
@@ -26,7 +26,7 @@ const db = await createDb(config.DATABASE_URL);
 const mirror = openMongoMirror(config.MONGO_URL);
 const pgPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 5 });
 const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-const payloadCodec = createPayloadCodec(config.TF_SECRET_KEY);
+const payloadCodec = createPayloadCodec(secretKeyRing(config));
 const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: platformDataConverter(payloadCodec) });
 const events = await createBotEvents(config.DATABASE_URL, (msg) => log({ level: 'warn', msg }));
 const portfolioEvents = await createPortfolioEvents(config.DATABASE_URL, (msg) => log({ level: 'warn', msg }));
@@ -40,20 +40,21 @@ const app = createApp({
   dualWrite: mirror.sink,
   sessions: createSessions(pgPool, { secure }),
   temporal,
-  commands: createBotCommands(temporal, config.TEMPORAL_TASK_QUEUE),
+  commands: createBotCommands(temporal, config.TEMPORAL_TASK_QUEUE, db),
   events,
-  botTrading: createBotTrading({ db, box: createSecretBox(config.TF_SECRET_KEY), botApiHost: config.BOT_API_HOST }),
+  botTrading: createBotTrading({ db, box: createSecretBox(secretKeyRing(config)), botApiHost: config.BOT_API_HOST }),
   allowedOrigins,
   temporalUiUrl: config.TEMPORAL_UI_URL,
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   log,
-  exchangeAccounts: createExchangeAccountCommands(temporal, config.TEMPORAL_TASK_QUEUE, createSecretBox(config.TF_SECRET_KEY)),
+  exchangeAccounts: createExchangeAccountCommands(temporal, config.TEMPORAL_TASK_QUEUE, createSecretBox(secretKeyRing(config)), db),
   payloadCodec,
   portfolioEvents,
   guardEvents,
   poolEvents,
-  guardCommands: createGuardCommands(temporal, config.TEMPORAL_TASK_QUEUE),
+  limits: config,
+  guardCommands: createGuardCommands(temporal, config.TEMPORAL_TASK_QUEUE, db),
 });
 
 const server = app.listen(config.API_PORT, config.API_HOST, () => {

@@ -1,5 +1,6 @@
 // One Server-Sent Events stream: headers, numbering that continues a Last-Event-ID, retry hint, heartbeats, cleanup.
 import type { Request, Response } from 'express';
+import type { Quotas } from './quotas.js';
 
 export interface EventStream {
   send(event: string, data: unknown): void;
@@ -14,6 +15,8 @@ const lastEventId = (header: string | undefined): number => {
 };
 
 export function openEventStream(req: Request, res: Response, heartbeatMs: number): EventStream {
+  // Before any byte is written, so a refused stream is a plain 429 answer naming the limit.
+  const release = (req.app.locals as { quotas?: Quotas }).quotas?.openStream(req) ?? (() => {});
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache, no-transform',
@@ -24,7 +27,7 @@ export function openEventStream(req: Request, res: Response, heartbeatMs: number
   let seq = lastEventId(req.header('last-event-id'));
   res.write('retry: 2000\n\n');
   const heartbeat = setInterval(() => res.write(': ping\n\n'), heartbeatMs);
-  const cleanups: Array<() => void> = [() => clearInterval(heartbeat)];
+  const cleanups: Array<() => void> = [() => clearInterval(heartbeat), release];
   req.on('close', () => cleanups.forEach((cleanup) => cleanup()));
   return {
     send(event, data) {

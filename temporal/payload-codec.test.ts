@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { createSecretBox } from '../db/secret-box.js';
-import { createPayloadCodec, derivePayloadKey, ENCRYPTED_ENCODING } from './payload-codec.js';
+import { createPayloadCodec, derivePayloadKey, ENCRYPTED_ENCODING, KEY_ID_METADATA } from './payload-codec.js';
 
 const secret = () => randomBytes(32).toString('base64');
 const payloadOf = (value: unknown): Payload => defaultPayloadConverter.toPayload(value)!;
@@ -59,6 +59,16 @@ describe('payload codec', () => {
     expect(derived.key).toHaveLength(32);
     expect(derivePayloadKey(key).id).toBe(derived.id);
     // The secret box names its key by a hash of the raw key; the codec's id differs, so the two are never confused.
-    expect(createSecretBox(key).seal('x').split('.')[1]).not.toBe(derived.id);
+    expect(createSecretBox(key).keyId).not.toBe(derived.id);
+  });
+
+  it('decodes with any key of the ring and encrypts with the first, so a rotated key still reads old histories', async () => {
+    const newKey = secret();
+    const before = await codec.encode([payloadOf({ botId: 'b1' })]);
+    const rotated = createPayloadCodec([newKey, key]);
+    expect(await rotated.decode(before)).toEqual([payloadOf({ botId: 'b1' })]);
+    const after = await rotated.encode([payloadOf({ botId: 'b2' })]);
+    expect(new TextDecoder().decode(after[0]!.metadata![KEY_ID_METADATA])).toBe(derivePayloadKey(newKey).id);
+    await expect(codec.decode(after)).rejects.toThrow(/TF_SECRET_KEY/);
   });
 });

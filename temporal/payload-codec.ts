@@ -86,4 +86,6 @@ export class EncryptionCodec implements PayloadCodec {
   }
 }
 
-export const createPayloadCodec = (secretKeyBase64: string): EncryptionCodec => new EncryptionCodec([derivePayloadKey(secretKeyBase64)]);
+/** The codec of a key ring (TF_SECRET_KEY first, then TF_SECRET_KEY_RING): encrypts with the first, decodes with any. */
+export const createPayloadCodec = (secretKeysBase64: string | readonly string[]): EncryptionCodec =>
+  new EncryptionCodec((typeof secretKeysBase64 === 'string' ? [secretKeysBase64] : secretKeysBase64).map(derivePayloadKey));

@@ -7,7 +7,7 @@ import { createTradeSyncActivities } from '../activities/trade-sync.js';
 import { createFreqtradeClient } from '../activities/freqtrade-client.js';
 import { findBotWithSecret } from '../db/bots.js';
 import { sql } from '../db/pool.js';
-import { createSecretBox } from '../db/secret-box.js';
+import { botCredentialsPlace, createSecretBox } from '../db/secret-box.js';
 import { startPaperExchange, type PaperExchangeHandle } from '../exchange/server.js';
 import { z } from 'zod';
 import { ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
@@ -54,7 +54,7 @@ describe('a builtin bot trading on the paper exchange', () => {
 
     const box = createSecretBox(platform.config.TF_SECRET_KEY);
     const row = (await findBotWithSecret(platform.db, botId))!;
-    const bot = createFreqtradeClient(`http://127.0.0.1:${row.apiPort}`, JSON.parse(box.open(row.apiCredentials)));
+    const bot = createFreqtradeClient(`http://127.0.0.1:${row.apiPort}`, JSON.parse(box.open(row.apiCredentials, botCredentialsPlace(row.id))));
     expect((await bot.showConfig()).strategy).toBe('Eager ROI');
 
     const open = await waitFor('an open trade', async () => {
@@ -145,7 +145,7 @@ describe('a live bot on the user’s exchange account', () => {
     await waitFor('running', async () => (await user.agent.get(`/api/bots/${botId}`)).body.bot.status === 'running');
 
     const row = (await findBotWithSecret(platform.db, botId))!;
-    const bot = createFreqtradeClient(`http://127.0.0.1:${row.apiPort}`, JSON.parse(createSecretBox(platform.config.TF_SECRET_KEY).open(row.apiCredentials)));
+    const bot = createFreqtradeClient(`http://127.0.0.1:${row.apiPort}`, JSON.parse(createSecretBox(platform.config.TF_SECRET_KEY).open(row.apiCredentials, botCredentialsPlace(row.id))));
     expect((await bot.showConfig()).dry_run).toBe(false);
     const container = await new Docker().getContainer(row.runtimeId!).inspect();
     expect(JSON.stringify(container.Config)).not.toContain(keys.secret);

@@ -110,7 +110,7 @@ describe('exchange accounts', () => {
 
     // At rest the credentials are sealed, not readable.
     const stored = await platform.db.oneFirst(sql.type(z.object({ credentials: z.string() }))`select credentials from exchange_accounts where id = ${id}`);
-    expect(stored).toMatch(/^v1\./);
+    expect(stored).toMatch(/^v2\./); // sealed with the newest key and bound to this row
     expect(stored).not.toContain(account.apiKey);
     expect((await owner.agent.get('/api/exchange-accounts')).body.accounts.map((a: { id: string }) => a.id)).toContain(id);
   });

@@ -10,7 +10,7 @@ import { createTradeSyncActivities } from '../activities/trade-sync.js';
 import { BUNDLED_FREQTRADE_STRATEGIES } from '../domain/bundled-freqtrade-strategies.js';
 import { findBotWithSecret } from '../db/bots.js';
 import { sql } from '../db/pool.js';
-import { createSecretBox } from '../db/secret-box.js';
+import { botCredentialsPlace, createSecretBox } from '../db/secret-box.js';
 import { startPaperExchange, type PaperExchangeHandle } from '../exchange/server.js';
 import { ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
 
@@ -70,7 +70,7 @@ describe('a FreqTrade bot', { shuffle: false }, () => {
     expect(JSON.stringify(running)).not.toMatch(/password|jwt/i);
 
     const row = (await findBotWithSecret(platform.db, botId))!;
-    const credentials = JSON.parse(createSecretBox(platform.config.TF_SECRET_KEY).open(row.apiCredentials));
+    const credentials = JSON.parse(createSecretBox(platform.config.TF_SECRET_KEY).open(row.apiCredentials, botCredentialsPlace(row.id)));
     bot = createFreqtradeClient(`http://127.0.0.1:${row.apiPort}`, credentials);
     const config = await bot.showConfig();
     expect(config).toMatchObject({ state: 'running', dry_run: true, strategy: 'TfDipBuyer', stake_currency: 'USDT', bot_name: 'Real FreqTrade' });
@@ -243,7 +243,7 @@ describe('a live FreqTrade bot on the user’s exchange account', () => {
     expect(JSON.stringify(running)).not.toContain(keys.apiKey);
 
     const row = (await findBotWithSecret(platform.db, liveId))!;
-    const live = createFreqtradeClient(`http://127.0.0.1:${row.apiPort}`, JSON.parse(createSecretBox(platform.config.TF_SECRET_KEY).open(row.apiCredentials)));
+    const live = createFreqtradeClient(`http://127.0.0.1:${row.apiPort}`, JSON.parse(createSecretBox(platform.config.TF_SECRET_KEY).open(row.apiCredentials, botCredentialsPlace(row.id))));
     expect((await live.showConfig()).dry_run).toBe(false);
     const [container] = await containersOf(liveId);
     const info = await docker.getContainer(container!.Id).inspect();

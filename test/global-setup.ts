@@ -19,7 +19,10 @@ import { resolveTemporalCli, startTemporal } from '../scripts/services/temporal.
 
 declare module 'vitest' {
   export interface ProvidedContext {
+    /** The application role's URL (what the platform connects as). */
     DATABASE_URL: string;
+    /** The cluster's bootstrap superuser: creating databases, migrating them, checking what the application role may not do. */
+    DATABASE_ADMIN_URL: string;
     TEMPORAL_ADDRESS: string;
     TEMPORAL_CLI: string;
     TF_SECRET_KEY: string;
@@ -83,7 +86,7 @@ function sweepStaleRuns(): void {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const t0 = performance.now();
   const secretKey = crypto.randomBytes(32).toString('base64');
-  const values = { TF_SECRET_KEY: secretKey, DATABASE_URL: '', TEMPORAL_ADDRESS: '', TEMPORAL_CLI: '', DOCKER_AVAILABLE: false, MONGO_URL: '' };
+  const values = { TF_SECRET_KEY: secretKey, DATABASE_URL: '', DATABASE_ADMIN_URL: '', TEMPORAL_ADDRESS: '', TEMPORAL_CLI: '', DOCKER_AVAILABLE: false, MONGO_URL: '' };
   const publish = () => {
     for (const [key, value] of Object.entries(values)) {
       process.env[key] = String(value);
@@ -103,7 +106,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   let postgres: PostgresHandle | undefined;
   const teardown = async () => {
-    if (values.DATABASE_URL) await removeBotContainersOf(values.DATABASE_URL, log);
+    if (values.DATABASE_ADMIN_URL) await removeBotContainersOf(values.DATABASE_ADMIN_URL, log);
     await postgres?.destroy();
     await stopAll((line) => log(line));
     fs.rmSync(runDir, { recursive: true, force: true });
@@ -121,10 +124,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     postgres = pg;
     const migrateFile = path.join(repoRoot, 'db', 'migrate.ts');
     if (fs.existsSync(migrateFile)) {
-      const mod = (await import(pathToFileURL(migrateFile).href)) as { migrate: (url: string, log?: (l: string) => void) => Promise<string[]> };
-      await mod.migrate(pg.url, log);
+      const mod = (await import(pathToFileURL(migrateFile).href)) as typeof import('../db/migrate.js');
+      await mod.migrate(pg.ownerUrl, log, { grantTo: pg.appRole });
     }
-    Object.assign(values, { DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_CLI: cli, DOCKER_AVAILABLE: docker, MONGO_URL: ferret.url });
+    Object.assign(values, { DATABASE_URL: pg.url, DATABASE_ADMIN_URL: pg.ownerUrl, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_CLI: cli, DOCKER_AVAILABLE: docker, MONGO_URL: ferret.url });
     publish();
     log(`PostgreSQL :${pgPort}, Temporal ${temporal.address}, FerretDB :${ferret.port}, Docker ${docker ? 'available' : 'NOT available'} (${sinceSeconds(t0)})`);
   } catch (error) {

@@ -2,8 +2,14 @@
 // paper exchange whose prices move only when the test says. A wallet guard exits once at the right peak, also when its
 // worker dies while the price makes a new high and again right after the trigger; a ladder sells its fractions.
 import type { ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { WithStartWorkflowOperation, WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { ApplicationFailure } from '@temporalio/common';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { guardTaskQueue, guardWorkflowId } from '../domain/workflow-ids.js';
 import { startPaperExchange, type PaperExchangeHandle } from '../exchange/server.js';
+import { guardWorkflow } from '../workflows/guard.js';
+import { createGuard } from '../workflows/guard-messages.js';
 import { spawnWorker, killWorker } from './worker-process.js';
 import { ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
 
@@ -160,5 +166,27 @@ describe('position guards on a wallet holding', () => {
     expect(edited.body.guard.rules.trail).toEqual({ trailPct: 3 });
     const cancelled = await user.agent.delete(`/api/guards/${id}`).set('Origin', ORIGIN);
     expect(cancelled.body.guard.state).toBe('cancelled');
+  }, 90_000);
+
+  it('does nothing for a guard started directly in Temporal with another user\'s id and account, and ends it failed', async () => {
+    startWorker();
+    const { paper, accountId } = await paperAccount({ BTC: '1' });
+    // What someone who reaches Temporal could do: name the victim as the user and the victim's account as the target.
+    const guardId = randomUUID();
+    const startWorkflowOperation = new WithStartWorkflowOperation(guardWorkflow, {
+      workflowId: guardWorkflowId(guardId), taskQueue: guardTaskQueue(platform.config.TEMPORAL_TASK_QUEUE), args: [{ guardId, userId: user.userId }],
+      workflowIdConflictPolicy: 'FAIL',
+    });
+    const spec = { target: { kind: 'wallet', exchangeAccountId: accountId, symbol: 'BTC/USDT', amount: 1 }, trail: { trailPct: 0.1 } };
+    const refused = await platform.temporal.workflow.executeUpdateWithStart(createGuard, { args: [spec], updateId: 'create', startWorkflowOperation }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect(((refused as WorkflowUpdateFailedError).cause as ApplicationFailure).type).toBe('OwnerNotConfirmed');
+    expect((refused as WorkflowUpdateFailedError).cause?.message).toMatch(/was not requested through the API by the user this workflow names: nothing was done/);
+    const ended = await platform.temporal.workflow.getHandle(guardWorkflowId(guardId)).result().catch((e: unknown) => e);
+    expect(ended).toBeInstanceOf(WorkflowFailedError);
+    expect(((ended as WorkflowFailedError).cause as ApplicationFailure).type).toBe('OwnerNotConfirmed');
+    expect((await user.agent.get(`/api/guards/${guardId}`)).status).toBe(404);
+    expect(exchange.account(paper.apiKey).orders).toBe(0);
+    expect(free(paper.apiKey, 'BTC')).toBe(1);
   }, 90_000);
 });

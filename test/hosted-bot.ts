@@ -7,7 +7,7 @@ import type { LedgerTrade } from '../bot/trade-ledger.js';
 import { CreateBotInput } from '../domain/bot.js';
 import * as bots from '../db/bots.js';
 import type { Db } from '../db/pool.js';
-import type { SecretBox } from '../db/secret-box.js';
+import { botCredentialsPlace, type SecretBox } from '../db/secret-box.js';
 
 export interface HostedBot {
   botId: string;
@@ -58,7 +58,7 @@ export async function startHostedBot(
   const apiPort = await freePort();
   const api = { username: `tf-${randomBytes(4).toString('hex')}`, password: randomBytes(24).toString('base64url'), jwtSecret: randomBytes(48).toString('base64url') };
   const parsed = CreateBotInput.parse(spec);
-  await bots.insertBot(db, null, { id: botId, userId, spec: parsed, driver: 'process', apiPort, sealedCredentials: box.seal(JSON.stringify(api)) });
+  await bots.insertBot(db, null, { id: botId, userId, spec: parsed, driver: 'process', apiPort, sealedCredentials: box.seal(JSON.stringify(api), botCredentialsPlace(botId)) });
   await bots.setBotStatus(db, null, botId, 'running');
   const host = await startBotHost(
     { listenHost: '127.0.0.1', bots: [{ botId, name: spec.name, exchange: 'paper', pairs: parsed.pairs, stakeAmount: spec.stakeAmount, stakeCurrency: 'USDT', dryRun: true, apiPort, api }] },

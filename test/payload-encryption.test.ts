@@ -126,7 +126,7 @@ describe('encrypted workflow payloads', () => {
     const addPlain = (add.body.payloads as JsonPayload[]).map((p) => b64(p.data ?? '')).join('\n');
     expect(addPlain).toContain('Codec check');
     // Even decoded, the workflow input carries the credentials sealed, never in clear text.
-    expect(addPlain).toMatch(/"sealedCredentials":"v1\./);
+    expect(addPlain).toMatch(/"sealedCredentials":"v2\./);
     expect(addPlain).not.toContain(paper.apiKey);
     expect(addPlain).not.toContain(paper.secret);
 

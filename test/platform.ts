@@ -4,7 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import pg from 'pg';
 import request from 'supertest';
-import { readConfig, type PlatformConfig } from '../domain/config.js';
+import { readConfig, secretKeyRing, type PlatformConfig } from '../domain/config.js';
 import type { DualWriteSink } from '../db/legacy-mirror.js';
 import { botDriverFact, publishFact } from '../db/platform-facts.js';
 import { createDb, type Db } from '../db/pool.js';
@@ -64,12 +64,14 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
   const exchange = options.env?.['PAPER_EXCHANGE_URL'] ? null : await startPaperExchange({ port: 0, seed: `platform-${unique}` });
   const config = readConfig({
     ...process.env, TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`, BOT_POOL_ID: `t-${unique}`, DOCKER_HOST_NAME: `h-${unique}`,
-    BOT_PLACEMENT: 'dedicated', ...(exchange ? { PAPER_EXCHANGE_URL: exchange.url } : {}), ...options.env,
+    BOT_PLACEMENT: 'dedicated', ...(exchange ? { PAPER_EXCHANGE_URL: exchange.url } : {}),
+    // Every test signs its users up from 127.0.0.1 into one shared database: only tests of that limit set it.
+    MAX_SIGNUPS_PER_ADDRESS_PER_HOUR: '1000000', ...options.env,
   });
   const db = await createDb(config.DATABASE_URL);
   const pgPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 3 });
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const payloadCodec = createPayloadCodec(config.TF_SECRET_KEY);
+  const payloadCodec = createPayloadCodec(secretKeyRing(config));
   const dataConverter = platformDataConverter(payloadCodec);
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
   const events = await createBotEvents(config.DATABASE_URL, () => {});
@@ -82,20 +84,21 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     dualWrite,
     sessions: createSessions(pgPool, { secure: false }),
     temporal,
-    commands: createBotCommands(temporal, config.TEMPORAL_TASK_QUEUE),
+    commands: createBotCommands(temporal, config.TEMPORAL_TASK_QUEUE, db),
     events,
-    botTrading: createBotTrading({ db, box: createSecretBox(config.TF_SECRET_KEY), botApiHost: '127.0.0.1' }),
+    botTrading: createBotTrading({ db, box: createSecretBox(secretKeyRing(config)), botApiHost: '127.0.0.1' }),
     allowedOrigins: new Set([ORIGIN, ...(options.origins ?? [])]),
     temporalUiUrl: config.TEMPORAL_UI_URL,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     log: () => {},
-    exchangeAccounts: createExchangeAccountCommands(temporal, config.TEMPORAL_TASK_QUEUE, createSecretBox(config.TF_SECRET_KEY)),
+    exchangeAccounts: createExchangeAccountCommands(temporal, config.TEMPORAL_TASK_QUEUE, createSecretBox(secretKeyRing(config)), db),
     payloadCodec,
     portfolioEvents,
     guardEvents,
     poolEvents,
-    guardCommands: createGuardCommands(temporal, config.TEMPORAL_TASK_QUEUE),
+    limits: config,
+    guardCommands: createGuardCommands(temporal, config.TEMPORAL_TASK_QUEUE, db),
   });
 
   let workerRun: Promise<unknown> | null = null;
@@ -152,10 +155,13 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
 }
 
 /** A signed-up user's agent: keeps the session cookie and sends the dashboard's Origin on every request. */
-export async function signedUpAgent(app: TestPlatform['app']) {
+/** A signed-up user's agent; `fromAddress` signs up as that client address (the API trusts the loopback proxy's X-Forwarded-For). */
+export async function signedUpAgent(app: TestPlatform['app'], fromAddress?: string) {
   const agent = request.agent(app);
   const email = `user-${randomUUID()}@example.com`;
-  const res = await agent.post('/api/auth/signup').set('Origin', ORIGIN).send({ email, password: 'correct horse battery' });
+  const signup = agent.post('/api/auth/signup').set('Origin', ORIGIN);
+  if (fromAddress) signup.set('X-Forwarded-For', fromAddress);
+  const res = await signup.send({ email, password: 'correct horse battery' });
   if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${JSON.stringify(res.body)}`);
   const cookie = String(res.headers['set-cookie']?.[0]).split(';')[0]!;
   return { agent, email, cookie, userId: res.body.user.id as string };

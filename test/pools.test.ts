@@ -5,7 +5,7 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFreqtradeClient } from '../activities/freqtrade-client.js';
 import { findBotWithSecret } from '../db/bots.js';
-import { createSecretBox } from '../db/secret-box.js';
+import { botCredentialsPlace, createSecretBox } from '../db/secret-box.js';
 import type { PoolState } from '../domain/pool.js';
 import { poolWorkflowId } from '../domain/workflow-ids.js';
 import { ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
@@ -24,7 +24,7 @@ const pings = async (port: number) => {
 };
 const botClient = async (botId: string) => {
   const row = (await findBotWithSecret(platform.db, botId))!;
-  return createFreqtradeClient(`http://127.0.0.1:${row.apiPort}`, JSON.parse(createSecretBox(platform.config.TF_SECRET_KEY).open(row.apiCredentials)));
+  return createFreqtradeClient(`http://127.0.0.1:${row.apiPort}`, JSON.parse(createSecretBox(platform.config.TF_SECRET_KEY).open(row.apiCredentials, botCredentialsPlace(row.id))));
 };
 const poolHandle = () => platform.temporal.workflow.getHandle(poolWorkflowId(platform.config.BOT_POOL_ID));
 const state = () => poolHandle().query<PoolState>('state');

@@ -16,7 +16,7 @@ import { createStrategyCheckActivities } from '../activities/strategy-check.js';
 import type { BotRuntimeDriver } from '../activities/runtime-driver.js';
 import { createTradeSyncActivities } from '../activities/trade-sync.js';
 import { createWalletSyncScheduleActivities } from '../activities/wallet-sync-schedules.js';
-import type { PlatformConfig } from '../domain/config.js';
+import { secretKeyRing, type PlatformConfig } from '../domain/config.js';
 import { exchangeProfile } from '../domain/exchanges.js';
 import { DEFAULT_FREQTRADE_VERSION } from '../domain/freqtrade-config.js';
 import type { DualWriteSink } from '../db/legacy-mirror.js';
@@ -40,7 +40,7 @@ export interface ActivityDeps {
 }
 
 export function createActivities({ config, db, dualWrite, temporal, driver, docker, botListenHost }: ActivityDeps) {
-  const box = createSecretBox(config.TF_SECRET_KEY);
+  const box = createSecretBox(secretKeyRing(config));
   const botApiHost = config.BOT_API_HOST;
   const paperExchangeUrl = config.PAPER_EXCHANGE_URL;
   const profileFor = (id: string) => exchangeProfile(id, paperExchangeUrl);

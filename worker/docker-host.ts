@@ -5,7 +5,7 @@ import type { Client } from '@temporalio/client';
 import type Docker from 'dockerode';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { createPoolDockerActivities } from '../activities/pool-containers.js';
-import type { PlatformConfig } from '../domain/config.js';
+import { secretKeyRing, type PlatformConfig } from '../domain/config.js';
 import { defaultPoolSettings, type PoolSettings } from '../domain/pool.js';
 import { dockerQueue, poolWorkflowId } from '../domain/workflow-ids.js';
 import type { Db } from '../db/pool.js';
@@ -29,7 +29,7 @@ export function dockerHostActivities(config: PlatformConfig, db: Db, docker: Doc
   return createPoolDockerActivities({
     docker,
     db,
-    box: createSecretBox(config.TF_SECRET_KEY),
+    box: createSecretBox(secretKeyRing(config)),
     paperExchangeUrl: config.PAPER_EXCHANGE_URL,
     image: config.BOT_IMAGE,
     network: config.BOT_NETWORK,

@@ -2,7 +2,7 @@
 // platform's worker and, on its own queue, the guard worker).
 import { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
-import { readConfig } from '../domain/config.js';
+import { readConfig, secretKeyRing } from '../domain/config.js';
 import { dockerQueue, guardTaskQueue } from '../domain/workflow-ids.js';
 import { botDriverFact, publishFact } from '../db/platform-facts.js';
 import { openMongoMirror } from '../db/legacy-mirror-setup.js';
@@ -34,7 +34,7 @@ await publishFact(db, botDriverFact(config.TEMPORAL_TASK_QUEUE), driver.kind);
 // Bot and exchange-account writes happen here: while a migration run has dual-write on, they are mirrored to MONGO_URL.
 const mirror = openMongoMirror(config.MONGO_URL);
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-const dataConverter = platformDataConverter(createPayloadCodec(config.TF_SECRET_KEY));
+const dataConverter = platformDataConverter(createPayloadCodec(secretKeyRing(config)));
 // Activities that manage schedules need a client; it encrypts what it sends just like the worker does.
 const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
 const activities = config.WORKER_ROLE === 'all'

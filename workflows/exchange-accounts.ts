@@ -34,7 +34,7 @@ function rootFailure(error: unknown): { type: string; message: string } {
 export async function addExchangeAccount(input: AddExchangeAccountInput): Promise<ExchangeAccount> {
   const { accountId } = input;
   try {
-    await exchange.verifyExchangeCredentials({ exchangeId: input.exchangeId, sealedCredentials: input.sealedCredentials });
+    await exchange.verifyExchangeCredentials({ accountId: input.accountId, exchangeId: input.exchangeId, sealedCredentials: input.sealedCredentials });
   } catch (error) {
     // Nothing is saved yet: the caller learns why the key was refused (the type maps to the HTTP answer).
     const failure = rootFailure(error);

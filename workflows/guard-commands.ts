@@ -5,6 +5,7 @@ import type { GuardActivities } from '../activities/guards.js';
 import type { GuardWatcherActivities } from '../activities/guard-watcher.js';
 import { fieldError, rethrowFieldError } from '../domain/field-error.js';
 import type { Guard, GuardState } from '../domain/guard.js';
+import { OWNER_REFUSED } from '../domain/owner.js';
 import { checkCreateGuardInput, checkGuardRules, guardRuleIssue } from '../domain/guard-rules.js';
 import type { GuardWorkflowInput, GuardWorkflowState } from './guard-messages.js';
 import { messageOf } from './failure-message.js';
@@ -29,6 +30,8 @@ export interface GuardRun {
   s: GuardWorkflowState;
   /** The create update failed: the workflow ends. */
   createFailed: boolean;
+  /** The create was refused because the database does not confirm the owner: the workflow ends failed with it. */
+  ownerRefusal?: ApplicationFailure;
   /** Saves the decision (state, rules, ladder, peak) to the guard's row. */
   save(): Promise<void>;
   setState(state: GuardState): Promise<void>;
@@ -87,7 +90,9 @@ export async function create(run: GuardRun, spec: unknown): Promise<Guard> {
     run.createFailed = true;
     rethrowFieldError(error);
     const cause = (error as { cause?: ApplicationFailure }).cause;
-    throw ApplicationFailure.create({ type: cause?.type ?? 'GuardCreateFailed', message: messageOf(error), nonRetryable: true });
+    const failure = ApplicationFailure.create({ type: cause?.type ?? 'GuardCreateFailed', message: messageOf(error), nonRetryable: true });
+    if (cause?.type === OWNER_REFUSED) run.ownerRefusal = failure;
+    throw failure;
   }
 }
 

@@ -4,7 +4,7 @@
 // This workflow owns the decisions: it re-checks every trigger against its own rules and state (an edit or a second
 // trigger can race a signal), numbers each exit with a step (the client order id and event row derive from it, so a
 // retried or crashed exit never sells twice), and takes edits and cancels as validated updates.
-import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { guardLevels, nextTargetPrice, targetAmount, type WatchEvent } from '../domain/guard-math.js';
 import { cancel, checkCancel, checkCreate, checkEdit, create, edit, guardRun, type GuardRun } from './guard-commands.js';
 import { exit } from './guard-exit.js';
@@ -29,7 +29,14 @@ export async function guardWorkflow(input: GuardWorkflowInput): Promise<void> {
 
   const live = () => s.state === 'watching' || s.state === 'exiting' || s.state === 'new';
   await condition(() => s.state !== 'new' || run.createFailed);
-  if (run.createFailed) return;
+  if (run.createFailed) {
+    // Refused because the database does not confirm the owner (a workflow started outside the API): end failed, visibly.
+    if (run.ownerRefusal && patched('owner-refusal-fails-guard')) {
+      await condition(allHandlersFinished);
+      throw run.ownerRefusal;
+    }
+    return;
+  }
   while (live()) {
     await condition(() => events.length > 0 || !live() || workflowInfo().continueAsNewSuggested);
     while (events.length > 0 && live()) await handle(run, events.shift()!);

@@ -6,8 +6,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { dataDir as repoDataDir } from './paths.js';
+import { APP_ROLE, settleAppRole, findSuperuserPassword, randomPassword, roleFilesFor, settleSuperuserPassword, superuserCandidates, urlFor, withClient } from './postgres-roles.js';
 import { run, spawnManaged, type ManagedProcess } from './processes.js';
 import { waitFor } from './ports.js';
 
@@ -15,7 +15,6 @@ export interface PostgresOptions {
   dataDir: string;
   port: number;
   user?: string;
-  password?: string;
   database?: string;
   /** Server log; defaults to `<dataDir>.log`. */
   logFile?: string;
@@ -24,7 +23,12 @@ export interface PostgresOptions {
 }
 
 export interface PostgresHandle {
+  /** The application role's URL: what the platform connects as. */
   url: string;
+  /** The bootstrap superuser's URL: migrations (the schema's owner) and administration only. */
+  ownerUrl: string;
+  /** The application role, to grant the tables to (db/migrate.ts). */
+  appRole: string;
   port: number;
   dataDir: string;
   process: ManagedProcess;
@@ -117,16 +121,22 @@ async function initdbInto(initdb: string, dir: string, o: { user: string; passwo
   }
 }
 
+// The template's superuser password travels inside the template (so a copy and its password never disagree); the
+// first start of a copy replaces it with one of the cluster's own.
+const TEMPLATE_PASSWORD_FILE = 'tradefleet-template.password';
+
 /**
- * A new cluster is a copy of a pristine one made by initdb once per binaries + credentials: copying takes 0.1 s where
- * initdb takes about 2 s, which every test run would pay.
+ * A new cluster is a copy of a pristine one made by initdb once per binaries + superuser name: copying takes 0.1 s
+ * where initdb takes about 2 s, which every test run would pay. Returns the copy's (template) superuser password.
  */
-async function initialise(initdb: string, dataDir: string, o: { user: string; password: string }, ids: Ids | undefined, log: (l: string) => void) {
-  const key = crypto.createHash('sha256').update(`${initdb}\0${o.user}\0${o.password}`).digest('hex').slice(0, 12);
+async function initialise(initdb: string, dataDir: string, user: string, ids: Ids | undefined): Promise<string> {
+  const key = crypto.createHash('sha256').update(`${initdb}\0${user}\0random-password`).digest('hex').slice(0, 12);
   const template = reachableDataDir(path.join(repoDataDir, `pg-template-${key}`), ids, () => {});
   if (!fs.existsSync(path.join(template, 'PG_VERSION'))) {
     const building = `${template}.${process.pid}.tmp`;
-    await initdbInto(initdb, building, o, ids);
+    const password = randomPassword();
+    await initdbInto(initdb, building, { user, password }, ids);
+    fs.writeFileSync(path.join(building, TEMPLATE_PASSWORD_FILE), password, { mode: 0o600 });
     try {
       fs.renameSync(building, template);
     } catch {
@@ -136,29 +146,23 @@ async function initialise(initdb: string, dataDir: string, o: { user: string; pa
   // A folder without PG_VERSION is the leftover of an interrupted copy: start over.
   fs.rmSync(dataDir, { recursive: true, force: true });
   await run('cp', ['-a', template, dataDir]);
-}
-
-async function query<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  client.on('error', () => {});
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end().catch(() => {});
-  }
+  const copied = path.join(dataDir, TEMPLATE_PASSWORD_FILE);
+  const password = fs.readFileSync(copied, 'utf8').trim();
+  fs.rmSync(copied);
+  return password;
 }
 
 export async function startPostgres(options: PostgresOptions, log: (line: string) => void = () => {}): Promise<PostgresHandle> {
   const user = options.user ?? 'tradefleet';
-  const password = options.password ?? 'tradefleet';
   const database = options.database ?? 'tradefleet';
+  const files = roleFilesFor(path.resolve(options.dataDir));
   const ids = await serverIds();
   const bins = await reachableBinaries(await binaries(), ids);
   const dataDir = reachableDataDir(path.resolve(options.dataDir), ids, log);
+  let templatePassword: string | undefined;
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
     log(`creating a new cluster in ${dataDir}`);
-    await initialise(bins.initdb, dataDir, { user, password }, ids, log);
+    templatePassword = await initialise(bins.initdb, dataDir, user, ids);
   }
   const flags = ['-D', dataDir, '-p', String(options.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'];
   if (options.ephemeral) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
@@ -171,30 +175,45 @@ export async function startPostgres(options: PostgresOptions, log: (line: string
     stopSignal: 'SIGINT',
     stopTimeoutMs: 15_000,
   });
-  const base = `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${options.port}`;
   try {
-    await waitFor(`PostgreSQL on port ${options.port} (log: ${logFile})`, () => query(`${base}/postgres`, async (c) => (await c.query('select 1'), true)), {
-      timeoutMs: 30_000,
-      alive: () => child.running,
-    });
-    await query(`${base}/postgres`, async (c) => {
+    const candidates = superuserCandidates(files, templatePassword);
+    let current: string | undefined;
+    let refused: unknown;
+    await waitFor(
+      `PostgreSQL on port ${options.port} (log: ${logFile})`,
+      async () => {
+        try {
+          current = await findSuperuserPassword(options.port, user, candidates, files);
+        } catch (error) {
+          refused = error; // answered, but no password opens it: waiting longer will not help
+        }
+        return current !== undefined || refused !== undefined;
+      },
+      { timeoutMs: 30_000, alive: () => child.running },
+    );
+    if (refused) throw refused;
+    const superPassword = await settleSuperuserPassword(options.port, user, current!, files);
+    await withClient(urlFor(options.port, user, superPassword, 'postgres'), async (c) => {
       const found = await c.query('select 1 from pg_database where datname = $1', [database]);
       if (found.rowCount === 0) await c.query(`create database ${c.escapeIdentifier(database)}`);
     });
+    const appPassword = await settleAppRole(options.port, user, superPassword, files);
+    return {
+      url: urlFor(options.port, APP_ROLE, appPassword, database),
+      ownerUrl: urlFor(options.port, user, superPassword, database),
+      appRole: APP_ROLE,
+      port: options.port,
+      dataDir,
+      process: child,
+      stop: async () => void (await child.stop()),
+      destroy: async () => {
+        await child.stop();
+        fs.rmSync(dataDir, { recursive: true, force: true });
+        if (dataDir.startsWith(`${STATE_DIR}/data-`)) fs.rmSync(path.dirname(dataDir), { recursive: true, force: true });
+      },
+    };
   } catch (error) {
     await child.stop();
     throw error;
   }
-  return {
-    url: `${base}/${encodeURIComponent(database)}`,
-    port: options.port,
-    dataDir,
-    process: child,
-    stop: async () => void (await child.stop()),
-    destroy: async () => {
-      await child.stop();
-      fs.rmSync(dataDir, { recursive: true, force: true });
-      if (dataDir.startsWith(`${STATE_DIR}/data-`)) fs.rmSync(path.dirname(dataDir), { recursive: true, force: true });
-    },
-  };
 }

@@ -6,17 +6,20 @@ import type { DualWriteSink } from '../../db/legacy-mirror.js';
 import type { Db } from '../../db/pool.js';
 import { legacyUuid } from '../../domain/legacy-mapping.js';
 import { readDataSource } from '../../db/migration-runs.js';
+import { clearRateKey, releaseRateSlots, takeRateSlot } from '../../db/quotas.js';
 import * as users from '../../db/users.js';
 import { currentUser } from '../auth/middleware.js';
 import { decoyHash, hashPassword, verifyPassword } from '../auth/passwords.js';
 import type { Sessions } from '../auth/sessions.js';
 import { HttpError } from '../errors.js';
+import { rateLimited, type Quotas } from '../quotas.js';
 
-export function authRouter(db: Db, dualWrite: DualWriteSink | null, sessions: Sessions): Router {
+export function authRouter(db: Db, dualWrite: DualWriteSink | null, sessions: Sessions, quotas: Quotas): Router {
   const router = Router();
 
   router.post('/signup', async (req, res) => {
     const input = SignUpInput.parse(req.body);
+    await quotas.takeSignup(req.ip ?? 'unknown');
     let user: users.UserRow;
     try {
       user = await users.insertUser(db, dualWrite, { id: randomUUID(), email: input.email, passwordHash: await hashPassword(input.password) });
@@ -30,27 +33,24 @@ export function authRouter(db: Db, dualWrite: DualWriteSink | null, sessions: Se
 
   router.post('/signin', async (req, res) => {
     const input = Credentials.parse(req.body);
-    const keys = [`email:${input.email}`, `ip:${req.ip ?? 'unknown'}`];
-    const limits = [SIGNIN_LIMIT.failures, SIGNIN_LIMIT.failures * 10];
-    for (const [i, key] of keys.entries()) {
-      if ((await users.countRecentSigninFailures(db, key, SIGNIN_LIMIT.windowSeconds)) >= limits[i]!) {
-        throw new HttpError(429, 'rate_limited', 'too many failed sign-ins; wait 15 minutes and try again', undefined, {
-          'Retry-After': String(SIGNIN_LIMIT.windowSeconds),
-        });
-      }
-    }
+    const emailKey = `signin-failure:email:${input.email}`;
+    // A slot is taken before the password is checked and kept as a failure unless it was right: of any number of
+    // concurrent attempts, exactly the limit are evaluated.
+    const slot = await takeRateSlot(db, [
+      { key: emailKey, limit: SIGNIN_LIMIT.failures, windowSeconds: SIGNIN_LIMIT.windowSeconds },
+      { key: `signin-failure:ip:${req.ip ?? 'unknown'}`, limit: SIGNIN_LIMIT.failures * 10, windowSeconds: SIGNIN_LIMIT.windowSeconds },
+    ]);
+    if (!slot.ok) throw rateLimited('too many failed sign-ins; wait 15 minutes and try again', SIGNIN_LIMIT.windowSeconds);
     const user = await users.findUserByEmail(db, input.email);
     const ok = await verifyPassword(user?.passwordHash ?? (await decoyHash), input.password);
-    if (!user || !ok) {
-      for (const key of keys) await users.recordSigninFailure(db, key);
-      throw new HttpError(400, 'invalid_credentials', 'email or password is wrong');
-    }
+    if (!user || !ok) throw new HttpError(400, 'invalid_credentials', 'email or password is wrong');
+    await releaseRateSlots(db, slot.ids);
     // A migrated legacy account signs in here only after the cutover: until then the old platform serves it.
     const cameFromLegacy = user.legacyId !== null && user.id === legacyUuid('users', user.legacyId);
     if (cameFromLegacy && (await readDataSource(db))?.store !== 'postgres') {
       throw new HttpError(409, 'migration_pending', 'your account is being moved to this platform: keep using the old platform until the migration is cut over');
     }
-    await users.clearSigninFailures(db, keys[0]!);
+    await clearRateKey(db, emailKey);
     res.append('Set-Cookie', await sessions.create(user.id));
     res.json({ user: { id: user.id, email: user.email } });
   });

@@ -13,6 +13,7 @@ import { currentUser } from '../auth/middleware.js';
 import type { BotCommands } from '../bot-commands.js';
 import type { BotTrading } from '../bot-trading.js';
 import { HttpError, notFound } from '../errors.js';
+import type { Quotas } from '../quotas.js';
 
 export interface BotsRouterDeps {
   db: Db;
@@ -20,9 +21,10 @@ export interface BotsRouterDeps {
   botTrading: BotTrading;
   temporalUiUrl: string;
   namespace: string;
+  quotas: Quotas;
 }
 
-export function botsRouter({ db, commands, botTrading, temporalUiUrl, namespace }: BotsRouterDeps): Router {
+export function botsRouter({ db, commands, botTrading, temporalUiUrl, namespace, quotas }: BotsRouterDeps): Router {
   const router = Router();
 
   const ownBot = async (userId: string, botId: string) => {
@@ -49,6 +51,7 @@ export function botsRouter({ db, commands, botTrading, temporalUiUrl, namespace 
       throw new HttpError(400, 'invalid_input', 'exchangeAccountId: no such exchange account', 'exchangeAccountId');
     }
     const key = req.header('idempotency-key')?.slice(0, 200);
+    await quotas.checkNewBot(user.id, spec.engine);
     const bot = await commands.create(user.id, spec, key);
     res.status(201).json({ bot });
   });

@@ -9,13 +9,15 @@ import type { Db } from '../../db/pool.js';
 import { currentUser } from '../auth/middleware.js';
 import type { ExchangeAccountCommands } from '../exchange-account-commands.js';
 import { HttpError, notFound } from '../errors.js';
+import type { Quotas } from '../quotas.js';
 
 export interface ExchangeAccountsRouterDeps {
   db: Db;
   exchangeAccounts: ExchangeAccountCommands;
+  quotas: Quotas;
 }
 
-export function exchangeAccountsRouter({ db, exchangeAccounts: commands }: ExchangeAccountsRouterDeps): Router {
+export function exchangeAccountsRouter({ db, exchangeAccounts: commands, quotas }: ExchangeAccountsRouterDeps): Router {
   const router = Router();
 
   const ownAccount = async (userId: string, accountId: string) => {
@@ -35,6 +37,7 @@ export function exchangeAccountsRouter({ db, exchangeAccounts: commands }: Excha
     if (exchangeProfile(input.exchangeId, 'http://unused').needsPassphrase && !input.passphrase) {
       throw new HttpError(400, 'invalid_input', `passphrase: ${input.exchangeId} API keys come with a passphrase`, 'passphrase');
     }
+    await quotas.checkNewExchangeAccount(user.id);
     const account = await commands.add(user.id, input);
     res.status(201).json({ account });
   });

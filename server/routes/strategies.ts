@@ -6,19 +6,21 @@ import type { Client } from '@temporalio/client';
 import { parseStrategy } from '../../domain/strategy.js';
 import { CreateStrategyVersionInput, canonicalJson, contentHash } from '../../domain/strategy-version.js';
 import type { Db } from '../../db/pool.js';
-import { findStrategyVersionForUser, insertStrategyVersion, listStrategyVersionsForUser } from '../../db/strategies.js';
+import { findStrategyVersionByHash, findStrategyVersionForUser, insertStrategyVersion, listStrategyVersionsForUser } from '../../db/strategies.js';
 import { strategyCheckWorkflowId } from '../../domain/workflow-ids.js';
 import { strategyCheckWorkflow } from '../../workflows/strategy-check.js';
 import { currentUser } from '../auth/middleware.js';
 import { HttpError, notFound } from '../errors.js';
+import type { Quotas } from '../quotas.js';
 
 export interface StrategiesRouterDeps {
   db: Db;
   temporal: Client;
   taskQueue: string;
+  quotas: Quotas;
 }
 
-export function strategiesRouter({ db, temporal, taskQueue }: StrategiesRouterDeps): Router {
+export function strategiesRouter({ db, temporal, taskQueue, quotas }: StrategiesRouterDeps): Router {
   const router = Router();
 
   router.get('/', async (req, res) => {
@@ -40,6 +42,14 @@ export function strategiesRouter({ db, temporal, taskQueue }: StrategiesRouterDe
         throw new HttpError(400, 'invalid_input', 'content: a FreqTrade strategy is the text of its Python file', 'content');
       }
       const content = input.content;
+      const hash = contentHash('freqtrade', content);
+      // The same file again is the version the user already has: its check passed, so it is not run again.
+      const known = await findStrategyVersionByHash(db, user.id, hash);
+      if (known) {
+        res.status(201).json({ strategy: known });
+        return;
+      }
+      await quotas.takeStrategyUpload(user.id);
       // The user's Python never runs in this process: a worker loads it in a throwaway, sandboxed container.
       const check = await temporal.workflow
         .execute(strategyCheckWorkflow, { workflowId: strategyCheckWorkflowId(randomUUID()), taskQueue, args: [{ userId: user.id, content }] })
@@ -49,7 +59,7 @@ export function strategiesRouter({ db, temporal, taskQueue }: StrategiesRouterDe
       if (!check.ok) throw new HttpError(400, 'invalid_input', `content: the strategy does not load: ${check.problem}`, 'content');
       const version = await insertStrategyVersion(db, {
         id: randomUUID(), userId: user.id, name: check.className, engine: 'freqtrade', content,
-        contentHash: contentHash('freqtrade', content), author: user.email, note: input.note,
+        contentHash: hash, author: user.email, note: input.note,
       });
       res.status(201).json({ strategy: version });
       return;
@@ -60,6 +70,7 @@ export function strategiesRouter({ db, temporal, taskQueue }: StrategiesRouterDe
       throw new HttpError(400, 'invalid_input', `content.${first}`, `content.${first.split(':')[0]}`);
     }
     const content = canonicalJson(parsed.data);
+    await quotas.takeStrategyUpload(user.id);
     const version = await insertStrategyVersion(db, {
       id: randomUUID(), userId: user.id, name: parsed.data.name, engine: 'builtin', content,
       contentHash: contentHash('builtin', content), author: user.email, note: input.note,
