@@ -1,6 +1,7 @@
 // The bot lifecycle's activities as its workflow calls them: short PostgreSQL writes, Docker calls, the health wait.
 import { proxyActivities } from '@temporalio/workflow';
 import type { BotActivities } from '../activities/bots.js';
+import type { PoolPlacementActivities } from '../activities/pool-placement.js';
 
 /** How long a started bot has to answer healthy before the start counts as failed. */
 export const HEALTH_TIMEOUT_MS = 60_000;
@@ -18,4 +19,9 @@ export const health = proxyActivities<BotActivities>({
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumAttempts: 3 },
+});
+// Queuing a placement request with the pool scaler is one signal: quick, and safe to repeat.
+export const placement = proxyActivities<PoolPlacementActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 10 },
 });
