@@ -1,10 +1,6 @@
-// Pool activities that need only PostgreSQL (the scaler's projection and a bot's attached flag), and the placement
-// client bot lifecycles use to ask the pool scaler for a place (an update-with-start on `pool:<poolId>`).
-import { setTimeout as sleep } from 'node:timers/promises';
-import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
-import type { Workflow } from '@temporalio/common';
-import { botSizeMb, type PlacedBot, type PoolSettings, type PoolState } from '../domain/pool.js';
-import { poolWorkflowId } from '../domain/workflow-ids.js';
+// Pool activities that need only PostgreSQL (the scaler's projection and the bots' attached flags). The scaler runs
+// them on its own task queue (poolTaskQueue), so bot work never holds the slots they need.
+import { botSizeMb, type PoolState } from '../domain/pool.js';
 import * as pools from '../db/pools.js';
 import type { Db } from '../db/pool.js';
 import type { ObservedPoolContainer } from './pool-containers.js';
@@ -44,53 +40,11 @@ export function createPoolActivities(db: Db, taskQueue: string) {
     async setBotAttached(botId: string, attached: boolean): Promise<boolean> {
       return pools.setPoolAttached(db, botId, attached);
     },
+    /** The same for a batch of placements in one statement; returns each bot's flag before (gone bots left out). */
+    async setBotsAttached(changes: Array<{ botId: string; attached: boolean }>): Promise<Record<string, boolean>> {
+      return pools.setPoolAttachedMany(db, changes);
+    },
   };
 }
 
 export type PoolActivities = ReturnType<typeof createPoolActivities>;
-
-/** How bot lifecycles reach the pool scaler. */
-export interface PoolPlacementClient {
-  readonly poolId: string;
-  place(botId: string, pairCount: number, run: boolean): Promise<PlacedBot>;
-  release(botId: string, apiPort?: number): Promise<void>;
-}
-
-const isResourceExhausted = (error: unknown): boolean => {
-  const e = error as { code?: number; cause?: { code?: number } };
-  return e.code === 8 || e.cause?.code === 8 || /RESOURCE_EXHAUSTED/.test(String((error as Error).message));
-};
-
-export function createPoolPlacementClient(client: Client, options: { poolId: string; taskQueue: string; settings: PoolSettings }): PoolPlacementClient {
-  const workflowId = poolWorkflowId(options.poolId);
-  return {
-    poolId: options.poolId,
-    async place(botId, pairCount, run) {
-      const start = new WithStartWorkflowOperation('poolWorkflow', {
-        workflowId,
-        taskQueue: options.taskQueue,
-        args: [{ poolId: options.poolId, settings: options.settings }],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-      });
-      // Temporal caps the updates in flight per workflow (10 by default): a burst of bots waits its turn here.
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return await client.workflow.executeUpdateWithStart<Workflow, PlacedBot, [unknown]>('placeBot', {
-            args: [{ botId, sizeMb: botSizeMb(pairCount), run }],
-            startWorkflowOperation: attempt === 0 ? start : new WithStartWorkflowOperation('poolWorkflow', start.options),
-          });
-        } catch (error) {
-          if (!isResourceExhausted(error) || attempt >= 100) throw error;
-          await sleep(100 + Math.floor(Math.random() * 200));
-        }
-      }
-    },
-    async release(botId, apiPort) {
-      const args: [string] | [string, number] = apiPort === undefined ? [botId] : [botId, apiPort];
-      await client.workflow.getHandle(workflowId).signal('releaseBot', ...args).catch((error: unknown) => {
-        // No scaler running means no container holds the bot: nothing to release.
-        if ((error as { name?: string }).name !== 'WorkflowNotFoundError') throw error;
-      });
-    },
-  };
-}

@@ -141,6 +141,18 @@ export async function setPoolAttached(db: Db, botId: string, attached: boolean):
   return before ?? false;
 }
 
+/** Sets the flags of many bots in one statement; returns each bot's value before (bots that are gone are left out). */
+export async function setPoolAttachedMany(db: Db, changes: ReadonlyArray<{ botId: string; attached: boolean }>): Promise<Record<string, boolean>> {
+  if (changes.length === 0) return {};
+  const rows = await db.any(sql.type(z.object({ id: z.string(), was: z.boolean() }))`
+    update bots b set pool_attached = w.attached, updated_at = now()
+    from (select o.id, o.pool_attached as was, c.attached
+          from ${sql.unnest(changes.map((c) => [c.botId, c.attached]), ['uuid', 'bool'])} as c(id, attached)
+          join bots o on o.id = c.id order by o.id for update of o) w
+    where b.id = w.id returning b.id::text as id, w.was`);
+  return Object.fromEntries(rows.map((r) => [r.id, r.was]));
+}
+
 /** Serializes writers of one container's bot list (bot workflows and the pool scaler may write it at once). */
 /** `fn` gets the bots the container should run and the transaction to read anything else with (slonik refuses the pool
  * inside a transaction). */

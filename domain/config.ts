@@ -67,6 +67,10 @@ export const PlatformConfig = z.object({
   WORKER_METRICS_ADDRESS: z.string().default('127.0.0.1:9464'),
   /** Workflows kept in the worker's memory; unset: the Temporal SDK's default (from the heap size). */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).optional(),
+  /** Activity slots of the platform worker (bots, accounts, feeds); unset: the Temporal SDK's default (100). */
+  WORKER_MAX_ACTIVITIES: z.coerce.number().int().min(2).optional(),
+  /** Activity slots of the pool scaler's own worker (poolTaskQueue): its PostgreSQL writes, never shared with bot work. */
+  POOL_WORKER_MAX_ACTIVITIES: z.coerce.number().int().min(2).default(10),
   /** Where process-driver bots keep their pid files and logs. */
   TF_DATA_DIR: z.string().default('.data'),
   /** The legacy MongoDB the migration reads (and dual-writes to while a run has it on); empty: no migration possible. */

@@ -30,3 +30,8 @@ export const portfolioSnapshotsScheduleId = (taskQueue: string): string => `port
 export const guardTaskQueue = (taskQueue: string): string => `guards@${taskQueue}`;
 /** The task queue of the worker next to a Docker host. */
 export const dockerQueue = (host: string): string => `docker@${host}`;
+/**
+ * The pool scaler's own activities (its PostgreSQL writes) beside a platform worker's `taskQueue`: a worker of their own
+ * with its own slots, so a burst of bot work can never take the slots the pool needs to finish placing those bots.
+ */
+export const poolTaskQueue = (taskQueue: string): string => `pools@${taskQueue}`;

@@ -44,6 +44,9 @@ export function createBotCommands(client: Client, taskQueue: string, db: Db): Bo
         taskQueue,
         args: [{ botId, userId }],
         workflowIdConflictPolicy: 'USE_EXISTING',
+        // The owner is the fairness key of the bot's workflow and activity tasks: with a backlog on the platform queue,
+        // Temporal dispatches user by user, so one user's burst does not hold back another user's commands.
+        priority: { fairnessKey: userId },
       });
       try {
         return await client.workflow.executeUpdateWithStart(createBot, { args: [spec], updateId: 'create', startWorkflowOperation });

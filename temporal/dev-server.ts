@@ -28,6 +28,8 @@ export function devServerArgs(o: DevServerOptions): string[] {
     args.push('--headless');
   }
   args.push(...searchAttributeFlags());
+  // Task-queue fairness (Server 1.29+): tasks carrying a fairness key (a bot's owner) are dispatched key by key.
+  args.push('--dynamic-config-value', 'matching.enableFairness=true');
   args.push('--log-level', o.logLevel ?? 'warn');
   return args;
 }

@@ -6,13 +6,13 @@ import type { Bot, BotStatus } from '../domain/bot.js';
 export type Calls = string[];
 
 /** Fake activities that record calls and fail (non-retryably) at the named step. */
-export function fakeBotActivities(calls: Calls, failAt?: string, options: { unhealthyStrategy?: string } = {}): BotActivities {
+export function fakeBotActivities(calls: Calls, failAt?: string, options: { unhealthyStrategy?: string; placement?: Bot['placement'] } = {}): BotActivities {
   let status: BotStatus = 'provisioning';
   let strategyVersionId = 'strategy-1';
   const bot = (id: string): Bot => ({
     id, userId: 'u1', name: 'alpha', exchange: 'paper', pairs: ['BTC/USDT'], stakeAmount: 100, stakeCurrency: 'USDT',
     dryRun: true, engine: 'builtin', status, driver: 'docker', runtimeId: null, apiPort: 20000, lastError: null, strategyVersionId, exchangeAccountId: null,
-    freqtradeVersion: null, placement: 'dedicated', poolContainerKey: null, apiHost: null,
+    freqtradeVersion: null, placement: options.placement ?? 'dedicated', poolContainerKey: null, apiHost: null,
     createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z',
   });
   const step = async (name: string) => {

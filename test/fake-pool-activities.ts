@@ -41,6 +41,14 @@ export function fakePoolActivities(sim: PoolSim): PoolActivities {
       sim.attached.set(botId, attached);
       return was;
     },
+    setBotsAttached: async (changes) => {
+      const before: Record<string, boolean> = {};
+      for (const { botId, attached } of changes) {
+        before[botId] = sim.attached.get(botId) ?? false;
+        sim.attached.set(botId, attached);
+      }
+      return before;
+    },
   };
 }
 

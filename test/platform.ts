@@ -26,6 +26,7 @@ import { createActivities } from '../worker/activities.js';
 import { buildWorkflowBundle } from '../worker/bundle.js';
 import { createDockerHostWorker } from '../worker/docker-host.js';
 import { createGuardWorker } from '../worker/guard-worker.js';
+import { createPoolWorker } from '../worker/pool-worker.js';
 import { chooseDocker, chooseRuntimeDriver } from '../worker/runtime-driver.js';
 
 export const ORIGIN = 'http://127.0.0.1:3000';
@@ -104,6 +105,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
   let workerRun: Promise<unknown> | null = null;
   let worker: Worker | null = null;
   let guardWorker: Worker | null = null;
+  let poolWorker: Worker | null = null;
   let hostWorker: Worker | null = null;
   let nativeConnection: NativeConnection | null = null;
   if (options.worker !== false) {
@@ -118,20 +120,25 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       workflowBundle: { codePath: await buildWorkflowBundle() },
       dataConverter,
+      ...(config.WORKER_MAX_ACTIVITIES ? { maxConcurrentActivityTaskExecutions: config.WORKER_MAX_ACTIVITIES } : {}),
       activities,
+    });
+    poolWorker = await createPoolWorker({
+      connection: nativeConnection, taskQueue: config.TEMPORAL_TASK_QUEUE, dataConverter, activities, maxActivities: config.POOL_WORKER_MAX_ACTIVITIES,
     });
     guardWorker = await createGuardWorker({ connection: nativeConnection, taskQueue: config.TEMPORAL_TASK_QUEUE, dataConverter, activities });
     if (docker) {
       hostWorker = await createDockerHostWorker({ connection: nativeConnection, namespace: config.TEMPORAL_NAMESPACE, dataConverter, config, db, docker });
     }
-    workerRun = Promise.all([worker, guardWorker, hostWorker].filter((w): w is Worker => w !== null).map((w) => w.run()));
+    workerRun = Promise.all([worker, poolWorker, guardWorker, hostWorker].filter((w): w is Worker => w !== null).map((w) => w.run()));
   }
   const stopWorker = async () => {
-    for (const w of [worker, guardWorker, hostWorker]) if (w && w.getState() === 'RUNNING') w.shutdown();
+    for (const w of [worker, poolWorker, guardWorker, hostWorker]) if (w && w.getState() === 'RUNNING') w.shutdown();
     await workerRun;
     await nativeConnection?.close();
     worker = null;
     guardWorker = null;
+    poolWorker = null;
     hostWorker = null;
   };
   return {

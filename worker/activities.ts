@@ -9,7 +9,8 @@ import { createGuardActivities } from '../activities/guards.js';
 import { createMarketFeedActivities } from '../activities/market-feed.js';
 import { createMigrationActivities } from '../activities/migration.js';
 import { createPoolRuntime } from '../activities/pool-runtime.js';
-import { createPoolActivities, createPoolPlacementClient } from '../activities/pools.js';
+import { createPoolPlacementActivities, createPoolPlacementClient } from '../activities/pool-placement.js';
+import { createPoolActivities } from '../activities/pools.js';
 import { createPortfolioActivities } from '../activities/portfolio.js';
 import { createRiskActivities } from '../activities/risk.js';
 import { createStrategyCheckActivities } from '../activities/strategy-check.js';
@@ -54,6 +55,7 @@ export function createActivities({ config, db, dualWrite, temporal, driver, dock
       db, dualWrite, box, driver, botApiHost, botListenHost, paperExchangeUrl, freqtrade: freqtradeRuntimeFor(docker, config), pool, defaultPlacement: config.BOT_PLACEMENT,
     }),
     ...createPoolActivities(db, taskQueue),
+    ...createPoolPlacementActivities(db, placement),
     ...createStrategyCheckActivities(docker, { version: DEFAULT_FREQTRADE_VERSION }),
     ...createExchangeAccountActivities({ db, dualWrite, box, paperExchangeUrl }),
     ...createWalletSyncScheduleActivities(temporal, taskQueue, db),

@@ -5,6 +5,7 @@ import type { Client } from '@temporalio/client';
 import type Docker from 'dockerode';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { createPoolDockerActivities } from '../activities/pool-containers.js';
+import { poolWorkflowInput } from '../activities/pool-placement.js';
 import { secretKeyRing, type PlatformConfig } from '../domain/config.js';
 import { defaultPoolSettings, type PoolSettings } from '../domain/pool.js';
 import { dockerQueue, poolWorkflowId } from '../domain/workflow-ids.js';
@@ -63,7 +64,7 @@ export async function ensurePool(temporal: Client, config: PlatformConfig): Prom
   await temporal.workflow.start('poolWorkflow', {
     workflowId: poolWorkflowId(config.BOT_POOL_ID),
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    args: [{ poolId: config.BOT_POOL_ID, settings: initialPoolSettings(config) }],
+    args: [poolWorkflowInput({ poolId: config.BOT_POOL_ID, taskQueue: config.TEMPORAL_TASK_QUEUE, settings: initialPoolSettings(config) })],
     workflowIdConflictPolicy: 'USE_EXISTING',
   });
 }

@@ -1,9 +1,16 @@
-// Worker entry: connects to Temporal and PostgreSQL, picks the bot runtime driver and runs workflows + activities (the
-// platform's worker and, on its own queue, the guard worker).
+// Worker entry: connects to Temporal and PostgreSQL, picks the bot runtime driver and runs one worker per task queue:
+// - `<TEMPORAL_TASK_QUEUE>`: every workflow but guards, and the bots', accounts' and feeds' activities (slots:
+//   WORKER_MAX_ACTIVITIES). Bot workflows are started with their owner as fairness key, so when this queue has a backlog
+//   Temporal hands out its tasks user by user: one user's burst does not delay another user's commands.
+// - `pools@<queue>`: the pool scaler's PostgreSQL activities, with slots of their own (POOL_WORKER_MAX_ACTIVITIES), so
+//   bot work can never take the slots the scaler needs to finish the placements those bots wait for.
+// - `guards@<queue>`: guard workflows in a bundle of their own (worker/guard-worker.ts).
+// - `docker@<DOCKER_HOST_NAME>`: the pool containers of this worker's Docker engine (worker/docker-host.ts).
+// Placement itself holds no slot anywhere: bots and the scaler talk by signals (workflows/bot-runtime.ts).
 import { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { readConfig, secretKeyRing } from '../domain/config.js';
-import { dockerQueue, guardTaskQueue } from '../domain/workflow-ids.js';
+import { dockerQueue, guardTaskQueue, poolTaskQueue } from '../domain/workflow-ids.js';
 import { botDriverFact, publishFact } from '../db/platform-facts.js';
 import { openMongoMirror } from '../db/legacy-mirror-setup.js';
 import { createDb } from '../db/pool.js';
@@ -13,6 +20,7 @@ import { createActivities } from './activities.js';
 import { buildWorkflowBundle } from './bundle.js';
 import { createDockerHostWorker, ensurePool } from './docker-host.js';
 import { createGuardWorker } from './guard-worker.js';
+import { createPoolWorker } from './pool-worker.js';
 import { chooseDocker, chooseRuntimeDriver } from './runtime-driver.js';
 import { ensureStandingWork } from './standing-work.js';
 
@@ -57,7 +65,13 @@ const mainWorker = activities
       workflowBundle: { codePath: await buildWorkflowBundle() },
       dataConverter,
       ...(maxCachedWorkflows ? { maxCachedWorkflows } : {}),
+      ...(config.WORKER_MAX_ACTIVITIES ? { maxConcurrentActivityTaskExecutions: config.WORKER_MAX_ACTIVITIES } : {}),
       activities,
+    })
+  : null;
+const poolWorker = activities
+  ? await createPoolWorker({
+      connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, dataConverter, activities, maxActivities: config.POOL_WORKER_MAX_ACTIVITIES,
     })
   : null;
 const guardWorker = activities
@@ -66,7 +80,7 @@ const guardWorker = activities
 // Pool containers on this worker's Docker engine; an extra Docker host runs only this worker.
 if (config.WORKER_ROLE === 'docker-host' && !docker) throw new Error('WORKER_ROLE=docker-host but no Docker engine answers (DOCKER_HOST)');
 const hostWorker = docker ? await createDockerHostWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter, config, db, docker }) : null;
-const workers = [mainWorker, guardWorker, hostWorker].filter((w): w is Worker => w !== null);
+const workers = [mainWorker, poolWorker, guardWorker, hostWorker].filter((w): w is Worker => w !== null);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
@@ -79,6 +93,7 @@ if (mainWorker) await ensureStandingWork(temporal, config.TEMPORAL_TASK_QUEUE, l
 if (mainWorker && hostWorker && driver.kind === 'docker') await ensurePool(temporal, config);
 const queues = [
   mainWorker ? config.TEMPORAL_TASK_QUEUE : null,
+  poolWorker ? poolTaskQueue(config.TEMPORAL_TASK_QUEUE) : null,
   guardWorker ? guardTaskQueue(config.TEMPORAL_TASK_QUEUE) : null,
   hostWorker ? dockerQueue(config.DOCKER_HOST_NAME) : null,
 ].filter(Boolean);

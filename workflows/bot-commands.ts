@@ -4,8 +4,10 @@
 import { ApplicationFailure, upsertSearchAttributes } from '@temporalio/workflow';
 import { CreateBotInput, commandRejection, type Bot, type BotCommand, type BotStatus } from '../domain/bot.js';
 import { rethrowFieldError, schemaFieldError } from '../domain/field-error.js';
+import type { PlacementAnswer } from '../domain/pool-queue.js';
 import type { BotState, BotWorkflowInput } from './bot-messages.js';
 import { HEALTH_TIMEOUT_MS, health, runtime, store } from './bot-proxies.js';
+import { startRuntime, stopRuntime } from './bot-runtime.js';
 import { messageOf } from './failure-message.js';
 
 /** One bot's workflow as its commands see it. */
@@ -15,6 +17,8 @@ export interface BotRun {
   state: BotState;
   /** The create update failed: the workflow ends without provisioning. */
   createFailed: boolean;
+  /** The pool's answers by request id; null while a request waits (workflows/bot-runtime.ts). */
+  placementAnswers: Map<string, PlacementAnswer | null>;
   /** Writes the status to the bot's row, the query's state and the search attribute. */
   setStatus(status: BotStatus, lastError?: string | null): Promise<void>;
   /** Throws unless the bot's status takes `command` now: in the validator, and again when the command's turn comes. */
@@ -29,6 +33,7 @@ export function botRun(input: BotWorkflowInput): BotRun {
     userId,
     state,
     createFailed: false,
+    placementAnswers: new Map(),
     async setStatus(status, lastError = null) {
       await store.setBotStatus(botId, status, lastError);
       state.status = status;
@@ -54,6 +59,7 @@ export async function create(bot: BotRun, spec: unknown): Promise<Bot> {
   try {
     const persisted = await store.persistBot({ botId, userId, spec });
     state.status = 'provisioning';
+    state.placement = persisted.placement;
     upsertSearchAttributes({ BotStatus: ['provisioning'] });
     return persisted;
   } catch (error) {
@@ -67,7 +73,7 @@ export async function stop(bot: BotRun): Promise<BotStatus> {
   bot.rejectUnless('stop');
   await bot.setStatus('stopping');
   try {
-    await runtime.stopBotRuntime(bot.botId);
+    await stopRuntime(bot);
     await bot.setStatus('stopped');
   } catch (error) {
     await bot.setStatus('running', `stop failed: ${messageOf(error)}`);
@@ -79,11 +85,11 @@ export async function start(bot: BotRun): Promise<BotStatus> {
   bot.rejectUnless('start');
   await bot.setStatus('starting');
   try {
-    await runtime.startBotRuntime(bot.botId);
+    await startRuntime(bot);
     await health.waitBotHealthy(bot.botId, HEALTH_TIMEOUT_MS);
     await bot.setStatus('running');
   } catch (error) {
-    await runtime.stopBotRuntime(bot.botId);
+    await stopRuntime(bot);
     await bot.setStatus('stopped', `start failed: ${messageOf(error)}`);
   }
   return bot.state.status as BotStatus;

@@ -1,6 +1,7 @@
 // The bot lifecycle's messages (`bot:<botId>`), apart from its code so the API, scripts and tests import them lightly.
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { Bot, BotStatus } from '../domain/bot.js';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Bot, BotPlacement, BotStatus } from '../domain/bot.js';
+import type { PlacementAnswer } from '../domain/pool-queue.js';
 import type { MoveBotResult } from '../domain/bot-move.js';
 
 export type { MoveBotResult };
@@ -17,6 +18,8 @@ export interface BotState {
   /** The saga step in progress, for operators reading the query. */
   step: string | null;
   lastError: string | null;
+  /** Where the bot runs (set at creation; read from its row by runs carried over from before it was kept here). */
+  placement?: BotPlacement;
 }
 
 export const createBot = defineUpdate<Bot, [spec: unknown]>('createBot');
@@ -27,3 +30,6 @@ export const botState = defineQuery<BotState>('botState');
 
 /** Moves a running bot to another strategy version and/or FreqTrade release; rolls back when it is not healthy in time. */
 export const moveBot = defineUpdate<MoveBotResult, [move: unknown]>('moveBot');
+
+/** The pool scaler's answer to a placement request (see requestPlacement in pool-messages.ts). */
+export const placementAnswer = defineSignal<[PlacementAnswer]>('placementAnswer');

@@ -6,7 +6,8 @@ import type { BotStatus } from '../domain/bot.js';
 import { rethrowFieldError, schemaFieldError } from '../domain/field-error.js';
 import { MoveBotInput, type BotVersions, type MoveBotResult } from '../domain/bot-move.js';
 import type { BotRun } from './bot-commands.js';
-import { health, runtime, store } from './bot-proxies.js';
+import { health, store } from './bot-proxies.js';
+import { createRuntime, startRuntime, stopRuntime } from './bot-runtime.js';
 import { messageOf } from './failure-message.js';
 
 /** The move's validator: a bot that takes a move now, and a well-formed target. */
@@ -24,7 +25,7 @@ export async function moveVersions(bot: BotRun, move: unknown): Promise<MoveBotR
   });
   await bot.setStatus('stopping');
   try {
-    await runtime.stopBotRuntime(bot.botId);
+    await stopRuntime(bot);
   } catch (error) {
     await bot.setStatus('running', `move not started, the bot did not stop: ${messageOf(error)}`);
     return { status: 'running', moved: false, versions: plan.from, error: messageOf(error) };
@@ -44,20 +45,20 @@ export async function moveVersions(bot: BotRun, move: unknown): Promise<MoveBotR
 /** Runs the bot on `versions`: its row, then its config and strategy (a new FreqTrade release gets a new container), started and healthy. */
 async function switchTo(bot: BotRun, versions: BotVersions, healthTimeoutMs: number): Promise<void> {
   await store.setBotVersions(bot.botId, versions);
-  await runtime.createBotRuntime(bot.botId);
-  await runtime.startBotRuntime(bot.botId);
+  await createRuntime(bot);
+  await startRuntime(bot);
   await health.waitBotHealthy(bot.botId, healthTimeoutMs);
 }
 
 /** Back to the versions the move left; a bot that does not start on them either is left stopped, with both reasons. */
 async function rollBack(bot: BotRun, plan: BotMovePlan, reason: string): Promise<void> {
   log.warn('bot move failed; rolling back', { botId: bot.botId, reason });
-  await runtime.stopBotRuntime(bot.botId);
+  await stopRuntime(bot);
   try {
     await switchTo(bot, plan.from, plan.healthTimeoutMs);
     await bot.setStatus('running', `move rolled back: ${reason}`);
   } catch (rollbackError) {
-    await runtime.stopBotRuntime(bot.botId);
+    await stopRuntime(bot);
     await bot.setStatus('stopped', `move failed (${reason}) and the previous versions did not start again: ${messageOf(rollbackError)}`);
   }
 }

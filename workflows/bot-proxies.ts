@@ -1,11 +1,16 @@
 // The bot lifecycle's activities as its workflow calls them: short PostgreSQL writes, Docker calls, the health wait.
 import { proxyActivities } from '@temporalio/workflow';
 import type { BotActivities } from '../activities/bots.js';
+import type { PoolPlacementActivities } from '../activities/pool-placement.js';
 
 /** How long a started bot has to answer healthy before the start counts as failed. */
 export const HEALTH_TIMEOUT_MS = 60_000;
 
+// Priorities (lower runs first when the queue has a backlog; 3 is the default): a user's quick writes (create, status)
+// go before the slot-holding health waits, so a create answers quickly however many bots of a burst are starting. The
+// owner's fairness key is inherited from the workflow (server/bot-commands.ts).
 export const store = proxyActivities<BotActivities>({
+  priority: { priorityKey: 2 },
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 8 },
 });
@@ -15,7 +20,14 @@ export const runtime = proxyActivities<BotActivities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '15 seconds', maximumAttempts: 5 },
 });
 export const health = proxyActivities<BotActivities>({
+  priority: { priorityKey: 4 },
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumAttempts: 3 },
+});
+// Queuing a placement request with the pool scaler is one signal: quick, and safe to repeat.
+export const placement = proxyActivities<PoolPlacementActivities>({
+  priority: { priorityKey: 2 },
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 10 },
 });

@@ -1,9 +1,10 @@
 // Bot lifecycle (`bot:<botId>`): a provisioning saga, then the bot's entity that takes start/stop/move/delete as updates.
 import { allHandlersFinished, condition, continueAsNew, log, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { botRun, checkCreate, create, remove, start, stop, type BotRun } from './bot-commands.js';
-import { botState, createBot, deleteBot, moveBot, startBot, stopBot, type BotWorkflowInput } from './bot-messages.js';
+import { botState, createBot, deleteBot, moveBot, placementAnswer, startBot, stopBot, type BotWorkflowInput } from './bot-messages.js';
 import { checkMove, moveVersions } from './bot-move.js';
 import { HEALTH_TIMEOUT_MS, health, runtime, store } from './bot-proxies.js';
+import { createRuntime, startRuntime } from './bot-runtime.js';
 import { messageOf } from './failure-message.js';
 
 export * from './bot-messages.js';
@@ -20,6 +21,9 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
   };
 
   setHandler(botState, () => state);
+  setHandler(placementAnswer, (answer) => {
+    if (bot.placementAnswers.has(answer.requestId)) bot.placementAnswers.set(answer.requestId, answer); // else a late duplicate
+  });
   setHandler(createBot, (spec) => create(bot, spec), { validator: checkCreate });
   setHandler(stopBot, () => exclusive(() => stop(bot)), { validator: () => bot.rejectUnless('stop') });
   setHandler(startBot, () => exclusive(() => start(bot)), { validator: () => bot.rejectUnless('start') });
@@ -51,9 +55,9 @@ async function provision(bot: BotRun): Promise<void> {
   try {
     state.step = 'create-runtime';
     compensations.unshift(() => runtime.removeBotRuntime(botId));
-    await runtime.createBotRuntime(botId);
+    await createRuntime(bot);
     state.step = 'start-runtime';
-    await runtime.startBotRuntime(botId);
+    await startRuntime(bot);
     state.step = 'wait-healthy';
     await health.waitBotHealthy(botId, HEALTH_TIMEOUT_MS);
     state.step = 'mark-running';

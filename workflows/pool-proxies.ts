@@ -1,13 +1,15 @@
-// The pool scaler's activities as the workflow calls them: PostgreSQL on the platform's queue, Docker on each host's
-// own queue (`docker@<host>`).
+// The pool scaler's activities as the workflow calls them: PostgreSQL on the scaler's own queue (`pools@<queue>`; the
+// workflow's queue for runs started before it had one), Docker on each host's own queue (`docker@<host>`).
 import { proxyActivities } from '@temporalio/workflow';
 import type { PoolActivities, PoolDockerActivities } from '../activities/pools.js';
 import { dockerQueue } from '../domain/workflow-ids.js';
 
-export const db = proxyActivities<PoolActivities>({
-  startToCloseTimeout: '20 seconds',
-  retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '10 seconds' },
-});
+export const poolDb = (activityQueue?: string) =>
+  proxyActivities<PoolActivities>({
+    ...(activityQueue ? { taskQueue: activityQueue } : {}),
+    startToCloseTimeout: '20 seconds',
+    retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '10 seconds' },
+  });
 export const onHost = (host: string, quick = false) =>
   proxyActivities<PoolDockerActivities>({
     taskQueue: dockerQueue(host),

@@ -5,6 +5,8 @@
 // All decisions are this deterministic code; every Docker call is an idempotent activity on the host's own task queue
 // (`docker@<host>`), so placement picks the host and Temporal delivers the work to the worker next to that engine.
 // A container's list of bots is written by one coalescing loop per container: fifty bots placed at once cost a few writes.
+// Bots ask for places by signal and are answered by signal (workflows/pool-placement-queue.ts); the scaler's PostgreSQL
+// activities run on a task queue of their own, so no amount of bot work can starve it.
 import { allHandlersFinished, condition, continueAsNew, log, setHandler, workflowInfo } from '@temporalio/workflow';
 import { fieldError } from '../domain/field-error.js';
 import {
@@ -22,7 +24,8 @@ import { messageOf } from './failure-message.js';
 import { reject, setOperatorCommands } from './pool-commands.js';
 import { placeBot, poolState, releaseBot, type PoolWorkflowInput } from './pool-messages.js';
 import { createPlacement } from './pool-placement.js';
-import { db, onHost } from './pool-proxies.js';
+import { createPlacementQueue } from './pool-placement-queue.js';
+import { onHost, poolDb } from './pool-proxies.js';
 import { coalescingWriter } from './pool-writes.js';
 
 export * from './pool-messages.js';
@@ -34,6 +37,7 @@ export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
   // Handlers are set before the first await: an update-with-start's update arrives with the workflow's first task.
   const state: PoolState = input.carried ?? { poolId: input.poolId, settings: input.settings, containers: [], seq: 0 };
   let loaded = input.carried !== undefined;
+  const db = poolDb(input.activityQueue);
   const byKey = (key: string) => state.containers.find((c) => c.key === key);
   // Headroom counts slots for a typical bot of ten pairs.
   const typical = () => botSizeMb(10);
@@ -135,6 +139,14 @@ export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
 
   setHandler(poolState, () => state);
 
+  const placements = createPlacementQueue({
+    state, pending: input.pending ?? [], ready: () => condition(() => loaded), save, writeBots, reserve, moveOut, db,
+    wake: () => {
+      wake = true;
+    },
+  });
+  placements.start();
+
   setHandler(placeBot, async (request) => {
     await condition(() => loaded);
     const found = findBot(state, request.botId);
@@ -214,8 +226,13 @@ export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
       log.error('pool cycle failed; trying again next cycle', { error: messageOf(error) });
     }
     if (workflowInfo().continueAsNewSuggested) {
-      await condition(allHandlersFinished);
-      await continueAsNew<typeof poolWorkflow>({ poolId: state.poolId, settings: state.settings, carried: state });
+      placements.close();
+      await condition(() => allHandlersFinished() && placements.idle());
+      await continueAsNew<typeof poolWorkflow>({
+        poolId: state.poolId, settings: state.settings, carried: state,
+        ...(input.activityQueue ? { activityQueue: input.activityQueue } : {}),
+        ...(placements.pending().length ? { pending: placements.pending() } : {}),
+      });
     }
   }
 }

@@ -1,0 +1,100 @@
+// A fleet burst: BENCH_BOTS (1,000) builtin bots of 2 pairs each, created BENCH_IN_FLIGHT (20) at a time through the API
+// into one pool (maxContainers raised to 40 first). Prints the time from the first request until every bot runs, the
+// slowest create answer, the pool containers' total memory (Docker stats) and per bot, the control plane's memory (API +
+// worker process, Temporal dev server, PostgreSQL), and one-at-a-time provisioning latency (median, p95) on the loaded
+// platform. Bar (issue 22): all running within 10 min, pool containers <= 1 GB, one-at-a-time p95 <= 1 s.
+import { execFileSync } from 'node:child_process';
+import Docker from 'dockerode';
+import { sql } from 'slonik';
+import { z } from 'zod';
+import { poolWorkflowId } from '../domain/workflow-ids.js';
+import { ensurePool } from '../worker/docker-host.js';
+import { configurePool } from '../workflows/pool-messages.js';
+import { ORIGIN, signedUpAgent, startPlatform } from '../test/platform.js';
+import { percentile, provisionBot, startBenchServices } from './services.js';
+
+const N = Number(process.env.BENCH_BOTS ?? 1000);
+const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 20);
+const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 20);
+const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 30_000);
+const PAIRS = ['BTC/USDT', 'ETH/USDT'];
+
+const services = await startBenchServices();
+const platform = await startPlatform({ env: { BOT_DRIVER: 'docker', BOT_PLACEMENT: 'pool' } });
+const docker = new Docker();
+const poolLabel = `tradefleet.pool=${platform.config.BOT_POOL_ID}`;
+
+/** Resident memory of this process (API + worker) and of every process it started (Temporal, PostgreSQL), in MiB. */
+function controlPlaneMiB(): { self: number; children: number } {
+  const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,rss=']).toString().trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
+  const tree = new Set([process.pid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [pid, ppid] of rows) if (!tree.has(pid!) && tree.has(ppid!)) grew = Boolean(tree.add(pid!));
+  }
+  const rss = (pid: number) => (rows.find((r) => r[0] === pid)?.[2] ?? 0) / 1024;
+  return { self: rss(process.pid), children: [...tree].filter((p) => p !== process.pid).reduce((a, p) => a + rss(p), 0) };
+}
+
+async function poolMemoryMiB(): Promise<{ total: number; containers: number }> {
+  const containers = await docker.listContainers({ filters: { label: [poolLabel] } });
+  const used = await Promise.all(containers.map(async (c) => {
+    const s = (await docker.getContainer(c.Id).stats({ stream: false })) as { memory_stats: { usage: number; stats?: Record<string, number> } };
+    return (s.memory_stats.usage - (s.memory_stats.stats?.inactive_file ?? 0)) / 2 ** 20;
+  }));
+  return { total: used.reduce((a, b) => a + b, 0), containers: containers.length };
+}
+
+const running = async (userId: string) =>
+  platform.db.oneFirst(sql.type(z.object({ n: z.coerce.number() }))`select count(*) filter (where status = 'running') as n from bots where user_id = ${userId}`);
+const failed = async (userId: string) =>
+  platform.db.any(sql.type(z.object({ lastError: z.string().nullable() }))`select last_error from bots where user_id = ${userId} and status = 'failed' limit 3`);
+
+try {
+  await ensurePool(platform.temporal, platform.config);
+  await platform.temporal.workflow.getHandle(poolWorkflowId(platform.config.BOT_POOL_ID)).executeUpdate(configurePool, { args: [{ maxContainers: 40 }] });
+  const user = await signedUpAgent(platform.app);
+  const t0 = performance.now();
+  const createMs: number[] = [];
+  let next = 0;
+  await Promise.all(Array.from({ length: IN_FLIGHT }, async () => {
+    while (next < N) {
+      const i = next++;
+      const c0 = performance.now();
+      const res = await user.agent.post('/api/bots').set('Origin', ORIGIN).send({ name: `fleet ${i}`, pairs: PAIRS, stakeAmount: 10 });
+      if (res.status !== 201) throw new Error(`create ${i} answered ${res.status}: ${JSON.stringify(res.body)}`);
+      createMs.push(performance.now() - c0);
+    }
+  }));
+  const createdS = (performance.now() - t0) / 1000;
+  console.log(`fleet: ${N} creates answered in ${createdS.toFixed(1)} s (201 each; median ${percentile(createMs.sort((a, b) => a - b), 50).toFixed(0)} ms, slowest ${createMs.at(-1)!.toFixed(0)} ms)`);
+  for (let last = -1; ;) {
+    const n = await running(user.userId);
+    const bad = await failed(user.userId);
+    if (bad.length) throw new Error(`bots failed: ${bad.map((b) => b.lastError).join('; ')}`);
+    if (n !== last && (n === N || n % 100 < (last % 100))) console.log(`  ${n} running after ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+    last = n;
+    if (n === N) break;
+    if (performance.now() - t0 > 30 * 60_000) throw new Error(`only ${n} of ${N} running after 30 minutes`);
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  const allS = (performance.now() - t0) / 1000;
+  console.log(`fleet: all ${N} bots running ${allS.toFixed(1)} s after the first request`);
+  await new Promise((r) => setTimeout(r, SETTLE_MS)); // candles loaded, trading loops running
+  const mem = await poolMemoryMiB();
+  const cp = controlPlaneMiB();
+  console.log(`fleet: ${mem.containers} pool containers, ${mem.total.toFixed(0)} MiB in all, ${(mem.total / N).toFixed(2)} MiB per bot`);
+  console.log(`fleet: control plane ${cp.self.toFixed(0)} MiB (API + worker process) + ${cp.children.toFixed(0)} MiB (Temporal dev server, PostgreSQL)`);
+  const other = await signedUpAgent(platform.app);
+  const ms: number[] = [];
+  for (let i = 0; i < SEQUENTIAL; i++) {
+    const b = await provisionBot(platform, other, { name: `one at a time ${i}`, pairs: PAIRS, stakeAmount: 10 }, 120_000);
+    ms.push(b.ms);
+  }
+  ms.sort((a, b) => a - b);
+  console.log(`fleet: one bot at a time on the loaded platform (${N} running), API -> running over ${SEQUENTIAL}: median ${(percentile(ms, 50) / 1000).toFixed(2)} s, p95 ${(percentile(ms, 95) / 1000).toFixed(2)} s`);
+} finally {
+  for (const c of await docker.listContainers({ all: true, filters: { label: [poolLabel] } })) await docker.getContainer(c.Id).remove({ force: true, v: true });
+  await platform.stop();
+  await services.stop();
+}

@@ -1,0 +1,56 @@
+// How a bot's workflow creates, starts and stops its runtime. A dedicated container or process: runtime activities. A
+// place in a pool: messages to the pool scaler, which queues the request and answers this workflow by signal; the bot
+// waits here, in workflow state, and asks again (the same idempotent request) when no answer comes. So a burst of
+// placements holds no worker slot, however long the pool's queue.
+import { ApplicationFailure, condition, log, patched, uuid4, workflowInfo } from '@temporalio/workflow';
+import type { BotRun } from './bot-commands.js';
+import { placement, runtime, store } from './bot-proxies.js';
+
+/** Runs recorded before this change placed pooled bots through runtime activities; `patched` keeps them replaying. */
+export const PLACEMENT_BY_SIGNAL = 'placement-by-signal';
+/** A request without an answer after this is sent again (the scaler may have continued as new, or lost it). */
+export const PLACEMENT_RESEND_MS = 60_000;
+/** Longer than any queue a burst builds (1,000 bots drain in minutes): past it the pool is broken, not busy. */
+export const PLACEMENT_GIVE_UP_MS = 30 * 60_000;
+
+async function pooled(bot: BotRun): Promise<boolean> {
+  if (!patched(PLACEMENT_BY_SIGNAL)) return false;
+  bot.state.placement ??= (await store.findBot(bot.botId)).placement;
+  return bot.state.placement === 'pool';
+}
+
+/** Asks the pool for a place (run: attached, else detached) and waits for its answer; throws the pool's refusal. */
+async function placeInPool(bot: BotRun, run: boolean): Promise<void> {
+  const requestId = uuid4();
+  const started = Date.now();
+  bot.placementAnswers.set(requestId, null);
+  try {
+    for (;;) {
+      await placement.requestPlacement({ botId: bot.botId, userId: bot.userId, run, requestId, replyTo: workflowInfo().workflowId });
+      if (await condition(() => bot.placementAnswers.get(requestId) !== null, PLACEMENT_RESEND_MS)) break;
+      if (Date.now() - started >= PLACEMENT_GIVE_UP_MS) {
+        throw ApplicationFailure.nonRetryable(`the pool did not answer within ${PLACEMENT_GIVE_UP_MS / 60_000} minutes`, 'PlacementTimeout');
+      }
+      log.warn('no answer from the pool yet; asking again', { botId: bot.botId, run });
+    }
+    const answer = bot.placementAnswers.get(requestId)!;
+    if (answer.error !== null) throw ApplicationFailure.nonRetryable(answer.error, 'PoolRejected');
+  } finally {
+    bot.placementAnswers.delete(requestId);
+  }
+}
+
+/** Creates the runtime; a pooled bot gets its place when it starts. */
+export async function createRuntime(bot: BotRun): Promise<void> {
+  if (!(await pooled(bot))) await runtime.createBotRuntime(bot.botId);
+}
+
+export async function startRuntime(bot: BotRun): Promise<void> {
+  if (await pooled(bot)) await placeInPool(bot, true);
+  else await runtime.startBotRuntime(bot.botId);
+}
+
+export async function stopRuntime(bot: BotRun): Promise<void> {
+  if (await pooled(bot)) await placeInPool(bot, false);
+  else await runtime.stopBotRuntime(bot.botId);
+}
