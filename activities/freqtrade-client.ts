@@ -1,4 +1,8 @@
-// One FreqTrade REST API client for every bot, whichever engine runs it (builtin host or real FreqTrade).
+// One FreqTrade REST API client for every bot, whichever engine runs it (builtin host or real FreqTrade), over the bot's
+// own channel: its Unix socket for a container, TCP for a local-process bot (domain/bot-channel.ts decides which).
+import http from 'node:http';
+import { botEndpoint, endpointText, type BotChannelSettings, type BotEndpoint, type BotRoute } from '../domain/bot-channel.js';
+
 export interface FreqtradeCredentials {
   username: string;
   password: string;
@@ -31,29 +35,50 @@ export interface FreqtradeClient {
   post<T = unknown>(route: string, body?: unknown): Promise<T>;
 }
 
-export function createFreqtradeClient(baseUrl: string, credentials: FreqtradeCredentials, timeoutMs = 5000): FreqtradeClient {
+/** The client of one bot: the only way the platform builds one. */
+export const botClient = (bot: BotRoute, channel: BotChannelSettings, credentials: FreqtradeCredentials, timeoutMs = 5000): FreqtradeClient =>
+  createFreqtradeClient(botEndpoint(bot, channel), credentials, timeoutMs);
+
+export function createFreqtradeClient(endpoint: BotEndpoint, credentials: FreqtradeCredentials, timeoutMs = 5000): FreqtradeClient {
   const basic = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+  const where = endpointText(endpoint);
+  const target = endpoint.kind === 'socket' ? { socketPath: endpoint.socketPath } : { host: endpoint.host, port: endpoint.port };
+
+  function send(method: string, route: string, body: string | undefined, auth: boolean): Promise<{ status: number; text: string }> {
+    return new Promise((resolve, reject) => {
+      const req = http.request({
+        ...target,
+        method,
+        path: `/api/v1/${route}`,
+        agent: false,
+        headers: {
+          host: 'bot',
+          ...(auth ? { authorization: basic } : {}),
+          ...(body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }),
+        },
+        signal: AbortSignal.timeout(timeoutMs),
+      }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
 
   async function call<T>(method: string, route: string, body?: unknown, auth = true): Promise<T> {
-    const url = `${baseUrl}/api/v1/${route}`;
-    let response: Response;
+    let response: { status: number; text: string };
     try {
-      response = await fetch(url, {
-        method,
-        headers: {
-          ...(auth ? { authorization: basic } : {}),
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+      response = await send(method, route, body === undefined ? undefined : JSON.stringify(body), auth);
     } catch (error) {
-      throw new BotApiError(`bot API at ${baseUrl} is unreachable: ${(error as Error).message}`, null);
+      throw new BotApiError(`bot API at ${where} is unreachable: ${(error as Error).message}`, null);
     }
-    const text = await response.text();
-    if (!response.ok) {
+    const { status, text } = response;
+    if (status < 200 || status >= 300) {
       // The bot's own error text is safe to show; credentials never appear in it (we send them only as a header).
-      throw new BotApiError(`bot API ${method} /${route} answered ${response.status}: ${text.slice(0, 200)}`, response.status);
+      throw new BotApiError(`bot API ${method} /${route} answered ${status}: ${text.slice(0, 200)}`, status);
     }
     return (text ? JSON.parse(text) : {}) as T;
   }

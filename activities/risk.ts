@@ -7,15 +7,15 @@ import type { Db } from '../db/pool.js';
 import { valueUserPortfolio } from '../db/portfolio.js';
 import * as risks from '../db/risk-guards.js';
 import type { SecretBox } from '../db/secret-box.js';
-import { botApiUrl } from '../domain/bot.js';
+import type { BotChannelSettings } from '../domain/bot-channel.js';
 import { fieldError } from '../domain/field-error.js';
 import { CreateRiskGuardInput, RiskRules, riskRuleIssue, type RiskBook, type RiskGuard, type RiskState } from '../domain/risk.js';
-import { createFreqtradeClient, type FreqtradeCredentials } from './freqtrade-client.js';
+import { botClient, type FreqtradeCredentials } from './freqtrade-client.js';
 
 export interface RiskActivityDeps {
   db: Db;
   box: SecretBox;
-  botApiHost: string;
+  botChannel: BotChannelSettings;
 }
 
 const Balance = z.looseObject({ total: z.number(), total_bot: z.number().optional() });
@@ -27,7 +27,7 @@ export function createRiskActivities(deps: RiskActivityDeps) {
     const bot = await findBotWithSecret(db, botId);
     if (!bot) return null;
     const credentials = JSON.parse(box.open(bot.apiCredentials)) as FreqtradeCredentials;
-    return { bot, client: createFreqtradeClient(botApiUrl(bot, deps.botApiHost), credentials, 5000) };
+    return { bot, client: botClient(bot, deps.botChannel, credentials, 5000) };
   }
 
   /** The bots a guard acts on: its bot, or every running bot of the user. */

@@ -42,7 +42,7 @@ const app = createApp({
   temporal,
   commands: createBotCommands(temporal, config.TEMPORAL_TASK_QUEUE),
   events,
-  botTrading: createBotTrading({ db, box: createSecretBox(config.TF_SECRET_KEY), botApiHost: config.BOT_API_HOST }),
+  botTrading: createBotTrading({ db, box: createSecretBox(config.TF_SECRET_KEY), botChannel: { socketDir: config.BOT_SOCKET_DIR, fallbackHost: config.BOT_API_HOST } }),
   allowedOrigins,
   temporalUiUrl: config.TEMPORAL_UI_URL,
   namespace: config.TEMPORAL_NAMESPACE,
