@@ -131,7 +131,8 @@ export function createBotActivities(deps: BotActivityDeps) {
       for (let attempt = 0; attempt < 50; attempt++) {
         const port = await bots.nextFreeBotPort(db, busy);
         if (port === null) throw ApplicationFailure.nonRetryable('no free bot API port left', 'NoPort');
-        if (!(await portIsFree(deps.botApiHost, port))) {
+        // A FreqTrade bot's port is on its container's own loopback; a builtin bot's is still on the host's.
+        if (spec.engine !== 'freqtrade' && !(await portIsFree(deps.botApiHost, port))) {
           busy.push(port);
           continue;
         }
