@@ -4,7 +4,8 @@ import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { botApiUrl, CreateBotInput, type Bot, type BotPlacement, type BotStatus } from '../domain/bot.js';
+import { CreateBotInput, type Bot, type BotPlacement, type BotStatus } from '../domain/bot.js';
+import type { BotChannelSettings } from '../domain/bot-channel.js';
 import type { BotHostConfig } from '../domain/bot-host-config.js';
 import type { BotVersions } from '../domain/bot-move.js';
 import { exchangeProfile } from '../domain/exchanges.js';
@@ -20,7 +21,7 @@ import { botCredentialsPlace, type SecretBox } from '../db/secret-box.js';
 import { assertSameOwner, confirmedOwner } from './owner-check.js';
 import { checkBotMarkets } from './bot-markets.js';
 import { createBotHostSpecs, type StoredCredentials } from './bot-host-spec.js';
-import { createFreqtradeClient } from './freqtrade-client.js';
+import { botClient } from './freqtrade-client.js';
 import { planMove, type BotMovePlan } from './bot-moves.js';
 import { freqtradeSpecOf } from './freqtrade-bot-spec.js';
 import type { FreqtradeRuntime } from './freqtrade-runtime.js';
@@ -34,6 +35,8 @@ export interface BotActivityDeps {
   driver: BotRuntimeDriver;
   /** Host the platform reaches bot APIs on. */
   botApiHost: string;
+  /** How the platform reaches bot APIs (their sockets; TCP for local-process and pooled bots). */
+  botChannel: BotChannelSettings;
   /** Address bot APIs listen on inside their runtime. */
   botListenHost: string;
   /** Where the `paper` exchange profile points ccxt. */
@@ -79,7 +82,7 @@ export function createBotActivities(deps: BotActivityDeps) {
   }
 
   const freqtradeSpec = async (bot: Bot, credentials: StoredCredentials) =>
-    freqtradeSpecOf(db, bot, { listenHost: deps.botListenHost, api: credentials, paperExchangeUrl: deps.paperExchangeUrl, exchangeCredentials: await exchangeCredentialsOf(bot) });
+    freqtradeSpecOf(db, bot, { api: credentials, paperExchangeUrl: deps.paperExchangeUrl, exchangeCredentials: await exchangeCredentialsOf(bot) });
 
   function poolRuntime(): BotRuntimeDriver {
     if (!deps.pool) throw ApplicationFailure.nonRetryable('pooled bots need a Docker engine, and this worker has none', 'NoDocker');
@@ -91,7 +94,7 @@ export function createBotActivities(deps: BotActivityDeps) {
   const builtinRuntime = (bot: Bot): BotRuntimeDriver => (bot.placement === 'pool' ? poolRuntime() : driver);
 
   const clientFor = (bot: Bot, credentials: StoredCredentials) =>
-    createFreqtradeClient(botApiUrl(bot, deps.botApiHost), credentials);
+    botClient(bot, deps.botChannel, credentials);
 
   return {
     /** Validates and inserts the bot as `provisioning` with fresh API credentials and a free port. Idempotent by id. */
@@ -133,7 +136,8 @@ export function createBotActivities(deps: BotActivityDeps) {
       for (let attempt = 0; attempt < 50; attempt++) {
         const port = await bots.nextFreeBotPort(db, busy);
         if (port === null) throw ApplicationFailure.nonRetryable('no free bot API port left', 'NoPort');
-        if (!(await portIsFree(deps.botApiHost, port))) {
+        // A FreqTrade bot's port is on its container's own loopback; a builtin bot's is still on the host's.
+        if (spec.engine !== 'freqtrade' && !(await portIsFree(deps.botApiHost, port))) {
           busy.push(port);
           continue;
         }

@@ -25,3 +25,20 @@ export function createExchangeClient(profile: ExchangeProfile, credentials?: Exc
   }
   return client;
 }
+
+/**
+ * The URLs a bot of this profile may call, for its egress allowlist: the profile's overrides alone when it has them
+ * (the paper exchange), else every URL in ccxt's `urls.api` table of the exchange.
+ */
+export function exchangeApiUrls(profile: ExchangeProfile): string[] {
+  if (profile.apiUrls) return Object.values(profile.apiUrls);
+  if (!isKnownExchange(profile.ccxtId)) return [];
+  const Class = (ccxt as unknown as Record<string, new (config: object) => Exchange>)[profile.ccxtId]!;
+  const urls: string[] = [];
+  const collect = (value: unknown): void => {
+    if (typeof value === 'string') urls.push(value);
+    else if (value && typeof value === 'object') for (const v of Object.values(value)) collect(v);
+  };
+  collect((new Class({}).urls as { api?: unknown }).api);
+  return urls;
+}

@@ -1,16 +1,20 @@
-// FreqTrade bots as hardened Docker containers, one per bot, with a named volume for config, strategy and database;
-// found again by their labels, so every call is idempotent.
+// FreqTrade bots as hardened Docker containers without a network, one per bot: a named volume for config, strategy and
+// database, and the bot's socket directory for its API and its exchange; found again by their labels (idempotent).
 import { ApplicationFailure } from '@temporalio/common';
 import type Docker from 'dockerode';
+import { readFileSync } from 'node:fs';
 import { botLabels } from '../domain/bot.js';
+import { botApiSocketName, CONTAINER_SOCKET_DIR, dedicatedSocketDirName } from '../domain/bot-channel.js';
 import { FREQTRADE_CONFIG_FILE, FREQTRADE_DATA_DIR, FREQTRADE_STRATEGY_FILE, freqtradeImage } from '../domain/freqtrade-config.js';
-import { BOT_UID, hardenedHostConfig, publishedPorts } from './container-hardening.js';
+import type { BotChannels } from './bot-channels.js';
+import { BOT_UID, hardenedHostConfig } from './container-hardening.js';
 import { tarArchive } from './tar.js';
 import { dockerLogText } from './docker-logs.js';
 import type { RuntimeState } from './runtime-driver.js';
 
 export interface FreqtradeRuntimeOptions {
-  network: string;
+  /** The socket directories and egress proxies of this Docker host's bot containers. */
+  channels: BotChannels;
   memoryMb: number;
   cpus: number;
   pidsLimit: number;
@@ -25,6 +29,8 @@ export interface FreqtradeRuntimeSpec {
   /** config.json (with the bot's API credentials and, for live bots, its exchange key) and the strategy's source. */
   config: string;
   strategy: string;
+  /** host:port pairs the bot's egress proxy lets it reach: its exchange's. */
+  egressAllow: string[];
 }
 
 export interface FreqtradeRuntimeState extends RuntimeState {
@@ -37,6 +43,9 @@ export type FreqtradeRuntime = ReturnType<typeof createFreqtradeRuntime>;
 const containerName = (botId: string): string => `tf-bot-${botId}`;
 export const freqtradeVolumeName = (botId: string): string => `tf-bot-${botId}`;
 const VERSION_LABEL = 'tradefleet.freqtrade-version';
+/** The relay between the container's loopback and its sockets; it starts FreqTrade (see the file). */
+const CHANNEL_SCRIPT = readFileSync(new URL('../freqtrade/tf_channel.py', import.meta.url), 'utf8');
+const CHANNEL_FILE = 'tf_channel.py';
 
 const isStatus = (error: unknown, code: number): boolean =>
   typeof error === 'object' && error !== null && (error as { statusCode?: number }).statusCode === code;
@@ -56,31 +65,35 @@ export function createFreqtradeRuntime(docker: Docker, options: FreqtradeRuntime
     }
   }
 
-  async function create(spec: FreqtradeRuntimeSpec): Promise<string> {
-    const { ExposedPorts, PortBindings } = publishedPorts(options.network, [spec.apiPort]);
+  async function create(spec: FreqtradeRuntimeSpec, socketDir: string): Promise<string> {
     const container = await docker.createContainer({
       name: containerName(spec.botId),
       Image: freqtradeImage(spec.version),
       Labels: { ...botLabels(spec.botId, spec.userId), 'tradefleet.engine': 'freqtrade', [VERSION_LABEL]: spec.version },
-      Entrypoint: ['tf-freqtrade'],
+      // The venv's python beside the entry point (ours in /opt/freqtrade, or the public image's) runs the relay.
+      Entrypoint: ['sh', '-c', `exec "$(dirname "$(readlink -f "$(command -v tf-freqtrade)")")/python" ${FREQTRADE_DATA_DIR}/${CHANNEL_FILE} "$@"`, 'tf-channel'],
       Cmd: ['trade', '--config', `${FREQTRADE_DATA_DIR}/${FREQTRADE_CONFIG_FILE}`],
+      Env: [`TF_API_SOCKET=${botApiSocketName(spec.botId)}`, `TF_API_PORT=${spec.apiPort}`],
       User: `${BOT_UID}:${BOT_UID}`,
-      ExposedPorts,
-      HostConfig: hardenedHostConfig({ ...options, tmpMb: 64 }, {
-        PortBindings,
-        Mounts: [{ Type: 'volume', Source: freqtradeVolumeName(spec.botId), Target: FREQTRADE_DATA_DIR }],
+      // No network at all: the API and the exchange go through the sockets in the bot's own directory.
+      NetworkDisabled: true,
+      HostConfig: hardenedHostConfig({ ...options, network: 'none', tmpMb: 64 }, {
+        Mounts: [
+          { Type: 'volume', Source: freqtradeVolumeName(spec.botId), Target: FREQTRADE_DATA_DIR },
+          { Type: 'bind', Source: socketDir, Target: CONTAINER_SOCKET_DIR },
+        ],
       }),
     });
     return container.id;
   }
 
-  async function findOrCreate(spec: FreqtradeRuntimeSpec): Promise<string> {
+  async function findOrCreate(spec: FreqtradeRuntimeSpec, socketDir: string): Promise<string> {
     const existing = await findContainer(spec.botId);
     // Another FreqTrade release (a version move) needs a new container on the same volume.
     if (existing && existing.version === spec.version) return existing.id;
     if (existing) await removeContainer(existing.id);
     try {
-      return await create(spec);
+      return await create(spec, socketDir);
     } catch (error) {
       if (isStatus(error, 409)) {
         const again = await findContainer(spec.botId);
@@ -109,13 +122,15 @@ export function createFreqtradeRuntime(docker: Docker, options: FreqtradeRuntime
     /** Volume, container and files; a repeated call finds what it made and writes the files again. */
     async ensureCreated(spec: FreqtradeRuntimeSpec): Promise<string> {
       await docker.createVolume({ Name: freqtradeVolumeName(spec.botId), Labels: botLabels(spec.botId, spec.userId) });
-      const id = await findOrCreate(spec);
+      const socketDir = await options.channels.prepare(dedicatedSocketDirName(spec.botId), spec.egressAllow);
+      const id = await findOrCreate(spec, socketDir);
       const owned = { uid: BOT_UID, gid: BOT_UID };
       const archive = tarArchive([
         { name: 'user_data', mode: 0o700, ...owned },
         { name: 'strategies', mode: 0o700, ...owned },
         { name: FREQTRADE_CONFIG_FILE, content: spec.config, mode: 0o600, ...owned },
         { name: FREQTRADE_STRATEGY_FILE, content: spec.strategy, mode: 0o600, ...owned },
+        { name: CHANNEL_FILE, content: CHANNEL_SCRIPT, mode: 0o400, ...owned },
       ]);
       await docker.getContainer(id).putArchive(archive, { path: FREQTRADE_DATA_DIR });
       return id;
@@ -145,6 +160,7 @@ export function createFreqtradeRuntime(docker: Docker, options: FreqtradeRuntime
     async remove(botId: string): Promise<void> {
       const found = await findContainer(botId);
       if (found) await removeContainer(found.id);
+      await options.channels.remove(dedicatedSocketDirName(botId));
       try {
         await docker.getVolume(freqtradeVolumeName(botId)).remove();
       } catch (error) {

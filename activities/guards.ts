@@ -11,18 +11,18 @@ import * as guards from '../db/guards.js';
 import type { Db } from '../db/pool.js';
 import { accountCredentialsPlace, botCredentialsPlace, type SecretBox } from '../db/secret-box.js';
 import { assertSameOwner, confirmedOwner } from './owner-check.js';
-import { botApiUrl } from '../domain/bot.js';
+import type { BotChannelSettings } from '../domain/bot-channel.js';
 import { CreateGuardInput, GuardRules, guardRuleIssue, type Guard, type GuardEvent } from '../domain/guard.js';
 import { exchangeProfile } from '../domain/exchanges.js';
 import { fieldError } from '../domain/field-error.js';
 import { createExchangeClient, type ExchangeCredentials } from './exchange-client.js';
 import { exchangeFailure } from './exchange-errors.js';
-import { createFreqtradeClient, type FreqtradeClient, type FreqtradeCredentials } from './freqtrade-client.js';
+import { botClient as botApiClient, type FreqtradeClient, type FreqtradeCredentials } from './freqtrade-client.js';
 
 export interface GuardActivityDeps {
   db: Db;
   box: SecretBox;
-  botApiHost: string;
+  botChannel: BotChannelSettings;
   paperExchangeUrl: string;
   /** This worker's task queue: the guard's watcher runs there. */
   taskQueue: string;
@@ -65,7 +65,7 @@ export function createGuardActivities(deps: GuardActivityDeps) {
     const bot = await findBotWithSecret(db, botId);
     if (!bot) throw ApplicationFailure.nonRetryable(`bot ${botId} no longer exists`, 'GuardTargetGone');
     const credentials = JSON.parse(box.open(bot.apiCredentials, botCredentialsPlace(bot.id))) as FreqtradeCredentials;
-    const client = createFreqtradeClient(botApiUrl(bot, deps.botApiHost), credentials, 5000);
+    const client = botApiClient(bot, deps.botChannel, credentials, 5000);
     return { client, exchange: bot.exchange, userId: bot.userId, status: bot.status };
   }
 

@@ -7,16 +7,16 @@ import type { Db } from '../db/pool.js';
 import { valueUserPortfolio } from '../db/portfolio.js';
 import * as risks from '../db/risk-guards.js';
 import { botCredentialsPlace, type SecretBox } from '../db/secret-box.js';
-import { botApiUrl } from '../domain/bot.js';
+import type { BotChannelSettings } from '../domain/bot-channel.js';
 import { fieldError } from '../domain/field-error.js';
 import { CreateRiskGuardInput, RiskRules, riskRuleIssue, type RiskBook, type RiskGuard, type RiskState } from '../domain/risk.js';
-import { createFreqtradeClient, type FreqtradeCredentials } from './freqtrade-client.js';
+import { botClient, type FreqtradeCredentials } from './freqtrade-client.js';
 import { assertSameOwner, confirmedOwner } from './owner-check.js';
 
 export interface RiskActivityDeps {
   db: Db;
   box: SecretBox;
-  botApiHost: string;
+  botChannel: BotChannelSettings;
 }
 
 const Balance = z.looseObject({ total: z.number(), total_bot: z.number().optional() });
@@ -30,7 +30,7 @@ export function createRiskActivities(deps: RiskActivityDeps) {
     if (!bot) return null;
     assertSameOwner(`bot ${botId} of risk guard ${guard.id}`, guard.userId, bot.userId);
     const credentials = JSON.parse(box.open(bot.apiCredentials, botCredentialsPlace(bot.id))) as FreqtradeCredentials;
-    return { bot, client: createFreqtradeClient(botApiUrl(bot, deps.botApiHost), credentials, 5000) };
+    return { bot, client: botClient(bot, deps.botChannel, credentials, 5000) };
   }
 
   /** The bots a guard acts on: its bot, or every running bot of the user. */

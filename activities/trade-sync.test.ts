@@ -27,7 +27,7 @@ const ledger = (botId: string) =>
   db.any(sql.type(Row)`select trade_id, pair, is_open, amount, open_rate, close_rate, profit_abs, exit_reason, open_date, synced_at, raw
                        from bot_trades where bot_id = ${botId} order by trade_id`);
 
-const sync = () => new MockActivityEnvironment().run(createTradeSyncActivities({ db, box, botApiHost: '127.0.0.1' }).syncBotTrades) as Promise<TradeSyncResult>;
+const sync = () => new MockActivityEnvironment().run(createTradeSyncActivities({ db, box, botChannel: { socketDir: '/tmp/tf-unused', fallbackHost: '127.0.0.1' } }).syncBotTrades) as Promise<TradeSyncResult>;
 const newUser = async () => (await insertUser(db, null, { id: randomUUID(), email: `${randomUUID()}@example.com`, passwordHash: 'x' })).id;
 const settle = () => new Promise((r) => setTimeout(r, 200));
 /** Notifications arrive on their own connection, after the write: wait until the bot's has come. */

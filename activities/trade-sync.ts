@@ -5,14 +5,14 @@ import { FreqtradeTradeJson, tradeFromFreqtrade } from '../domain/bot-trade.js';
 import { botsToSync, ledgerTradeIds, upsertBotTrades, type BotToSync, type SyncedTrade } from '../db/bot-trades.js';
 import type { Db } from '../db/pool.js';
 import { botCredentialsPlace, type SecretBox } from '../db/secret-box.js';
-import { botApiUrl } from '../domain/bot.js';
-import { createFreqtradeClient, type FreqtradeCredentials } from './freqtrade-client.js';
+import type { BotChannelSettings } from '../domain/bot-channel.js';
+import { botClient, type FreqtradeCredentials } from './freqtrade-client.js';
 
 export interface TradeSyncDeps {
   db: Db;
   box: SecretBox;
-  /** Host the platform reaches bot APIs on. */
-  botApiHost: string;
+  /** How the platform reaches bot APIs. */
+  botChannel: BotChannelSettings;
   /** Bots read at the same time. */
   concurrency?: number;
   /** Per request: a bot that does not answer in time is skipped until the next sync. */
@@ -43,7 +43,7 @@ export function createTradeSyncActivities(deps: TradeSyncDeps) {
    */
   async function readTrades(bot: BotToSync): Promise<SyncedTrade[]> {
     const credentials = JSON.parse(box.open(bot.apiCredentials, botCredentialsPlace(bot.id))) as FreqtradeCredentials;
-    const client = createFreqtradeClient(botApiUrl(bot, deps.botApiHost), credentials, deps.timeoutMs ?? 3000);
+    const client = botClient(bot, deps.botChannel, credentials, deps.timeoutMs ?? 3000);
     const byId = new Map<number, SyncedTrade>();
     const keep = (raw: FreqtradeTradeJson) => byId.set(raw.trade_id, { trade: tradeFromFreqtrade(raw), raw });
     // /status first: a trade that closes between the reads then ends up closed, never stuck open.

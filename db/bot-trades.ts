@@ -8,6 +8,10 @@ export const BotToSync = z.object({
   id: z.string(),
   userId: z.string(),
   name: z.string(),
+  engine: z.enum(['builtin', 'freqtrade']),
+  driver: z.enum(['docker', 'process']),
+  placement: z.enum(['pool', 'dedicated']),
+  poolContainerKey: z.string().nullable(),
   apiHost: z.string().nullable(),
   apiPort: z.number().int(),
   apiCredentials: z.string(),
@@ -17,7 +21,7 @@ export type BotToSync = z.infer<typeof BotToSync>;
 /** Bots whose API should answer now: the running ones (with their sealed API credentials, for activities only). */
 export async function botsToSync(db: Db): Promise<readonly BotToSync[]> {
   return db.any(sql.type(BotToSync)`
-    select id::text, user_id, name, ${botApiHostColumn}, api_port, api_credentials from bots where status = 'running' order by id`);
+    select id::text, user_id, name, engine, driver, placement, pool_container_key, ${botApiHostColumn}, api_port, api_credentials from bots where status = 'running' order by id`);
 }
 
 /** Ids of the bot's trades the ledger holds, open and closed (closed trades do not change any more). */

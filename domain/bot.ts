@@ -114,10 +114,6 @@ export const Bot = z.object({
 });
 export type Bot = z.infer<typeof Bot>;
 
-/** The base URL of a bot's FreqTrade API: its pool host's address, else the platform's `fallbackHost`. */
-export const botApiUrl = (bot: { apiHost: string | null; apiPort: number }, fallbackHost: string): string =>
-  `http://${bot.apiHost ?? fallbackHost}:${bot.apiPort}`;
-
 export type BotCommand = 'start' | 'stop' | 'delete' | 'move';
 
 /** Which commands a bot accepts in each status; anything else is rejected before it reaches the workflow history. */

@@ -46,6 +46,11 @@ export const PlatformConfig = z.object({
    * containers use the host network, so their bots listen there; a Docker host on another machine sets its own.
    */
   BOT_API_ADDRESS: z.string().regex(/^$|^[A-Za-z0-9.:-]+$/, 'must be an IP address or host name').default(''),
+  /**
+   * Host directory of the bot containers' socket directories (their API sockets and egress proxies). Short: a Unix
+   * socket path holds at most 107 bytes. Every process that reaches bots (worker, server) must see the same path.
+   */
+  BOT_SOCKET_DIR: z.string().regex(/^\/[A-Za-z0-9._/-]{0,40}$/, 'must be a short absolute path').default('/tmp/tf-bots'),
   BOT_MEMORY_MB: z.coerce.number().int().min(32).default(128),
   /** Where builtin bots go unless they ask: `pool` (shared pool containers, needs Docker) or `dedicated`. */
   BOT_PLACEMENT: z.enum(['pool', 'dedicated']).default('pool'),

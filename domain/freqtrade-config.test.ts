@@ -7,7 +7,7 @@ import { freqtradeConfig, type FreqtradeBotSettings } from './freqtrade-config.j
 const paper = exchangeProfile('paper', 'http://127.0.0.1:8090');
 const settings: FreqtradeBotSettings = {
   botName: 'ft', pairs: ['BTC/USDT', 'ETH/USDT'], stakeAmount: 50, stakeCurrency: 'USDT', dryRun: true,
-  listenHost: '127.0.0.1', apiPort: 20001, api: { username: 'tf-1', password: 'p'.repeat(32), jwtSecret: 'j'.repeat(64) },
+  apiPort: 20001, proxy: { httpProxy: 'http://127.0.0.1:3128' }, api: { username: 'tf-1', password: 'p'.repeat(32), jwtSecret: 'j'.repeat(64) },
   strategyClass: 'TfDipBuyer', exchange: { ccxtId: paper.ccxtId, apiUrls: paper.apiUrls, options: paper.options },
 };
 
@@ -16,7 +16,7 @@ describe('freqtradeConfig', () => {
     const config = freqtradeConfig(settings) as Record<string, any>;
     expect(config.exchange).toMatchObject({
       name: 'binance', key: '', secret: '', enable_ws: false, pair_whitelist: ['BTC/USDT', 'ETH/USDT'],
-      ccxt_config: { urls: { api: { public: 'http://127.0.0.1:8090/api/v3', private: 'http://127.0.0.1:8090/api/v3' } }, options: { fetchCurrencies: false } },
+      ccxt_config: { httpProxy: 'http://127.0.0.1:3128', urls: { api: { public: 'http://127.0.0.1:8090/api/v3', private: 'http://127.0.0.1:8090/api/v3' } }, options: { fetchCurrencies: false } },
     });
     expect(config.api_server).toMatchObject({ enabled: true, listen_ip_address: '127.0.0.1', listen_port: 20001, username: 'tf-1', jwt_secret_key: 'j'.repeat(64) });
     expect(config).toMatchObject({ dry_run: true, dry_run_wallet: 100, max_open_trades: 2, stake_amount: 50, strategy: 'TfDipBuyer', initial_state: 'running' });

@@ -25,13 +25,14 @@ export interface FreqtradeBotSettings {
   stakeAmount: number;
   stakeCurrency: string;
   dryRun: boolean;
-  /** Address and port of the bot's REST API. */
-  listenHost: string;
+  /** Port of the bot's REST API on the container's own loopback (relayed to its socket, see freqtrade/tf_channel.py). */
   apiPort: number;
   api: { username: string; password: string; jwtSecret: string };
   /** Class name of the strategy in the strategy file. */
   strategyClass: string;
   exchange: BotExchangeProfile;
+  /** ccxt's proxy setting: the container's only way out (domain/bot-channel.ts). */
+  proxy: Record<string, string>;
   /** Exchange API key of a live bot; dry-run bots get none. */
   credentials?: BotExchangeCredentials;
 }
@@ -42,7 +43,7 @@ export interface FreqtradeBotSettings {
  * the bot's own random credentials; the dry-run wallet holds one stake per pair, as the builtin engine's does.
  */
 export function freqtradeConfig(s: FreqtradeBotSettings): Record<string, unknown> {
-  const ccxtConfig: Record<string, unknown> = {};
+  const ccxtConfig: Record<string, unknown> = { ...s.proxy };
   if (s.exchange.apiUrls) ccxtConfig['urls'] = { api: s.exchange.apiUrls };
   if (s.exchange.options) ccxtConfig['options'] = s.exchange.options;
   return {
@@ -74,7 +75,7 @@ export function freqtradeConfig(s: FreqtradeBotSettings): Record<string, unknown
     pairlists: [{ method: 'StaticPairList' }],
     api_server: {
       enabled: true,
-      listen_ip_address: s.listenHost,
+      listen_ip_address: '127.0.0.1',
       listen_port: s.apiPort,
       verbosity: 'error',
       enable_openapi: false,

@@ -1,19 +1,20 @@
 // What a bot trades right now (open trades, profit, balance) and a forced exit, read and sent through the bot's own
 // FreqTrade REST API with the one client every engine shares; nothing here knows which engine runs the bot.
 import { z } from 'zod';
-import { botApiUrl, type Bot } from '../domain/bot.js';
+import type { Bot } from '../domain/bot.js';
+import type { BotChannelSettings } from '../domain/bot-channel.js';
 import type { BotTradingView, ForceEnterInput } from '../domain/bot-trading.js';
 import { findBotWithSecret } from '../db/bots.js';
 import { sql, type Db } from '../db/pool.js';
 import { botCredentialsPlace, type SecretBox } from '../db/secret-box.js';
-import { BotApiError, createFreqtradeClient, type FreqtradeCredentials } from '../activities/freqtrade-client.js';
+import { BotApiError, botClient, type FreqtradeCredentials } from '../activities/freqtrade-client.js';
 import { HttpError } from './errors.js';
 
 export interface BotTradingDeps {
   db: Db;
   box: SecretBox;
-  /** Host the platform reaches bot APIs on. */
-  botApiHost: string;
+  /** How the platform reaches bot APIs (their sockets; TCP for local-process bots). */
+  botChannel: BotChannelSettings;
 }
 
 const OpenTrade = z.looseObject({
@@ -51,7 +52,7 @@ export function createBotTrading(deps: BotTradingDeps) {
     const row = await findBotWithSecret(deps.db, bot.id);
     if (!row) throw new HttpError(404, 'not_found', 'bot not found');
     const credentials = JSON.parse(deps.box.open(row.apiCredentials, botCredentialsPlace(row.id))) as FreqtradeCredentials;
-    return createFreqtradeClient(botApiUrl(row, deps.botApiHost), credentials, 5000);
+    return botClient(row, deps.botChannel, credentials, 5000);
   }
 
   /** A bot API failure is the bot's problem, not ours: 502 with the bot's own error text (which never holds a secret). */

@@ -42,7 +42,7 @@ const app = createApp({
   temporal,
   commands: createBotCommands(temporal, config.TEMPORAL_TASK_QUEUE, db),
   events,
-  botTrading: createBotTrading({ db, box: createSecretBox(secretKeyRing(config)), botApiHost: config.BOT_API_HOST }),
+  botTrading: createBotTrading({ db, box: createSecretBox(secretKeyRing(config)), botChannel: { socketDir: config.BOT_SOCKET_DIR, fallbackHost: config.BOT_API_HOST } }),
   allowedOrigins,
   temporalUiUrl: config.TEMPORAL_UI_URL,
   namespace: config.TEMPORAL_NAMESPACE,

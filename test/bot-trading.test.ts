@@ -4,13 +4,12 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTradeSyncActivities } from '../activities/trade-sync.js';
-import { createFreqtradeClient } from '../activities/freqtrade-client.js';
 import { findBotWithSecret } from '../db/bots.js';
 import { sql } from '../db/pool.js';
 import { botCredentialsPlace, createSecretBox } from '../db/secret-box.js';
 import { startPaperExchange, type PaperExchangeHandle } from '../exchange/server.js';
 import { z } from 'zod';
-import { ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
+import { botClientOf, ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
 
 let exchange: PaperExchangeHandle;
 let platform: TestPlatform;
@@ -54,7 +53,7 @@ describe('a builtin bot trading on the paper exchange', () => {
 
     const box = createSecretBox(platform.config.TF_SECRET_KEY);
     const row = (await findBotWithSecret(platform.db, botId))!;
-    const bot = createFreqtradeClient(`http://127.0.0.1:${row.apiPort}`, JSON.parse(box.open(row.apiCredentials, botCredentialsPlace(row.id))));
+    const bot = botClientOf(platform, row);
     expect((await bot.showConfig()).strategy).toBe('Eager ROI');
 
     const open = await waitFor('an open trade', async () => {
@@ -71,7 +70,7 @@ describe('a builtin bot trading on the paper exchange', () => {
     const [closed] = (await bot.get<{ trades: Array<{ exit_reason: string; close_rate: number }> }>('trades')).trades;
     expect(closed!.exit_reason).toBe('roi');
 
-    const sync = createTradeSyncActivities({ db: platform.db, box, botApiHost: '127.0.0.1' });
+    const sync = createTradeSyncActivities({ db: platform.db, box, botChannel: { socketDir: platform.config.BOT_SOCKET_DIR, fallbackHost: '127.0.0.1' } });
     await new MockActivityEnvironment().run(sync.syncBotTrades);
     const ledger = await platform.db.one(sql.type(z.object({ n: z.number(), profit: z.number() }))`
       select count(*)::int as n, coalesce(sum(profit_abs), 0)::float8 as profit from bot_trades where bot_id = ${botId} and not is_open`);
@@ -145,7 +144,7 @@ describe('a live bot on the user’s exchange account', () => {
     await waitFor('running', async () => (await user.agent.get(`/api/bots/${botId}`)).body.bot.status === 'running');
 
     const row = (await findBotWithSecret(platform.db, botId))!;
-    const bot = createFreqtradeClient(`http://127.0.0.1:${row.apiPort}`, JSON.parse(createSecretBox(platform.config.TF_SECRET_KEY).open(row.apiCredentials, botCredentialsPlace(row.id))));
+    const bot = botClientOf(platform, row);
     expect((await bot.showConfig()).dry_run).toBe(false);
     const container = await new Docker().getContainer(row.runtimeId!).inspect();
     expect(JSON.stringify(container.Config)).not.toContain(keys.secret);

@@ -5,14 +5,14 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createFreqtradeClient, type FreqtradeClient } from '../activities/freqtrade-client.js';
+import type { FreqtradeClient } from '../activities/freqtrade-client.js';
 import { createTradeSyncActivities } from '../activities/trade-sync.js';
 import { BUNDLED_FREQTRADE_STRATEGIES } from '../domain/bundled-freqtrade-strategies.js';
 import { findBotWithSecret } from '../db/bots.js';
 import { sql } from '../db/pool.js';
 import { botCredentialsPlace, createSecretBox } from '../db/secret-box.js';
 import { startPaperExchange, type PaperExchangeHandle } from '../exchange/server.js';
-import { ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
+import { botClientOf, ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
 
 const docker = new Docker();
 let exchange: PaperExchangeHandle;
@@ -71,7 +71,7 @@ describe('a FreqTrade bot', { shuffle: false }, () => {
 
     const row = (await findBotWithSecret(platform.db, botId))!;
     const credentials = JSON.parse(createSecretBox(platform.config.TF_SECRET_KEY).open(row.apiCredentials, botCredentialsPlace(row.id)));
-    bot = createFreqtradeClient(`http://127.0.0.1:${row.apiPort}`, credentials);
+    bot = botClientOf(platform, row);
     const config = await bot.showConfig();
     expect(config).toMatchObject({ state: 'running', dry_run: true, strategy: 'TfDipBuyer', stake_currency: 'USDT', bot_name: 'Real FreqTrade' });
     expect(String(config['version'])).toMatch(/^2026\.9/);
@@ -80,7 +80,7 @@ describe('a FreqTrade bot', { shuffle: false }, () => {
     const info = await docker.getContainer(container!.Id).inspect();
     expect(info.Config.Image).toBe('tradefleet/freqtrade:2026.9');
     expect(info.Config.User).toBe('1000:1000');
-    expect(info.HostConfig).toMatchObject({ CapDrop: ['ALL'], SecurityOpt: ['no-new-privileges'], ReadonlyRootfs: true, Memory: 768 * 1024 * 1024 });
+    expect(info.HostConfig).toMatchObject({ NetworkMode: 'none', CapDrop: ['ALL'], SecurityOpt: ['no-new-privileges'], ReadonlyRootfs: true, Memory: 768 * 1024 * 1024 });
     // The credentials travel only in the config file of the bot's volume: owned by the bot user, mode 0600.
     expect(JSON.stringify(info.Config)).not.toContain(credentials.password);
     expect(await execIn(container!.Id, ['stat', '-c', '%a %u', '/freqtrade/config.json', '/freqtrade/strategies/strategy.py'])).toBe('600 1000\n600 1000');
@@ -105,7 +105,7 @@ describe('a FreqTrade bot', { shuffle: false }, () => {
     const [closed] = (await bot.get<{ trades: Array<{ exit_reason: string }> }>('trades')).trades;
     expect(closed!.exit_reason).toBe('roi');
 
-    const sync = createTradeSyncActivities({ db: platform.db, box: createSecretBox(platform.config.TF_SECRET_KEY), botApiHost: '127.0.0.1' });
+    const sync = createTradeSyncActivities({ db: platform.db, box: createSecretBox(platform.config.TF_SECRET_KEY), botChannel: { socketDir: platform.config.BOT_SOCKET_DIR, fallbackHost: '127.0.0.1' } });
     await new MockActivityEnvironment().run(sync.syncBotTrades);
     const ledger = await platform.db.one(sql.type(z.object({ n: z.number(), profit: z.number() }))`
       select count(*)::int as n, coalesce(sum(profit_abs), 0)::float8 as profit from bot_trades where bot_id = ${botId} and not is_open`);
@@ -243,7 +243,7 @@ describe('a live FreqTrade bot on the user’s exchange account', () => {
     expect(JSON.stringify(running)).not.toContain(keys.apiKey);
 
     const row = (await findBotWithSecret(platform.db, liveId))!;
-    const live = createFreqtradeClient(`http://127.0.0.1:${row.apiPort}`, JSON.parse(createSecretBox(platform.config.TF_SECRET_KEY).open(row.apiCredentials, botCredentialsPlace(row.id))));
+    const live = botClientOf(platform, row);
     expect((await live.showConfig()).dry_run).toBe(false);
     const [container] = await containersOf(liveId);
     const info = await docker.getContainer(container!.Id).inspect();

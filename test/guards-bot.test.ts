@@ -2,11 +2,11 @@
 // says: a trailing stop exits the bot's trade through its /forceexit; a risk guard stops its entries (/stopbuy) when
 // the drawdown limit is crossed, and only the owner's resume lets it enter again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFreqtradeClient, type FreqtradeClient } from '../activities/freqtrade-client.js';
+import type { FreqtradeClient } from '../activities/freqtrade-client.js';
 import { findBotWithSecret } from '../db/bots.js';
 import { botCredentialsPlace, createSecretBox } from '../db/secret-box.js';
 import { startPaperExchange, type PaperExchangeHandle } from '../exchange/server.js';
-import { ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
+import { botClientOf, ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
 
 let exchange: PaperExchangeHandle;
 let platform: TestPlatform;
@@ -36,7 +36,7 @@ beforeAll(async () => {
   botId = created.body.bot.id;
   await waitFor('running', async () => (await user.agent.get(`/api/bots/${botId}`)).body.bot.status === 'running', 120_000);
   const row = (await findBotWithSecret(platform.db, botId))!;
-  bot = createFreqtradeClient(`http://127.0.0.1:${row.apiPort}`, JSON.parse(createSecretBox(platform.config.TF_SECRET_KEY).open(row.apiCredentials, botCredentialsPlace(row.id))));
+  bot = botClientOf(platform, row);
 }, 180_000);
 
 afterAll(async () => {

@@ -1,14 +1,17 @@
 // Test harness: the real API app and an in-process worker wired to the test PostgreSQL, Temporal and Docker.
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import pg from 'pg';
 import request from 'supertest';
+import { botClient, type FreqtradeClient, type FreqtradeCredentials } from '../activities/freqtrade-client.js';
+import type { BotRoute } from '../domain/bot-channel.js';
 import { readConfig, secretKeyRing, type PlatformConfig } from '../domain/config.js';
 import type { DualWriteSink } from '../db/legacy-mirror.js';
 import { botDriverFact, publishFact } from '../db/platform-facts.js';
 import { createDb, type Db } from '../db/pool.js';
-import { createSecretBox } from '../db/secret-box.js';
+import { botCredentialsPlace, createSecretBox } from '../db/secret-box.js';
 import { startPaperExchange } from '../exchange/server.js';
 import { createApp } from '../server/app.js';
 import { createSessions } from '../server/auth/sessions.js';
@@ -27,7 +30,7 @@ import { buildWorkflowBundle } from '../worker/bundle.js';
 import { createDockerHostWorker } from '../worker/docker-host.js';
 import { createGuardWorker } from '../worker/guard-worker.js';
 import { createPoolWorker } from '../worker/pool-worker.js';
-import { chooseDocker, chooseRuntimeDriver } from '../worker/runtime-driver.js';
+import { botChannelsFor, chooseDocker, chooseRuntimeDriver } from '../worker/runtime-driver.js';
 
 export const ORIGIN = 'http://127.0.0.1:3000';
 
@@ -65,7 +68,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
   const exchange = options.env?.['PAPER_EXCHANGE_URL'] ? null : await startPaperExchange({ port: 0, seed: `platform-${unique}` });
   const config = readConfig({
     ...process.env, TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`, BOT_POOL_ID: `t-${unique}`, DOCKER_HOST_NAME: `h-${unique}`,
-    BOT_PLACEMENT: 'dedicated', ...(exchange ? { PAPER_EXCHANGE_URL: exchange.url } : {}),
+    BOT_PLACEMENT: 'dedicated', BOT_SOCKET_DIR: `/tmp/tf-${unique}`, ...(exchange ? { PAPER_EXCHANGE_URL: exchange.url } : {}),
     // Every test signs its users up from 127.0.0.1 into one shared database: only tests of that limit set it.
     MAX_SIGNUPS_PER_ADDRESS_PER_HOUR: '1000000', ...options.env,
   });
@@ -87,7 +90,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     temporal,
     commands: createBotCommands(temporal, config.TEMPORAL_TASK_QUEUE, db),
     events,
-    botTrading: createBotTrading({ db, box: createSecretBox(secretKeyRing(config)), botApiHost: '127.0.0.1' }),
+    botTrading: createBotTrading({ db, box: createSecretBox(secretKeyRing(config)), botChannel: { socketDir: config.BOT_SOCKET_DIR, fallbackHost: '127.0.0.1' } }),
     allowedOrigins: new Set([ORIGIN, ...(options.origins ?? [])]),
     temporalUiUrl: config.TEMPORAL_UI_URL,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -157,8 +160,17 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
       await pgPool.end();
       await db.end();
       await exchange?.close();
+      // The platform's egress proxies, and its bots' socket directories (their containers are gone with the bots).
+      await botChannelsFor(config).close();
+      await fs.rm(config.BOT_SOCKET_DIR, { recursive: true, force: true }).catch(() => undefined);
     },
   };
+}
+
+/** The platform's client of a bot (its row as read from the database), over the bot's own channel. */
+export function botClientOf(platform: TestPlatform, row: BotRoute & { apiCredentials: string }): FreqtradeClient {
+  const credentials = JSON.parse(createSecretBox(secretKeyRing(platform.config)).open(row.apiCredentials, botCredentialsPlace(row.id))) as FreqtradeCredentials;
+  return botClient(row, { socketDir: platform.config.BOT_SOCKET_DIR, fallbackHost: '127.0.0.1' }, credentials);
 }
 
 /** A signed-up user's agent: keeps the session cookie and sends the dashboard's Origin on every request. */

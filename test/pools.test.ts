@@ -3,12 +3,11 @@
 // bots are placed again and running within a bounded time, each in exactly one container.
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFreqtradeClient } from '../activities/freqtrade-client.js';
 import { findBotWithSecret } from '../db/bots.js';
 import { botCredentialsPlace, createSecretBox } from '../db/secret-box.js';
 import type { PoolState } from '../domain/pool.js';
 import { poolWorkflowId } from '../domain/workflow-ids.js';
-import { ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
+import { botClientOf, ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
 
 const docker = new Docker();
 let platform: TestPlatform;
@@ -24,7 +23,7 @@ const pings = async (port: number) => {
 };
 const botClient = async (botId: string) => {
   const row = (await findBotWithSecret(platform.db, botId))!;
-  return createFreqtradeClient(`http://127.0.0.1:${row.apiPort}`, JSON.parse(createSecretBox(platform.config.TF_SECRET_KEY).open(row.apiCredentials, botCredentialsPlace(row.id))));
+  return botClientOf(platform, row);
 };
 const poolHandle = () => platform.temporal.workflow.getHandle(poolWorkflowId(platform.config.BOT_POOL_ID));
 const state = () => poolHandle().query<PoolState>('state');

@@ -43,6 +43,7 @@ export interface ActivityDeps {
 export function createActivities({ config, db, dualWrite, temporal, driver, docker, botListenHost }: ActivityDeps) {
   const box = createSecretBox(secretKeyRing(config));
   const botApiHost = config.BOT_API_HOST;
+  const botChannel = { socketDir: config.BOT_SOCKET_DIR, fallbackHost: botApiHost };
   const paperExchangeUrl = config.PAPER_EXCHANGE_URL;
   const profileFor = (id: string) => exchangeProfile(id, paperExchangeUrl);
   const taskQueue = config.TEMPORAL_TASK_QUEUE;
@@ -52,7 +53,7 @@ export function createActivities({ config, db, dualWrite, temporal, driver, dock
   const pool = docker && driver.kind === 'docker' && config.BOT_NETWORK === 'host' ? createPoolRuntime(db, placement) : null;
   return {
     ...createBotActivities({
-      db, dualWrite, box, driver, botApiHost, botListenHost, paperExchangeUrl, freqtrade: freqtradeRuntimeFor(docker, config), pool, defaultPlacement: config.BOT_PLACEMENT,
+      db, dualWrite, box, driver, botApiHost, botChannel, botListenHost, paperExchangeUrl, freqtrade: freqtradeRuntimeFor(docker, config), pool, defaultPlacement: config.BOT_PLACEMENT,
     }),
     ...createPoolActivities(db, taskQueue),
     ...createPoolPlacementActivities(db, placement),
@@ -60,11 +61,11 @@ export function createActivities({ config, db, dualWrite, temporal, driver, dock
     ...createExchangeAccountActivities({ db, dualWrite, box, paperExchangeUrl }),
     ...createWalletSyncScheduleActivities(temporal, taskQueue, db),
     ...createMarketFeedActivities({ db, profileFor }),
-    ...createTradeSyncActivities({ db, box, botApiHost }),
+    ...createTradeSyncActivities({ db, box, botChannel }),
     ...createPortfolioActivities({ db }),
-    ...createGuardActivities({ db, box, botApiHost, paperExchangeUrl, taskQueue }),
+    ...createGuardActivities({ db, box, botChannel, paperExchangeUrl, taskQueue }),
     ...createGuardWatcherActivities({ db, client: temporal, profileFor, taskQueue }),
-    ...createRiskActivities({ db, box, botApiHost }),
+    ...createRiskActivities({ db, box, botChannel }),
     // Without MONGO_URL these fail at once with a message saying to set it; everything else runs.
     ...createMigrationActivities({ db, box, mongoUrl: config.MONGO_URL }),
   };

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 import type { PlatformConfig } from '../domain/config.js';
+import { createBotChannels, type BotChannels } from '../activities/bot-channels.js';
 import { createDockerRuntime } from '../activities/docker-runtime.js';
 import { createFreqtradeRuntime, type FreqtradeRuntime } from '../activities/freqtrade-runtime.js';
 import { createProcessRuntime } from '../activities/process-runtime.js';
@@ -56,10 +57,25 @@ export async function chooseDocker(): Promise<Docker | null> {
   }
 }
 
+const channelsByDir = new Map<string, BotChannels>();
+
+/**
+ * The socket directories and egress proxies of dedicated bot containers (`b-*`) on this worker's Docker engine: one set
+ * per process and directory, so the dedicated and the FreqTrade runtime share their proxies.
+ */
+export function botChannelsFor(config: PlatformConfig): BotChannels {
+  let channels = channelsByDir.get(config.BOT_SOCKET_DIR);
+  if (!channels) {
+    channels = createBotChannels(config.BOT_SOCKET_DIR, (name) => name.startsWith('b-') && config.WORKER_ROLE === 'all');
+    channelsByDir.set(config.BOT_SOCKET_DIR, channels);
+  }
+  return channels;
+}
+
 export function freqtradeRuntimeFor(docker: Docker | null, config: PlatformConfig): FreqtradeRuntime | null {
   if (!docker) return null;
   return createFreqtradeRuntime(docker, {
-    network: config.BOT_NETWORK,
+    channels: botChannelsFor(config),
     memoryMb: config.FREQTRADE_MEMORY_MB,
     cpus: config.FREQTRADE_CPUS,
     pidsLimit: config.FREQTRADE_PIDS_LIMIT,
