@@ -245,8 +245,14 @@ export function createBotActivities(deps: BotActivityDeps) {
       await bots.setBotVersions(db, botId, { strategyVersionId: versions.strategyVersionId, freqtradeVersion: versions.freqtradeVersion });
     },
 
+    /** A pooled bot without a place cannot be `running`: that fails with type NotPlaced, and nothing changes. */
     async setBotStatus(botId: string, status: BotStatus, lastError: string | null = null): Promise<Bot | null> {
-      return bots.setBotStatus(db, dualWrite, botId, status, { lastError });
+      try {
+        return await bots.setBotStatus(db, dualWrite, botId, status, { lastError });
+      } catch (error) {
+        if (error instanceof bots.NotPlacedError) throw ApplicationFailure.nonRetryable(error.message, 'NotPlaced');
+        throw error;
+      }
     },
 
     async markBotFailed(botId: string, reason: string): Promise<void> {

@@ -3,6 +3,7 @@ import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, t
 import { markKeyRejected } from '../db/exchange-accounts.js';
 import type { Db } from '../db/pool.js';
 import { walletSyncScheduleId } from '../domain/workflow-ids.js';
+import { scheduleSettled } from '../temporal/schedule-state.js';
 
 /** The workflow the schedule starts (workflows/exchange-accounts.ts); by name, as activities do not import workflow code. */
 const WALLET_SYNC_WORKFLOW = 'walletSync';
@@ -59,9 +60,11 @@ export function createWalletSyncScheduleActivities(client: Client, taskQueue: st
      */
     async rejectAccountKey(input: { accountId: string; syncStartedAt: string; message: string }): Promise<boolean> {
       const note = 'paused: the exchange rejected the API key; resume once the key works again';
-      return markKeyRejected(db, input.accountId, new Date(input.syncStartedAt), input.message, () =>
-        handle(input.accountId).pause(note).catch(ignoreMissing),
-      );
+      // Applied before the account's row lock is let go, so an owner's resume waiting on that lock unpauses after it.
+      return markKeyRejected(db, input.accountId, new Date(input.syncStartedAt), input.message, async () => {
+        await handle(input.accountId).pause(note).catch(ignoreMissing);
+        await scheduleSettled(handle(input.accountId), true).catch(ignoreMissing);
+      });
     },
   };
 }

@@ -10,7 +10,7 @@ export const botApiHostColumn = sql.fragment`(select h.api_address from pool_con
   where c.key = bots.pool_container_key) as api_host`;
 
 const botColumns = sql.fragment`id::text, user_id, name, exchange, pairs, stake_amount, stake_currency, dry_run, engine,
-  freqtrade_version, status, driver, placement, pool_container_key, runtime_id, ${botApiHostColumn}, api_port, last_error, strategy_version_id::text, exchange_account_id::text, created_at, updated_at`;
+  freqtrade_version, status, driver, placement, pool_container_key, runtime_id, ${botApiHostColumn}, api_port, last_error, unreachable_since, strategy_version_id::text, exchange_account_id::text, created_at, updated_at`;
 
 const BotWithSecret = Bot.extend({ apiCredentials: z.string() });
 export type BotWithSecret = z.infer<typeof BotWithSecret>;
@@ -86,6 +86,13 @@ export async function insertBot(db: Db, dualWrite: DualWriteSink | null, bot: Ne
   return existing;
 }
 
+export class NotPlacedError extends Error {}
+
+/**
+ * Writes a status transition in one statement with what it implies for a pooled bot's place: `running` only while the
+ * bot is attached to a pool container (else NotPlacedError, and nothing changes), `stopped` and `failed` detach it.
+ * The observation of its API restarts with every transition (unreachable_since is cleared).
+ */
 export async function setBotStatus(
   db: Db,
   dualWrite: DualWriteSink | null,
@@ -95,12 +102,25 @@ export async function setBotStatus(
 ): Promise<Bot | null> {
   const lastError = extra.lastError === undefined ? sql.fragment`last_error` : sql.fragment`${extra.lastError}`;
   const runtimeId = extra.runtimeId === undefined ? sql.fragment`runtime_id` : sql.fragment`${extra.runtimeId}`;
+  const attached = status === 'stopped' || status === 'failed' ? sql.fragment`false` : sql.fragment`pool_attached`;
+  const placed = status === 'running' ? sql.fragment`(placement <> 'pool' or (pool_attached and pool_container_key is not null))` : sql.fragment`true`;
   const bot = await db.maybeOne(sql.type(Bot)`
-    update bots set status = ${status}, last_error = ${lastError}, runtime_id = ${runtimeId}, updated_at = now()
-    where id = ${botId}
+    update bots set status = ${status}, last_error = ${lastError}, runtime_id = ${runtimeId}, pool_attached = ${attached},
+      unreachable_since = null, updated_at = now()
+    where id = ${botId} and ${placed}
     returning ${botColumns}`);
   if (bot) await mirrorWrite(db, dualWrite, { entity: 'bots', id: bot.id });
+  else if (status === 'running' && (await findBot(db, botId))) {
+    throw new NotPlacedError(`bot ${botId} has no place in its pool (its container is gone or it was released); it cannot be running`);
+  }
   return bot;
+}
+
+/** Records what the fleet reconciler saw of a bot's API: the first time it did not answer, or null once it answers. */
+export async function setBotReachable(db: Db, botId: string, answers: boolean): Promise<string | null> {
+  const since = answers ? sql.fragment`null` : sql.fragment`coalesce(unreachable_since, now())`;
+  return db.maybeOneFirst(sql.type(z.object({ since: z.string().nullable() }))`
+    update bots set unreachable_since = ${since} where id = ${botId} returning unreachable_since as since`);
 }
 
 /** Pins the bot to other versions (a move, or its rollback). */

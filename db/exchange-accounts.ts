@@ -153,9 +153,12 @@ export async function markKeyRejected(
   pause: () => Promise<void>,
 ): Promise<boolean> {
   return db.transaction(async (tx) => {
-    const row = await tx.maybeOne(sql.type(z.object({ resumedAt: z.string().nullable() }))`
-      select resumed_at from exchange_accounts where id = ${accountId} for update`);
-    if (!row || (row.resumedAt && Date.parse(row.resumedAt) > syncStartedAt.getTime())) return false;
+    // Compared in PostgreSQL at its microseconds, and a resume in the same millisecond as the sync's start wins: a
+    // rejection the owner may already have answered never pauses the account again (the next sync decides).
+    const row = await tx.maybeOne(sql.type(z.object({ stale: z.boolean() }))`
+      select coalesce(resumed_at >= ${syncStartedAt.toISOString()}::timestamptz, false) as stale
+      from exchange_accounts where id = ${accountId} for update`);
+    if (!row || row.stale) return false;
     await pause();
     await tx.query(sql.typeAlias('void')`
       update exchange_accounts set status = 'invalid_credentials', last_sync_at = now(), last_error = ${message.slice(0, 2000)},

@@ -30,7 +30,10 @@ export async function savePoolState(db: Db, taskQueue: string, state: PoolState)
       from unnest(${sql.array(ids, 'uuid')}, ${sql.array(placements.map((p) => p.key), 'text')}) as p(bot_id, key)
       where bots.id = p.bot_id and bots.pool_container_key is distinct from p.key`);
     await tx.query(sql.typeAlias('void')`
-      update bots set pool_container_key = null, pool_attached = false, pool_moving = false, updated_at = now()
+      update bots set pool_container_key = null, pool_attached = false, pool_moving = false, updated_at = now(),
+        -- A running bot that lost its place is not running: it says so in the same write, and the reconciler places it again.
+        status = case when status = 'running' then 'starting' else status end,
+        last_error = case when status = 'running' then 'lost its place in the pool; being placed again' else last_error end
       where pool_id = ${state.poolId} and pool_container_key is not null and not (id = any(${sql.array(ids, 'uuid')}))`);
     // In the same transaction as the placements: a bot list read under the container lock sees a moving bot in its new
     // container and flagged, or not there at all.
@@ -132,12 +135,19 @@ export async function findBotPlacement(db: Db, botId: string): Promise<BotPlacem
     from bots b left join pool_containers c on c.key = b.pool_container_key where b.id = ${botId}`);
 }
 
-/** Sets the flag and returns its value before (false for a bot that is gone). */
+// The attach flag and the status change together (see the check bots_pool_state_agrees): a running bot that is
+// detached is stopped in the same write, and a stopped or failed bot is never attached (a late placement leaves it).
+const detachedStatus = (attached: boolean | ReturnType<typeof sql.fragment>) =>
+  sql.fragment`case when not ${attached} and b.status = 'running' then 'stopped' else b.status end`;
+const attachable = (attached: boolean | ReturnType<typeof sql.fragment>) =>
+  sql.fragment`(not ${attached} or b.status not in ('stopped', 'failed'))`;
+
+/** Sets the flag and returns its value before (false for a bot that is gone or that may not be attached). */
 export async function setPoolAttached(db: Db, botId: string, attached: boolean): Promise<boolean> {
   const before = await db.maybeOneFirst(sql.type(z.object({ was: z.boolean() }))`
-    update bots b set pool_attached = ${attached}, updated_at = now()
+    update bots b set pool_attached = ${attached}, status = ${detachedStatus(attached)}, updated_at = now()
     from (select id, pool_attached as was from bots where id = ${botId} for update) old
-    where b.id = old.id returning old.was`);
+    where b.id = old.id and ${attachable(attached)} returning old.was`);
   return before ?? false;
 }
 
@@ -145,11 +155,11 @@ export async function setPoolAttached(db: Db, botId: string, attached: boolean):
 export async function setPoolAttachedMany(db: Db, changes: ReadonlyArray<{ botId: string; attached: boolean }>): Promise<Record<string, boolean>> {
   if (changes.length === 0) return {};
   const rows = await db.any(sql.type(z.object({ id: z.string(), was: z.boolean() }))`
-    update bots b set pool_attached = w.attached, updated_at = now()
+    update bots b set pool_attached = w.attached, status = ${detachedStatus(sql.fragment`w.attached`)}, updated_at = now()
     from (select o.id, o.pool_attached as was, c.attached
           from ${sql.unnest(changes.map((c) => [c.botId, c.attached]), ['uuid', 'bool'])} as c(id, attached)
           join bots o on o.id = c.id order by o.id for update of o) w
-    where b.id = w.id returning b.id::text as id, w.was`);
+    where b.id = w.id and ${attachable(sql.fragment`w.attached`)} returning b.id::text as id, w.was`);
   return Object.fromEntries(rows.map((r) => [r.id, r.was]));
 }
 

@@ -107,6 +107,8 @@ export const Bot = z.object({
   apiHost: z.string().nullable(),
   apiPort: z.number().int(),
   lastError: z.string().nullable(),
+  /** Since when the fleet reconciler has found the bot's API not answering; null while it answers (or is not watched). */
+  unreachableSince: z.string().nullable(),
   strategyVersionId: z.string().nullable(),
   exchangeAccountId: z.string().nullable(),
   createdAt: z.string(),

@@ -24,6 +24,8 @@ export const guardWatchWorkflowId = (exchangeId: string, taskQueue: string): str
 export const walletSyncScheduleId = (accountId: string): string => `wallet-sync:${accountId}`;
 export const tradeSyncScheduleId = (taskQueue: string): string => `trade-sync@${taskQueue}`;
 export const portfolioSnapshotsScheduleId = (taskQueue: string): string => `portfolio-snapshots@${taskQueue}`;
+/** The fleet reconciler's pass (domain/fleet-reconcile.ts) over one platform's bots. */
+export const fleetReconcileScheduleId = (taskQueue: string): string => `fleet-reconcile@${taskQueue}`;
 
 // Task queues beside the platform's own (config TEMPORAL_TASK_QUEUE).
 /** The guard worker's task queue beside a platform worker's `taskQueue`: guard workflows run there, in a bundle of their own. */

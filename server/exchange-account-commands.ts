@@ -8,6 +8,7 @@ import type { CreateExchangeAccountInput, ExchangeAccount } from '../domain/exch
 import { addExchangeAccountWorkflowId, walletSyncScheduleId } from '../domain/workflow-ids.js';
 import { accountCredentialsPlace, type SecretBox } from '../db/secret-box.js';
 import { addExchangeAccount } from '../workflows/exchange-accounts.js';
+import { scheduleSettled } from '../temporal/schedule-state.js';
 import { HttpError } from './errors.js';
 import { recordOwnerRequest } from '../db/owner-requests.js';
 import type { Db } from '../db/pool.js';
@@ -62,10 +63,8 @@ export function createExchangeAccountCommands(client: Client, taskQueue: string,
    * from the state it has: wait (bounded) until it shows the change, so the owner's next read sees what they asked for.
    */
   const settled = async (accountId: string, paused: boolean) => {
-    const deadline = Date.now() + 10_000;
-    while ((await schedule(accountId).describe().catch(noSchedule)).state.paused !== paused) {
-      if (Date.now() > deadline) throw new HttpError(503, 'unavailable', `the sync schedule did not ${paused ? 'pause' : 'resume'} within 10 s; try again`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    if (!(await scheduleSettled(schedule(accountId), paused).catch(noSchedule))) {
+      throw new HttpError(503, 'unavailable', `the sync schedule did not ${paused ? 'pause' : 'resume'} within 10 s; try again`);
     }
   };
   return {

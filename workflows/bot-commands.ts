@@ -76,9 +76,18 @@ export async function stop(bot: BotRun): Promise<BotStatus> {
     await stopRuntime(bot);
     await bot.setStatus('stopped');
   } catch (error) {
-    await bot.setStatus('running', `stop failed: ${messageOf(error)}`);
+    await backToRunning(bot, `stop failed: ${messageOf(error)}`);
   }
   return bot.state.status as BotStatus;
+}
+
+/** After a stop that did not finish: running again, unless its pool place was released meanwhile (then stopped). */
+export async function backToRunning(bot: BotRun, reason: string): Promise<void> {
+  try {
+    await bot.setStatus('running', reason);
+  } catch (error) {
+    await bot.setStatus('stopped', `${reason}; ${messageOf(error)}`);
+  }
 }
 
 export async function start(bot: BotRun): Promise<BotStatus> {

@@ -5,7 +5,7 @@ import type { BotMovePlan } from '../activities/bot-moves.js';
 import type { BotStatus } from '../domain/bot.js';
 import { rethrowFieldError, schemaFieldError } from '../domain/field-error.js';
 import { MoveBotInput, type BotVersions, type MoveBotResult } from '../domain/bot-move.js';
-import type { BotRun } from './bot-commands.js';
+import { backToRunning, type BotRun } from './bot-commands.js';
 import { health, store } from './bot-proxies.js';
 import { createRuntime, startRuntime, stopRuntime } from './bot-runtime.js';
 import { messageOf } from './failure-message.js';
@@ -27,7 +27,7 @@ export async function moveVersions(bot: BotRun, move: unknown): Promise<MoveBotR
   try {
     await stopRuntime(bot);
   } catch (error) {
-    await bot.setStatus('running', `move not started, the bot did not stop: ${messageOf(error)}`);
+    await backToRunning(bot, `move not started, the bot did not stop: ${messageOf(error)}`);
     return { status: 'running', moved: false, versions: plan.from, error: messageOf(error) };
   }
   await bot.setStatus('starting');

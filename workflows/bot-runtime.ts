@@ -4,7 +4,7 @@
 // placements holds no worker slot, however long the pool's queue.
 import { ApplicationFailure, condition, log, patched, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { BotRun } from './bot-commands.js';
-import { placement, runtime, store } from './bot-proxies.js';
+import { HEALTH_TIMEOUT_MS, health, placement, runtime, store } from './bot-proxies.js';
 
 /** Runs recorded before this change placed pooled bots through runtime activities; `patched` keeps them replaying. */
 export const PLACEMENT_BY_SIGNAL = 'placement-by-signal';
@@ -53,4 +53,34 @@ export async function startRuntime(bot: BotRun): Promise<void> {
 export async function stopRuntime(bot: BotRun): Promise<void> {
   if (await pooled(bot)) await placeInPool(bot, false);
   else await runtime.stopBotRuntime(bot.botId);
+}
+
+/** Runs recorded before this change failed a bot whose runtime vanished while it came up; `patched` keeps them replaying. */
+export const PLACE_AGAIN = 'place-again-when-runtime-lost';
+/** A runtime lost this many times in a row while coming up is a broken host, not a crash: the bot fails then. */
+export const PLACE_AGAIN_TRIES = 3;
+/** Failures that mean the runtime or the pool place is gone (the worker, a container or the pool lost it), not the bot. */
+const LOST = new Set(['RuntimeGone', 'NotPlaced']);
+
+/**
+ * Waits until the bot answers healthy and marks it running. A runtime or place that vanished meanwhile (a crash of the
+ * platform, a container removed) is created and placed again: the same bot, port and credentials, all from its row.
+ */
+export async function comeUpRunning(bot: BotRun): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      bot.state.step = 'wait-healthy';
+      await health.waitBotHealthy(bot.botId, HEALTH_TIMEOUT_MS);
+      bot.state.step = 'mark-running';
+      await bot.setStatus('running');
+      return;
+    } catch (error) {
+      const type = (error as { cause?: { type?: string } }).cause?.type;
+      if (attempt >= PLACE_AGAIN_TRIES || !type || !LOST.has(type) || !patched(PLACE_AGAIN)) throw error;
+      log.warn('the bot lost its runtime while coming up; placing it again', { botId: bot.botId, attempt, type });
+      bot.state.step = 'place-again';
+      await createRuntime(bot);
+      await startRuntime(bot);
+    }
+  }
 }

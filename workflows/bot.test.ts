@@ -74,6 +74,45 @@ describe('bot lifecycle workflow', () => {
     });
   });
 
+  it.each(['RuntimeGone', 'NotPlaced'])('places a bot again when its runtime is lost while it comes up (%s), instead of failing it', async (type) => {
+    const calls: Calls = [];
+    const acts = fakeActivities(calls);
+    let losses = type === 'RuntimeGone' ? 1 : 0;
+    const { waitBotHealthy, setBotStatus } = acts;
+    acts.waitBotHealthy = async (id, t) => {
+      if (losses-- > 0) throw ApplicationFailure.nonRetryable(`the runtime of bot ${id} is gone`, 'RuntimeGone');
+      return waitBotHealthy(id, t);
+    };
+    let unplaced = type === 'NotPlaced' ? 1 : 0;
+    acts.setBotStatus = async (id, s, e) => {
+      if (s === 'running' && unplaced-- > 0) throw ApplicationFailure.nonRetryable(`bot ${id} has no place in its pool`, 'NotPlaced');
+      return setBotStatus(id, s, e);
+    };
+    await env.withWorker(acts, async (tq) => {
+      const { state } = await createAndSettle(tq);
+      expect(state).toMatchObject({ status: 'running', step: null });
+      expect(calls.filter((c) => c === 'createBotRuntime')).toHaveLength(2);
+      expect(calls.filter((c) => c === 'startBotRuntime')).toHaveLength(2);
+      expect(calls).not.toContain('markBotFailed');
+      expect(calls).not.toContain('removeBotRuntime');
+    });
+  });
+
+  it('fails a bot whose runtime is lost every time it comes up, and says why', async () => {
+    const calls: Calls = [];
+    const acts = fakeActivities(calls);
+    acts.waitBotHealthy = async (id) => {
+      calls.push('waitBotHealthy');
+      throw ApplicationFailure.nonRetryable(`the runtime of bot ${id} is gone`, 'RuntimeGone');
+    };
+    await env.withWorker(acts, async (tq) => {
+      const { state } = await createAndSettle(tq);
+      expect(state.status).toBe('failed');
+      expect(state.lastError).toMatch(/provisioning failed at wait-healthy: the runtime of bot .* is gone/);
+      expect(calls.filter((c) => c === 'waitBotHealthy')).toHaveLength(3);
+    });
+  });
+
   it('keeps a bot stopped with the reason when it does not come back healthy', async () => {
     const calls: Calls = [];
     const acts = fakeActivities(calls);

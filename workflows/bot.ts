@@ -3,8 +3,8 @@ import { allHandlersFinished, condition, continueAsNew, log, setHandler, upsertS
 import { botRun, checkCreate, create, remove, start, stop, type BotRun } from './bot-commands.js';
 import { botState, createBot, deleteBot, moveBot, placementAnswer, startBot, stopBot, type BotWorkflowInput } from './bot-messages.js';
 import { checkMove, moveVersions } from './bot-move.js';
-import { HEALTH_TIMEOUT_MS, health, runtime, store } from './bot-proxies.js';
-import { createRuntime, startRuntime } from './bot-runtime.js';
+import { runtime, store } from './bot-proxies.js';
+import { comeUpRunning, createRuntime, startRuntime } from './bot-runtime.js';
 import { messageOf } from './failure-message.js';
 
 export * from './bot-messages.js';
@@ -58,10 +58,7 @@ async function provision(bot: BotRun): Promise<void> {
     await createRuntime(bot);
     state.step = 'start-runtime';
     await startRuntime(bot);
-    state.step = 'wait-healthy';
-    await health.waitBotHealthy(botId, HEALTH_TIMEOUT_MS);
-    state.step = 'mark-running';
-    await bot.setStatus('running');
+    await comeUpRunning(bot); // wait healthy, mark running; a runtime lost meanwhile is placed again
     state.step = null;
   } catch (error) {
     const reason = `provisioning failed at ${state.step}: ${messageOf(error)}`;
