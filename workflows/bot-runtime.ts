@@ -3,7 +3,7 @@
 // waits here, in workflow state, and asks again (the same idempotent request) when no answer comes. So a burst of
 // placements holds no worker slot, however long the pool's queue.
 import { ApplicationFailure, condition, log, patched, uuid4, workflowInfo } from '@temporalio/workflow';
-import type { BotRun } from './bot-commands.js';
+import type { BotRun } from './bot-run.js';
 import { HEALTH_TIMEOUT_MS, health, placement, runtime, store } from './bot-proxies.js';
 
 /** Runs recorded before this change placed pooled bots through runtime activities; `patched` keeps them replaying. */

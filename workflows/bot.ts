@@ -1,6 +1,7 @@
 // Bot lifecycle (`bot:<botId>`): a provisioning saga, then the bot's entity that takes start/stop/move/delete as updates.
 import { allHandlersFinished, condition, continueAsNew, log, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { botRun, checkCreate, create, remove, start, stop, type BotRun } from './bot-commands.js';
+import { checkCreate, create, remove, start, stop } from './bot-commands.js';
+import { botRun, type BotRun } from './bot-run.js';
 import { botState, createBot, deleteBot, moveBot, placementAnswer, startBot, stopBot, type BotWorkflowInput } from './bot-messages.js';
 import { checkMove, moveVersions } from './bot-move.js';
 import { runtime, store } from './bot-proxies.js';
