@@ -20,7 +20,8 @@ const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 30_000);
 const PAIRS = ['BTC/USDT', 'ETH/USDT'];
 
 const services = await startBenchServices();
-const platform = await startPlatform({ env: { BOT_DRIVER: 'docker', BOT_PLACEMENT: 'pool' } });
+// One user creates the whole fleet: the per-user bot quota is raised to it.
+const platform = await startPlatform({ env: { BOT_DRIVER: 'docker', BOT_PLACEMENT: 'pool', MAX_BOTS_PER_USER: String(N + SEQUENTIAL) } });
 const docker = new Docker();
 const poolLabel = `tradefleet.pool=${platform.config.BOT_POOL_ID}`;
 

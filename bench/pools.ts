@@ -11,7 +11,8 @@ const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 30_000);
 const PAIRS = ['BTC', 'ETH', 'SOL', 'BNB', 'XRP', 'ADA', 'DOGE', 'TRX', 'LTC', 'DOT'].map((b) => `${b}/USDT`);
 
 const services = await startBenchServices();
-const platform = await startPlatform({ env: { BOT_DRIVER: 'docker', BOT_PLACEMENT: 'pool' } });
+// One user creates every bot of the benchmark: the per-user bot quotas are raised to it.
+const platform = await startPlatform({ env: { BOT_DRIVER: 'docker', BOT_PLACEMENT: 'pool', MAX_BOTS_PER_USER: String(2 * N) } });
 const docker = new Docker();
 const user = await signedUpAgent(platform.app);
 

@@ -5,7 +5,8 @@ import { percentile, provisionBot, startBenchServices } from './services.js';
 
 const N = Number(process.env.BENCH_BOTS ?? 20);
 const services = await startBenchServices();
-const platform = await startPlatform({ env: { BOT_DRIVER: 'docker' } });
+// One user creates every bot of the benchmark: the per-user bot quotas are raised to it.
+const platform = await startPlatform({ env: { BOT_DRIVER: 'docker', MAX_BOTS_PER_USER: String(N) } });
 const docker = new Docker();
 const user = await signedUpAgent(platform.app);
 

@@ -24,7 +24,8 @@ let platform: TestPlatform;
 let dedicatedId: string | null = null;
 
 beforeAll(async () => {
-  platform = await startPlatform({ env: { BOT_DRIVER: 'docker', BOT_PLACEMENT: 'pool', WORKER_MAX_ACTIVITIES: '20' } });
+  // One user makes the whole burst: the per-user bot quota is raised for it.
+  platform = await startPlatform({ env: { BOT_DRIVER: 'docker', BOT_PLACEMENT: 'pool', WORKER_MAX_ACTIVITIES: '20', MAX_BOTS_PER_USER: '1000' } });
 }, 120_000);
 
 afterAll(async () => {
