@@ -21,7 +21,7 @@ import { buildWorkflowBundle } from './bundle.js';
 import { createDockerHostWorker, ensurePool } from './docker-host.js';
 import { createGuardWorker } from './guard-worker.js';
 import { createPoolWorker } from './pool-worker.js';
-import { chooseDocker, chooseRuntimeDriver } from './runtime-driver.js';
+import { chooseDocker, chooseRuntimeDriver, closeBotChannels } from './runtime-driver.js';
 import { ensureStandingWork } from './standing-work.js';
 
 const log = (msg: string) => console.log(JSON.stringify({ time: new Date().toISOString(), level: 'info', proc: 'worker', msg }));
@@ -99,6 +99,8 @@ const queues = [
 ].filter(Boolean);
 log(`worker ready on task queues ${queues.join(', ')} (bot driver: ${driver.kind})`);
 await Promise.all(workers.map((w) => w.run()));
+// The egress proxies listen on Unix sockets: open, they would keep this process alive after its workers stopped.
+await closeBotChannels();
 await connection.close();
 await mirror.close();
 await db.end();

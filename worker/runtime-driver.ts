@@ -72,6 +72,12 @@ export function botChannelsFor(config: PlatformConfig): BotChannels {
   return channels;
 }
 
+/** Stops every egress proxy this process listens with (a worker shutting down; bots' directories stay for the next one). */
+export async function closeBotChannels(): Promise<void> {
+  for (const channels of channelsByDir.values()) await channels.close();
+  channelsByDir.clear();
+}
+
 export function freqtradeRuntimeFor(docker: Docker | null, config: PlatformConfig): FreqtradeRuntime | null {
   if (!docker) return null;
   return createFreqtradeRuntime(docker, {
