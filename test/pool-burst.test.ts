@@ -11,15 +11,12 @@ import { ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from
 
 const BOTS = 300;
 const IN_FLIGHT = 30;
-/** A dedicated builtin bot takes 2 to 5 s from request to `running` on a quiet platform here; the bound leaves room for a busy machine. */
-const DEDICATED_BOUND_MS = 30_000;
 /**
- * A create answers once the bot's row is written. Before placement went by signal, creates past about the 116th never
- * answered; here 30 run at once in the same process as the worker, the paper exchange and 300 starting bots' health
- * waits, on a 2-core machine often shared with other suites: about 7 creates/s, so with 30 in flight a create waits
- * about 4 s behind the burst's own requests (Little's law); what must hold is that none stalls. Slowest measured: 9.4 s and 14.8 s (machine load 7-9).
+ * What must hold whatever the machine's load (durations are the benchmark's, `npm run bench:fleet`): every create
+ * answers (before placement went by signal, creates past about the 116th never did), and another user's bot is not
+ * queued behind the burst: it runs while the burst is still coming up. Durations are printed, not asserted.
  */
-const CREATE_BOUND_MS = 20_000;
+const NO_STALL_MS = 300_000;
 
 const docker = new Docker();
 let platform: TestPlatform;
@@ -49,7 +46,7 @@ describe('a burst of pooled bot creations', () => {
     const burster = await signedUpAgent(platform.app);
     const other = await signedUpAgent(platform.app);
     const createMs: number[] = [];
-    let dedicated: Promise<{ id: string; ms: number }> | null = null;
+    let dedicated: Promise<{ id: string; ms: number; burstRunning: number }> | null = null;
 
     const createOne = async (i: number) => {
       const t0 = performance.now();
@@ -74,9 +71,12 @@ describe('a burst of pooled bot creations', () => {
               const { body } = await other.agent.get(`/api/bots/${id}`);
               if (body.bot.status === 'failed') throw new Error(`dedicated bot failed: ${body.bot.lastError}`);
               return body.bot.status === 'running';
-            }, DEDICATED_BOUND_MS);
-            return { id, ms: performance.now() - t0 };
+            }, NO_STALL_MS);
+            // How much of the burst was running when the other user's bot was: it must not have waited for all of it.
+            const burstRunning = (await statusCounts(burster.userId)).find((r) => r.status === 'running')?.n ?? 0;
+            return { id, ms: performance.now() - t0, burstRunning };
           })();
+          dedicated.catch(() => undefined); // awaited after the burst, where its failure fails the test
         }
         await createOne(i);
       }
@@ -85,10 +85,9 @@ describe('a burst of pooled bot creations', () => {
     const slowestCreate = createMs.at(-1)!;
     const medianCreate = createMs[BOTS / 2]!;
     expect(createMs).toHaveLength(BOTS);
-    expect(slowestCreate).toBeLessThan(CREATE_BOUND_MS);
 
-    const { ms: dedicatedMs } = await dedicated!;
-    expect(dedicatedMs).toBeLessThan(DEDICATED_BOUND_MS);
+    const { ms: dedicatedMs, burstRunning } = await dedicated!;
+    expect(burstRunning).toBeLessThan(BOTS);
 
     const counts = await waitFor('every bot of the burst running', async () => {
       const rows = await statusCounts(burster.userId);
@@ -106,6 +105,6 @@ describe('a burst of pooled bot creations', () => {
     expect(new Set(places.map(([id]) => id)).size).toBe(BOTS);
     for (const c of pool.containers) expect(Object.keys(c.bots).length).toBeLessThanOrEqual(pool.settings.maxBotsPerContainer);
     const containers = new Set(places.map(([, key]) => key)).size;
-    console.log(`burst: create median ${medianCreate.toFixed(0)} ms, slowest ${slowestCreate.toFixed(0)} ms, dedicated bot of another user running after ${(dedicatedMs / 1000).toFixed(1)} s, ${containers} pool containers`);
+    console.log(`burst: create median ${medianCreate.toFixed(0)} ms, slowest ${slowestCreate.toFixed(0)} ms, dedicated bot of another user running after ${(dedicatedMs / 1000).toFixed(1)} s with ${burstRunning} of the burst running, ${containers} pool containers`);
   }, 900_000);
 });
