@@ -162,7 +162,7 @@ export function createPoolDockerActivities(deps: PoolDockerDeps) {
       const port = apiPort ?? (await findBot(db, botId))?.apiPort;
       if (port === undefined) return;
       for (let i = 0; i < 60; i++) {
-        if (!(await answers(deps.botApiHost, port))) return;
+        if ((await portState(deps.botApiHost, port)) === 'closed') return;
         await sleep(250);
       }
       throw new Error(`bot ${botId} still answers on port ${port} 15 s after its container dropped it`);
@@ -232,13 +232,17 @@ interface DockerStats {
   precpu_stats?: { cpu_usage?: { total_usage?: number }; system_cpu_usage?: number };
 }
 
-function answers(host: string, port: number): Promise<boolean> {
+/**
+ * Whether a port still has a listener: `closed` only when the connection is refused. A connect that times out proves
+ * nothing (on a busy machine the bot may still hold the port and not have saved its final state), so it counts as open.
+ */
+function portState(host: string, port: number): Promise<'open' | 'closed'> {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });
     socket.setTimeout(1000);
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+    socket.once('connect', () => (socket.destroy(), resolve('open')));
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED' ? 'closed' : 'open'));
+    socket.once('timeout', () => (socket.destroy(), resolve('open')));
   });
 }
 
