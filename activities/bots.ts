@@ -47,6 +47,8 @@ export interface BotActivityDeps {
   pool?: BotRuntimeDriver | null;
   /** Where builtin bots go unless they ask. */
   defaultPlacement?: BotPlacement;
+  /** The platform's task queue, recorded on each bot it creates (its fleet reconciler watches those). */
+  taskQueue?: string;
 }
 
 /** FreqTrade imports pandas and ccxt and loads the exchange's markets before its API answers: give it longer. */
@@ -144,7 +146,7 @@ export function createBotActivities(deps: BotActivityDeps) {
         try {
           return await bots.insertBot(db, dualWrite, {
             id: input.botId, userId: input.userId, spec, driver: driver.kind, apiPort: port, sealedCredentials,
-            exchange: account?.exchangeId ?? spec.exchange, strategyVersionId: strategy.id, freqtradeVersion, placement,
+            exchange: account?.exchangeId ?? spec.exchange, strategyVersionId: strategy.id, freqtradeVersion, placement, taskQueue: deps.taskQueue ?? null,
           });
         } catch (error) {
           if (!(error instanceof bots.PortTakenError)) throw error;
