@@ -51,6 +51,12 @@ export interface BotActivityDeps {
   taskQueue?: string;
 }
 
+/**
+ * Ports tried per bot. Another platform's pooled bots on the same host network hold ports this database does not know
+ * (another `npm start`, a test platform): a fresh platform beside a few hundred of them must still find one.
+ */
+const PORT_TRIES = 2000;
+
 /** FreqTrade imports pandas and ccxt and loads the exchange's markets before its API answers: give it longer. */
 const FREQTRADE_MIN_HEALTH_MS = 110_000;
 
@@ -135,7 +141,7 @@ export function createBotActivities(deps: BotActivityDeps) {
       };
       const sealedCredentials = box.seal(JSON.stringify(credentials), botCredentialsPlace(input.botId));
       const busy: number[] = [];
-      for (let attempt = 0; attempt < 50; attempt++) {
+      for (let attempt = 0; attempt < PORT_TRIES; attempt++) {
         const port = await bots.nextFreeBotPort(db, busy);
         if (port === null) throw ApplicationFailure.nonRetryable('no free bot API port left', 'NoPort');
         // A FreqTrade bot's port is on its container's own loopback; a builtin bot's is still on the host's.
@@ -153,7 +159,7 @@ export function createBotActivities(deps: BotActivityDeps) {
           busy.push(port);
         }
       }
-      throw new Error('could not allocate a bot API port after 50 tries');
+      throw new Error(`could not allocate a bot API port after ${PORT_TRIES} tries`);
     },
 
     async findBot(botId: string): Promise<Bot> {
