@@ -34,7 +34,9 @@ export function createFleetReconcileActivities(deps: FleetReconcileDeps) {
   async function answers(bot: BotToWatch): Promise<boolean> {
     try {
       const credentials = JSON.parse(box.open(bot.apiCredentials, botCredentialsPlace(bot.id))) as FreqtradeCredentials;
-      return await botClient(bot, deps.botChannel, credentials, deps.pingTimeoutMs ?? 2000).ping();
+      const client = botClient(bot, deps.botChannel, credentials, deps.pingTimeoutMs ?? 2000);
+      // /ping is public: whatever listens on a reused port answers it. Only the bot itself accepts its credentials.
+      return (await client.ping()) && typeof (await client.showConfig()).state === 'string';
     } catch {
       return false;
     }
