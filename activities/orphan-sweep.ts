@@ -9,11 +9,13 @@ import type { Db } from '../db/pool.js';
 export interface OrphanSweepDeps {
   docker: Docker;
   db: Db;
+  /** The time leftovers' ages are measured against (tests move it forward instead of waiting a minute). */
+  now?: () => number;
 }
 
 const gone = (error: unknown): boolean => [404, 409].includes((error as { statusCode?: number }).statusCode ?? 0);
 
-export function createOrphanSweepActivities({ docker, db }: OrphanSweepDeps) {
+export function createOrphanSweepActivities({ docker, db, now = Date.now }: OrphanSweepDeps) {
   return {
     /** Removes this deployment's leftovers on this host; returns what it removed, with why. */
     async sweepOrphans(poolId: string): Promise<string[]> {
@@ -23,7 +25,7 @@ export function createOrphanSweepActivities({ docker, db }: OrphanSweepDeps) {
         ...containers.map((c) => ({ kind: 'container' as const, id: c.Id, name: c.Names[0] ?? c.Id, labels: c.Labels ?? {}, createdAt: c.Created * 1000 })),
         ...volumes
           .filter((v) => v.Labels?.['tradefleet.managed'] === 'true' || v.Name.startsWith(`tf-pool-${poolId}-c`))
-          .map((v) => ({ kind: 'volume' as const, id: v.Name, name: v.Name, labels: v.Labels ?? {}, createdAt: Date.parse((v as { CreatedAt?: string }).CreatedAt ?? '') || Date.now() })),
+          .map((v) => ({ kind: 'volume' as const, id: v.Name, name: v.Name, labels: v.Labels ?? {}, createdAt: Date.parse((v as { CreatedAt?: string }).CreatedAt ?? '') || now() })),
       ];
       const labelled = (name: string) => [...new Set(things.map((t) => t.labels[name]).filter((x): x is string => Boolean(x)))];
       const facts = {
@@ -35,7 +37,7 @@ export function createOrphanSweepActivities({ docker, db }: OrphanSweepDeps) {
       };
       const removed: string[] = [];
       // Containers first: a volume still mounted by one cannot go.
-      const orphans = pickOrphans(things, facts, Date.now()).sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'container' ? -1 : 1));
+      const orphans = pickOrphans(things, facts, now()).sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'container' ? -1 : 1));
       for (const o of orphans) {
         try {
           if (o.kind === 'container') await docker.getContainer(o.id).remove({ force: true, v: true });
