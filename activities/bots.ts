@@ -225,6 +225,17 @@ export function createBotActivities(deps: BotActivityDeps) {
       throw ApplicationFailure.nonRetryable(`bot did not become healthy within ${Math.round(limit / 1000)} s: ${lastProblem}`, 'Unhealthy');
     },
 
+    /** One quick look for the fleet reconciler's revive: the bot's own API answers, accepts its credentials and runs. */
+    async botAnswers(botId: string): Promise<boolean> {
+      const { bot, credentials } = await loadBot(botId);
+      const client = botClient(bot, deps.botChannel, credentials, 3000);
+      try {
+        return (await client.ping()) && ['running', 'paused'].includes((await client.showConfig()).state);
+      } catch {
+        return false;
+      }
+    },
+
     /** Asks the bot to stop trading (best effort), then stops its runtime. */
     async stopBotRuntime(botId: string): Promise<void> {
       const { bot, credentials } = await loadBot(botId);

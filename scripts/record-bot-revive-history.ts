@@ -1,6 +1,5 @@
 // Records a reference history of a bot the fleet reconciler revives (silent once, started again) for the replay test.
 // Re-record only when a workflow change is meant to break replay of old histories (and version it instead when bots run).
-import { ApplicationFailure } from '@temporalio/common';
 import { createSettledBot } from '../test/bot-workflow.js';
 import { fakeBotActivities } from '../test/fake-bot-activities.js';
 import { botState, deleteBot, reviveBot } from '../workflows/bot.js';
@@ -11,13 +10,11 @@ const spec = { name: 'alpha', pairs: ['BTC/USDT'], stakeAmount: 100 };
 await recordHistories(async (env) => {
   const calls: string[] = [];
   const acts = fakeBotActivities(calls);
-  const healthy = acts.waitBotHealthy;
   let silent = false;
+  acts.botAnswers = async () => !silent;
+  const healthy = acts.waitBotHealthy;
   acts.waitBotHealthy = async (id, t) => {
-    if (silent) {
-      silent = false;
-      throw ApplicationFailure.nonRetryable('bot did not become healthy within 3 s', 'Unhealthy');
-    }
+    silent = false; // the restart brought it back
     return healthy(id, t);
   };
   await env.withWorker(acts, async (taskQueue) => {

@@ -10,16 +10,19 @@ import { botState, reviveBot, startBot, stopBot } from './bot.js';
 const spec = { name: 'alpha', exchange: 'paper', pairs: ['BTC/USDT'], stakeAmount: 100, stakeCurrency: 'USDT', dryRun: true };
 const env = useWorkflowTestEnv({ server: 'own' });
 
-/** Fake activities whose health check fails while `dead.now` is set. */
+/** Fake activities whose bot does not answer while `dead.now` is set; a restart brings it back unless `dead.forever`. */
 function dyingBot(calls: Calls) {
   const acts = fakeBotActivities(calls);
   const dead = { now: false, forever: false };
+  acts.botAnswers = async () => {
+    calls.push(dead.now ? 'botAnswers:silent' : 'botAnswers');
+    return !dead.now;
+  };
   const healthy = acts.waitBotHealthy;
   acts.waitBotHealthy = async (id, t) => {
-    if (dead.now) {
+    if (dead.now && dead.forever) {
       calls.push('waitBotHealthy:silent');
-      if (!dead.forever) dead.now = false; // the restart brings it back
-      throw ApplicationFailure.nonRetryable('bot did not become healthy within 3 s: connect ECONNREFUSED', 'Unhealthy');
+      throw ApplicationFailure.nonRetryable('bot did not become healthy within 60 s: connect ECONNREFUSED', 'Unhealthy');
     }
     return healthy(id, t);
   };
@@ -42,7 +45,7 @@ describe('reviveBot', () => {
       await handle.signal(reviveBot, { reason: 'unreachable since 2026-12-06T10:00:00.000Z', seen: 'running' });
       await settled(calls, before, 'setBotStatus:running');
       expect(calls.slice(before)).toEqual([
-        'waitBotHealthy:silent', 'setBotStatus:starting', 'createBotRuntime', 'startBotRuntime', 'waitBotHealthy', 'setBotStatus:running',
+        'botAnswers:silent', 'setBotStatus:starting', 'createBotRuntime', 'startBotRuntime', 'waitBotHealthy', 'setBotStatus:running',
       ]);
       expect(await handle.query(botState)).toMatchObject({ status: 'running', step: null });
     });
@@ -71,7 +74,7 @@ describe('reviveBot', () => {
       let before = calls.length;
       await handle.signal(reviveBot, { reason: 'unreachable', seen: 'running' });
       await settled(calls, before, 'setBotStatus:running');
-      expect(calls.slice(before)).toEqual(['waitBotHealthy', 'setBotStatus:running']);
+      expect(calls.slice(before)).toEqual(['botAnswers', 'setBotStatus:running']);
       await handle.executeUpdate(stopBot);
       before = calls.length;
       // Commands run in arrival order: the start that follows shows the stale finding did nothing.

@@ -4,14 +4,12 @@
 import { log, patched } from '@temporalio/workflow';
 import type { BotRun } from './bot-run.js';
 import type { ReviveRequest } from './bot-messages.js';
-import { health } from './bot-proxies.js';
+import { store } from './bot-proxies.js';
 import { comeUpRunning, createRuntime, startRuntime, stopRuntime } from './bot-runtime.js';
 import { messageOf } from './failure-message.js';
 
 /** Runs recorded before this change had no reviveBot signal; `patched` marks the runs that handle it. */
 export const REVIVE_BOT = 'revive-bot-from-reconciler';
-/** One last look before a restart: a bot that answers within this is only marked running again. */
-const RECHECK_MS = 3_000;
 
 export async function revive(bot: BotRun, request: ReviveRequest): Promise<void> {
   const { state } = bot;
@@ -19,12 +17,13 @@ export async function revive(bot: BotRun, request: ReviveRequest): Promise<void>
   // A provisioning in flight (step set) brings the bot up itself; a status moved on since the pass is a newer truth.
   if (state.step !== null || (state.status !== 'running' && state.status !== 'starting')) return;
   if (state.status !== request.seen && !(request.seen === 'starting' && state.status === 'running')) return;
-  try {
-    await health.waitBotHealthy(bot.botId, RECHECK_MS);
-    await bot.setStatus('running');
-    return;
-  } catch {
-    // not answering, or without a place: start it again below
+  if (await store.botAnswers(bot.botId)) {
+    try {
+      await bot.setStatus('running');
+      return;
+    } catch {
+      // answering, but without a place in its pool: start it again below
+    }
   }
   log.warn('the fleet reconciler found the bot dead; starting it again', { botId: bot.botId, reason: request.reason });
   await bot.setStatus('starting', request.reason);

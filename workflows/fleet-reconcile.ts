@@ -13,8 +13,9 @@ import { messageOf } from './failure-message.js';
 
 // A pass that cannot finish is left to the next one 10 s later: short timeouts, few retries, so the schedule (which
 // skips overlapping passes) is never held up by one stuck call.
+// Its heartbeat catches a lost worker in 15 s; the long close bound is for a thousand bots all silent (2 s each, 16 at once).
 const observe = proxyActivities<FleetReconcileActivities>({
-  startToCloseTimeout: '1 minute',
+  startToCloseTimeout: '5 minutes',
   heartbeatTimeout: '15 seconds',
   retry: { initialInterval: '1 second', maximumAttempts: 2 },
 });
