@@ -47,7 +47,15 @@ export interface BotActivityDeps {
   pool?: BotRuntimeDriver | null;
   /** Where builtin bots go unless they ask. */
   defaultPlacement?: BotPlacement;
+  /** The platform's task queue, recorded on each bot it creates (its fleet reconciler watches those). */
+  taskQueue?: string;
 }
+
+/**
+ * Ports tried per bot. Another platform's pooled bots on the same host network hold ports this database does not know
+ * (another `npm start`, a test platform): a fresh platform beside a few hundred of them must still find one.
+ */
+const PORT_TRIES = 2000;
 
 /** FreqTrade imports pandas and ccxt and loads the exchange's markets before its API answers: give it longer. */
 const FREQTRADE_MIN_HEALTH_MS = 110_000;
@@ -133,7 +141,7 @@ export function createBotActivities(deps: BotActivityDeps) {
       };
       const sealedCredentials = box.seal(JSON.stringify(credentials), botCredentialsPlace(input.botId));
       const busy: number[] = [];
-      for (let attempt = 0; attempt < 50; attempt++) {
+      for (let attempt = 0; attempt < PORT_TRIES; attempt++) {
         const port = await bots.nextFreeBotPort(db, busy);
         if (port === null) throw ApplicationFailure.nonRetryable('no free bot API port left', 'NoPort');
         // A FreqTrade bot's port is on its container's own loopback; a builtin bot's is still on the host's.
@@ -144,14 +152,14 @@ export function createBotActivities(deps: BotActivityDeps) {
         try {
           return await bots.insertBot(db, dualWrite, {
             id: input.botId, userId: input.userId, spec, driver: driver.kind, apiPort: port, sealedCredentials,
-            exchange: account?.exchangeId ?? spec.exchange, strategyVersionId: strategy.id, freqtradeVersion, placement,
+            exchange: account?.exchangeId ?? spec.exchange, strategyVersionId: strategy.id, freqtradeVersion, placement, taskQueue: deps.taskQueue ?? null,
           });
         } catch (error) {
           if (!(error instanceof bots.PortTakenError)) throw error;
           busy.push(port);
         }
       }
-      throw new Error('could not allocate a bot API port after 50 tries');
+      throw new Error(`could not allocate a bot API port after ${PORT_TRIES} tries`);
     },
 
     async findBot(botId: string): Promise<Bot> {
@@ -215,6 +223,17 @@ export function createBotActivities(deps: BotActivityDeps) {
         await sleep(250);
       }
       throw ApplicationFailure.nonRetryable(`bot did not become healthy within ${Math.round(limit / 1000)} s: ${lastProblem}`, 'Unhealthy');
+    },
+
+    /** One quick look for the fleet reconciler's revive: the bot's own API answers, accepts its credentials and runs. */
+    async botAnswers(botId: string): Promise<boolean> {
+      const { bot, credentials } = await loadBot(botId);
+      const client = botClient(bot, deps.botChannel, credentials, 3000);
+      try {
+        return (await client.ping()) && ['running', 'paused'].includes((await client.showConfig()).state);
+      } catch {
+        return false;
+      }
     },
 
     /** Asks the bot to stop trading (best effort), then stops its runtime. */

@@ -67,6 +67,8 @@ describe('a pooled bot has one state', () => {
 
   it('records since when the API has not answered, and forgets it once it answers or its status changes', async () => {
     const bot = await pooledBot(true);
+    expect(await setBotReachable(db, bot.id, false)).toBeNull(); // only a running bot is watched
+    await setBotStatus(db, null, bot.id, 'running');
     const since = await setBotReachable(db, bot.id, false);
     expect(since).not.toBeNull();
     expect(await setBotReachable(db, bot.id, false)).toBe(since); // the first miss is kept

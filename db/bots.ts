@@ -56,6 +56,8 @@ export interface NewBot {
   sealedCredentials: string;
   /** Default `dedicated`. */
   placement?: BotPlacement;
+  /** The creating platform's task queue: its fleet reconciler watches the bot (none for rows tests insert by hand). */
+  taskQueue?: string | null;
 }
 
 export class PortTakenError extends Error {}
@@ -66,11 +68,11 @@ export async function insertBot(db: Db, dualWrite: DualWriteSink | null, bot: Ne
   try {
     const inserted = await db.maybeOne(sql.type(Bot)`
       insert into bots (id, user_id, name, exchange, pairs, stake_amount, stake_currency, dry_run, engine,
-                        status, driver, api_port, api_credentials, strategy_version_id, exchange_account_id, freqtrade_version, placement)
+                        status, driver, api_port, api_credentials, strategy_version_id, exchange_account_id, freqtrade_version, placement, task_queue)
       values (${bot.id}, ${bot.userId}, ${spec.name}, ${bot.exchange ?? spec.exchange}, ${sql.array(spec.pairs, 'text')},
               ${spec.stakeAmount}, ${spec.stakeCurrency}, ${spec.dryRun}, ${spec.engine},
               'provisioning', ${bot.driver}, ${bot.apiPort}, ${bot.sealedCredentials},
-              ${bot.strategyVersionId ?? null}, ${spec.exchangeAccountId ?? null}, ${bot.freqtradeVersion ?? null}, ${bot.placement ?? 'dedicated'})
+              ${bot.strategyVersionId ?? null}, ${spec.exchangeAccountId ?? null}, ${bot.freqtradeVersion ?? null}, ${bot.placement ?? 'dedicated'}, ${bot.taskQueue ?? null})
       on conflict (id) do nothing
       returning ${botColumns}`);
     if (inserted) {
@@ -116,11 +118,13 @@ export async function setBotStatus(
   return bot;
 }
 
-/** Records what the fleet reconciler saw of a bot's API: the first time it did not answer, or null once it answers. */
+/** Records what the fleet reconciler saw of a bot's API: the first time it did not answer (only while it is `running`:
+ * a status written meanwhile starts the observation again), or null once it answers. */
 export async function setBotReachable(db: Db, botId: string, answers: boolean): Promise<string | null> {
   const since = answers ? sql.fragment`null` : sql.fragment`coalesce(unreachable_since, now())`;
   return db.maybeOneFirst(sql.type(z.object({ since: z.string().nullable() }))`
-    update bots set unreachable_since = ${since} where id = ${botId} returning unreachable_since as since`);
+    update bots set unreachable_since = ${since} where id = ${botId} and (status = 'running' or ${answers})
+    returning unreachable_since as since`);
 }
 
 /** Pins the bot to other versions (a move, or its rollback). */

@@ -25,6 +25,9 @@ const db = await createDb(config.DATABASE_URL);
 // Sign-ups happen here: while a migration run has dual-write on, they are mirrored to MONGO_URL.
 const mirror = openMongoMirror(config.MONGO_URL);
 const pgPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 5 });
+// An idle session connection that PostgreSQL drops (a restart) errors on the pool: without a listener that error would
+// end the API process; the pool opens a new connection for the next request.
+pgPool.on('error', (error) => log({ level: 'warn', msg: `session database connection lost: ${error.message}` }));
 const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
 const payloadCodec = createPayloadCodec(secretKeyRing(config));
 const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: platformDataConverter(payloadCodec) });

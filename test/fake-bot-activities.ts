@@ -28,6 +28,7 @@ export function fakeBotActivities(calls: Calls, failAt?: string, options: { unhe
       await step('waitBotHealthy');
       if (strategyVersionId === options.unhealthyStrategy) throw ApplicationFailure.nonRetryable(`${strategyVersionId} did not become healthy`, 'Unhealthy');
     },
+    botAnswers: async () => (await step('botAnswers'), true),
     stopBotRuntime: async () => step('stopBotRuntime'),
     removeBotRuntime: async () => step('removeBotRuntime'),
     setBotStatus: async (id, s) => {

@@ -74,6 +74,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
   });
   const db = await createDb(config.DATABASE_URL);
   const pgPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 3 });
+  pgPool.on('error', () => {}); // as server/main.ts: a dropped idle connection is replaced, not fatal
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const payloadCodec = createPayloadCodec(secretKeyRing(config));
   const dataConverter = platformDataConverter(payloadCodec);

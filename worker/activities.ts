@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import type Docker from 'dockerode';
 import { createBotActivities } from '../activities/bots.js';
 import { createExchangeAccountActivities } from '../activities/exchange-accounts.js';
+import { createFleetReconcileActivities } from '../activities/fleet-reconcile.js';
 import { createGuardWatcherActivities } from '../activities/guard-watcher.js';
 import { createGuardActivities } from '../activities/guards.js';
 import { createMarketFeedActivities } from '../activities/market-feed.js';
@@ -54,7 +55,9 @@ export function createActivities({ config, db, dualWrite, temporal, driver, dock
   return {
     ...createBotActivities({
       db, dualWrite, box, driver, botApiHost, botChannel, botListenHost, paperExchangeUrl, freqtrade: freqtradeRuntimeFor(docker, config), pool, defaultPlacement: config.BOT_PLACEMENT,
+      taskQueue,
     }),
+    ...createFleetReconcileActivities({ db, box, botChannel, taskQueue }),
     ...createPoolActivities(db, taskQueue),
     ...createPoolPlacementActivities(db, placement),
     ...createStrategyCheckActivities(docker, { version: DEFAULT_FREQTRADE_VERSION }),

@@ -4,6 +4,7 @@
 import type { Client } from '@temporalio/client';
 import type Docker from 'dockerode';
 import { Worker, type NativeConnection } from '@temporalio/worker';
+import { createOrphanSweepActivities } from '../activities/orphan-sweep.js';
 import { createPoolDockerActivities } from '../activities/pool-containers.js';
 import { poolWorkflowInput } from '../activities/pool-placement.js';
 import { secretKeyRing, type PlatformConfig } from '../domain/config.js';
@@ -27,7 +28,7 @@ export const dockerHostApiAddress = (config: PlatformConfig): string => config.B
 
 export function dockerHostActivities(config: PlatformConfig, db: Db, docker: Docker) {
   const address = dockerHostApiAddress(config);
-  return createPoolDockerActivities({
+  const pool = createPoolDockerActivities({
     docker,
     db,
     box: createSecretBox(secretKeyRing(config)),
@@ -39,6 +40,8 @@ export function dockerHostActivities(config: PlatformConfig, db: Db, docker: Doc
     listenHost: config.BOT_NETWORK === 'host' ? address : '0.0.0.0',
     botApiHost: address,
   });
+  // The fleet reconciler's sweep of leftovers runs next to the engine it sweeps.
+  return { ...pool, ...createOrphanSweepActivities({ docker, db }) };
 }
 
 export async function createDockerHostWorker(deps: DockerHostWorkerDeps): Promise<Worker> {

@@ -88,8 +88,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     for (const w of workers) w.shutdown();
   });
 }
-// The market feeds and the trade-sync / portfolio-snapshots schedules: idempotent, every worker ensures them.
-if (mainWorker) await ensureStandingWork(temporal, config.TEMPORAL_TASK_QUEUE, log);
+// The market feeds and the trade-sync / portfolio-snapshots / fleet-reconcile schedules: idempotent, every worker ensures them.
+if (mainWorker) await ensureStandingWork(temporal, config.TEMPORAL_TASK_QUEUE, log, hostWorker ? { poolId: config.BOT_POOL_ID } : {});
 if (mainWorker && hostWorker && driver.kind === 'docker') await ensurePool(temporal, config);
 const queues = [
   mainWorker ? config.TEMPORAL_TASK_QUEUE : null,

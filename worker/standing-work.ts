@@ -1,6 +1,7 @@
 // What must always run once per platform, ensured at every worker start: the market feeds and the periodic schedules.
 import { ScheduleAlreadyRunning, type Client, type Workflow } from '@temporalio/client';
-import { marketFeedWorkflowId, portfolioSnapshotsScheduleId, tradeSyncScheduleId } from '../domain/workflow-ids.js';
+import { fleetReconcileScheduleId, marketFeedWorkflowId, portfolioSnapshotsScheduleId, tradeSyncScheduleId } from '../domain/workflow-ids.js';
+import { fleetReconcileWorkflow } from '../workflows/fleet-reconcile.js';
 import { marketFeedWorkflow } from '../workflows/market-feed.js';
 import { portfolioSnapshotsWorkflow } from '../workflows/portfolio-snapshots.js';
 import { tradeSyncWorkflow } from '../workflows/trade-sync.js';
@@ -25,14 +26,14 @@ export async function ensureMarketFeed(client: Client, taskQueue: string, exchan
  */
 export async function ensureSchedule(
   client: Client,
-  options: { scheduleId: string; every: string; workflow: Workflow; taskQueue: string },
+  options: { scheduleId: string; every: string; workflow: Workflow; taskQueue: string; args?: unknown[] },
 ): Promise<'created' | 'exists' | 'moved'> {
-  const { scheduleId, every, workflow, taskQueue } = options;
+  const { scheduleId, every, workflow, taskQueue, args = [] } = options;
   try {
     await client.schedule.create({
       scheduleId,
       spec: { intervals: [{ every }] },
-      action: { type: 'startWorkflow', workflowType: workflow, workflowId: scheduleId, taskQueue, args: [] },
+      action: { type: 'startWorkflow', workflowType: workflow, workflowId: scheduleId, taskQueue, args },
       policies: { overlap: 'SKIP', catchupWindow: '1 minute' },
     });
     return 'created';
@@ -46,11 +47,21 @@ export async function ensureSchedule(
   return 'moved';
 }
 
-export async function ensureStandingWork(client: Client, taskQueue: string, log: (msg: string) => void = () => {}): Promise<void> {
+/** `poolId`: the pool whose Docker hosts the fleet reconciler sweeps (absent when bots run as local processes). */
+export async function ensureStandingWork(
+  client: Client,
+  taskQueue: string,
+  log: (msg: string) => void = () => {},
+  options: { poolId?: string } = {},
+): Promise<void> {
   for (const exchangeId of FED_EXCHANGES) await ensureMarketFeed(client, taskQueue, exchangeId);
   const tradeSyncId = tradeSyncScheduleId(taskQueue);
   const snapshotsId = portfolioSnapshotsScheduleId(taskQueue);
+  const reconcileId = fleetReconcileScheduleId(taskQueue);
   const tradeSync = await ensureSchedule(client, { scheduleId: tradeSyncId, every: '10 seconds', workflow: tradeSyncWorkflow, taskQueue });
   const snapshots = await ensureSchedule(client, { scheduleId: snapshotsId, every: '1 minute', workflow: portfolioSnapshotsWorkflow, taskQueue });
-  log(`market feeds (${FED_EXCHANGES.join(', ')}) running; schedules ${tradeSyncId} ${tradeSync}, ${snapshotsId} ${snapshots}`);
+  const reconcile = await ensureSchedule(client, {
+    scheduleId: reconcileId, every: '10 seconds', workflow: fleetReconcileWorkflow, taskQueue, args: [options.poolId ? { poolId: options.poolId } : {}],
+  });
+  log(`market feeds (${FED_EXCHANGES.join(', ')}) running; schedules ${tradeSyncId} ${tradeSync}, ${snapshotsId} ${snapshots}, ${reconcileId} ${reconcile}`);
 }

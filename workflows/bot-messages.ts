@@ -33,3 +33,11 @@ export const moveBot = defineUpdate<MoveBotResult, [move: unknown]>('moveBot');
 
 /** The pool scaler's answer to a placement request (see requestPlacement in pool-messages.ts). */
 export const placementAnswer = defineSignal<[PlacementAnswer]>('placementAnswer');
+
+/** The fleet reconciler found the bot not answering (workflows/fleet-reconcile.ts): start it again, or say why not. */
+export interface ReviveRequest {
+  reason: string;
+  /** The status the reconciler saw; a bot whose status moved on since is left alone. */
+  seen: string;
+}
+export const reviveBot = defineSignal<[ReviveRequest]>('reviveBot');

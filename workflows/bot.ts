@@ -2,9 +2,10 @@
 import { allHandlersFinished, condition, continueAsNew, log, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { checkCreate, create, remove, start, stop } from './bot-commands.js';
 import { botRun, type BotRun } from './bot-run.js';
-import { botState, createBot, deleteBot, moveBot, placementAnswer, startBot, stopBot, type BotWorkflowInput } from './bot-messages.js';
+import { botState, createBot, deleteBot, moveBot, placementAnswer, reviveBot, startBot, stopBot, type BotWorkflowInput } from './bot-messages.js';
 import { checkMove, moveVersions } from './bot-move.js';
 import { runtime, store } from './bot-proxies.js';
+import { revive } from './bot-revive.js';
 import { comeUpRunning, createRuntime, startRuntime } from './bot-runtime.js';
 import { messageOf } from './failure-message.js';
 
@@ -30,6 +31,8 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
   setHandler(startBot, () => exclusive(() => start(bot)), { validator: () => bot.rejectUnless('start') });
   setHandler(moveBot, (move) => exclusive(() => moveVersions(bot, move)), { validator: (move) => checkMove(bot, move) });
   setHandler(deleteBot, () => exclusive(() => remove(bot)), { validator: () => bot.rejectUnless('delete') });
+  // From the fleet reconciler: a signal (it waits for nothing), run in turn with the commands.
+  setHandler(reviveBot, (request) => exclusive(() => revive(bot, request)));
 
   if (state.status === 'new') {
     upsertSearchAttributes({ BotId: [bot.botId], UserId: [bot.userId] });

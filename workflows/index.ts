@@ -10,3 +10,4 @@ export { guardWorkflow } from './guard.js';
 export { guardWatchWorkflow } from './guard-watch.js';
 export { riskWorkflow } from './risk.js';
 export { poolWorkflow } from './pool.js';
+export { fleetReconcileWorkflow } from './fleet-reconcile.js';

@@ -21,6 +21,13 @@ export const parsePairs = (text: string): string[] =>
     .filter(Boolean);
 
 /** Optional ISO timestamp; "never" when the thing has not happened yet. */
+/** To the second: how long a bot has not answered is a matter of seconds. */
+export function formatTimeSeconds(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
 export const formatOptionalTime = (iso: string | null): string => (iso === null ? 'never' : formatTime(iso));
 
 /** A value in the quote currency, to the cent: "12,345.67 USDT". */
