@@ -51,6 +51,11 @@ export interface BotActivityDeps {
 
 /** FreqTrade imports pandas and ccxt and loads the exchange's markets before its API answers: give it longer. */
 const FREQTRADE_MIN_HEALTH_MS = 110_000;
+/**
+ * The pause after health check `n`: 50, 100, 200 ms, then 250 ms. A placed bot usually answers within a few hundred
+ * milliseconds, so the first checks come quickly; a burst of bots that wait longer settles at four checks a second each.
+ */
+export const healthCheckPause = (n: number): number => Math.min(250, 50 * 2 ** n);
 
 export interface PersistBotInput {
   botId: string;
@@ -182,7 +187,7 @@ export function createBotActivities(deps: BotActivityDeps) {
       const deadline = Date.now() + limit;
       let lastProblem = 'no answer yet';
       const restartsBefore = bot.engine === 'freqtrade' ? (await freqtradeRuntime().inspect(botId)).restartCount : 0;
-      while (Date.now() < deadline) {
+      for (let check = 0; Date.now() < deadline; check++) {
         Context.current().heartbeat(lastProblem);
         const runtime: RuntimeState & { restartCount?: number } = await runtimeOf(bot).inspect(botId);
         if (!runtime.exists) throw ApplicationFailure.nonRetryable(`the runtime of bot ${botId} is gone`, 'RuntimeGone');
@@ -212,7 +217,7 @@ export function createBotActivities(deps: BotActivityDeps) {
             lastProblem = (error as Error).message;
           }
         }
-        await sleep(250);
+        await sleep(healthCheckPause(check));
       }
       throw ApplicationFailure.nonRetryable(`bot did not become healthy within ${Math.round(limit / 1000)} s: ${lastProblem}`, 'Unhealthy');
     },

@@ -88,7 +88,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     dualWrite,
     sessions: createSessions(pgPool, { secure: false }),
     temporal,
-    commands: createBotCommands(temporal, config.TEMPORAL_TASK_QUEUE, db),
+    commands: createBotCommands(temporal, config.TEMPORAL_TASK_QUEUE, db, config.BOT_POOL_ID),
     events,
     botTrading: createBotTrading({ db, box: createSecretBox(secretKeyRing(config)), botChannel: { socketDir: config.BOT_SOCKET_DIR, fallbackHost: '127.0.0.1' } }),
     allowedOrigins: new Set([ORIGIN, ...(options.origins ?? [])]),
