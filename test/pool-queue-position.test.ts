@@ -19,6 +19,8 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  // The worker first: a scaler still running would try to write the bot lists of containers removed under it.
+  await platform?.stopWorker();
   await locker?.end().catch(() => undefined);
   for (const c of await docker.listContainers({ all: true, filters: { label: [`tradefleet.pool=${platform.config.BOT_POOL_ID}`] } }).catch(() => [])) {
     await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined);
