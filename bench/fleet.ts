@@ -17,6 +17,7 @@ import { freePort, httpAnswers, waitFor as waitUntil } from '../scripts/services
 import { ORIGIN, signedUpAgent, startPlatform } from '../test/platform.js';
 import { killWorker, spawnWorker } from '../test/worker-process.js';
 import { phaseTable, provisionPhases, type ProvisionPhases } from '../test/provision-phases.js';
+import { cpuMeter } from './cpu-meter.js';
 import { percentile, provisionBot, startBenchServices } from './services.js';
 
 const N = Number(process.env.BENCH_BOTS ?? 1000);
@@ -29,12 +30,14 @@ const IN_PROCESS = process.env.BENCH_IN_PROCESS === '1';
 
 const services = await startBenchServices();
 /** The paper exchange as its own process (as `npm start` runs it), serving every bot's market data. */
+let exchangePid: number | null = null;
 async function exchangeProcess(): Promise<string> {
   const port = await freePort();
   const child = spawnManaged('exchange', process.execPath, ['--import', 'tsx', 'exchange/main.ts'], {
     env: { ...process.env, PAPER_EXCHANGE_PORT: String(port), PAPER_EXCHANGE_SEED: 'fleet', LOG_LEVEL: 'warn' },
     output: 'ignore',
   });
+  exchangePid = child.pid;
   const url = `http://127.0.0.1:${port}`;
   await waitUntil(`paper exchange ${url}`, () => httpAnswers(`${url}/api/v3/ping`), { timeoutMs: 30_000, alive: () => child.running });
   return url;
@@ -114,6 +117,13 @@ try {
   const here = IN_PROCESS ? 'API + worker + paper exchange' : 'API';
   console.log(`fleet: control plane ${cp.self.toFixed(0)} MiB (${here}) + ${cp.children.toFixed(0)} MiB (${IN_PROCESS ? '' : 'worker, paper exchange, '}Temporal dev server, PostgreSQL)`);
   const other = await signedUpAgent(platform.app);
+  // What the loaded platform itself costs, and what else the machine did, while one bot at a time is provisioned.
+  const cpu = cpuMeter({
+    API: { pid: process.pid },
+    ...(workerProcess?.pid ? { worker: { pid: workerProcess.pid } } : {}),
+    ...(exchangePid ? { 'paper exchange': { pid: exchangePid } } : {}),
+  });
+  const before = cpu.sample();
   const ms: number[] = [];
   const phases: ProvisionPhases[] = [];
   for (let i = 0; i < SEQUENTIAL; i++) {
@@ -124,6 +134,7 @@ try {
   ms.sort((a, b) => a - b);
   console.log(`fleet: one bot at a time on the loaded platform (${N} running), API -> running over ${SEQUENTIAL}: median ${(percentile(ms, 50) / 1000).toFixed(2)} s, p95 ${(percentile(ms, 95) / 1000).toFixed(2)} s`);
   console.log(`fleet: where that time goes (workflow history):\n${phaseTable(phases)}`);
+  console.log(`fleet: CPU meanwhile: ${cpu.report(before)} (pool containers, Temporal and PostgreSQL among them)`);
 } finally {
   if (workerProcess) await killWorker(workerProcess);
   for (const c of await docker.listContainers({ all: true, filters: { label: [poolLabel] } })) await docker.getContainer(c.Id).remove({ force: true, v: true });
