@@ -47,6 +47,8 @@ export interface BotActivityDeps {
   pool?: BotRuntimeDriver | null;
   /** Where builtin bots go unless they ask. */
   defaultPlacement?: BotPlacement;
+  /** The per-user bot limits, checked atomically with the insert. */
+  botLimits?: bots.BotLimits;
 }
 
 /** FreqTrade imports pandas and ccxt and loads the exchange's markets before its API answers: give it longer. */
@@ -150,8 +152,9 @@ export function createBotActivities(deps: BotActivityDeps) {
           return await bots.insertBot(db, dualWrite, {
             id: input.botId, userId: input.userId, spec, driver: driver.kind, apiPort: port, sealedCredentials,
             exchange: account?.exchangeId ?? spec.exchange, strategyVersionId: strategy.id, freqtradeVersion, placement,
-          });
+          }, deps.botLimits);
         } catch (error) {
+          if (error instanceof bots.BotQuotaError) throw ApplicationFailure.nonRetryable(error.message, 'QuotaExceeded');
           if (!(error instanceof bots.PortTakenError)) throw error;
           busy.push(port);
         }

@@ -54,11 +54,12 @@ export function createActivities({ config, db, dualWrite, temporal, driver, dock
   return {
     ...createBotActivities({
       db, dualWrite, box, driver, botApiHost, botChannel, botListenHost, paperExchangeUrl, freqtrade: freqtradeRuntimeFor(docker, config), pool, defaultPlacement: config.BOT_PLACEMENT,
+      botLimits: { maxBots: config.MAX_BOTS_PER_USER, maxFreqtradeBots: config.MAX_FREQTRADE_BOTS_PER_USER },
     }),
     ...createPoolActivities(db, taskQueue),
     ...createPoolPlacementActivities(db, placement),
     ...createStrategyCheckActivities(docker, { version: DEFAULT_FREQTRADE_VERSION }),
-    ...createExchangeAccountActivities({ db, dualWrite, box, paperExchangeUrl }),
+    ...createExchangeAccountActivities({ db, dualWrite, box, paperExchangeUrl, maxAccountsPerUser: config.MAX_EXCHANGE_ACCOUNTS_PER_USER }),
     ...createWalletSyncScheduleActivities(temporal, taskQueue, db),
     ...createMarketFeedActivities({ db, profileFor }),
     ...createTradeSyncActivities({ db, box, botChannel }),
