@@ -16,7 +16,7 @@ import { spawnManaged } from '../scripts/services/processes.js';
 import { freePort, httpAnswers, waitFor as waitUntil } from '../scripts/services/ports.js';
 import { ORIGIN, signedUpAgent, startPlatform } from '../test/platform.js';
 import { killWorker, spawnWorker } from '../test/worker-process.js';
-import { phaseTable, provisionPhases, type ProvisionPhases } from '../test/provision-phases.js';
+import { activityTimings, phaseTable, provisionPhases, type ProvisionPhases } from '../test/provision-phases.js';
 import { cpuMeter } from './cpu-meter.js';
 import { percentile, provisionBot, startBenchServices } from './services.js';
 
@@ -134,6 +134,7 @@ try {
   ms.sort((a, b) => a - b);
   console.log(`fleet: one bot at a time on the loaded platform (${N} running), API -> running over ${SEQUENTIAL}: median ${(percentile(ms, 50) / 1000).toFixed(2)} s, p95 ${(percentile(ms, 95) / 1000).toFixed(2)} s`);
   console.log(`fleet: where that time goes (workflow history):\n${phaseTable(phases)}`);
+  console.log(`fleet: the pool scaler's activities in its current run:\n${await activityTimings(platform.temporal, poolWorkflowId(platform.config.BOT_POOL_ID))}`);
   console.log(`fleet: CPU meanwhile: ${cpu.report(before)} (pool containers, Temporal and PostgreSQL among them)`);
 } finally {
   if (workerProcess) await killWorker(workerProcess);

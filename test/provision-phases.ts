@@ -5,6 +5,15 @@ import type { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { botWorkflowId } from '../domain/workflow-ids.js';
 
+interface TimedEvent {
+  eventId: string;
+  eventTime: string;
+  eventType: string;
+  activityTaskScheduledEventAttributes?: { activityType?: { name?: string } };
+  activityTaskStartedEventAttributes?: { scheduledEventId?: string };
+  activityTaskCompletedEventAttributes?: { scheduledEventId?: string };
+}
+
 interface HistoryEvent {
   eventId: string;
   eventTime: string;
@@ -69,4 +78,34 @@ export function phaseTable(all: readonly ProvisionPhases[]): string {
       return `    ${k.padEnd(8)} median ${String(percentile(sorted, 50)).padStart(5)} ms, p95 ${String(percentile(sorted, 95)).padStart(5)} ms`;
     })
     .join('\n');
+}
+
+/**
+ * How long each kind of activity of one workflow run took, median and p95 in ms: waiting in its task queue (scheduled →
+ * started) and running (started → completed). For the pool scaler this says whether placement waits for slots or work.
+ */
+export async function activityTimings(client: Client, workflowId: string): Promise<string> {
+  const history = JSON.parse(historyToJSON(await client.workflow.getHandle(workflowId).fetchHistory())) as { events?: TimedEvent[] };
+  const scheduled = new Map<string, { name: string; at: number; startedAt?: number }>();
+  const byName = new Map<string, { wait: number[]; run: number[] }>();
+  for (const e of history.events ?? []) {
+    const at = ms(e.eventTime);
+    if (e.eventType === 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED') scheduled.set(e.eventId, { name: e.activityTaskScheduledEventAttributes?.activityType?.name ?? '?', at });
+    else if (e.eventType === 'EVENT_TYPE_ACTIVITY_TASK_STARTED') {
+      const s = scheduled.get(e.activityTaskStartedEventAttributes?.scheduledEventId ?? '');
+      if (s) s.startedAt = at;
+    } else if (e.eventType === 'EVENT_TYPE_ACTIVITY_TASK_COMPLETED') {
+      const s = scheduled.get(e.activityTaskCompletedEventAttributes?.scheduledEventId ?? '');
+      if (!s || s.startedAt === undefined) continue;
+      const t = byName.get(s.name) ?? { wait: [], run: [] };
+      t.wait.push(s.startedAt - s.at);
+      t.run.push(at - s.startedAt);
+      byName.set(s.name, t);
+    }
+  }
+  const fmt = (xs: number[]) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    return `median ${percentile(sorted, 50)}, p95 ${percentile(sorted, 95)}`;
+  };
+  return [...byName].map(([name, t]) => `    ${name} ×${t.run.length}: queued ${fmt(t.wait)} ms; ran ${fmt(t.run)} ms`).join('\n');
 }
