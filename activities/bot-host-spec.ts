@@ -85,5 +85,13 @@ export function createBotHostSpecs(deps: BotHostSpecDeps) {
     };
   }
 
-  return { loadBot, strategyOf, exchangeCredentialsOf, hostedBot };
+  /** The configs of the bots of `ids` that still exist (a bot deleted since the list was read must not run), in order. */
+  async function hostedBots(ids: readonly string[]): Promise<HostedBotConfig[]> {
+    const rows = await bots.findBotsWithSecret(db, ids);
+    const out: HostedBotConfig[] = [];
+    for (const bot of rows) out.push(await hostedBot(bot, JSON.parse(box.open(bot.apiCredentials, botCredentialsPlace(bot.id))) as StoredCredentials));
+    return out;
+  }
+
+  return { loadBot, strategyOf, exchangeCredentialsOf, hostedBot, hostedBots };
 }

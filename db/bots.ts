@@ -29,6 +29,14 @@ export async function findBotWithSecret(db: Db, botId: string): Promise<BotWithS
   return db.maybeOne(sql.type(BotWithSecret)`select ${botColumns}, api_credentials from bots where id = ${botId}`);
 }
 
+/** The bots of `ids` that exist, with their sealed credentials, in the order of `ids` (one query for a whole bot list). */
+export async function findBotsWithSecret(db: Db, ids: readonly string[]): Promise<BotWithSecret[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.any(sql.type(BotWithSecret)`select ${botColumns}, api_credentials from bots where id = any(${sql.array(ids, 'uuid')})`);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
 export async function findBot(db: Db, botId: string): Promise<Bot | null> {
   return db.maybeOne(sql.type(Bot)`select ${botColumns} from bots where id = ${botId}`);
 }
