@@ -138,7 +138,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
   const stopWorker = async () => {
     for (const w of [worker, poolWorker, guardWorker, hostWorker]) if (w && w.getState() === 'RUNNING') w.shutdown();
     await workerRun;
-    await nativeConnection?.close();
+    // Idempotent: a test may stop the worker before it stops the platform.
+    const closing = nativeConnection;
+    nativeConnection = null;
+    await closing?.close();
     worker = null;
     guardWorker = null;
     poolWorker = null;

@@ -48,8 +48,11 @@ describe('the pool queue position of a provisioning bot', () => {
 
     const inHand = await create('first');
     await waitFor('the first request taken', () => placementRequested(platform.temporal, inHand), 60_000);
-    await waitFor('the pool blocked on its state write', async () =>
-      (await locker!.query(`select 1 from pg_stat_activity where wait_event_type = 'Lock' and query like '%insert into pools%'`)).rowCount, 60_000);
+    await waitFor('the pool blocked on its state write', async () => {
+      // Inside a transaction the statistics views answer from one snapshot unless it is cleared.
+      await locker!.query('select pg_stat_clear_snapshot()');
+      return (await locker!.query(`select 1 from pg_stat_activity where wait_event_type = 'Lock' and query like '%insert into pools%'`)).rowCount;
+    }, 60_000);
     const second = await create('second');
     await waitFor('the second bot queued first', async () => (await view(second)).placement.queuePosition === 1, 60_000);
     const third = await create('third');
