@@ -4,7 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Bot } from '../domain/bot.js';
 import type { HostedBotConfig } from '../domain/bot-host-config.js';
 import { exchangeProfile } from '../domain/exchanges.js';
-import { parseStrategy } from '../domain/strategy.js';
+import { parseStrategy, type Strategy } from '../domain/strategy.js';
 import * as bots from '../db/bots.js';
 import { findExchangeAccountWithSecret } from '../db/exchange-accounts.js';
 import { bundledBuiltin } from '../db/seed.js';
@@ -24,6 +24,19 @@ export interface BotHostSpecDeps {
   paperExchangeUrl: string;
 }
 
+/**
+ * Parsed strategy versions by id. A version never changes (strategy_versions is insert-only), so a pool container's
+ * bot list, rewritten whole for every placement, reads and parses each version once per worker, not once per bot and
+ * write. Kept with its owner: a version is only ever given to its owner's bots (or is bundled, owner null).
+ */
+const parsedVersions = new Map<string, { userId: string | null; strategy: Strategy }>();
+const PARSED_VERSIONS_MAX = 2_000;
+
+function rememberVersion(id: string, userId: string | null, strategy: Strategy): void {
+  if (parsedVersions.size >= PARSED_VERSIONS_MAX) parsedVersions.delete(parsedVersions.keys().next().value!);
+  parsedVersions.set(id, { userId, strategy });
+}
+
 export function createBotHostSpecs(deps: BotHostSpecDeps) {
   const { db, box } = deps;
 
@@ -36,10 +49,13 @@ export function createBotHostSpecs(deps: BotHostSpecDeps) {
 
   /** The strategy a bot runs: its pinned version, else the first bundled one. */
   async function strategyOf(bot: Bot) {
+    const known = bot.strategyVersionId ? parsedVersions.get(bot.strategyVersionId) : undefined;
+    if (known && (known.userId === null || known.userId === bot.userId)) return known.strategy;
     const version = bot.strategyVersionId ? await findStrategyVersionForUser(db, bot.userId, bot.strategyVersionId) : null;
     const content = version?.content ?? bundledBuiltin(0).content;
     const parsed = parseStrategy(JSON.parse(content));
     if (!parsed.success) throw ApplicationFailure.nonRetryable(`strategy of bot ${bot.id} is invalid: ${parsed.issues[0]}`, 'InvalidStrategy');
+    if (version) rememberVersion(version.id, version.userId, parsed.data);
     return parsed.data;
   }
 
@@ -69,5 +85,13 @@ export function createBotHostSpecs(deps: BotHostSpecDeps) {
     };
   }
 
-  return { loadBot, strategyOf, exchangeCredentialsOf, hostedBot };
+  /** The configs of the bots of `ids` that still exist (a bot deleted since the list was read must not run), in order. */
+  async function hostedBots(ids: readonly string[]): Promise<HostedBotConfig[]> {
+    const rows = await bots.findBotsWithSecret(db, ids);
+    const out: HostedBotConfig[] = [];
+    for (const bot of rows) out.push(await hostedBot(bot, JSON.parse(box.open(bot.apiCredentials, botCredentialsPlace(bot.id))) as StoredCredentials));
+    return out;
+  }
+
+  return { loadBot, strategyOf, exchangeCredentialsOf, hostedBot, hostedBots };
 }

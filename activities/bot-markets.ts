@@ -1,21 +1,14 @@
 // Checks a bot's pairs and stake against the exchange's real markets (through ccxt) before anything is created.
 import type { ExchangeProfile } from '../domain/exchanges.js';
 import { fieldError } from '../domain/field-error.js';
-import { createExchangeClient } from './exchange-client.js';
-import { exchangeFailure } from './exchange-errors.js';
+import { cachedMarkets } from './market-cache.js';
 
 /**
  * Throws a field error (`pairs.1`, `stakeAmount`), so the API can answer 400 naming the field; an unreachable exchange
  * is a retryable failure.
  */
 export async function checkBotMarkets(profile: ExchangeProfile, pairs: readonly string[], stakeAmount: number): Promise<void> {
-  const client = createExchangeClient(profile);
-  let markets: Awaited<ReturnType<typeof client.loadMarkets>>;
-  try {
-    markets = await client.loadMarkets();
-  } catch (error) {
-    throw exchangeFailure(error, client, []);
-  }
+  const markets = await cachedMarkets(profile);
   for (const [i, pair] of pairs.entries()) {
     const market = markets[pair];
     if (!market || market.spot === false) {

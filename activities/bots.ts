@@ -49,6 +49,8 @@ export interface BotActivityDeps {
   defaultPlacement?: BotPlacement;
   /** The platform's task queue, recorded on each bot it creates (its fleet reconciler watches those). */
   taskQueue?: string;
+  /** The per-user bot limits, checked atomically with the insert. */
+  botLimits?: bots.BotLimits;
 }
 
 /**
@@ -59,6 +61,11 @@ const PORT_TRIES = 2000;
 
 /** FreqTrade imports pandas and ccxt and loads the exchange's markets before its API answers: give it longer. */
 const FREQTRADE_MIN_HEALTH_MS = 110_000;
+/**
+ * The pause after health check `n`: 50, 100, 200 ms, then 250 ms. A placed bot usually answers within a few hundred
+ * milliseconds, so the first checks come quickly; a burst of bots that wait longer settles at four checks a second each.
+ */
+export const healthCheckPause = (n: number): number => Math.min(250, 50 * 2 ** n);
 
 export interface PersistBotInput {
   botId: string;
@@ -153,8 +160,9 @@ export function createBotActivities(deps: BotActivityDeps) {
           return await bots.insertBot(db, dualWrite, {
             id: input.botId, userId: input.userId, spec, driver: driver.kind, apiPort: port, sealedCredentials,
             exchange: account?.exchangeId ?? spec.exchange, strategyVersionId: strategy.id, freqtradeVersion, placement, taskQueue: deps.taskQueue ?? null,
-          });
+          }, deps.botLimits);
         } catch (error) {
+          if (error instanceof bots.BotQuotaError) throw ApplicationFailure.nonRetryable(error.message, 'QuotaExceeded');
           if (!(error instanceof bots.PortTakenError)) throw error;
           busy.push(port);
         }
@@ -190,7 +198,7 @@ export function createBotActivities(deps: BotActivityDeps) {
       const deadline = Date.now() + limit;
       let lastProblem = 'no answer yet';
       const restartsBefore = bot.engine === 'freqtrade' ? (await freqtradeRuntime().inspect(botId)).restartCount : 0;
-      while (Date.now() < deadline) {
+      for (let check = 0; Date.now() < deadline; check++) {
         Context.current().heartbeat(lastProblem);
         const runtime: RuntimeState & { restartCount?: number } = await runtimeOf(bot).inspect(botId);
         if (!runtime.exists) throw ApplicationFailure.nonRetryable(`the runtime of bot ${botId} is gone`, 'RuntimeGone');
@@ -220,7 +228,7 @@ export function createBotActivities(deps: BotActivityDeps) {
             lastProblem = (error as Error).message;
           }
         }
-        await sleep(250);
+        await sleep(healthCheckPause(check));
       }
       throw ApplicationFailure.nonRetryable(`bot did not become healthy within ${Math.round(limit / 1000)} s: ${lastProblem}`, 'Unhealthy');
     },

@@ -19,6 +19,8 @@ export interface ExchangeAccountActivityDeps {
   paperExchangeUrl: string;
   /** Per HTTP request to the exchange. */
   requestTimeoutMs?: number;
+  /** MAX_EXCHANGE_ACCOUNTS_PER_USER, checked atomically with the insert. */
+  maxAccountsPerUser?: number;
 }
 
 /** What addExchangeAccount carries: the credentials only ever sealed, never in clear text. */
@@ -84,15 +86,20 @@ export function createExchangeAccountActivities(deps: ExchangeAccountActivityDep
       const existing = await accounts.findExchangeAccount(db, input.accountId);
       const userId = existing ? existing.userId : await confirmedOwner(db, 'exchange_account', input.accountId, input.userId);
       assertSameOwner(`exchange account ${input.accountId}`, input.userId, userId);
-      return accounts.insertExchangeAccount(db, dualWrite, {
-        id: input.accountId,
-        userId,
-        exchangeId: input.exchangeId,
-        label: input.label,
-        apiKeyHint: apiKeyHint(openCredentials(input.sealedCredentials, input.accountId).apiKey),
-        sealedCredentials: input.sealedCredentials,
-        syncIntervalSeconds: input.syncIntervalSeconds,
-      });
+      try {
+        return await accounts.insertExchangeAccount(db, dualWrite, {
+          id: input.accountId,
+          userId,
+          exchangeId: input.exchangeId,
+          label: input.label,
+          apiKeyHint: apiKeyHint(openCredentials(input.sealedCredentials, input.accountId).apiKey),
+          sealedCredentials: input.sealedCredentials,
+          syncIntervalSeconds: input.syncIntervalSeconds,
+        }, deps.maxAccountsPerUser);
+      } catch (error) {
+        if (error instanceof accounts.AccountQuotaError) throw ApplicationFailure.nonRetryable(error.message, 'QuotaExceeded');
+        throw error;
+      }
     },
 
     async deleteExchangeAccountRecord(accountId: string): Promise<void> {

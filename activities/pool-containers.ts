@@ -51,16 +51,8 @@ export function createPoolDockerActivities(deps: PoolDockerDeps) {
   }
 
   async function configFor(ids: readonly string[], tx: Db): Promise<BotHostConfig> {
-    const specs = createBotHostSpecs({ db: tx, box: deps.box, paperExchangeUrl: deps.paperExchangeUrl });
-    const bots = [];
-    for (const id of ids) {
-      // A bot deleted since the list was read must not run.
-      const found = await specs.loadBot(id).catch((error: unknown) => {
-        if ((error as { type?: string }).type === 'BotNotFound') return null;
-        throw error;
-      });
-      if (found) bots.push(await specs.hostedBot(found.bot, found.credentials));
-    }
+    // One query for the whole list (a bot deleted since the list was read is left out: it must not run).
+    const bots = await createBotHostSpecs({ db: tx, box: deps.box, paperExchangeUrl: deps.paperExchangeUrl }).hostedBots(ids);
     return { listenHost: deps.listenHost, bots };
   }
 

@@ -29,6 +29,14 @@ export async function findBotWithSecret(db: Db, botId: string): Promise<BotWithS
   return db.maybeOne(sql.type(BotWithSecret)`select ${botColumns}, api_credentials from bots where id = ${botId}`);
 }
 
+/** The bots of `ids` that exist, with their sealed credentials, in the order of `ids` (one query for a whole bot list). */
+export async function findBotsWithSecret(db: Db, ids: readonly string[]): Promise<BotWithSecret[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.any(sql.type(BotWithSecret)`select ${botColumns}, api_credentials from bots where id = any(${sql.array(ids, 'uuid')})`);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
 export async function findBot(db: Db, botId: string): Promise<Bot | null> {
   return db.maybeOne(sql.type(Bot)`select ${botColumns} from bots where id = ${botId}`);
 }
@@ -62,11 +70,28 @@ export interface NewBot {
 
 export class PortTakenError extends Error {}
 
-/** Inserts the bot as `provisioning`; inserting the same id again returns the existing row unchanged. */
-export async function insertBot(db: Db, dualWrite: DualWriteSink | null, bot: NewBot): Promise<Bot> {
+/** A user's bot limits (MAX_BOTS_PER_USER, MAX_FREQTRADE_BOTS_PER_USER). */
+export interface BotLimits {
+  maxBots: number;
+  maxFreqtradeBots: number;
+}
+
+/** A new bot would pass one of its owner's limits; the message names the limit and its setting. */
+export class BotQuotaError extends Error {}
+
+/**
+ * Inserts the bot as `provisioning`; inserting the same id again returns the existing row unchanged. With `limits`, the
+ * owner's bots are counted in the same transaction, under a lock per owner, so creates racing each other cannot pass a
+ * limit together (the API's early count is only the fast answer).
+ */
+export async function insertBot(db: Db, dualWrite: DualWriteSink | null, bot: NewBot, limits?: BotLimits): Promise<Bot> {
   const { spec } = bot;
   try {
-    const inserted = await db.maybeOne(sql.type(Bot)`
+    const inserted = await db.transaction(async (tx) => {
+      await tx.query(sql.type(z.object({}).loose())`select pg_advisory_xact_lock(hashtextextended(${`bots-of:${bot.userId}`}, 0))`);
+      // The transaction answers the same query methods the table modules use.
+      if (limits && !(await findBot(tx as unknown as Db, bot.id))) await checkBotLimits(tx as unknown as Db, bot.userId, spec.engine, limits);
+      return tx.maybeOne(sql.type(Bot)`
       insert into bots (id, user_id, name, exchange, pairs, stake_amount, stake_currency, dry_run, engine,
                         status, driver, api_port, api_credentials, strategy_version_id, exchange_account_id, freqtrade_version, placement, task_queue)
       values (${bot.id}, ${bot.userId}, ${spec.name}, ${bot.exchange ?? spec.exchange}, ${sql.array(spec.pairs, 'text')},
@@ -75,6 +100,7 @@ export async function insertBot(db: Db, dualWrite: DualWriteSink | null, bot: Ne
               ${bot.strategyVersionId ?? null}, ${spec.exchangeAccountId ?? null}, ${bot.freqtradeVersion ?? null}, ${bot.placement ?? 'dedicated'}, ${bot.taskQueue ?? null})
       on conflict (id) do nothing
       returning ${botColumns}`);
+    });
     if (inserted) {
       await mirrorWrite(db, dualWrite, { entity: 'bots', id: inserted.id });
       return inserted;
@@ -86,6 +112,17 @@ export async function insertBot(db: Db, dualWrite: DualWriteSink | null, bot: Ne
   const existing = await findBot(db, bot.id);
   if (!existing) throw new Error(`bot ${bot.id} vanished while being created`);
   return existing;
+}
+
+async function checkBotLimits(tx: Db, userId: string, engine: string, limits: BotLimits): Promise<void> {
+  const counts = await tx.one(sql.type(z.object({ all: z.number(), freqtrade: z.number() }))`
+    select count(*)::int as all, (count(*) filter (where engine = 'freqtrade'))::int as freqtrade from bots where user_id = ${userId}`);
+  if (counts.all >= limits.maxBots) {
+    throw new BotQuotaError(`bots: you have reached the limit of ${limits.maxBots} (MAX_BOTS_PER_USER); delete one first`);
+  }
+  if (engine === 'freqtrade' && counts.freqtrade >= limits.maxFreqtradeBots) {
+    throw new BotQuotaError(`FreqTrade bots: you have reached the limit of ${limits.maxFreqtradeBots} (MAX_FREQTRADE_BOTS_PER_USER); delete one first`);
+  }
 }
 
 export class NotPlacedError extends Error {}

@@ -52,13 +52,30 @@ export interface NewExchangeAccount {
 }
 
 /** Inserts the account as `active`; inserting the same id again returns the existing row unchanged. */
-export async function insertExchangeAccount(db: Db, dualWrite: DualWriteSink | null, account: NewExchangeAccount): Promise<ExchangeAccount> {
-  const inserted = await db.maybeOne(sql.type(ExchangeAccount)`
-    insert into exchange_accounts (id, user_id, exchange_id, label, credentials, api_key_hint, status, sync_interval_seconds)
-    values (${account.id}, ${account.userId}, ${account.exchangeId}, ${account.label}, ${account.sealedCredentials},
-            ${account.apiKeyHint}, 'active', ${account.syncIntervalSeconds})
-    on conflict (id) do nothing
-    returning ${accountColumns}`);
+/** A new account would pass its owner's MAX_EXCHANGE_ACCOUNTS_PER_USER; the message names the limit. */
+export class AccountQuotaError extends Error {}
+
+/**
+ * Inserts the account; the same id again returns the existing row. With `maxAccounts`, the owner's accounts are counted
+ * in the same transaction under a lock per owner, so adds racing each other cannot pass the limit together.
+ */
+export async function insertExchangeAccount(db: Db, dualWrite: DualWriteSink | null, account: NewExchangeAccount, maxAccounts?: number): Promise<ExchangeAccount> {
+  const inserted = await db.transaction(async (tx) => {
+    await tx.query(sql.type(z.object({}).loose())`select pg_advisory_xact_lock(hashtextextended(${`accounts-of:${account.userId}`}, 0))`);
+    if (maxAccounts !== undefined) {
+      const counts = await tx.one(sql.type(z.object({ n: z.number(), same: z.number() }))`
+        select count(*)::int as n, (count(*) filter (where id = ${account.id}))::int as same from exchange_accounts where user_id = ${account.userId}`);
+      if (counts.same === 0 && counts.n >= maxAccounts) {
+        throw new AccountQuotaError(`exchange accounts: you have reached the limit of ${maxAccounts} (MAX_EXCHANGE_ACCOUNTS_PER_USER); delete one first`);
+      }
+    }
+    return tx.maybeOne(sql.type(ExchangeAccount)`
+      insert into exchange_accounts (id, user_id, exchange_id, label, credentials, api_key_hint, status, sync_interval_seconds)
+      values (${account.id}, ${account.userId}, ${account.exchangeId}, ${account.label}, ${account.sealedCredentials},
+              ${account.apiKeyHint}, 'active', ${account.syncIntervalSeconds})
+      on conflict (id) do nothing
+      returning ${accountColumns}`);
+  });
   if (inserted) {
     await mirrorWrite(db, dualWrite, { entity: 'wallets', id: inserted.id });
     return inserted;

@@ -17,11 +17,15 @@ export async function savePoolState(db: Db, taskQueue: string, state: PoolState)
     const keys = state.containers.map((c) => c.key);
     await tx.query(sql.typeAlias('void')`
       delete from pool_containers where pool_id = ${state.poolId} and not (key = any(${sql.array(keys, 'text')}))`);
-    for (const c of state.containers) {
+    // One statement for every container (a pool of a thousand bots has dozens), written only where something changed.
+    if (state.containers.length) {
       await tx.query(sql.typeAlias('void')`
-        insert into pool_containers (key, pool_id, host, status) values (${c.key}, ${state.poolId}, ${c.host}, ${c.status})
+        insert into pool_containers (key, pool_id, host, status)
+        select c.key, ${state.poolId}, c.host, c.status
+        from ${sql.unnest(state.containers.map((c) => [c.key, c.host, c.status]), ['text', 'text', 'text'])} as c(key, host, status)
         on conflict (key) do update set host = excluded.host, status = excluded.status,
-          updated_at = case when pool_containers.status = excluded.status then pool_containers.updated_at else now() end`);
+          updated_at = case when pool_containers.status = excluded.status then pool_containers.updated_at else now() end
+        where pool_containers.host is distinct from excluded.host or pool_containers.status is distinct from excluded.status`);
     }
     const placements = state.containers.flatMap((c) => Object.keys(c.bots).map((botId) => ({ botId, key: c.key })));
     const ids = placements.map((p) => p.botId);

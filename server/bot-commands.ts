@@ -1,7 +1,8 @@
 // Sends bot commands to the bot's workflow through the Temporal client and maps its answers to HTTP errors.
 import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Bot } from '../domain/bot.js';
-import { botWorkflowId } from '../domain/workflow-ids.js';
+import { botWorkflowId, poolWorkflowId } from '../domain/workflow-ids.js';
+import { placementPosition } from '../workflows/pool-messages.js';
 import { botWorkflow, createBot, deleteBot, moveBot, startBot, stopBot, type MoveBotResult } from '../workflows/bot.js';
 import { HttpError } from './errors.js';
 import { idForIdempotencyKey } from './idempotent-ids.js';
@@ -16,7 +17,12 @@ export interface BotCommands {
   remove(botId: string): Promise<void>;
   move(botId: string, move: unknown): Promise<MoveBotResult>;
   runIdOf(botId: string): Promise<string | null>;
+  /** The 1-based place of a pooled bot's request in its pool's queue; null when not queued (or the pool did not answer in time). */
+  queuePosition(botId: string): Promise<number | null>;
 }
+
+/** A page load does not wait longer than this for the pool's answer; it then shows no position. */
+const QUEUE_POSITION_DEADLINE_MS = 2_000;
 
 function asHttpError(error: unknown): never {
   if (error instanceof WorkflowUpdateFailedError) throw refusalAsHttp(error);
@@ -26,7 +32,8 @@ function asHttpError(error: unknown): never {
   throw error;
 }
 
-export function createBotCommands(client: Client, taskQueue: string, db: Db): BotCommands {
+/** `poolId`: the deployment's pool (BOT_POOL_ID), which places every pooled bot. */
+export function createBotCommands(client: Client, taskQueue: string, db: Db, poolId: string): BotCommands {
   const update = async (botId: string, def: typeof startBot | typeof stopBot | typeof deleteBot): Promise<void> => {
     try {
       await client.workflow.getHandle(botWorkflowId(botId)).executeUpdate(def);
@@ -62,6 +69,14 @@ export function createBotCommands(client: Client, taskQueue: string, db: Db): Bo
         return await client.workflow.getHandle(botWorkflowId(botId)).executeUpdate(moveBot, { args: [move] });
       } catch (error) {
         asHttpError(error);
+      }
+    },
+    async queuePosition(botId) {
+      const pool = client.workflow.getHandle(poolWorkflowId(poolId));
+      try {
+        return await client.withDeadline(Date.now() + QUEUE_POSITION_DEADLINE_MS, () => pool.query(placementPosition, botId));
+      } catch {
+        return null;
       }
     },
     async runIdOf(botId) {

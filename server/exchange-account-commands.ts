@@ -40,6 +40,8 @@ function asHttpError(error: unknown): never {
       throw new HttpError(400, 'invalid_credentials', 'the exchange rejected this API key/secret', 'apiKey');
     case 'UnknownExchange':
       throw new HttpError(400, 'invalid_input', `exchangeId: ${message}`, 'exchangeId');
+    case 'QuotaExceeded':
+      throw new HttpError(409, 'quota_exceeded', message);
     case 'MissingPassphrase':
       throw new HttpError(400, 'invalid_input', `passphrase: ${message}`, 'passphrase');
     case 'ExchangeUnavailable':

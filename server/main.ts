@@ -43,7 +43,7 @@ const app = createApp({
   dualWrite: mirror.sink,
   sessions: createSessions(pgPool, { secure }),
   temporal,
-  commands: createBotCommands(temporal, config.TEMPORAL_TASK_QUEUE, db),
+  commands: createBotCommands(temporal, config.TEMPORAL_TASK_QUEUE, db, config.BOT_POOL_ID),
   events,
   botTrading: createBotTrading({ db, box: createSecretBox(secretKeyRing(config)), botChannel: { socketDir: config.BOT_SOCKET_DIR, fallbackHost: config.BOT_API_HOST } }),
   allowedOrigins,

@@ -8,7 +8,9 @@ import { HttpError } from './errors.js';
 export function refusalAsHttp(error: WorkflowUpdateFailedError): HttpError {
   const invalid = fieldErrorOf(error);
   if (invalid) return new HttpError(400, 'invalid_input', fieldErrorText(invalid), invalid.field || undefined);
-  const cause = error.cause as { message?: string; cause?: { message?: string } } | undefined;
+  const cause = error.cause as { type?: string; message?: string; cause?: { message?: string } } | undefined;
+  // A per-user limit checked where the row is written (racing creates passed the API's early count together).
+  if (cause?.type === 'QuotaExceeded') return new HttpError(409, 'quota_exceeded', cause.message ?? 'quota exceeded');
   return new HttpError(409, 'conflict', cause?.cause?.message ?? cause?.message ?? error.message);
 }
 

@@ -89,7 +89,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     dualWrite,
     sessions: createSessions(pgPool, { secure: false }),
     temporal,
-    commands: createBotCommands(temporal, config.TEMPORAL_TASK_QUEUE, db),
+    commands: createBotCommands(temporal, config.TEMPORAL_TASK_QUEUE, db, config.BOT_POOL_ID),
     events,
     botTrading: createBotTrading({ db, box: createSecretBox(secretKeyRing(config)), botChannel: { socketDir: config.BOT_SOCKET_DIR, fallbackHost: '127.0.0.1' } }),
     allowedOrigins: new Set([ORIGIN, ...(options.origins ?? [])]),
@@ -139,7 +139,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
   const stopWorker = async () => {
     for (const w of [worker, poolWorker, guardWorker, hostWorker]) if (w && w.getState() === 'RUNNING') w.shutdown();
     await workerRun;
-    await nativeConnection?.close();
+    // Idempotent: a test may stop the worker before it stops the platform.
+    const closing = nativeConnection;
+    nativeConnection = null;
+    await closing?.close();
     worker = null;
     guardWorker = null;
     poolWorker = null;

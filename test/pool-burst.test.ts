@@ -28,6 +28,8 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  // The worker first: a scaler still running would try to write the bot lists of containers removed under it.
+  await platform?.stopWorker();
   const labels = [`tradefleet.pool=${platform.config.BOT_POOL_ID}`, ...(dedicatedId ? [`tradefleet.bot=${dedicatedId}`] : [])];
   for (const label of labels) {
     for (const c of await docker.listContainers({ all: true, filters: { label: [label] } }).catch(() => [])) {

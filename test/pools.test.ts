@@ -30,7 +30,7 @@ const state = () => poolHandle().query<PoolState>('state');
 
 async function createRunningBot(name: string): Promise<{ id: string; apiPort: number; poolContainerKey: string }> {
   const created = await user.agent.post('/api/bots').set('Origin', ORIGIN).send({ name, pairs: ['BTC/USDT', 'ETH/USDT'], stakeAmount: 20 });
-  expect(created.status).toBe(201);
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
   return waitFor(`${name} running`, async () => {
     const { body } = await user.agent.get(`/api/bots/${created.body.bot.id}`);
     return body.bot.status === 'running' ? body.bot : null;

@@ -26,6 +26,9 @@ export async function create(bot: BotRun, spec: unknown): Promise<Bot> {
   } catch (error) {
     bot.createFailed = true;
     rethrowFieldError(error); // input the activity found wrong: the API answers 400 naming the field
+    // A limit of the owner's: the API answers 409 quota_exceeded with the limit's own message.
+    const cause = (error as { cause?: { type?: string; message?: string } }).cause;
+    if (cause?.type === 'QuotaExceeded') throw ApplicationFailure.nonRetryable(cause.message ?? 'quota exceeded', 'QuotaExceeded');
     throw ApplicationFailure.nonRetryable(`could not create the bot: ${messageOf(error)}`, 'CreateFailed');
   }
 }

@@ -56,7 +56,10 @@ export async function addExchangeAccount(input: AddExchangeAccountInput): Promis
     for (const undo of compensations) {
       await undo().catch((e: unknown) => log.error('compensation failed', { accountId, error: rootFailure(e).message }));
     }
-    throw ApplicationFailure.create({ type: 'SaveFailed', message: `could not save the account at ${step}: ${rootFailure(error).message}`, nonRetryable: true });
+    const root = rootFailure(error);
+    // The owner's limit, checked where the row is written: the API answers 409 with the limit's own message.
+    if (root.type === 'QuotaExceeded') throw ApplicationFailure.create({ type: 'QuotaExceeded', message: root.message, nonRetryable: true });
+    throw ApplicationFailure.create({ type: 'SaveFailed', message: `could not save the account at ${step}: ${root.message}`, nonRetryable: true });
   }
 }
 

@@ -61,7 +61,10 @@ export function botsRouter({ db, commands, botTrading, temporalUiUrl, namespace,
     const workflowId = botWorkflowId(bot.id);
     const runId = await commands.runIdOf(bot.id);
     const base = `${temporalUiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
-    res.json({ bot, workflow: { workflowId, runId, url: runId ? `${base}/${runId}/history` : base } });
+    // A pooled bot on its way up may be waiting in the pool's placement queue: say where.
+    const waiting = bot.placement === 'pool' && (bot.status === 'provisioning' || bot.status === 'starting');
+    const queuePosition = waiting ? await commands.queuePosition(bot.id) : null;
+    res.json({ bot, workflow: { workflowId, runId, url: runId ? `${base}/${runId}/history` : base }, placement: { queuePosition } });
   });
 
   router.post('/:id/start', async (req, res) => {

@@ -12,7 +12,7 @@ export const listBots = async (event: RequestEvent): Promise<Bot[]> =>
   (await callApi<{ bots: Bot[] }>(event, '/api/bots')).bots;
 
 export const getBot = (event: RequestEvent, id: string) =>
-  callApi<{ bot: Bot; workflow: WorkflowRef }>(event, `/api/bots/${encodeURIComponent(id)}`);
+  callApi<{ bot: Bot; workflow: WorkflowRef; placement: { queuePosition: number | null } }>(event, `/api/bots/${encodeURIComponent(id)}`);
 
 export const createBot = async (event: RequestEvent, input: CreateBotInput): Promise<Bot> =>
   (await callApi<{ bot: Bot }>(event, '/api/bots', { method: 'POST', body: input })).bot;

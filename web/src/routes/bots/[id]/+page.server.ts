@@ -16,7 +16,7 @@ const ALLOWED = Object.fromEntries(
 export const load: PageServerLoad = async (event) => {
   await event.parent();
   try {
-    const { bot, workflow } = await getBot(event, event.params.id);
+    const { bot, workflow, placement } = await getBot(event, event.params.id);
     // Open trades, profit and balance come from the bot's own REST API, so only a running bot has them.
     const trading = bot.status === 'running'
       ? await getTrading(event, bot.id).then((view) => ({ view, error: null }), (e: unknown) => {
@@ -25,7 +25,7 @@ export const load: PageServerLoad = async (event) => {
         })
       : { view: null, error: null };
     const strategies = (await listStrategies(event)).filter((s) => s.engine === bot.engine);
-    return { bot, workflow, allowed: ALLOWED, trading, strategies };
+    return { bot, workflow, placement: { ...placement, at: new Date().toISOString() }, allowed: ALLOWED, trading, strategies };
   } catch (e) {
     if (e instanceof ApiError && e.status === 404) error(404, 'No such bot (it may have been deleted).');
     throw e;
