@@ -9,6 +9,7 @@ import { readDataSource } from '../../db/migration-runs.js';
 import { clearRateKey, releaseRateSlots, takeRateSlot } from '../../db/quotas.js';
 import * as users from '../../db/users.js';
 import { currentUser } from '../auth/middleware.js';
+import { requireScope } from '../auth/scopes.js';
 import { decoyHash, hashPassword, verifyPassword } from '../auth/passwords.js';
 import type { Sessions } from '../auth/sessions.js';
 import { HttpError } from '../errors.js';
@@ -17,7 +18,7 @@ import { rateLimited, type Quotas } from '../quotas.js';
 export function authRouter(db: Db, dualWrite: DualWriteSink | null, sessions: Sessions, quotas: Quotas): Router {
   const router = Router();
 
-  router.post('/signup', async (req, res) => {
+  router.post('/signup', requireScope('public'), async (req, res) => {
     const input = SignUpInput.parse(req.body);
     await quotas.takeSignup(req.ip ?? 'unknown');
     let user: users.UserRow;
@@ -31,7 +32,7 @@ export function authRouter(db: Db, dualWrite: DualWriteSink | null, sessions: Se
     res.status(201).json({ user: { id: user.id, email: user.email, isOperator: user.isOperator } });
   });
 
-  router.post('/signin', async (req, res) => {
+  router.post('/signin', requireScope('public'), async (req, res) => {
     const input = Credentials.parse(req.body);
     const emailKey = `signin-failure:email:${input.email}`;
     // A slot is taken before the password is checked and kept as a failure unless it was right: of any number of
@@ -55,13 +56,13 @@ export function authRouter(db: Db, dualWrite: DualWriteSink | null, sessions: Se
     res.json({ user: { id: user.id, email: user.email } });
   });
 
-  router.post('/signout', async (req, res) => {
+  router.post('/signout', requireScope('public'), async (req, res) => {
     if (req.sessionId) await sessions.invalidate(req.sessionId);
     res.append('Set-Cookie', sessions.blankCookie());
     res.status(204).end();
   });
 
-  router.get('/me', (req, res) => {
+  router.get('/me', requireScope('read'), (req, res) => {
     const user = currentUser(req);
     res.json({ user: { id: user.id, email: user.email, isOperator: user.isOperator } });
   });
