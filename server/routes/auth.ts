@@ -1,7 +1,7 @@
-// /api/auth: sign-up, sign-in (rate-limited), sign-out and the current user.
+// /api/auth: sign-up, sign-in (rate-limited), sign-out, password change and the current user.
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
-import { Credentials, SIGNIN_LIMIT, SignUpInput } from '../../domain/account.js';
+import { Credentials, PasswordChangeInput, SIGNIN_LIMIT, SignUpInput } from '../../domain/account.js';
 import type { DualWriteSink } from '../../db/legacy-mirror.js';
 import type { Db } from '../../db/pool.js';
 import { legacyUuid } from '../../domain/legacy-mapping.js';
@@ -59,6 +59,25 @@ export function authRouter(db: Db, dualWrite: DualWriteSink | null, sessions: Se
   router.post('/signout', requireScope('public'), async (req, res) => {
     if (req.sessionId) await sessions.invalidate(req.sessionId);
     res.append('Set-Cookie', sessions.blankCookie());
+    res.status(204).end();
+  });
+
+  // A changed password ends every session of the account (a thief's too); the browser that changed it gets a new one.
+  router.post('/password', requireScope('session'), async (req, res) => {
+    const input = PasswordChangeInput.parse(req.body);
+    const user = (await users.findUserById(db, currentUser(req).id))!;
+    if (user.passwordHash !== null) {
+      const key = `password-change-failure:user:${user.id}`;
+      const slot = await takeRateSlot(db, [{ key, limit: SIGNIN_LIMIT.failures, windowSeconds: SIGNIN_LIMIT.windowSeconds }]);
+      if (!slot.ok) throw rateLimited('too many wrong current passwords; wait 15 minutes and try again', SIGNIN_LIMIT.windowSeconds);
+      if (!input.currentPassword || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
+        throw new HttpError(400, 'invalid_credentials', 'currentPassword: the current password is wrong', 'currentPassword');
+      }
+      await releaseRateSlots(db, slot.ids);
+    }
+    await users.setPasswordHash(db, user.id, await hashPassword(input.newPassword));
+    await sessions.invalidateAllFor(user.id);
+    res.append('Set-Cookie', await sessions.create(user.id));
     res.status(204).end();
   });
 
