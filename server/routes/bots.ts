@@ -16,6 +16,8 @@ import { HttpError, notFound } from '../errors.js';
 import type { Quotas } from '../quotas.js';
 import { requireScope } from '../auth/scopes.js';
 
+export const ForceExitInput = z.object({ tradeId: z.number().int().positive('must be a trade id') }).strict();
+
 export interface BotsRouterDeps {
   db: Db;
   commands: BotCommands;
@@ -96,7 +98,7 @@ export function botsRouter({ db, commands, botTrading, temporalUiUrl, namespace,
 
   router.post('/:id/forceexit', requireScope('trade'), async (req, res) => {
     const bot = await ownBot(currentUser(req).id, req.params.id!);
-    const { tradeId } = z.object({ tradeId: z.number().int().positive('must be a trade id') }).strict().parse(req.body);
+    const { tradeId } = ForceExitInput.parse(req.body);
     await botTrading.forceExit(bot, tradeId);
     res.json({ trading: await botTrading.view(bot) });
   });

@@ -9,7 +9,7 @@ import type { PortfolioStreams } from '../portfolio-streams.js';
 import { openEventStream } from '../sse.js';
 import { requireScope } from '../auth/scopes.js';
 
-const HistoryQuery = z.object({ range: HistoryRange.default('24h') });
+export const HistoryQuery = z.object({ range: HistoryRange.default('24h') });
 
 export function portfolioRouter(db: Db, streams: PortfolioStreams, heartbeatMs = 15_000): Router {
   const router = Router();
