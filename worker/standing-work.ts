@@ -1,5 +1,6 @@
 // What must always run once per platform, ensured at every worker start: the market feeds and the periodic schedules.
 import { ScheduleAlreadyRunning, type Client, type Workflow } from '@temporalio/client';
+import type { Duration } from '@temporalio/common';
 import { marketFeedWorkflowId, portfolioSnapshotsScheduleId, tradeSyncScheduleId } from '../domain/workflow-ids.js';
 import { marketFeedWorkflow } from '../workflows/market-feed.js';
 import { portfolioSnapshotsWorkflow } from '../workflows/portfolio-snapshots.js';
@@ -25,7 +26,7 @@ export async function ensureMarketFeed(client: Client, taskQueue: string, exchan
  */
 export async function ensureSchedule(
   client: Client,
-  options: { scheduleId: string; every: string; workflow: Workflow; taskQueue: string },
+  options: { scheduleId: string; every: Duration; workflow: Workflow; taskQueue: string },
 ): Promise<'created' | 'exists' | 'moved'> {
   const { scheduleId, every, workflow, taskQueue } = options;
   try {
