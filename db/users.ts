@@ -55,3 +55,8 @@ export async function findUserById(db: Db, id: string): Promise<UserRow | null> 
   return db.maybeOne(sql.type(UserRow)`select * from users where id = ${id}`);
 }
 
+
+/** Replaces the user's password hash. */
+export async function setPasswordHash(db: Db, userId: string, passwordHash: string): Promise<void> {
+  await db.query(sql.typeAlias('void')`update users set password_hash = ${passwordHash} where id = ${userId}`);
+}

@@ -1,4 +1,4 @@
-// Account input: sign-up and sign-in bodies.
+// Account input: sign-up, sign-in and password-change bodies.
 import { z } from 'zod';
 
 export const Credentials = z
@@ -11,6 +11,14 @@ export const Credentials = z
 export const SignUpInput = Credentials.extend({
   password: z.string().min(10, 'must be at least 10 characters').max(256, 'must be at most 256 characters'),
 }).strict();
+
+/** A password change: the current password is needed whenever the account has one (not after an OIDC-only sign-up). */
+export const PasswordChangeInput = z
+  .object({
+    currentPassword: z.string().max(256, 'must be at most 256 characters').optional(),
+    newPassword: SignUpInput.shape.password,
+  })
+  .strict();
 
 /** Sign-in failures allowed per email (and, ten times as many, per client address) within the window. */
 export const SIGNIN_LIMIT = { failures: 5, windowSeconds: 15 * 60 } as const;

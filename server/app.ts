@@ -28,6 +28,7 @@ import { codecRouter } from './routes/codec.js';
 import { exchangeAccountsRouter } from './routes/exchange-accounts.js';
 import { createMigrationCommands, type MigrationCommands } from './migration-commands.js';
 import { migrationsRouter } from './routes/migrations.js';
+import { openApiRouter } from './routes/openapi.js';
 import { guardsRouter } from './routes/guards.js';
 import { poolsRouter } from './routes/pools.js';
 import { portfolioRouter } from './routes/portfolio.js';
@@ -95,6 +96,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(guardsRouter(deps));
   api.use('/pools', poolsRouter({ db: deps.db, poolEvents: deps.poolEvents, poolCommands: deps.poolCommands ?? createPoolCommands(deps.temporal), taskQueue: deps.taskQueue }));
   api.use('/portfolio', requireUser, portfolioRouter(deps.db, createPortfolioStreams(deps.db, deps.portfolioEvents, { log: deps.log })));
+  api.use(openApiRouter());
   api.use(() => {
     throw notFound('route');
   });

@@ -27,7 +27,7 @@ describe('migration run', () => {
   });
 
   it('answers a script holding an operator API token', async () => {
-    const created = await h.operator.agent.post('/api/tokens').set('Origin', ORIGIN).send({ name: 'migration script' });
+    const created = await h.operator.agent.post('/api/tokens').set('Origin', ORIGIN).send({ name: 'migration script', scopes: ['operator'] });
     expect(created.status).toBe(201);
     const listed = await request(h.platform.app).get('/api/migrations').set('Authorization', `Bearer ${created.body.token.secret}`);
     expect(listed.status).toBe(200);

@@ -171,7 +171,7 @@ describe('encrypted workflow payloads', () => {
   });
 
   it('decodes for the Temporal CLI with an operator API token (the same remote codec protocol the UI speaks)', async () => {
-    const token = (await operator.agent.post('/api/tokens').set('Origin', ORIGIN).send({ name: 'temporal cli' })).body.token.secret as string;
+    const token = (await operator.agent.post('/api/tokens').set('Origin', ORIGIN).send({ name: 'temporal cli', scopes: ['operator'] })).body.token.secret as string;
     const server = platform.app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/codec`;

@@ -103,15 +103,17 @@ describe('API security', () => {
   });
 
   it('lets scripts use a personal API token without an Origin, until it is revoked', async () => {
-    const created = await owner.agent.post('/api/tokens').set('Origin', ORIGIN).send({ name: 'ci script' });
+    const created = await owner.agent.post('/api/tokens').set('Origin', ORIGIN).send({ name: 'ci script', scopes: ['read', 'trade'] });
     expect(created.status).toBe(201);
     const { id, secret } = created.body.token;
     expect(secret).toMatch(/^tf_/);
     const anon = request(platform.app);
     const bots = await anon.get('/api/bots').set('Authorization', `Bearer ${secret}`);
     expect(bots.body.bots.map((b: { id: string }) => b.id)).toContain(botId);
-    // A script's state-changing call needs no Origin header.
-    expect((await anon.post('/api/tokens').set('Authorization', `Bearer ${secret}`).send({ name: 'second' })).status).toBe(201);
+    // A script's state-changing call needs no Origin header (a bad bot gets past the origin check to validation).
+    const scripted = await anon.post('/api/bots').set('Authorization', `Bearer ${secret}`).send({ name: 'x', pairs: [], stakeAmount: 10 });
+    expect(scripted.status).toBe(400);
+    expect(scripted.body.error.field).toBe('pairs');
     const listed = await owner.agent.get('/api/tokens');
     expect(JSON.stringify(listed.body)).not.toContain(secret);
     expect((await owner.agent.delete(`/api/tokens/${id}`).set('Origin', ORIGIN)).status).toBe(204);

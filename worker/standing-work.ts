@@ -1,5 +1,6 @@
 // What must always run once per platform, ensured at every worker start: the market feeds and the periodic schedules.
 import { ScheduleAlreadyRunning, type Client, type Workflow } from '@temporalio/client';
+import type { Duration } from '@temporalio/common';
 import { fleetReconcileScheduleId, marketFeedWorkflowId, portfolioSnapshotsScheduleId, tradeSyncScheduleId } from '../domain/workflow-ids.js';
 import { fleetReconcileWorkflow } from '../workflows/fleet-reconcile.js';
 import { marketFeedWorkflow } from '../workflows/market-feed.js';
@@ -26,7 +27,7 @@ export async function ensureMarketFeed(client: Client, taskQueue: string, exchan
  */
 export async function ensureSchedule(
   client: Client,
-  options: { scheduleId: string; every: string; workflow: Workflow; taskQueue: string; args?: unknown[] },
+  options: { scheduleId: string; every: Duration; workflow: Workflow; taskQueue: string; args?: unknown[] },
 ): Promise<'created' | 'exists' | 'moved'> {
   const { scheduleId, every, workflow, taskQueue, args = [] } = options;
   try {

@@ -111,7 +111,7 @@ describe('standing work at worker start', () => {
 
   it('creates a schedule once, keeps it, and points it at the worker’s task queue', async () => {
     const scheduleId = tradeSyncScheduleId(randomUUID());
-    const options = { scheduleId, every: '10 seconds', workflow: tradeSyncWorkflow, taskQueue: 'queue-a' };
+    const options = { scheduleId, every: '10 seconds' as const, workflow: tradeSyncWorkflow, taskQueue: 'queue-a' };
     try {
       expect(await ensureSchedule(env.client, options)).toBe('created');
       expect(await ensureSchedule(env.client, options)).toBe('exists');

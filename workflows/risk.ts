@@ -150,7 +150,9 @@ export async function riskWorkflow(input: RiskWorkflowInput): Promise<void> {
     if (s.state === 'watching') await check();
     wake = false;
     const intervalMs = (s.rules?.checkIntervalSeconds ?? 15) * 1000;
-    await condition(() => wake || s.state === 'cancelled', s.state === 'tripped' ? undefined : intervalMs);
+    // A tripped guard waits for a command only; otherwise the next check is due after the interval.
+    if (s.state === 'tripped') await condition(() => wake || s.state === 'cancelled');
+    else await condition(() => wake || s.state === 'cancelled', intervalMs);
     if (checksThisRun >= CHECKS_PER_RUN || workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
       if ((s.state as string) !== 'cancelled') return continueAsNew<typeof riskWorkflow>({ ...input, carried: s });

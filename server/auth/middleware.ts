@@ -1,6 +1,8 @@
 // Request guards: the signed-in user from the session cookie, and the origin check on state-changing requests.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { TokenScope } from '../../domain/api-token.js';
 import { HttpError } from '../errors.js';
+import { assertScope, type ScopeGuard } from './scopes.js';
 import type { Sessions, SessionUser } from './sessions.js';
 
 declare module 'express-serve-static-core' {
@@ -9,6 +11,8 @@ declare module 'express-serve-static-core' {
     sessionId?: string;
     /** Authenticated by a personal API token (a script), not by a browser session. */
     viaToken?: boolean;
+    /** What that token may do (`requireScope`); unset for sessions. */
+    tokenScopes?: readonly TokenScope[];
   }
 }
 
@@ -32,14 +36,17 @@ export const requireUser: RequestHandler = (req, _res, next) => {
 
 /**
  * Operator-only routes (pools, migrations, the Temporal payload codec): 401 to nobody signed in, 403 naming what needs
- * the operator role to a signed-in user without it. One guard, so every operator endpoint refuses the same way.
+ * the operator role to a signed-in user without it, and to a token without the `operator` scope. One guard, so every operator endpoint refuses the same way.
  */
-export function requireOperator(what: string): RequestHandler {
-  return (req, _res, next) => {
+export function requireOperator(what: string): ScopeGuard {
+  const guard: RequestHandler = (req, _res, next) => {
     if (!req.user) throw new HttpError(401, 'unauthenticated', 'sign in as an operator first');
     if (!req.user.isOperator) throw new HttpError(403, 'forbidden', `only operators may ${what}`);
+    // A token needs the operator scope as well as an operator owner.
+    assertScope(req, 'operator');
     next();
   };
+  return Object.assign(guard, { scope: 'operator' as const });
 }
 
 export function currentUser(req: Request): SessionUser {

@@ -1,7 +1,13 @@
-// Sessions through lucia v3 (maintenance mode): the only module that imports it, so it can be swapped alone.
+// Sessions through lucia v3 (maintenance mode): the only module that imports it, so it can be swapped alone. The
+// cookie holds a random token; the database holds only its SHA-256 (lucia's later guidance), so a read of the sessions
+// table does not hand out live sessions.
+import { createHash } from 'node:crypto';
 import { NodePostgresAdapter } from '@lucia-auth/adapter-postgresql';
-import { Lucia } from 'lucia';
+import { generateIdFromEntropySize, Lucia } from 'lucia';
 import type pg from 'pg';
+
+/** The stored session id of a cookie's token. db/migrations/…_session-hashes.sql hashes older ids the same way. */
+export const sessionIdOf = (token: string): string => createHash('sha256').update(token).digest('hex');
 
 export interface SessionUser {
   id: string;
@@ -11,7 +17,7 @@ export interface SessionUser {
 
 export interface Sessions {
   create(userId: string): Promise<string>;
-  /** The session's user, and a refreshed cookie when lucia extended the session. */
+  /** The session's user and stored id (the token's hash), and a refreshed cookie when lucia extended the session. */
   validate(cookieHeader: string | undefined): Promise<{ user: SessionUser; sessionId: string; refreshedCookie: string | null } | null>;
   invalidate(sessionId: string): Promise<void>;
   invalidateAllFor(userId: string): Promise<void>;
@@ -33,18 +39,20 @@ export function createSessions(pool: pg.Pool, options: { secure: boolean }): Ses
   const lucia = makeLucia(pool, options.secure);
   return {
     async create(userId) {
-      const session = await lucia.createSession(userId, {});
-      return lucia.createSessionCookie(session.id).serialize();
+      // 25 bytes of entropy, base32: what lucia's own session ids were, now kept only in the cookie.
+      const token = generateIdFromEntropySize(25);
+      await lucia.createSession(userId, {}, { sessionId: sessionIdOf(token) });
+      return lucia.createSessionCookie(token).serialize();
     },
     async validate(cookieHeader) {
-      const id = lucia.readSessionCookie(cookieHeader ?? '');
-      if (!id) return null;
-      const { session, user } = await lucia.validateSession(id);
+      const token = lucia.readSessionCookie(cookieHeader ?? '');
+      if (!token) return null;
+      const { session, user } = await lucia.validateSession(sessionIdOf(token));
       if (!session || !user) return null;
       return {
         user: { id: user.id, email: user.email, isOperator: user.isOperator },
         sessionId: session.id,
-        refreshedCookie: session.fresh ? lucia.createSessionCookie(session.id).serialize() : null,
+        refreshedCookie: session.fresh ? lucia.createSessionCookie(token).serialize() : null,
       };
     },
     invalidate: (sessionId) => lucia.invalidateSession(sessionId),

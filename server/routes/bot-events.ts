@@ -5,10 +5,11 @@ import type { Db } from '../../db/pool.js';
 import { currentUser } from '../auth/middleware.js';
 import type { BotEvents } from '../bot-events.js';
 import { openEventStream } from '../sse.js';
+import { requireScope } from '../auth/scopes.js';
 
 export function botEventsRouter(db: Db, events: BotEvents, heartbeatMs = 15_000): Router {
   const router = Router();
-  router.get('/', async (req, res) => {
+  router.get('/', requireScope('read'), async (req, res) => {
     const user = currentUser(req);
     const stream = openEventStream(req, res, heartbeatMs);
     // Changes are applied in order even though each needs a query.

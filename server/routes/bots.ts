@@ -14,6 +14,9 @@ import type { BotCommands } from '../bot-commands.js';
 import type { BotTrading } from '../bot-trading.js';
 import { HttpError, notFound } from '../errors.js';
 import type { Quotas } from '../quotas.js';
+import { requireScope } from '../auth/scopes.js';
+
+export const ForceExitInput = z.object({ tradeId: z.number().int().positive('must be a trade id') }).strict();
 
 export interface BotsRouterDeps {
   db: Db;
@@ -33,11 +36,11 @@ export function botsRouter({ db, commands, botTrading, temporalUiUrl, namespace,
     return bot;
   };
 
-  router.get('/', async (req, res) => {
+  router.get('/', requireScope('read'), async (req, res) => {
     res.json({ bots: await bots.listBotsForUser(db, currentUser(req).id) });
   });
 
-  router.post('/', async (req, res) => {
+  router.post('/', requireScope('trade'), async (req, res) => {
     const user = currentUser(req);
     const spec = CreateBotInput.parse(req.body);
     // Checked here too (the workflow checks again) so a wrong id is a 400 naming the field, before any workflow starts.
@@ -56,7 +59,7 @@ export function botsRouter({ db, commands, botTrading, temporalUiUrl, namespace,
     res.status(201).json({ bot });
   });
 
-  router.get('/:id', async (req, res) => {
+  router.get('/:id', requireScope('read'), async (req, res) => {
     const bot = await ownBot(currentUser(req).id, req.params.id!);
     const workflowId = botWorkflowId(bot.id);
     const runId = await commands.runIdOf(bot.id);
@@ -67,14 +70,14 @@ export function botsRouter({ db, commands, botTrading, temporalUiUrl, namespace,
     res.json({ bot, workflow: { workflowId, runId, url: runId ? `${base}/${runId}/history` : base }, placement: { queuePosition } });
   });
 
-  router.post('/:id/start', async (req, res) => {
+  router.post('/:id/start', requireScope('trade'), async (req, res) => {
     const user = currentUser(req);
     await ownBot(user.id, req.params.id!);
     await commands.start(req.params.id!);
     res.json({ bot: await ownBot(user.id, req.params.id!) });
   });
 
-  router.post('/:id/stop', async (req, res) => {
+  router.post('/:id/stop', requireScope('trade'), async (req, res) => {
     const user = currentUser(req);
     await ownBot(user.id, req.params.id!);
     await commands.stop(req.params.id!);
@@ -82,13 +85,13 @@ export function botsRouter({ db, commands, botTrading, temporalUiUrl, namespace,
   });
 
   /** Open trades, profit and balance, read from the bot's own REST API. */
-  router.get('/:id/trading', async (req, res) => {
+  router.get('/:id/trading', requireScope('read'), async (req, res) => {
     const bot = await ownBot(currentUser(req).id, req.params.id!);
     res.json({ trading: await botTrading.view(bot) });
   });
 
   /** Opens a trade now (at most one per pair, within max_open_trades); answers with the trading view after it. */
-  router.post('/:id/forceenter', async (req, res) => {
+  router.post('/:id/forceenter', requireScope('trade'), async (req, res) => {
     const bot = await ownBot(currentUser(req).id, req.params.id!);
     const input = ForceEnterInput.parse(req.body);
     if (!bot.pairs.includes(input.pair)) throw new HttpError(400, 'invalid_input', `pair: ${input.pair} is not one of this bot's pairs`, 'pair');
@@ -96,15 +99,15 @@ export function botsRouter({ db, commands, botTrading, temporalUiUrl, namespace,
     res.json({ trading: await botTrading.view(bot) });
   });
 
-  router.post('/:id/forceexit', async (req, res) => {
+  router.post('/:id/forceexit', requireScope('trade'), async (req, res) => {
     const bot = await ownBot(currentUser(req).id, req.params.id!);
-    const { tradeId } = z.object({ tradeId: z.number().int().positive('must be a trade id') }).strict().parse(req.body);
+    const { tradeId } = ForceExitInput.parse(req.body);
     await botTrading.forceExit(bot, tradeId);
     res.json({ trading: await botTrading.view(bot) });
   });
 
   /** Moves the bot to another strategy version and/or FreqTrade release; answers after the move or its rollback. */
-  router.post('/:id/move', async (req, res) => {
+  router.post('/:id/move', requireScope('trade'), async (req, res) => {
     const user = currentUser(req);
     const bot = await ownBot(user.id, req.params.id!);
     const move = MoveBotInput.parse(req.body);
@@ -118,7 +121,7 @@ export function botsRouter({ db, commands, botTrading, temporalUiUrl, namespace,
     res.json({ move: result, bot: await ownBot(user.id, bot.id) });
   });
 
-  router.delete('/:id', async (req, res) => {
+  router.delete('/:id', requireScope('trade'), async (req, res) => {
     const user = currentUser(req);
     const bot = await ownBot(user.id, req.params.id!);
     await commands.remove(bot.id);

@@ -19,7 +19,7 @@ export interface CodecRouterDeps {
 
 /** Payloads as proto3 JSON: bytes are base64 strings. */
 const JsonPayload = z.object({ metadata: z.record(z.string(), z.string()).nullish(), data: z.string().nullish() });
-const JsonPayloads = z.object({ payloads: z.array(JsonPayload).max(10_000) });
+export const JsonPayloads = z.object({ payloads: z.array(JsonPayload).max(10_000) });
 type JsonPayload = z.infer<typeof JsonPayload>;
 
 const fromJson = (p: JsonPayload): Payload => ({

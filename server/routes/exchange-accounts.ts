@@ -10,6 +10,7 @@ import { currentUser } from '../auth/middleware.js';
 import type { ExchangeAccountCommands } from '../exchange-account-commands.js';
 import { HttpError, notFound } from '../errors.js';
 import type { Quotas } from '../quotas.js';
+import { requireScope } from '../auth/scopes.js';
 
 export interface ExchangeAccountsRouterDeps {
   db: Db;
@@ -26,11 +27,11 @@ export function exchangeAccountsRouter({ db, exchangeAccounts: commands, quotas 
     return account;
   };
 
-  router.get('/', async (req, res) => {
+  router.get('/', requireScope('read'), async (req, res) => {
     res.json({ accounts: await accounts.listExchangeAccountsForUser(db, currentUser(req).id) });
   });
 
-  router.post('/', async (req, res) => {
+  router.post('/', requireScope('trade'), async (req, res) => {
     const user = currentUser(req);
     const input = CreateExchangeAccountInput.parse(req.body);
     // Known before any call: the exchange's profile says whether it needs a passphrase (the URL does not matter here).
@@ -42,7 +43,7 @@ export function exchangeAccountsRouter({ db, exchangeAccounts: commands, quotas 
     res.status(201).json({ account });
   });
 
-  router.get('/:id', async (req, res) => {
+  router.get('/:id', requireScope('read'), async (req, res) => {
     const user = currentUser(req);
     await ownAccount(user.id, req.params.id!);
     // Snapshot first, then the account: a sync commits both together, so the account read after a snapshot is never
@@ -51,7 +52,7 @@ export function exchangeAccountsRouter({ db, exchangeAccounts: commands, quotas 
     res.json({ account: await ownAccount(user.id, req.params.id!), snapshot });
   });
 
-  router.patch('/:id', async (req, res) => {
+  router.patch('/:id', requireScope('trade'), async (req, res) => {
     const user = currentUser(req);
     const account = await ownAccount(user.id, req.params.id!);
     const changes = UpdateExchangeAccountInput.parse(req.body);
@@ -62,13 +63,13 @@ export function exchangeAccountsRouter({ db, exchangeAccounts: commands, quotas 
     res.json({ account: await accounts.updateExchangeAccountForUser(db, user.id, account.id, changes) });
   });
 
-  router.post('/:id/pause', async (req, res) => {
+  router.post('/:id/pause', requireScope('trade'), async (req, res) => {
     const account = await ownAccount(currentUser(req).id, req.params.id!);
     await commands.pause(account.id);
     res.json({ account: await accounts.setExchangeAccountStatus(db, account.id, 'paused') });
   });
 
-  router.post('/:id/resume', async (req, res) => {
+  router.post('/:id/resume', requireScope('trade'), async (req, res) => {
     const account = await ownAccount(currentUser(req).id, req.params.id!);
     const resumed = await accounts.resumeExchangeAccount(db, account.id, () => commands.resume(account.id));
     // A fresh snapshot now rather than at the next interval; it also re-checks a key the exchange had rejected.
@@ -76,13 +77,13 @@ export function exchangeAccountsRouter({ db, exchangeAccounts: commands, quotas 
     res.json({ account: resumed });
   });
 
-  router.post('/:id/sync', async (req, res) => {
+  router.post('/:id/sync', requireScope('trade'), async (req, res) => {
     const account = await ownAccount(currentUser(req).id, req.params.id!);
     await commands.syncNow(account.id);
     res.status(202).json({ account });
   });
 
-  router.delete('/:id', async (req, res) => {
+  router.delete('/:id', requireScope('trade'), async (req, res) => {
     const account = await ownAccount(currentUser(req).id, req.params.id!);
     const users = await botsUsingExchangeAccount(db, account.id);
     if (users.length > 0) throw new HttpError(409, 'conflict', `bots trade on this account (${users.join(', ')}): delete them first`);

@@ -13,6 +13,7 @@ import { notFound } from '../errors.js';
 import type { GuardCommands } from '../guard-commands.js';
 import type { GuardEvents } from '../guard-events.js';
 import { streamSnapshots } from '../snapshot-stream.js';
+import { requireScope } from '../auth/scopes.js';
 
 export interface GuardsRouterDeps {
   db: Db;
@@ -31,11 +32,11 @@ export function guardsRouter(deps: GuardsRouterDeps, heartbeatMs = 15_000): Rout
   const ownRisk = async (userId: string, id: string) => (await findRiskGuardForUser(db, userId, id)) ?? Promise.reject(notFound('risk guard'));
   const snapshot = async (userId: string) => ({ guards: await listGuards(db, userId), riskGuards: await listRiskGuards(db, userId) });
 
-  router.get('/guards', async (req, res) => {
+  router.get('/guards', requireScope('read'), async (req, res) => {
     res.json(await snapshot(currentUser(req).id));
   });
 
-  router.get('/guards/stream', (req, res) => {
+  router.get('/guards/stream', requireScope('read'), (req, res) => {
     const userId = currentUser(req).id;
     streamSnapshots(req, res, {
       event: 'guards',
@@ -45,12 +46,12 @@ export function guardsRouter(deps: GuardsRouterDeps, heartbeatMs = 15_000): Rout
     });
   });
 
-  router.post('/guards', async (req, res) => {
+  router.post('/guards', requireScope('trade'), async (req, res) => {
     const spec = CreateGuardInput.parse(req.body);
     res.status(201).json({ guard: await commands.create(currentUser(req).id, spec, key(req)) });
   });
 
-  router.get('/guards/:id', async (req, res) => {
+  router.get('/guards/:id', requireScope('read'), async (req, res) => {
     const guard = await ownGuard(currentUser(req).id, req.params.id!);
     const workflowId = guardWorkflowId(guard.id);
     res.json({
@@ -60,48 +61,48 @@ export function guardsRouter(deps: GuardsRouterDeps, heartbeatMs = 15_000): Rout
     });
   });
 
-  router.patch('/guards/:id', async (req, res) => {
+  router.patch('/guards/:id', requireScope('trade'), async (req, res) => {
     const userId = currentUser(req).id;
     const guard = await ownGuard(userId, req.params.id!);
     await commands.edit(guard.id, GuardRules.parse(req.body));
     res.json({ guard: await ownGuard(userId, guard.id) });
   });
 
-  router.delete('/guards/:id', async (req, res) => {
+  router.delete('/guards/:id', requireScope('trade'), async (req, res) => {
     const userId = currentUser(req).id;
     const guard = await ownGuard(userId, req.params.id!);
     await commands.cancel(guard.id);
     res.json({ guard: await ownGuard(userId, guard.id) });
   });
 
-  router.get('/risk-guards', async (req, res) => {
+  router.get('/risk-guards', requireScope('read'), async (req, res) => {
     res.json({ riskGuards: await listRiskGuards(db, currentUser(req).id) });
   });
 
-  router.post('/risk-guards', async (req, res) => {
+  router.post('/risk-guards', requireScope('trade'), async (req, res) => {
     const spec = CreateRiskGuardInput.parse(req.body);
     res.status(201).json({ riskGuard: await commands.createRisk(currentUser(req).id, spec, key(req)) });
   });
 
-  router.get('/risk-guards/:id', async (req, res) => {
+  router.get('/risk-guards/:id', requireScope('read'), async (req, res) => {
     res.json({ riskGuard: await ownRisk(currentUser(req).id, req.params.id!) });
   });
 
-  router.patch('/risk-guards/:id', async (req, res) => {
+  router.patch('/risk-guards/:id', requireScope('trade'), async (req, res) => {
     const userId = currentUser(req).id;
     const risk = await ownRisk(userId, req.params.id!);
     await commands.editRisk(risk.id, RiskRules.parse(req.body));
     res.json({ riskGuard: await ownRisk(userId, risk.id) });
   });
 
-  router.post('/risk-guards/:id/resume', async (req, res) => {
+  router.post('/risk-guards/:id/resume', requireScope('trade'), async (req, res) => {
     const userId = currentUser(req).id;
     const risk = await ownRisk(userId, req.params.id!);
     await commands.resumeRisk(risk.id);
     res.json({ riskGuard: await ownRisk(userId, risk.id) });
   });
 
-  router.delete('/risk-guards/:id', async (req, res) => {
+  router.delete('/risk-guards/:id', requireScope('trade'), async (req, res) => {
     const userId = currentUser(req).id;
     const risk = await ownRisk(userId, req.params.id!);
     await commands.cancelRisk(risk.id);

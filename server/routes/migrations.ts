@@ -9,9 +9,9 @@ import { currentUser, requireOperator } from '../auth/middleware.js';
 import { notFound } from '../errors.js';
 import type { MigrationCommands } from '../migration-commands.js';
 
-const ApproveBody = z.object({ acceptQuarantined: z.boolean().default(false) }).strict();
-const RunQuery = z.object({ quarantineLimit: z.coerce.number().int().min(1).max(1000).default(200) });
-const AbortBody = z.object({ reason: z.string().max(500).optional() }).strict();
+export const ApproveBody = z.object({ acceptQuarantined: z.boolean().default(false) }).strict();
+export const RunQuery = z.object({ quarantineLimit: z.coerce.number().int().min(1).max(1000).default(200) });
+export const AbortBody = z.object({ reason: z.string().max(500).optional() }).strict();
 
 export function migrationsRouter(db: Db, commands: MigrationCommands): Router {
   const router = Router();

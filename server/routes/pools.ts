@@ -20,8 +20,8 @@ export interface PoolsRouterDeps {
   taskQueue: string;
 }
 
-const ScaleBody = z.object({ containers: z.number().int('must be a whole number').min(0, 'must be 0 or more') }).strict();
-const MoveBody = z.object({ containerKey: z.string().min(1, 'pick a container') }).strict();
+export const ScaleBody = z.object({ containers: z.number().int('must be a whole number').min(0, 'must be 0 or more') }).strict();
+export const MoveBody = z.object({ containerKey: z.string().min(1, 'pick a container') }).strict();
 
 export function poolsRouter(deps: PoolsRouterDeps, heartbeatMs = 15_000): Router {
   const { db, poolCommands: commands } = deps;

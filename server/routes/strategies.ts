@@ -12,6 +12,7 @@ import { strategyCheckWorkflow } from '../../workflows/strategy-check.js';
 import { currentUser } from '../auth/middleware.js';
 import { HttpError, notFound } from '../errors.js';
 import type { Quotas } from '../quotas.js';
+import { requireScope } from '../auth/scopes.js';
 
 export interface StrategiesRouterDeps {
   db: Db;
@@ -23,18 +24,18 @@ export interface StrategiesRouterDeps {
 export function strategiesRouter({ db, temporal, taskQueue, quotas }: StrategiesRouterDeps): Router {
   const router = Router();
 
-  router.get('/', async (req, res) => {
+  router.get('/', requireScope('read'), async (req, res) => {
     res.json({ strategies: await listStrategyVersionsForUser(db, currentUser(req).id) });
   });
 
-  router.get('/:id', async (req, res) => {
+  router.get('/:id', requireScope('read'), async (req, res) => {
     const found = await findStrategyVersionForUser(db, currentUser(req).id, req.params.id!);
     if (!found) throw notFound('strategy');
     const { content, ...version } = found;
     res.json({ strategy: { ...version, content: found.engine === 'builtin' ? JSON.parse(content) : content } });
   });
 
-  router.post('/', async (req, res) => {
+  router.post('/', requireScope('trade'), async (req, res) => {
     const user = currentUser(req);
     const input = CreateStrategyVersionInput.parse(req.body);
     if (input.engine === 'freqtrade') {

@@ -5,11 +5,12 @@ import { z } from 'zod';
 import { RuntimeDriver } from '../../domain/bot.js';
 import { botDriverFact, readFact } from '../../db/platform-facts.js';
 import { sql, type Db } from '../../db/pool.js';
+import { requireScope } from '../auth/scopes.js';
 
 export function systemRouter(db: Db, temporal: Client, info: { temporalUiUrl: string; namespace: string; taskQueue: string }): Router {
   const router = Router();
 
-  router.get('/health', async (_req, res) => {
+  router.get('/health', requireScope('public'), async (_req, res) => {
     const [dbOk, temporalOk] = await Promise.all([
       db.oneFirst(sql.type(z.object({ ok: z.number() }))`select 1 as ok`).then(() => true, () => false),
       temporal.workflowService.getSystemInfo({}).then(() => true, () => false),
@@ -17,7 +18,7 @@ export function systemRouter(db: Db, temporal: Client, info: { temporalUiUrl: st
     res.status(dbOk && temporalOk ? 200 : 503).json({ ok: dbOk && temporalOk, db: dbOk ? 'ok' : 'down', temporal: temporalOk ? 'ok' : 'down' });
   });
 
-  router.get('/system', async (_req, res) => {
+  router.get('/system', requireScope('public'), async (_req, res) => {
     const driver = await readFact(db, botDriverFact(info.taskQueue), RuntimeDriver);
     res.json({ driver, temporalUiUrl: info.temporalUiUrl, namespace: info.namespace });
   });

@@ -1,27 +1,31 @@
-// /api/tokens: create (shown once), list and revoke personal API tokens.
+// /api/tokens: create (secret shown once), list and revoke personal API tokens; only a browser session may.
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
-import { z } from 'zod';
+import { NewTokenInput } from '../../domain/api-token.js';
 import { deleteApiToken, insertApiToken, listApiTokens } from '../../db/api-tokens.js';
 import type { Db } from '../../db/pool.js';
 import { currentUser } from '../auth/middleware.js';
 import { hashToken, newToken } from '../auth/api-tokens.js';
-import { notFound } from '../errors.js';
-
-const NewToken = z.object({ name: z.string().trim().min(1, 'is required').max(64, 'must be at most 64 characters') }).strict();
+import { requireScope } from '../auth/scopes.js';
+import { HttpError, notFound } from '../errors.js';
 
 export function tokensRouter(db: Db): Router {
   const router = Router();
-  router.get('/', async (req, res) => {
+  // A token that could mint tokens would outlive its own revocation through what it minted.
+  router.get('/', requireScope('session'), async (req, res) => {
     res.json({ tokens: await listApiTokens(db, currentUser(req).id) });
   });
-  router.post('/', async (req, res) => {
-    const { name } = NewToken.parse(req.body);
+  router.post('/', requireScope('session'), async (req, res) => {
+    const input = NewTokenInput.parse(req.body);
+    const user = currentUser(req);
+    if (input.scopes.includes('operator') && !user.isOperator) {
+      throw new HttpError(403, 'forbidden', 'only operators may create tokens with the operator scope', 'scopes');
+    }
     const token = newToken();
-    const saved = await insertApiToken(db, { id: randomUUID(), userId: currentUser(req).id, name, tokenHash: hashToken(token) });
+    const saved = await insertApiToken(db, { id: randomUUID(), userId: user.id, name: input.name, tokenHash: hashToken(token), scopes: input.scopes, expiresInDays: input.expiresInDays });
     res.status(201).json({ token: { ...saved, secret: token } });
   });
-  router.delete('/:id', async (req, res) => {
+  router.delete('/:id', requireScope('session'), async (req, res) => {
     if (!(await deleteApiToken(db, currentUser(req).id, req.params.id!))) throw notFound('token');
     res.status(204).end();
   });
