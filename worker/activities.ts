@@ -2,6 +2,7 @@
 // both use this, so a test runs exactly the activities production runs).
 import type { Client } from '@temporalio/client';
 import type Docker from 'dockerode';
+import { createBotGuardActivities } from '../activities/bot-guards.js';
 import { createBotActivities } from '../activities/bots.js';
 import { createExchangeAccountActivities } from '../activities/exchange-accounts.js';
 import { createGuardWatcherActivities } from '../activities/guard-watcher.js';
@@ -55,6 +56,7 @@ export function createActivities({ config, db, dualWrite, temporal, driver, dock
     ...createBotActivities({
       db, dualWrite, box, driver, botApiHost, botChannel, botListenHost, paperExchangeUrl, freqtrade: freqtradeRuntimeFor(docker, config), pool, defaultPlacement: config.BOT_PLACEMENT,
     }),
+    ...createBotGuardActivities({ db, client: temporal }),
     ...createPoolActivities(db, taskQueue),
     ...createPoolPlacementActivities(db, placement),
     ...createStrategyCheckActivities(docker, { version: DEFAULT_FREQTRADE_VERSION }),
