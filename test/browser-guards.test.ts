@@ -153,8 +153,10 @@ describe('guards in a real browser', () => {
 
     // Cancel, confirmed: the guard stops watching and can no longer be edited.
     await page.getByTestId('guard-cancel').click();
-    await page.getByTestId('guard-delete-confirmation').waitFor();
-    await page.getByTestId('guard-delete-confirm').click();
+    await page.getByTestId('guard-cancel-dialog').waitFor();
+    await expect(page.getByTestId('guard-cancel-dialog').isVisible()).resolves.toBe(true);
+    await page.getByTestId('guard-cancel-confirm').click();
+    await page.getByTestId('guard-cancel-outcome').waitFor({ timeout: 30_000 });
     await page.getByTestId('guard-edit-closed').waitFor({ timeout: 30_000 });
     await expect(page.getByTestId('guard-state').first().getAttribute('data-status')).resolves.toBe('cancelled');
 

@@ -132,6 +132,8 @@ describe('pools dashboard page', () => {
     expect((await poolNow()).containers.find((c) => c.key === secondKey)?.bots.map((b) => b.botId)).toEqual([bots[2]]);
 
     await second.getByTestId('container-drain').click();
+    await second.getByTestId('container-drain-dialog').waitFor();
+    await second.getByTestId('container-drain-confirm').click();
     await first.locator(`[data-testid="pool-bot"][data-bot-id="${bots[2]}"]`).waitFor({ timeout: 60_000 });
     await expect(first.getByTestId('container-bot-count').textContent()).resolves.toBe('3');
     await waitFor('the drained container empty', async () => {
