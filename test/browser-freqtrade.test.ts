@@ -15,6 +15,7 @@ describe('FreqTrade in the dashboard', () => {
     await page.waitForURL(/\/strategies$/);
     await expect(page.getByTestId('strategy-row').filter({ hasText: 'TfDipBuyer' }).count()).resolves.toBe(1);
     const rows = await page.getByTestId('strategy-row').count();
+    await page.getByTestId('strategy-engine').selectOption('freqtrade');
     await page.getByTestId('strategy-content').fill('from freqtrade.strategy import IStrategy\nclass Broken(IStrategy)\n    timeframe = "5m"\n');
     await page.getByTestId('strategy-upload-submit').click();
     await expect(page.getByTestId('error-content').textContent({ timeout: 90_000 })).resolves.toMatch(/SyntaxError: .*\(line 2\)/);

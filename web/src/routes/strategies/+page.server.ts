@@ -17,8 +17,12 @@ export const actions: Actions = {
     const file = form.get('file');
     const pasted = String(form.get('content') ?? '');
     const content = file instanceof File && file.size > 0 ? await file.text() : pasted;
-    const values = { engine: form.get('engine') === 'builtin' ? 'builtin' : 'freqtrade', note: String(form.get('note') ?? ''), content: pasted };
+    const values = { engine: form.get('engine') === 'freqtrade' ? 'freqtrade' : 'builtin', note: String(form.get('note') ?? ''), content: pasted };
     if (!content.trim()) return failField('content', 'choose a file or paste the strategy', values);
+    // A JSON document sent as Python fails inside FreqTrade with a NameError; say what is wrong instead.
+    if (values.engine === 'freqtrade' && content.trim().startsWith('{')) {
+      return failField('engine', 'this is a JSON strategy document: pick Builtin, or paste a FreqTrade Python file', values);
+    }
     try {
       const version = await uploadStrategy(event, { engine: values.engine as 'builtin' | 'freqtrade', content, note: values.note });
       return { uploaded: version };
