@@ -79,7 +79,8 @@ describe('dashboard layout at phone and desktop widths', () => {
     it(`fits every page into ${size.width} px and keeps the navigation reachable`, async () => {
       const pages = [
         '/bots', '/bots/new', `/bots/${made.botId}`, '/strategies', '/portfolio', '/guards', '/guards/new', '/guards/risk/new',
-        `/guards/${made.guardId}`, '/accounts', `/accounts/${made.accountId}`, '/operator/migrations', '/operator/pools',
+        `/guards/${made.guardId}`, '/accounts', `/accounts/${made.accountId}`, '/operator/migrations', '/operator/pools', '/settings', '/help',
+        '/help/api',
       ];
       const viewport = { width: size.width, height: size.height };
       const context = await signedInContext(t.browser, t.dashboard.url, operator.cookie, { viewport });
@@ -94,7 +95,7 @@ describe('dashboard layout at phone and desktop widths', () => {
       expect(tooWide).toEqual([]);
 
       // Every section is one tap (phone: two) away, and the link lands on its page.
-      const links = ['bots', 'strategies', 'portfolio', 'guards', 'accounts', 'migrations', 'pools'];
+      const links = ['bots', 'strategies', 'portfolio', 'guards', 'accounts', 'migrations', 'pools', 'help', 'settings'];
       for (const link of links) {
         const menu = page.getByTestId('nav-menu');
         const target = page.getByTestId(`nav-${link}`);
@@ -116,7 +117,7 @@ describe('dashboard layout at phone and desktop widths', () => {
 
       // Signed out: the sign-in and sign-up pages fit too.
       const guest = await t.browser.newPage({ viewport: { width: size.width, height: size.height } });
-      for (const path of ['/signin', '/signup']) {
+      for (const path of ['/signin', '/signup', '/help', '/help/bots']) {
         await openHydrated(guest, `${t.dashboard.url}${path}`);
         expect(await overflow(guest), `${path} too wide`).toBeLessThanOrEqual(0);
       }

@@ -1,7 +1,7 @@
-// /api/auth: sign-up, sign-in (rate-limited), sign-out and the current user.
+// /api/auth: sign-up, sign-in (rate-limited), sign-out, the current user and a password change.
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
-import { Credentials, SIGNIN_LIMIT, SignUpInput } from '../../domain/account.js';
+import { ChangePasswordInput, Credentials, SIGNIN_LIMIT, SignUpInput } from '../../domain/account.js';
 import type { DualWriteSink } from '../../db/legacy-mirror.js';
 import type { Db } from '../../db/pool.js';
 import { legacyUuid } from '../../domain/legacy-mapping.js';
@@ -59,6 +59,27 @@ export function authRouter(db: Db, dualWrite: DualWriteSink | null, sessions: Se
     if (req.sessionId) await sessions.invalidate(req.sessionId);
     res.append('Set-Cookie', sessions.blankCookie());
     res.status(204).end();
+  });
+
+  /**
+   * Changes the signed-in user's password when the current one is right (wrong guesses count like failed sign-ins).
+   * Every session of the user ends; the answer carries a fresh one for this browser.
+   */
+  router.post('/password', async (req, res) => {
+    const user = currentUser(req);
+    const input = ChangePasswordInput.parse(req.body);
+    const failureKey = `password-failure:user:${user.id}`;
+    const slot = await takeRateSlot(db, [{ key: failureKey, limit: SIGNIN_LIMIT.failures, windowSeconds: SIGNIN_LIMIT.windowSeconds }]);
+    if (!slot.ok) throw rateLimited('too many wrong passwords; wait 15 minutes and try again', SIGNIN_LIMIT.windowSeconds);
+    const row = await users.findUserById(db, user.id);
+    if (!row || !(await verifyPassword(row.passwordHash, input.currentPassword))) {
+      throw new HttpError(400, 'invalid_credentials', 'is not your current password', 'currentPassword');
+    }
+    await releaseRateSlots(db, slot.ids);
+    await users.setPasswordHash(db, dualWrite, user.id, await hashPassword(input.newPassword));
+    await sessions.invalidateAllFor(user.id);
+    res.append('Set-Cookie', await sessions.create(user.id));
+    res.json({ user: { id: user.id, email: user.email } });
   });
 
   router.get('/me', (req, res) => {
