@@ -23,8 +23,10 @@ describe('FreqTrade in the dashboard', () => {
 
     await openHydrated(page, `${t.dashboard.url}/bots/new`);
     await page.getByTestId('bot-engine').selectOption('freqtrade');
-    await expect(page.getByTestId('bot-strategy').locator('option', { hasText: 'TfDipBuyer' }).count()).resolves.toBe(1);
+    // The engine's strategies, and the default option naming the one a bot without a choice really runs.
+    await expect(page.getByTestId('bot-strategy').locator('optgroup option', { hasText: 'TfDipBuyer' }).count()).resolves.toBe(1);
     await expect(page.getByTestId('bot-strategy').locator('option', { hasText: 'RSI mean reversion' }).count()).resolves.toBe(0);
+    await expect(page.getByTestId('bot-strategy-default').textContent()).resolves.toContain('TfDipBuyer');
     await page.getByTestId('bot-name').fill('Browser FreqTrade');
     await page.getByTestId('bot-pairs').fill('BTC/USDT');
     await page.getByTestId('bot-stake-amount').fill('20');
