@@ -118,7 +118,14 @@ describe('a bot\'s actions in a real browser', () => {
       expect(outcome).toMatch(new RegExp(`Deleted “Holder ${size.name}”\\. Exited 1 open trade first: #\\d+ BTC/USDT closed at`));
       expect(outcome).toContain('1 guard on it ended');
       await fitsWidth(page);
-      expect((await user.agent.get(`/api/risk-guards/${risk.body.riskGuard.id}`)).body.riskGuard.state).toBe('cancelled');
+      // The risk guard on /guards: ended, saying why, its deleted bot no longer a link.
+      await openHydrated(page, `${t.dashboard.url}/guards`);
+      const row = page.locator(`[data-testid="risk-guard-row"][data-risk-guard-id="${risk.body.riskGuard.id}"]`);
+      await expect(row.getAttribute('data-state')).resolves.toBe('cancelled');
+      await expect(row.getByTestId('risk-guard-scope').textContent()).resolves.toBe('deleted bot');
+      await expect(row.getByTestId('risk-guard-scope').getAttribute('href')).resolves.toBeNull();
+      await expect(row.getByTestId('risk-guard-reason').textContent()).resolves.toBe('its bot was deleted');
+      await fitsWidth(page);
       await context.close();
     }, 400_000);
   }
