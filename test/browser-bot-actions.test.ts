@@ -96,6 +96,12 @@ describe('a bot\'s actions in a real browser', () => {
       await openHydrated(page, `${t.dashboard.url}/bots/${botId}`);
       await fitsWidth(page);
 
+      // The trading numbers are read again while the page stays open (no reload), with the time they were read.
+      const firstRead = await page.getByTestId('bot-trading-at').getAttribute('data-at');
+      await page.evaluate('window.stayedOnPage = true');
+      await page.locator(`[data-testid="bot-trading-at"]:not([data-at="${firstRead}"])`).waitFor({ timeout: 20_000 });
+      await expect(page.evaluate('window.stayedOnPage === true')).resolves.toBe(true);
+
       // Force exit: a question first, then the price and profit it closed at.
       await page.getByTestId('bot-force-exit').click();
       await page.getByTestId('bot-force-exit-dialog').waitFor();

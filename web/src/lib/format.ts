@@ -14,6 +14,9 @@ export function formatTime(iso: string): string {
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
+/** The time of day to the second, UTC: when a number that refreshes was read. */
+export const formatClock = (iso: string): string => `${new Date(iso).toISOString().slice(11, 19)} UTC`;
+
 /** Pairs typed as free text ("btc/usdt, ETH/USDT eth/usdt") to the array the API takes; the API validates each. */
 export const parsePairs = (text: string): string[] =>
   text

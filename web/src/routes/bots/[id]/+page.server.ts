@@ -16,8 +16,12 @@ const ALLOWED = Object.fromEntries(
   BOT_STATUSES.map((status) => [status, COMMANDS.filter((command) => commandAllowed(status, command))]),
 ) as Record<BotStatus, BotCommand[]>;
 
+/** What the page invalidates to read the bot's trading again (every few seconds while it runs). */
+const TRADING = 'app:bot-trading';
+
 export const load: PageServerLoad = async (event) => {
   await event.parent();
+  event.depends(TRADING);
   try {
     const { bot, workflow } = await getBot(event, event.params.id);
     // Open trades, profit and balance come from the bot's own REST API, so only a running bot has them.
@@ -34,7 +38,7 @@ export const load: PageServerLoad = async (event) => {
       position: all.guards.filter((g) => g.target.kind === 'bot_trade' && g.target.botId === bot.id && (g.state === 'watching' || g.state === 'exiting')),
       risk: all.riskGuards.filter((r) => r.scope.kind === 'bot' && r.scope.botId === bot.id && r.state !== 'cancelled'),
     };
-    return { bot, workflow, allowed: ALLOWED, trading, strategies, guards };
+    return { bot, workflow, allowed: ALLOWED, trading, tradingAt: new Date().toISOString(), strategies, guards };
   } catch (e) {
     if (e instanceof ApiError && e.status === 404) error(404, 'No such bot (it may have been deleted).');
     throw e;
