@@ -118,6 +118,8 @@ describe('pools dashboard page', () => {
     // Scale to two containers, move one bot into the new one, then drain it: the bot goes back.
     await pool.getByTestId('scale-containers').fill('2');
     await pool.getByTestId('scale-submit').click();
+    // The scale says what else it changed: the pool's floor.
+    await expect(pool.getByTestId('scale-outcome').textContent({ timeout: 60_000 })).resolves.toContain('“Containers, at least” is now 2');
     const added = pool.locator('[data-testid="pool-container"][data-status="ready"]').nth(1);
     await added.waitFor({ timeout: 60_000 });
     const secondKey = (await added.getAttribute('data-key'))!;
