@@ -54,6 +54,15 @@ const TradeJson = z.looseObject({
   current_rate: z.number().nullish(), close_rate: z.number().nullish(),
 });
 
+/** An amount at the market's precision; 0 when it rounds to nothing (ccxt throws for that). */
+function precise(client: Exchange, symbol: string, amount: number): number {
+  try {
+    return Number(client.amountToPrecision(symbol, amount));
+  } catch {
+    return 0;
+  }
+}
+
 /** Binance allows 36 characters of [.A-Z:/a-z0-9_-]: the guard's hash and the step keep it unique and stable. */
 export const guardClientOrderId = (guardId: string, step: number): string =>
   `tfg-${createHash('sha256').update(guardId).digest('hex').slice(0, 20)}-${step}`;
@@ -118,8 +127,12 @@ export function createGuardActivities(deps: GuardActivityDeps) {
         const order = await client.createOrder(guard.symbol, 'market', 'sell', amount, undefined, { newClientOrderId: clientOrderId });
         return { amount: Number(order.filled ?? amount), price: order.average ?? order.price ?? null, orderId: order.id ?? null, alreadyClosed: false };
       };
+      // Checked again before every exit: sell what the guard protects, or less when less is held now (sold by hand).
+      const free = Number((await client.fetchBalance())[guard.symbol.split('/')[0]!]?.free ?? 0);
+      const wanted = precise(client, guard.symbol, Math.min(req.amount, free));
+      if (!(wanted > 0)) return { amount: 0, price: null, orderId: null, alreadyClosed: true };
       try {
-        return await sell(Number(client.amountToPrecision(guard.symbol, req.amount)));
+        return await sell(wanted);
       } catch (error) {
         if (!(error instanceof InsufficientFunds)) throw error;
         // Less is left than the guard protects (sold by hand meanwhile): sell what there is, if anything.
@@ -194,15 +207,22 @@ export function createGuardActivities(deps: GuardActivityDeps) {
         if (!account || account.userId !== input.userId) throw fieldError('target.exchangeAccountId', 'no such exchange account');
         const { client, secrets } = await accountClient(account.id);
         let bid: number;
+        let held: { total: number; free: number };
+        const base = spec.target.symbol.split('/')[0]!;
         try {
           if (!client.markets?.[spec.target.symbol]) throw fieldError('target.symbol', `${account.exchangeId} does not list ${spec.target.symbol}`);
-          const ticker = await client.fetchTicker(spec.target.symbol);
+          const [ticker, balance] = await Promise.all([client.fetchTicker(spec.target.symbol), client.fetchBalance()]);
           bid = ticker.bid ?? ticker.last ?? NaN;
+          held = { total: Number(balance[base]?.total ?? 0), free: Number(balance[base]?.free ?? 0) };
         } catch (error) {
           if (error instanceof ApplicationFailure) throw error;
           throw exchangeFailure(error, client, secrets);
         }
         if (!(bid > 0)) throw fieldError('target.symbol', `no price for ${spec.target.symbol} on ${account.exchangeId}`);
+        // A guard can only sell what the account holds: a larger amount would never be exited as promised.
+        if (spec.target.amount > held.total) {
+          throw fieldError('target.amount', `is more than ${account.label} holds: ${held.total} ${base}${held.free < held.total ? ` (${held.free} free)` : ''}`);
+        }
         row = {
           id: input.guardId, userId: input.userId, kind: 'wallet', botId: null, tradeId: null, exchangeAccountId: account.id,
           exchangeId: account.exchangeId, symbol: spec.target.symbol, entryPrice: spec.target.entryPrice ?? bid,

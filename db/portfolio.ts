@@ -13,7 +13,7 @@ const BotRow = z.object({
   stakeAmount: z.number(), stakeCurrency: z.string(), pairs: z.array(z.string()),
 });
 const OpenTradeRow = BotTrade.extend({ botId: z.string() });
-const ClosedRow = z.object({ botId: z.string(), count: z.number(), profitAbs: z.number() });
+const ClosedRow = z.object({ botId: z.string(), botName: z.string(), exchange: z.string(), stakeCurrency: z.string(), count: z.number(), profitAbs: z.number() });
 
 async function loadHoldings(db: Db, userId: string): Promise<{ wallets: WalletInput[]; bots: BotInput[] }> {
   const [wallets, bots, open, closed] = await Promise.all([
@@ -32,20 +32,32 @@ async function loadHoldings(db: Db, userId: string): Promise<{ wallets: WalletIn
       from bot_trades t join bots b on b.id = t.bot_id
       where b.user_id = ${userId} and t.is_open
       order by t.bot_id, t.trade_id`),
+    // Closed trades by the ledger's own owner column: a deleted bot's realized P&L stays (db migration 22).
     db.any(sql.type(ClosedRow)`
-      select t.bot_id::text, count(*)::int as count, coalesce(sum(t.profit_abs), 0) as profit_abs
-      from bot_trades t join bots b on b.id = t.bot_id
-      where b.user_id = ${userId} and not t.is_open
-      group by t.bot_id`),
+      select t.bot_id::text, min(t.bot_name) as bot_name, min(t.exchange) as exchange,
+             split_part(min(t.pair), '/', 2) as stake_currency, count(*)::int as count, coalesce(sum(t.profit_abs), 0) as profit_abs
+      from bot_trades t
+      where t.user_id = ${userId} and not t.is_open
+      group by t.bot_id
+      order by min(t.open_date), t.bot_id`),
   ]);
   const closedByBot = new Map(closed.map((c) => [c.botId, { count: c.count, profitAbs: c.profitAbs }]));
+  const live = new Set(bots.map((b) => b.id));
+  // A deleted bot holds nothing any more (no capital, no open trade it still manages): only what it realized counts.
+  const deleted: BotInput[] = closed.filter((c) => !live.has(c.botId)).map((c) => ({
+    id: c.botId, name: c.botName, status: 'deleted', exchange: c.exchange, stakeAmount: 0, stakeCurrency: c.stakeCurrency, pairs: [],
+    openTrades: [], closed: { count: c.count, profitAbs: c.profitAbs },
+  }));
   return {
     wallets: [...wallets],
-    bots: bots.map((b) => ({
-      ...b,
-      openTrades: open.filter((t) => t.botId === b.id).map(({ botId: _, ...t }) => t),
-      closed: closedByBot.get(b.id) ?? { count: 0, profitAbs: 0 },
-    })),
+    bots: [
+      ...bots.map((b) => ({
+        ...b,
+        openTrades: open.filter((t) => t.botId === b.id).map(({ botId: _, ...t }) => t),
+        closed: closedByBot.get(b.id) ?? { count: 0, profitAbs: 0 },
+      })),
+      ...deleted,
+    ],
   };
 }
 

@@ -80,7 +80,8 @@ export async function setRiskState(
     with updated as (
       update risk_guards set state = ${s.state},
              rules = coalesce(${s.rules ? sql.jsonb(s.rules) : null}::jsonb, rules),
-             tripped_reason = case when ${s.state} = 'tripped' then ${s.trippedReason ?? null} else null end,
+             -- A cancelled guard keeps the reason the platform ended it for (its bot deleted), if any.
+             tripped_reason = case when ${s.state} in ('tripped', 'cancelled') then ${s.trippedReason ?? null} else null end,
              tripped_at = case when ${s.state} = 'tripped' then coalesce(tripped_at, now()) else null end,
              book = case when ${s.book === undefined} then book else ${s.book ? sql.jsonb(s.book) : null}::jsonb end,
              updated_at = now()

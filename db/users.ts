@@ -42,6 +42,12 @@ export async function insertUser(db: Db, dualWrite: DualWriteSink | null, user: 
   return row;
 }
 
+/** A new password hash for the user, mirrored while a migration run has dual-write on. */
+export async function setPasswordHash(db: Db, dualWrite: DualWriteSink | null, userId: string, passwordHash: string): Promise<void> {
+  await db.query(sql.typeAlias('void')`update users set password_hash = ${passwordHash} where id = ${userId}`);
+  await mirrorWrite(db, dualWrite, { entity: 'users', id: userId });
+}
+
 /** Grants the operator role (Temporal UI codec access); null when no user has this email. */
 export async function makeOperator(db: Db, email: string): Promise<UserRow | null> {
   return db.maybeOne(sql.type(UserRow)`update users set is_operator = true where lower(email) = lower(${email}) returning *`);
@@ -56,7 +62,3 @@ export async function findUserById(db: Db, id: string): Promise<UserRow | null> 
 }
 
 
-/** Replaces the user's password hash. */
-export async function setPasswordHash(db: Db, userId: string, passwordHash: string): Promise<void> {
-  await db.query(sql.typeAlias('void')`update users set password_hash = ${passwordHash} where id = ${userId}`);
-}

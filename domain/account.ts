@@ -8,16 +8,13 @@ export const Credentials = z
   })
   .strict();
 
-export const SignUpInput = Credentials.extend({
-  password: z.string().min(10, 'must be at least 10 characters').max(256, 'must be at most 256 characters'),
-}).strict();
+const NewPassword = z.string().min(10, 'must be at least 10 characters').max(256, 'must be at most 256 characters');
 
-/** A password change: the current password is needed whenever the account has one (not after an OIDC-only sign-up). */
-export const PasswordChangeInput = z
-  .object({
-    currentPassword: z.string().max(256, 'must be at most 256 characters').optional(),
-    newPassword: SignUpInput.shape.password,
-  })
+export const SignUpInput = Credentials.extend({ password: NewPassword }).strict();
+
+/** A signed-in user's new password: the current one proves it is them (a stolen session alone cannot change it). */
+export const ChangePasswordInput = z
+  .object({ currentPassword: z.string().min(1, 'is required').max(256, 'must be at most 256 characters'), newPassword: NewPassword })
   .strict();
 
 /** Sign-in failures allowed per email (and, ten times as many, per client address) within the window. */

@@ -30,3 +30,14 @@ export const ForceEnterInput = z
   })
   .strict();
 export type ForceEnterInput = z.infer<typeof ForceEnterInput>;
+
+/** What a forced exit did, as the bot reports the trade right after it: closed at a price with a profit, or still closing. */
+export interface ForceExitOutcome {
+  tradeId: number;
+  pair: string;
+  /** False when the exit order had not filled yet when the answer was sent (the trade closes when it fills). */
+  closed: boolean;
+  closeRate: number | null;
+  profitAbs: number | null;
+  profitRatio: number | null;
+}

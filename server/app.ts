@@ -92,7 +92,10 @@ export function createApp(deps: AppDeps): express.Express {
   api.use('/bots/events', requireUser, botEventsRouter(deps.db, deps.events));
   api.use('/bots', requireUser, botsRouter({ ...deps, quotas }));
   api.use('/exchange-accounts', requireUser, exchangeAccountsRouter({ ...deps, quotas }));
-  api.use('/migrations', requireUser, migrationsRouter(deps.db, deps.migrations ?? createMigrationCommands(deps.db, deps.temporal, deps.taskQueue)));
+  api.use('/migrations', requireUser, migrationsRouter(deps.db, deps.migrations ?? createMigrationCommands(deps.db, deps.temporal, deps.taskQueue), {
+    // The server mirrors writes to the legacy MongoDB exactly when one is configured.
+    legacyConfigured: deps.dualWrite !== null,
+  }));
   api.use(guardsRouter(deps));
   api.use('/pools', poolsRouter({ db: deps.db, poolEvents: deps.poolEvents, poolCommands: deps.poolCommands ?? createPoolCommands(deps.temporal), taskQueue: deps.taskQueue }));
   api.use('/portfolio', requireUser, portfolioRouter(deps.db, createPortfolioStreams(deps.db, deps.portfolioEvents, { log: deps.log })));

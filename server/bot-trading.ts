@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Bot } from '../domain/bot.js';
 import type { BotChannelSettings } from '../domain/bot-channel.js';
-import type { BotTradingView, ForceEnterInput } from '../domain/bot-trading.js';
+import type { BotTradingView, ForceEnterInput, ForceExitOutcome } from '../domain/bot-trading.js';
 import { findBotWithSecret } from '../db/bots.js';
 import { sql, type Db } from '../db/pool.js';
 import { botCredentialsPlace, type SecretBox } from '../db/secret-box.js';
@@ -40,6 +40,11 @@ const Balance = z.looseObject({ total: z.number(), stake: z.string(), currencies
 
 const Health = z.looseObject({ last_process_ts: z.number().nullish() });
 const Limits = z.looseObject({ max_open_trades: z.number() });
+const TradeNow = z.looseObject({
+  trade_id: z.number(), pair: z.string(), is_open: z.boolean(), close_rate: z.number().nullish(), profit_abs: z.number().nullish(), profit_ratio: z.number().nullish(),
+});
+/** How long a forced exit waits for its order to fill before it answers that the trade is still closing. */
+const EXIT_FILL_WAIT_MS = 5_000;
 
 /** How long a force-entry waits for a starting bot's first trading loop before it answers 409. */
 export const FIRST_LOOP_WAIT_MS = 20_000;
@@ -112,7 +117,8 @@ export function createBotTrading(deps: BotTradingDeps) {
       });
     },
 
-    async forceExit(bot: Bot, tradeId: number): Promise<void> {
+    /** Exits a trade at market and answers with the price and profit it closed at (or that it is still closing). */
+    async forceExit(bot: Bot, tradeId: number): Promise<ForceExitOutcome> {
       const client = await clientOf(bot);
       await client.post('forceexit', { tradeid: String(tradeId) }).catch((error: unknown) => {
         if (error instanceof BotApiError && error.status !== null && error.status < 500) {
@@ -120,6 +126,17 @@ export function createBotTrading(deps: BotTradingDeps) {
         }
         return asBadGateway(error);
       });
+      const deadline = Date.now() + EXIT_FILL_WAIT_MS;
+      for (;;) {
+        const t = TradeNow.parse(await client.get(`trade/${tradeId}`).catch(asBadGateway));
+        if (!t.is_open || Date.now() > deadline) {
+          return {
+            tradeId, pair: t.pair, closed: !t.is_open, closeRate: t.is_open ? null : (t.close_rate ?? null),
+            profitAbs: t.is_open ? null : (t.profit_abs ?? null), profitRatio: t.is_open ? null : (t.profit_ratio ?? null),
+          };
+        }
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
     },
   };
 }

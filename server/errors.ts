@@ -1,6 +1,7 @@
-// HTTP errors and the one middleware that turns any error into `{ error: { code, message, field? } }`.
+// HTTP errors and the one middleware that turns any error into `{ error: { code, message, field?, fields? } }`.
 import type { ErrorRequestHandler } from 'express';
 import { ZodError } from 'zod';
+import { schemaIssues, type FieldError } from '../domain/field-issues.js';
 
 export class HttpError extends Error {
   constructor(
@@ -9,6 +10,8 @@ export class HttpError extends Error {
     message: string,
     readonly field?: string,
     readonly headers: Record<string, string> = {},
+    /** Every wrong field of the input, when there are several (the first is `field`). */
+    readonly fields?: FieldError[],
   ) {
     super(message);
   }
@@ -16,12 +19,13 @@ export class HttpError extends Error {
 
 export const notFound = (what = 'resource'): HttpError => new HttpError(404, 'not_found', `${what} not found`);
 
-/** The first issue of a failed validation, with the field it names. */
+/** A failed validation: the first issue as message and field, and every wrong field in `fields`. */
 export function validationError(error: ZodError): HttpError {
   const issue = error.issues[0];
   const field = issue?.path.join('.') || undefined;
   const message = issue ? `${field ? `${field}: ` : ''}${issue.message}` : 'invalid input';
-  return new HttpError(400, 'invalid_input', message, field);
+  const fields = schemaIssues(error);
+  return new HttpError(400, 'invalid_input', message, field, {}, fields.length > 1 ? fields : undefined);
 }
 
 export function errorMiddleware(log: (entry: Record<string, unknown>) => void): ErrorRequestHandler {
@@ -37,6 +41,8 @@ export function errorMiddleware(log: (entry: Record<string, unknown>) => void): 
       http = new HttpError(500, 'internal', 'something went wrong on our side; try again');
     }
     for (const [k, v] of Object.entries(http.headers)) res.setHeader(k, v);
-    res.status(http.status).json({ error: { code: http.code, message: http.message, ...(http.field ? { field: http.field } : {}) } });
+    res.status(http.status).json({
+      error: { code: http.code, message: http.message, ...(http.field ? { field: http.field } : {}), ...(http.fields ? { fields: http.fields } : {}) },
+    });
   };
 }

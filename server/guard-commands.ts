@@ -47,7 +47,7 @@ export function createGuardCommands(client: Client, taskQueue: string, db: Db): 
       }
     },
     edit: (guardId, rules) => update(guardWorkflowId(guardId), (h) => h.executeUpdate(editGuard, { args: [rules] })),
-    cancel: (guardId) => update(guardWorkflowId(guardId), (h) => h.executeUpdate(cancelGuard)),
+    cancel: (guardId) => update(guardWorkflowId(guardId), (h) => h.executeUpdate(cancelGuard, { args: [null] })),
     async createRisk(userId, spec, idempotencyKey) {
       const riskId = idForIdempotencyKey(['risk', userId], idempotencyKey);
       await recordOwnerRequest(db, 'risk', riskId, userId);
@@ -62,6 +62,6 @@ export function createGuardCommands(client: Client, taskQueue: string, db: Db): 
     },
     editRisk: (riskId, rules) => update(riskWorkflowId(riskId), (h) => h.executeUpdate(editRiskGuard, { args: [rules] })),
     resumeRisk: (riskId) => update(riskWorkflowId(riskId), (h) => h.executeUpdate(resumeRiskGuard)),
-    cancelRisk: (riskId) => update(riskWorkflowId(riskId), (h) => h.executeUpdate(cancelRiskGuard)),
+    cancelRisk: (riskId) => update(riskWorkflowId(riskId), (h) => h.executeUpdate(cancelRiskGuard, { args: [null] })),
   };
 }

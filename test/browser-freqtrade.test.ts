@@ -15,6 +15,7 @@ describe('FreqTrade in the dashboard', () => {
     await page.waitForURL(/\/strategies$/);
     await expect(page.getByTestId('strategy-row').filter({ hasText: 'TfDipBuyer' }).count()).resolves.toBe(1);
     const rows = await page.getByTestId('strategy-row').count();
+    await page.getByTestId('strategy-engine').selectOption('freqtrade');
     await page.getByTestId('strategy-content').fill('from freqtrade.strategy import IStrategy\nclass Broken(IStrategy)\n    timeframe = "5m"\n');
     await page.getByTestId('strategy-upload-submit').click();
     await expect(page.getByTestId('error-content').textContent({ timeout: 90_000 })).resolves.toMatch(/SyntaxError: .*\(line 2\)/);
@@ -22,8 +23,10 @@ describe('FreqTrade in the dashboard', () => {
 
     await openHydrated(page, `${t.dashboard.url}/bots/new`);
     await page.getByTestId('bot-engine').selectOption('freqtrade');
-    await expect(page.getByTestId('bot-strategy').locator('option', { hasText: 'TfDipBuyer' }).count()).resolves.toBe(1);
+    // The engine's strategies, and the default option naming the one a bot without a choice really runs.
+    await expect(page.getByTestId('bot-strategy').locator('optgroup option', { hasText: 'TfDipBuyer' }).count()).resolves.toBe(1);
     await expect(page.getByTestId('bot-strategy').locator('option', { hasText: 'RSI mean reversion' }).count()).resolves.toBe(0);
+    await expect(page.getByTestId('bot-strategy-default').textContent()).resolves.toContain('TfDipBuyer');
     await page.getByTestId('bot-name').fill('Browser FreqTrade');
     await page.getByTestId('bot-pairs').fill('BTC/USDT');
     await page.getByTestId('bot-stake-amount').fill('20');

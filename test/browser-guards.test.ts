@@ -1,7 +1,7 @@
 // Browser, guards (playwright-core + Debian's chromium): a user adds a funded paper exchange account, creates a wallet
 // guard in the real dashboard (first with a bad trail % and a falling ladder, each shown on its field with the typed
 // values kept), watches it follow a price move live on its page and on /guards, edits it (a rule the workflow rejects
-// shows on its field) and cancels it.
+// shows on its field) and cancels it; a risk guard's rules edited on its own page (a bad one refused on its field).
 import { mkdirSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,8 +9,8 @@ import { guardWatchWorkflowId, guardWorkflowId } from '../domain/workflow-ids.js
 import type { PaperExchangeHandle } from '../exchange/server.js';
 import { DEFAULT_MARKETS } from '../exchange/markets.js';
 import { adminFetch, startTestExchange } from '../exchange/test-support.js';
-import { BrowserAccounts, openHydrated, signUpInBrowser, useBrowserTest, waitForDataValue } from './browser-support.js';
-import { startPlatform } from './platform.js';
+import { BrowserAccounts, openHydrated, signedInContext, signUpInBrowser, useBrowserTest, waitForDataValue } from './browser-support.js';
+import { ORIGIN, signedUpAgent, startPlatform } from './platform.js';
 
 let ex: PaperExchangeHandle;
 const accounts = new BrowserAccounts();
@@ -153,8 +153,10 @@ describe('guards in a real browser', () => {
 
     // Cancel, confirmed: the guard stops watching and can no longer be edited.
     await page.getByTestId('guard-cancel').click();
-    await page.getByTestId('guard-delete-confirmation').waitFor();
-    await page.getByTestId('guard-delete-confirm').click();
+    await page.getByTestId('guard-cancel-dialog').waitFor();
+    await expect(page.getByTestId('guard-cancel-dialog').isVisible()).resolves.toBe(true);
+    await page.getByTestId('guard-cancel-confirm').click();
+    await page.getByTestId('guard-cancel-outcome').waitFor({ timeout: 30_000 });
     await page.getByTestId('guard-edit-closed').waitFor({ timeout: 30_000 });
     await expect(page.getByTestId('guard-state').first().getAttribute('data-status')).resolves.toBe('cancelled');
 
@@ -164,4 +166,29 @@ describe('guards in a real browser', () => {
     await expect(page.locator(`[data-testid="guard-row"][data-guard-id="${guardId}"]`).getAttribute('data-state')).resolves.toBe('cancelled');
     await page.close();
   }, 300_000);
+
+  it('edits a risk guard\'s rules on its page, a bad one refused on its field', async () => {
+    const user = await signedUpAgent(t.started.app);
+    const created = await user.agent.post('/api/risk-guards').set('Origin', ORIGIN).send({ scope: { kind: 'portfolio' }, maxDrawdownPct: 10 });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const id: string = created.body.riskGuard.id;
+    const context = await signedInContext(t.browser, t.dashboard.url, user.cookie);
+    const page = await context.newPage();
+    await openHydrated(page, `${t.dashboard.url}/guards`);
+    await page.locator(`[data-testid="risk-guard-row"][data-risk-guard-id="${id}"]`).getByTestId('risk-guard-edit').click();
+    await page.waitForURL(new RegExp(`/guards/risk/${id}$`));
+    await page.waitForSelector('html[data-hydrated="true"]');
+    await expect(page.getByTestId('risk-max-drawdown').inputValue()).resolves.toBe('10');
+
+    await page.getByTestId('risk-max-drawdown').fill('150');
+    await expectFieldError(page, 'risk-guard-edit-submit', 'maxDrawdownPct', /100/);
+    await page.getByTestId('risk-max-drawdown').fill('20');
+    await page.getByTestId('risk-max-daily-loss').fill('4');
+    await page.getByTestId('risk-guard-edit-submit').click();
+    await page.getByTestId('risk-guard-saved').waitFor({ timeout: 30_000 });
+    await expect(page.getByTestId('risk-guard-rules').textContent()).resolves.toContain('drawdown 20 %, daily loss 4 %');
+    expect((await user.agent.get(`/api/risk-guards/${id}`)).body.riskGuard.rules).toMatchObject({ maxDrawdownPct: 20, maxDailyLossPct: 4 });
+    await user.agent.delete(`/api/risk-guards/${id}`).set('Origin', ORIGIN);
+    await context.close();
+  }, 120_000);
 });

@@ -118,6 +118,8 @@ describe('pools dashboard page', () => {
     // Scale to two containers, move one bot into the new one, then drain it: the bot goes back.
     await pool.getByTestId('scale-containers').fill('2');
     await pool.getByTestId('scale-submit').click();
+    // The scale says what else it changed: the pool's floor.
+    await expect(pool.getByTestId('scale-outcome').textContent({ timeout: 60_000 })).resolves.toContain('“Containers, at least” is now 2');
     const added = pool.locator('[data-testid="pool-container"][data-status="ready"]').nth(1);
     await added.waitFor({ timeout: 60_000 });
     const secondKey = (await added.getAttribute('data-key'))!;
@@ -132,6 +134,8 @@ describe('pools dashboard page', () => {
     expect((await poolNow()).containers.find((c) => c.key === secondKey)?.bots.map((b) => b.botId)).toEqual([bots[2]]);
 
     await second.getByTestId('container-drain').click();
+    await second.getByTestId('container-drain-dialog').waitFor();
+    await second.getByTestId('container-drain-confirm').click();
     await first.locator(`[data-testid="pool-bot"][data-bot-id="${bots[2]}"]`).waitFor({ timeout: 60_000 });
     await expect(first.getByTestId('container-bot-count').textContent()).resolves.toBe('3');
     await waitFor('the drained container empty', async () => {

@@ -91,8 +91,13 @@ export function useBrowserTest<T extends TestPlatform | { platform: TestPlatform
 }
 
 /** A browser context signed in as a user of the API: their session cookie (`name=value`) set for the dashboard. */
-export async function signedInContext(browser: Browser, dashboardUrl: string, cookie: string): Promise<BrowserContext> {
-  const context = await browser.newContext();
+export async function signedInContext(
+  browser: Browser,
+  dashboardUrl: string,
+  cookie: string,
+  options: Parameters<Browser['newContext']>[0] = {},
+): Promise<BrowserContext> {
+  const context = await browser.newContext(options);
   const [name, value] = cookie.split('=');
   await context.addCookies([{ name: name!, value: value!, url: dashboardUrl }]);
   return context;

@@ -1,12 +1,13 @@
 // Fake bot activities for workflow-logic tests and history recording: they record calls and can fail at a named step.
 import { ApplicationFailure } from '@temporalio/common';
+import type { BotGuardActivities } from '../activities/bot-guards.js';
 import type { BotActivities } from '../activities/bots.js';
 import type { Bot, BotStatus } from '../domain/bot.js';
 
 export type Calls = string[];
 
 /** Fake activities that record calls and fail (non-retryably) at the named step. */
-export function fakeBotActivities(calls: Calls, failAt?: string, options: { unhealthyStrategy?: string; placement?: Bot['placement'] } = {}): BotActivities {
+export function fakeBotActivities(calls: Calls, failAt?: string, options: { unhealthyStrategy?: string; placement?: Bot['placement'] } = {}): BotActivities & BotGuardActivities {
   let status: BotStatus = 'provisioning';
   let strategyVersionId = 'strategy-1';
   const bot = (id: string): Bot => ({
@@ -38,6 +39,7 @@ export function fakeBotActivities(calls: Calls, failAt?: string, options: { unhe
     },
     markBotFailed: async () => step('markBotFailed'),
     deleteBotRecord: async () => step('deleteBotRecord'),
+    endBotGuards: async () => (await step('endBotGuards'), { ended: 0 }),
     planBotMove: async (_id, move) => {
       await step('planBotMove');
       const to = (move as { strategyVersionId: string }).strategyVersionId;

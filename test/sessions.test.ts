@@ -43,7 +43,7 @@ describe('sessions', () => {
 
     const changed = await api.post('/api/auth/password').set('Origin', ORIGIN).set('Cookie', user.cookie)
       .send({ currentPassword: 'correct horse battery', newPassword: 'a brand new passphrase' });
-    expect(changed.status).toBe(204);
+    expect(changed.status).toBe(200);
     const fresh = cookieOf(changed);
     expect(fresh).not.toBe(user.cookie);
     expect((await api.get('/api/auth/me').set('Cookie', user.cookie)).status).toBe(401);

@@ -2,6 +2,7 @@
 // both use this, so a test runs exactly the activities production runs).
 import type { Client } from '@temporalio/client';
 import type Docker from 'dockerode';
+import { createBotGuardActivities } from '../activities/bot-guards.js';
 import { createBotActivities } from '../activities/bots.js';
 import { createExchangeAccountActivities } from '../activities/exchange-accounts.js';
 import { createFleetReconcileActivities } from '../activities/fleet-reconcile.js';
@@ -59,6 +60,7 @@ export function createActivities({ config, db, dualWrite, temporal, driver, dock
       botLimits: { maxBots: config.MAX_BOTS_PER_USER, maxFreqtradeBots: config.MAX_FREQTRADE_BOTS_PER_USER },
     }),
     ...createFleetReconcileActivities({ db, box, botChannel, taskQueue }),
+    ...createBotGuardActivities({ db, client: temporal }),
     ...createPoolActivities(db, taskQueue),
     ...createPoolPlacementActivities(db, placement),
     ...createStrategyCheckActivities(docker, { version: DEFAULT_FREQTRADE_VERSION }),

@@ -1,10 +1,10 @@
 // The bot's commands as its workflow runs them: create (persist the bot), start, stop and delete (a move: bot-move.ts).
 // Each re-checks the status it found when its turn came, writes the status it passes through, and ends in one that says
 // what happened.
-import { ApplicationFailure, upsertSearchAttributes } from '@temporalio/workflow';
+import { ApplicationFailure, patched, upsertSearchAttributes } from '@temporalio/workflow';
 import { CreateBotInput, type Bot, type BotStatus } from '../domain/bot.js';
 import { rethrowFieldError, schemaFieldError } from '../domain/field-error.js';
-import { HEALTH_TIMEOUT_MS, health, runtime, store } from './bot-proxies.js';
+import { HEALTH_TIMEOUT_MS, guards, health, runtime, store } from './bot-proxies.js';
 import type { BotRun } from './bot-run.js';
 import { startRuntime, stopRuntime } from './bot-runtime.js';
 import { messageOf } from './failure-message.js';
@@ -71,6 +71,8 @@ export async function start(bot: BotRun): Promise<BotStatus> {
 export async function remove(bot: BotRun): Promise<'deleted'> {
   bot.rejectUnless('delete');
   await bot.setStatus('deleting');
+  // Its guards end first, saying why, so none acts on a bot that is going away (deletes recorded before this had no step).
+  if (patched('bot-delete-ends-guards')) await guards.endBotGuards({ botId: bot.botId, reason: 'its bot was deleted' });
   await runtime.removeBotRuntime(bot.botId);
   await store.deleteBotRecord(bot.botId);
   bot.state.status = 'deleted';

@@ -1,5 +1,6 @@
 // The bot lifecycle's activities as its workflow calls them: short PostgreSQL writes, Docker calls, the health wait.
 import { proxyActivities } from '@temporalio/workflow';
+import type { BotGuardActivities } from '../activities/bot-guards.js';
 import type { BotActivities } from '../activities/bots.js';
 import type { PoolPlacementActivities } from '../activities/pool-placement.js';
 
@@ -15,6 +16,12 @@ export const store = proxyActivities<BotActivities>({
   retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 8 },
 });
 // Docker calls finish in seconds; a short timeout lets a crashed worker's attempt be retried quickly.
+// Ending a deleted bot's guards waits for each guard's workflow to take the cancel.
+export const guards = proxyActivities<BotGuardActivities>({
+  priority: { priorityKey: 2 },
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '15 seconds', maximumAttempts: 10 },
+});
 export const runtime = proxyActivities<BotActivities>({
   startToCloseTimeout: '20 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '15 seconds', maximumAttempts: 5 },

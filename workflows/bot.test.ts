@@ -31,7 +31,7 @@ describe('bot lifecycle workflow', () => {
       expect(calls.slice(5)).toEqual([
         'setBotStatus:stopping', 'stopBotRuntime', 'setBotStatus:stopped',
         'setBotStatus:starting', 'startBotRuntime', 'waitBotHealthy', 'setBotStatus:running',
-        'setBotStatus:deleting', 'removeBotRuntime', 'deleteBotRecord',
+        'setBotStatus:deleting', 'endBotGuards', 'removeBotRuntime', 'deleteBotRecord',
       ]);
     });
   });

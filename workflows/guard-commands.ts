@@ -123,7 +123,13 @@ export function checkCancel(run: GuardRun): void {
   if (run.s.state !== 'watching') throw new Error(`the guard is ${run.s.state}; only a watching guard can be cancelled`);
 }
 
-export async function cancel(run: GuardRun): Promise<GuardState> {
+export async function cancel(run: GuardRun, reason: string | null | undefined): Promise<GuardState> {
+  // A cancel the user asked for carries no reason; one the platform made says why (histories before it had none).
+  if (reason) {
+    run.s.lastError = reason;
+    run.s.step++;
+    await run.recordEvent({ step: run.s.step, kind: 'cancelled', price: null, peak: run.s.peak, amount: null, orderId: null, detail: reason });
+  }
   await run.setState('cancelled');
   return run.s.state as GuardState;
 }

@@ -20,6 +20,7 @@ export interface GuardWorkflowState
 
 export const createGuard = defineUpdate<Guard, [spec: unknown]>('createGuard');
 export const editGuard = defineUpdate<GuardWorkflowState, [rules: unknown]>('editGuard');
-export const cancelGuard = defineUpdate<GuardState>('cancelGuard');
+/** Cancels a watching guard; `reason` (when the platform ends it, e.g. its bot was deleted) is kept on the guard. */
+export const cancelGuard = defineUpdate<GuardState, [reason: string | null]>('cancelGuard');
 export const guardPrice = defineSignal<[WatchEvent]>('guardPrice');
 export const guardState = defineQuery<GuardWorkflowState>('guardState');

@@ -62,7 +62,7 @@ describe('guard workflow', () => {
       await h.executeUpdate(editGuard, { args: [{ trail: { trailPct: 10 } }] });
       await h.signal(guardPrice, stop(104, 110)); // the 10 % trail's stop is 99
       expect((await h.query(guardState)).state).toBe('watching');
-      await h.executeUpdate(cancelGuard);
+      await h.executeUpdate(cancelGuard, { args: [null] });
       await h.result();
     });
   });
@@ -91,9 +91,9 @@ describe('guard workflow', () => {
       expect(await reject({ trail: { trailPct: 100 } })).toMatch(/^trail\.trailPct: must be below 100 %/);
       expect(await reject({ takeProfit: { targets: [{ price: 120, fraction: 0.2 }, { price: 110, fraction: 0.2 }] } })).toMatch(/^takeProfit\.targets\.1\.price: targets must rise/);
       expect((await h.query(guardState)).rules.trail).toEqual({ trailPct: 5 });
-      await h.executeUpdate(cancelGuard);
+      await h.executeUpdate(cancelGuard, { args: [null] });
       // A cancelled guard's workflow is over: a second cancel finds nothing to update (the API answers 409).
-      expect(await h.executeUpdate(cancelGuard).catch((e: Error) => e.name)).toBe('WorkflowNotFoundError');
+      expect(await h.executeUpdate(cancelGuard, { args: [null] }).catch((e: Error) => e.name)).toBe('WorkflowNotFoundError');
     });
     expect(log.events).toEqual([]); // no edit was recorded
     expect(log.saved).toEqual(['cancelled']);

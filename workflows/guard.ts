@@ -25,7 +25,7 @@ export async function guardWorkflow(input: GuardWorkflowInput): Promise<void> {
   });
   setHandler(createGuard, (spec) => create(run, spec), { validator: (spec) => checkCreate(run, spec) });
   setHandler(editGuard, (rules) => edit(run, rules), { validator: (rules) => checkEdit(run, rules) });
-  setHandler(cancelGuard, () => cancel(run), { validator: () => checkCancel(run) });
+  setHandler(cancelGuard, (reason) => cancel(run, reason), { validator: (_reason) => checkCancel(run) });
 
   const live = () => s.state === 'watching' || s.state === 'exiting' || s.state === 'new';
   await condition(() => s.state !== 'new' || run.createFailed);

@@ -20,5 +20,6 @@ export interface RiskWorkflowInput {
 export const createRiskGuard = defineUpdate<RiskGuard, [spec: unknown]>('createRiskGuard');
 export const editRiskGuard = defineUpdate<RiskWorkflowState, [rules: unknown]>('editRiskGuard');
 export const resumeRiskGuard = defineUpdate<RiskWorkflowState>('resumeRiskGuard');
-export const cancelRiskGuard = defineUpdate<RiskWorkflowState>('cancelRiskGuard');
+/** Cancels the risk guard; `reason` (when the platform ends it, e.g. its bot was deleted) is kept on the guard. */
+export const cancelRiskGuard = defineUpdate<RiskWorkflowState, [reason: string | null]>('cancelRiskGuard');
 export const riskState = defineQuery<RiskWorkflowState>('riskState');

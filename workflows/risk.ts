@@ -108,12 +108,13 @@ export async function riskWorkflow(input: RiskWorkflowInput): Promise<void> {
   );
   setHandler(
     cancelRiskGuard,
-    async () => {
-      await setState('cancelled');
+    async (reason) => {
+      await setState('cancelled', reason ? { trippedReason: reason } : {});
+      s.trippedReason = reason ?? null;
       wake = true;
       return s;
     },
-    { validator: () => {
+    { validator: (_reason) => {
       if (s.state === 'new' || s.state === 'cancelled') throw new Error(`the risk guard is ${s.state}`);
     } },
   );

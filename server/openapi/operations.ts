@@ -1,7 +1,7 @@
 // Every operation of the API as the OpenAPI document describes it: the zod schemas the routes validate requests with
 // and the domain schemas of their answers. test/openapi.test.ts checks this list against the routes express serves.
 import { z } from 'zod';
-import { Credentials, PasswordChangeInput, SignUpInput } from '../../domain/account.js';
+import { ChangePasswordInput, Credentials, SignUpInput } from '../../domain/account.js';
 import { ApiToken, NewTokenInput, type RouteScope } from '../../domain/api-token.js';
 import { Bot, CreateBotInput } from '../../domain/bot.js';
 import { MoveBotInput } from '../../domain/bot-move.js';
@@ -52,7 +52,7 @@ const botOps: Operation[] = [
   { method: 'delete', path: '/api/bots/{id}', scope: 'trade', tag: 'bots', summary: 'Delete a bot', ok: json(z.object({ bot: Bot })) },
   { method: 'get', path: '/api/bots/{id}/trading', scope: 'read', tag: 'bots', summary: "A running bot's open trades, profit and balance", ok: json(z.object({ trading: Json })) },
   { method: 'post', path: '/api/bots/{id}/forceenter', scope: 'trade', tag: 'bots', summary: 'Open a market entry on one of the bot\'s pairs', body: ForceEnterInput, ok: json(z.object({ trading: Json })) },
-  { method: 'post', path: '/api/bots/{id}/forceexit', scope: 'trade', tag: 'bots', summary: 'Force-exit one trade', body: ForceExitInput, ok: json(z.object({ trading: Json })) },
+  { method: 'post', path: '/api/bots/{id}/forceexit', scope: 'trade', tag: 'bots', summary: 'Force-exit one trade; answers the exit (close rate, profit) and the trading view', body: ForceExitInput, ok: json(z.object({ exit: Json, trading: Json })) },
   { method: 'post', path: '/api/bots/{id}/move', scope: 'trade', tag: 'bots', summary: 'Move a running bot to another strategy version or FreqTrade release', body: MoveBotInput, ok: json(z.object({ move: Json, bot: Bot })) },
 ];
 
@@ -60,7 +60,7 @@ const accountOps: Operation[] = [
   { method: 'post', path: '/api/auth/signup', scope: 'public', tag: 'auth', summary: 'Sign up (sets the session cookie)', body: SignUpInput, ok: json(z.object({ user: User }), 201) },
   { method: 'post', path: '/api/auth/signin', scope: 'public', tag: 'auth', summary: 'Sign in (sets the session cookie; 5 failures per email per 15 min)', body: Credentials, ok: json(z.object({ user: User.partial({ isOperator: true }) })) },
   { method: 'post', path: '/api/auth/signout', scope: 'public', tag: 'auth', summary: 'Sign out (ends the session)', ok: empty },
-  { method: 'post', path: '/api/auth/password', scope: 'session', tag: 'auth', summary: 'Change the password: ends every other session, sets a new cookie', body: PasswordChangeInput, ok: empty },
+  { method: 'post', path: '/api/auth/password', scope: 'session', tag: 'auth', summary: 'Change the password: ends every other session, sets a new cookie', body: ChangePasswordInput, ok: json(z.object({ user: User.pick({ id: true, email: true }) })) },
   { method: 'get', path: '/api/auth/me', scope: 'read', tag: 'auth', summary: 'Who is signed in', ok: json(z.object({ user: User })) },
   { method: 'get', path: '/api/tokens', scope: 'session', tag: 'tokens', summary: 'Your API tokens (never their secrets)', ok: json(z.object({ tokens: z.array(ApiToken) })) },
   { method: 'post', path: '/api/tokens', scope: 'session', tag: 'tokens', summary: 'Create a token; its secret is in this answer only', body: NewTokenInput, ok: json(z.object({ token: ApiToken.extend({ secret: z.string() }) }), 201) },

@@ -1,7 +1,7 @@
 // /api/auth: sign-up, sign-in (rate-limited), sign-out, password change and the current user.
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
-import { Credentials, PasswordChangeInput, SIGNIN_LIMIT, SignUpInput } from '../../domain/account.js';
+import { ChangePasswordInput, Credentials, SIGNIN_LIMIT, SignUpInput } from '../../domain/account.js';
 import type { DualWriteSink } from '../../db/legacy-mirror.js';
 import type { Db } from '../../db/pool.js';
 import { legacyUuid } from '../../domain/legacy-mapping.js';
@@ -62,23 +62,26 @@ export function authRouter(db: Db, dualWrite: DualWriteSink | null, sessions: Se
     res.status(204).end();
   });
 
-  // A changed password ends every session of the account (a thief's too); the browser that changed it gets a new one.
+  /**
+   * Changes the signed-in user's password when the current one is right (wrong guesses count like failed sign-ins); only
+   * a browser session may, not a token. Every session of the user ends (a thief's too); the answer carries a fresh one
+   * for this browser.
+   */
   router.post('/password', requireScope('session'), async (req, res) => {
-    const input = PasswordChangeInput.parse(req.body);
-    const user = (await users.findUserById(db, currentUser(req).id))!;
-    if (user.passwordHash !== null) {
-      const key = `password-change-failure:user:${user.id}`;
-      const slot = await takeRateSlot(db, [{ key, limit: SIGNIN_LIMIT.failures, windowSeconds: SIGNIN_LIMIT.windowSeconds }]);
-      if (!slot.ok) throw rateLimited('too many wrong current passwords; wait 15 minutes and try again', SIGNIN_LIMIT.windowSeconds);
-      if (!input.currentPassword || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
-        throw new HttpError(400, 'invalid_credentials', 'currentPassword: the current password is wrong', 'currentPassword');
-      }
-      await releaseRateSlots(db, slot.ids);
+    const user = currentUser(req);
+    const input = ChangePasswordInput.parse(req.body);
+    const failureKey = `password-failure:user:${user.id}`;
+    const slot = await takeRateSlot(db, [{ key: failureKey, limit: SIGNIN_LIMIT.failures, windowSeconds: SIGNIN_LIMIT.windowSeconds }]);
+    if (!slot.ok) throw rateLimited('too many wrong passwords; wait 15 minutes and try again', SIGNIN_LIMIT.windowSeconds);
+    const row = await users.findUserById(db, user.id);
+    if (!row || !(await verifyPassword(row.passwordHash, input.currentPassword))) {
+      throw new HttpError(400, 'invalid_credentials', 'is not your current password', 'currentPassword');
     }
-    await users.setPasswordHash(db, user.id, await hashPassword(input.newPassword));
+    await releaseRateSlots(db, slot.ids);
+    await users.setPasswordHash(db, dualWrite, user.id, await hashPassword(input.newPassword));
     await sessions.invalidateAllFor(user.id);
     res.append('Set-Cookie', await sessions.create(user.id));
-    res.status(204).end();
+    res.json({ user: { id: user.id, email: user.email } });
   });
 
   router.get('/me', requireScope('read'), (req, res) => {

@@ -102,8 +102,8 @@ export function botsRouter({ db, commands, botTrading, temporalUiUrl, namespace,
   router.post('/:id/forceexit', requireScope('trade'), async (req, res) => {
     const bot = await ownBot(currentUser(req).id, req.params.id!);
     const { tradeId } = ForceExitInput.parse(req.body);
-    await botTrading.forceExit(bot, tradeId);
-    res.json({ trading: await botTrading.view(bot) });
+    const exit = await botTrading.forceExit(bot, tradeId);
+    res.json({ exit, trading: await botTrading.view(bot) });
   });
 
   /** Moves the bot to another strategy version and/or FreqTrade release; answers after the move or its rollback. */

@@ -13,7 +13,8 @@ export const ApproveBody = z.object({ acceptQuarantined: z.boolean().default(fal
 export const RunQuery = z.object({ quarantineLimit: z.coerce.number().int().min(1).max(1000).default(200) });
 export const AbortBody = z.object({ reason: z.string().max(500).optional() }).strict();
 
-export function migrationsRouter(db: Db, commands: MigrationCommands): Router {
+/** `legacyConfigured`: a legacy MongoDB is set (MONGO_URL); without one there is nothing to migrate. */
+export function migrationsRouter(db: Db, commands: MigrationCommands, { legacyConfigured }: { legacyConfigured: boolean }): Router {
   const router = Router();
   router.use(requireOperator('run migrations'));
 
@@ -24,7 +25,11 @@ export function migrationsRouter(db: Db, commands: MigrationCommands): Router {
   };
 
   router.get('/', async (_req, res) => {
-    res.json({ runs: await listMigrationRuns(db), dataSource: (await readDataSource(db)) ?? { store: 'mongo', runId: null, at: null } });
+    res.json({
+      runs: await listMigrationRuns(db),
+      dataSource: (await readDataSource(db)) ?? { store: 'mongo', runId: null, at: null },
+      legacyConfigured,
+    });
   });
 
   router.post('/', async (req, res) => {

@@ -1,5 +1,6 @@
 // Display formatting shared by the pages: bots, money and amounts, times.
 import type { Bot } from '#lib/types.ts';
+import type { ForceExitOutcome } from '#domain/bot-trading.ts';
 
 export const formatPairs = (pairs: readonly string[]): string => pairs.join(', ');
 
@@ -12,6 +13,9 @@ export function formatTime(iso: string): string {
   if (Number.isNaN(date.getTime())) return iso;
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
+
+/** The time of day to the second, UTC: when a number that refreshes was read. */
+export const formatClock = (iso: string): string => `${new Date(iso).toISOString().slice(11, 19)} UTC`;
 
 /** Pairs typed as free text ("btc/usdt, ETH/USDT eth/usdt") to the array the API takes; the API validates each. */
 export const parsePairs = (text: string): string[] =>
@@ -69,3 +73,12 @@ export function splitPair(symbol: string): [string, string] {
   const [base = symbol, quote = ''] = symbol.split('/');
   return [base, quote];
 }
+
+/** A forced exit's result in words: "#3 BTC/USDT closed at 50,120 with +1.20 USDT (+0.24 %)", or that it is still closing. */
+export function formatExitOutcome(o: ForceExitOutcome, currency: string): string {
+  if (!o.closed) return `#${o.tradeId} ${o.pair}: exit order placed; the trade closes when it fills`;
+  const profit = o.profitAbs === null ? '' : ` with ${formatSignedMoney(o.profitAbs, currency)}${o.profitRatio === null ? '' : ` (${formatSignedPct(o.profitRatio * 100)})`}`;
+  return `#${o.tradeId} ${o.pair} closed at ${formatPrice(o.closeRate)}${profit}`;
+}
+
+const formatSignedPct = (pct: number): string => `${pct > 0 ? '+' : ''}${pct.toLocaleString('en-US', { maximumFractionDigits: 2 })} %`;

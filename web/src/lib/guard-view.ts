@@ -16,12 +16,22 @@ export interface GuardNames {
   accounts: Record<string, string>;
 }
 
-/** What a guard protects, as a label and a link: "Bot name · trade #12" or the account's label. */
-export function guardTarget(guard: Guard, names: GuardNames): { label: string; href: string } {
+/**
+ * What a guard protects, as a label and a link: "Bot name · trade #12" or the account's label. A bot or account that
+ * is gone (deleted) has no page: no link, and the label says so.
+ */
+export function guardTarget(guard: Guard, names: GuardNames): { label: string; href: string | null } {
   const t = guard.target;
-  if (t.kind === 'bot_trade') return { label: `${names.bots[t.botId] ?? 'bot'} · trade #${t.tradeId}`, href: `/bots/${t.botId}` };
-  return { label: names.accounts[t.exchangeAccountId] ?? 'exchange account', href: `/accounts/${t.exchangeAccountId}` };
+  if (t.kind === 'bot_trade') {
+    const name = names.bots[t.botId];
+    return { label: `${name ?? 'deleted bot'} · trade #${t.tradeId}`, href: name === undefined ? null : `/bots/${t.botId}` };
+  }
+  const label = names.accounts[t.exchangeAccountId];
+  return { label: label ?? 'deleted exchange account', href: label === undefined ? null : `/accounts/${t.exchangeAccountId}` };
 }
+
+/** Whether a guard still acts: only then do its stop, distance and next target mean anything. */
+export const guardActive = (guard: Guard): boolean => guard.state === 'watching' || guard.state === 'exiting';
 
 /** The next take-profit target: "#2 at 61,000 (sell 0.25)", or "—" when none is left. */
 export function nextTargetText(guard: Guard): string {
@@ -30,9 +40,12 @@ export function nextTargetText(guard: Guard): string {
   return `#${guard.nextTarget + 1} at ${formatPrice(targetPrice(target, guard.entryPrice))} (sell ${formatAmount(target.fraction)})`;
 }
 
-/** A risk guard's scope: the bot's name, or "Portfolio". */
-export function riskScope(risk: RiskGuard, names: GuardNames): { label: string; href: string } {
-  if (risk.scope.kind === 'bot') return { label: names.bots[risk.scope.botId] ?? 'bot', href: `/bots/${risk.scope.botId}` };
+/** A risk guard's scope: the bot's name (no link once the bot is deleted), or "Portfolio". */
+export function riskScope(risk: RiskGuard, names: GuardNames): { label: string; href: string | null } {
+  if (risk.scope.kind === 'bot') {
+    const name = names.bots[risk.scope.botId];
+    return { label: name ?? 'deleted bot', href: name === undefined ? null : `/bots/${risk.scope.botId}` };
+  }
   return { label: 'Portfolio', href: '/portfolio' };
 }
 

@@ -36,6 +36,8 @@ export interface ApiErrorBody {
   code: string;
   message: string;
   field?: string;
+  /** Every wrong field when the API found several (the first is `field`). */
+  fields?: Array<{ field: string; message: string }>;
 }
 
 /** What a failed form action hands back to its page: the error, the field it names and the values to refill. */

@@ -27,3 +27,7 @@ export const signUp = (event: RequestEvent, credentials: Credentials) =>
 
 export const signOut = (event: RequestEvent) =>
   callApi<void>(event, '/api/auth/signout', { method: 'POST', redirectOnUnauthenticated: false });
+
+/** Changes the password; the API ends every session and answers with a new one for this browser. */
+export const changePassword = (event: RequestEvent, input: { currentPassword: string; newPassword: string }) =>
+  callApi<{ user: User }>(event, '/api/auth/password', { method: 'POST', body: input });

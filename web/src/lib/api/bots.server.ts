@@ -1,7 +1,7 @@
 // The API's /bots and /system routes, called from loads and form actions (trading and moves included).
 import type { RequestEvent } from '@sveltejs/kit';
 import type { Bot, CreateBotInput } from '#domain/bot.ts';
-import type { BotTradingView } from '#domain/bot-trading.ts';
+import type { BotTradingView, ForceExitOutcome } from '#domain/bot-trading.ts';
 import type { MoveBotInput, MoveBotResult } from '#domain/bot-move.ts';
 import type { SystemInfo, WorkflowRef } from '#lib/types.ts';
 import { callApi } from './http.server.ts';
@@ -26,8 +26,9 @@ export const deleteBot = async (event: RequestEvent, id: string): Promise<Bot> =
 export const getTrading = async (event: RequestEvent, id: string): Promise<BotTradingView> =>
   (await callApi<{ trading: BotTradingView }>(event, `/api/bots/${encodeURIComponent(id)}/trading`)).trading;
 
-export const forceExit = async (event: RequestEvent, id: string, tradeId: number): Promise<BotTradingView> =>
-  (await callApi<{ trading: BotTradingView }>(event, `/api/bots/${encodeURIComponent(id)}/forceexit`, { method: 'POST', body: { tradeId } })).trading;
+/** Exits a trade at market; answers with what the exit did (price, profit) and the trading after it. */
+export const forceExit = (event: RequestEvent, id: string, tradeId: number) =>
+  callApi<{ exit: ForceExitOutcome; trading: BotTradingView }>(event, `/api/bots/${encodeURIComponent(id)}/forceexit`, { method: 'POST', body: { tradeId } });
 
 export const moveBot = (event: RequestEvent, id: string, move: MoveBotInput) =>
   callApi<{ move: MoveBotResult; bot: Bot }>(event, `/api/bots/${encodeURIComponent(id)}/move`, { method: 'POST', body: move });

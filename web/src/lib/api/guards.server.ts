@@ -2,7 +2,7 @@
 import type { RequestEvent } from '@sveltejs/kit';
 import type { z } from 'zod';
 import type { CreateGuardInput, GuardRules } from '#domain/guard.ts';
-import type { CreateRiskGuardInput } from '#domain/risk.ts';
+import type { CreateRiskGuardInput, RiskRules } from '#domain/risk.ts';
 import type { Guard, GuardEvent, GuardsSnapshot, RiskGuard, WorkflowRef } from '#lib/types.ts';
 import { callApi } from './http.server.ts';
 
@@ -33,3 +33,10 @@ export const resumeRiskGuard = async (event: RequestEvent, id: string): Promise<
 
 export const cancelRiskGuard = async (event: RequestEvent, id: string): Promise<RiskGuard> =>
   (await callApi<{ riskGuard: RiskGuard }>(event, riskPath(id), { method: 'DELETE' })).riskGuard;
+
+export const getRiskGuard = async (event: RequestEvent, id: string): Promise<RiskGuard> =>
+  (await callApi<{ riskGuard: RiskGuard }>(event, riskPath(id))).riskGuard;
+
+/** Replaces the risk guard's rules (a limit left out is no longer checked). */
+export const editRiskGuard = async (event: RequestEvent, id: string, rules: z.input<typeof RiskRules>): Promise<RiskGuard> =>
+  (await callApi<{ riskGuard: RiskGuard }>(event, riskPath(id), { method: 'PATCH', body: rules })).riskGuard;

@@ -11,7 +11,7 @@ export interface DataSourceSetting {
   at: string | null;
 }
 
-export const listRuns = (event: RequestEvent) => callApi<{ runs: MigrationRun[]; dataSource: DataSourceSetting }>(event, '/api/migrations');
+export const listRuns = (event: RequestEvent) => callApi<{ runs: MigrationRun[]; dataSource: DataSourceSetting; legacyConfigured: boolean }>(event, '/api/migrations');
 
 export const getRun = (event: RequestEvent, id: string) => callApi<MigrationRunView>(event, `/api/migrations/${encodeURIComponent(id)}`);
 

@@ -2,9 +2,12 @@
 // actions (they work without JavaScript).
 import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { BOT_STATUSES, commandAllowed, type BotCommand, type BotStatus } from '#domain/bot.ts';
-import { commandBot, deleteBot, forceExit, getBot, getTrading, moveBot } from '#lib/api/bots.server.ts';
+import { commandBot, forceExit, getBot, getTrading, moveBot } from '#lib/api/bots.server.ts';
+import { deleteBotExitingTrades, DELETED_FLASH } from '#lib/api/bot-delete.server.ts';
+import { listGuards } from '#lib/api/guards.server.ts';
 import { listStrategies } from '#lib/api/strategies.server.ts';
 import { ApiError } from '#lib/api/http.server.ts';
+import { formatExitOutcome } from '#lib/format.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 // The domain decides which commands each status accepts; the page gets that table so buttons follow live statuses.
@@ -13,8 +16,12 @@ const ALLOWED = Object.fromEntries(
   BOT_STATUSES.map((status) => [status, COMMANDS.filter((command) => commandAllowed(status, command))]),
 ) as Record<BotStatus, BotCommand[]>;
 
+/** What the page invalidates to read the bot's trading again (every few seconds while it runs). */
+const TRADING = 'app:bot-trading';
+
 export const load: PageServerLoad = async (event) => {
   await event.parent();
+  event.depends(TRADING);
   try {
     const { bot, workflow, placement } = await getBot(event, event.params.id);
     // Open trades, profit and balance come from the bot's own REST API, so only a running bot has them.
@@ -25,7 +32,14 @@ export const load: PageServerLoad = async (event) => {
         })
       : { view: null, error: null };
     const strategies = (await listStrategies(event)).filter((s) => s.engine === bot.engine);
-    return { bot, workflow, placement: { ...placement, at: new Date().toISOString() }, allowed: ALLOWED, trading, strategies };
+    // The guards that watch this bot: the delete dialog says they end.
+    const all = await listGuards(event);
+    const guards = {
+      position: all.guards.filter((g) => g.target.kind === 'bot_trade' && g.target.botId === bot.id && (g.state === 'watching' || g.state === 'exiting')),
+      risk: all.riskGuards.filter((r) => r.scope.kind === 'bot' && r.scope.botId === bot.id && r.state !== 'cancelled'),
+    };
+    const now = new Date().toISOString();
+    return { bot, workflow, placement: { ...placement, at: now }, allowed: ALLOWED, trading, tradingAt: now, strategies, guards };
   } catch (e) {
     if (e instanceof ApiError && e.status === 404) error(404, 'No such bot (it may have been deleted).');
     throw e;
@@ -43,11 +57,14 @@ async function run(event: RequestEvent<{ id: string }>, command: 'start' | 'stop
 
 export const actions: Actions = {
   start: (event) => run(event, 'start'),
+  // Like delete, the first press only asks (the page shows the question); confirm=yes exits and reports the result.
   forceexit: async (event) => {
-    const tradeId = Number((await event.request.formData()).get('tradeId'));
+    const form = await event.request.formData();
+    const tradeId = Number(form.get('tradeId'));
+    if (form.get('confirm') !== 'yes') return { confirmExit: tradeId };
     try {
-      await forceExit(event, event.params.id, tradeId);
-      return { exited: tradeId };
+      const { exit, trading } = await forceExit(event, event.params.id, tradeId);
+      return { exited: { outcome: exit, text: formatExitOutcome(exit, trading.balance.currency) } };
     } catch (e) {
       if (e instanceof ApiError) return fail(e.status, { command: 'forceexit' as const, message: e.body.message });
       throw e;
@@ -66,16 +83,14 @@ export const actions: Actions = {
     }
   },
   stop: (event) => run(event, 'stop'),
-  // The first press only asks for confirmation (also without JavaScript); the confirm button sends confirm=yes.
+  // The first press only asks for confirmation (also without JavaScript); the confirm button sends confirm=yes, and
+  // exitTrades=yes to exit the open trades first. The list page then says what happened.
   delete: async (event) => {
     const form = await event.request.formData();
     if (form.get('confirm') !== 'yes') return { confirmDelete: true };
-    try {
-      await deleteBot(event, event.params.id);
-    } catch (e) {
-      if (e instanceof ApiError) return fail(e.status, { command: 'delete' as const, message: e.body.message });
-      throw e;
-    }
+    const result = await deleteBotExitingTrades(event, event.params.id, form.get('exitTrades') === 'yes');
+    if (!result.deleted) return fail(result.status, { command: 'delete' as const, message: result.message });
+    event.cookies.set(DELETED_FLASH, result.message, { path: '/bots', httpOnly: true, sameSite: 'lax', maxAge: 60 });
     redirect(303, '/bots');
   },
 };

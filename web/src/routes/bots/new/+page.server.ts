@@ -1,14 +1,23 @@
 // /bots/new: the create form (engine and strategy picked from the store) sends the bot to the API and opens its page.
-import { redirect } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
+import { CreateBotInput } from '#domain/bot.ts';
+import { BUNDLED_FREQTRADE_STRATEGIES } from '#domain/bundled-freqtrade-strategies.ts';
+import { BUNDLED_BUILTIN_STRATEGIES } from '#domain/bundled-strategies.ts';
+import { schemaIssues } from '#domain/field-issues.ts';
 import { createBot } from '#lib/api/bots.server.ts';
+import { listAccounts } from '#lib/api/exchange-accounts.server.ts';
 import { listStrategies } from '#lib/api/strategies.server.ts';
-import { failField, failFromApi } from '#lib/api/form-failure.server.ts';
+import { failFromApi } from '#lib/api/form-failure.server.ts';
 import { parsePairs } from '#lib/format.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
   await event.parent();
-  return { strategies: await listStrategies(event) };
+  // What a bot without a chosen strategy runs: the first bundled strategy of its engine (activities/bots.ts).
+  const defaults = { builtin: BUNDLED_BUILTIN_STRATEGIES[0]!.name, freqtrade: BUNDLED_FREQTRADE_STRATEGIES[0]!.className };
+  // A live bot trades on one of the user's exchange accounts: the form offers them.
+  const [strategies, accounts] = await Promise.all([listStrategies(event), listAccounts(event)]);
+  return { strategies, defaults, accounts: accounts.map((a) => ({ id: a.id, label: a.label, exchangeId: a.exchangeId })) };
 };
 
 export const actions: Actions = {
@@ -23,27 +32,39 @@ export const actions: Actions = {
       engine: form.get('engine') === 'freqtrade' ? 'freqtrade' : 'builtin',
       strategyVersionId: String(form.get('strategyVersionId') ?? ''),
       placement: form.get('placement') === 'pool' || form.get('placement') === 'dedicated' ? String(form.get('placement')) : '',
+      exchangeAccountId: String(form.get('exchangeAccountId') ?? ''),
     };
-    // The API validates everything else; a non-number stake cannot even be sent as JSON.
     const stakeAmount = Number(values.stakeAmount);
-    if (values.stakeAmount.trim() === '' || !Number.isFinite(stakeAmount)) {
-      return failField('stakeAmount', 'must be a number, e.g. 100', values);
+    const stakeIsNumber = values.stakeAmount.trim() !== '' && Number.isFinite(stakeAmount);
+    const input: CreateBotInput = {
+      name: values.name,
+      exchange: 'paper',
+      pairs: parsePairs(values.pairs),
+      stakeAmount: stakeIsNumber ? stakeAmount : 1,
+      stakeCurrency: values.stakeCurrency,
+      dryRun: values.dryRun === 'on',
+      engine: values.engine as 'builtin' | 'freqtrade',
+      // Empty: the engine's default strategy.
+      ...(values.strategyVersionId ? { strategyVersionId: values.strategyVersionId } : {}),
+      // Only a live bot trades on an account (the picker is hidden while Dry run is ticked).
+      ...(values.dryRun !== 'on' && values.exchangeAccountId ? { exchangeAccountId: values.exchangeAccountId } : {}),
+      // Empty: the platform's default; FreqTrade bots always get a container of their own.
+      ...(values.placement && values.engine === 'builtin' ? { placement: values.placement as 'pool' | 'dedicated' } : {}),
+    };
+    // The domain's own schema first, so every wrong field is reported after one submit (the API checks the same
+    // schema again, and then the exchange's markets, which it reports all at once too).
+    const checked = CreateBotInput.safeParse(input);
+    const problems = [
+      ...(stakeIsNumber ? [] : [{ field: 'stakeAmount', message: 'must be a number, e.g. 100' }]),
+      ...(checked.success ? [] : schemaIssues(checked.error).filter((p) => stakeIsNumber || p.field !== 'stakeAmount')),
+    ];
+    if (problems.length) {
+      const [first] = problems;
+      return fail(400, { error: { code: 'invalid_input', message: first!.message, field: first!.field, fields: problems }, values });
     }
     let id: string;
     try {
-      const bot = await createBot(event, {
-        name: values.name,
-        exchange: 'paper',
-        pairs: parsePairs(values.pairs),
-        stakeAmount,
-        stakeCurrency: values.stakeCurrency,
-        dryRun: values.dryRun === 'on',
-        engine: values.engine as 'builtin' | 'freqtrade',
-        // Empty: the engine's default (first bundled) strategy.
-        ...(values.strategyVersionId ? { strategyVersionId: values.strategyVersionId } : {}),
-        // Empty: the platform's default; FreqTrade bots always get a container of their own.
-        ...(values.placement && values.engine === 'builtin' ? { placement: values.placement as 'pool' | 'dedicated' } : {}),
-      });
+      const bot = await createBot(event, input);
       id = bot.id;
     } catch (error) {
       return failFromApi(error, values);

@@ -58,9 +58,11 @@ export const actions: Actions = {
     }
     return command('scale', { poolId }, values, () => scalePool(event, poolId, Number(typed)));
   },
+  // Moves users' bots: the first press only asks (also without JavaScript); the dialog's button sends confirm=yes.
   drain: async (event) => {
     const text = await fields(event);
     const about = { poolId: text('poolId'), key: text('key') };
+    if (text('confirm') !== 'yes') return { action: 'drain' as const, ...about, confirm: true as const };
     return command('drain', about, about, () => drainContainer(event, about.poolId, about.key));
   },
   move: async (event) => {
