@@ -3,40 +3,18 @@
 // the drawdown limit is crossed, and only the owner's resume lets it enter again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FreqtradeClient } from '../activities/freqtrade-client.js';
-import { findBotWithSecret } from '../db/bots.js';
-import { botCredentialsPlace, createSecretBox } from '../db/secret-box.js';
-import { startPaperExchange, type PaperExchangeHandle } from '../exchange/server.js';
-import { botClientOf, ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
+import type { PaperExchangeHandle } from '../exchange/server.js';
+import { startHeldBot, type HeldBot, type OpenTrade } from './held-bot.js';
+import { ORIGIN, waitFor, type TestPlatform } from './platform.js';
 
 let exchange: PaperExchangeHandle;
 let platform: TestPlatform;
-let user: Awaited<ReturnType<typeof signedUpAgent>>;
+let user: HeldBot['user'];
 let botId: string;
 let bot: FreqtradeClient;
 
-type OpenTrade = { trade_id: number; open_rate: number; amount: number };
-
-/** Enters whenever it can; never exits by itself (ROI far away, stoploss far below): the guards decide here. */
-const holdStrategy = {
-  schemaVersion: 1, name: 'Hold', timeframe: '1m', startupCandles: 1, indicators: [],
-  entry: { left: { price: 'close' }, op: '>', right: { value: 0 } },
-  exit: { left: { price: 'close' }, op: '<', right: { value: 0 } },
-  minimalRoi: { '0': 10 }, stoploss: -0.9, trailingStop: false,
-};
-
 beforeAll(async () => {
-  exchange = await startPaperExchange({ port: 0, seed: 'guards-bot', tickMs: 0 });
-  exchange.setPrice('BTCUSDT', 50_000);
-  platform = await startPlatform({ env: { BOT_DRIVER: 'docker', PAPER_EXCHANGE_URL: exchange.url } });
-  user = await signedUpAgent(platform.app);
-  const strategy = await user.agent.post('/api/strategies').set('Origin', ORIGIN).send({ content: holdStrategy });
-  const created = await user.agent.post('/api/bots').set('Origin', ORIGIN)
-    .send({ name: 'Guarded', pairs: ['BTC/USDT'], stakeAmount: 100, strategyVersionId: strategy.body.strategy.id });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  botId = created.body.bot.id;
-  await waitFor('running', async () => (await user.agent.get(`/api/bots/${botId}`)).body.bot.status === 'running', 120_000);
-  const row = (await findBotWithSecret(platform.db, botId))!;
-  bot = botClientOf(platform, row);
+  ({ exchange, platform, user, botId, bot } = await startHeldBot('guards-bot', 'Guarded'));
 }, 180_000);
 
 afterAll(async () => {

@@ -5,20 +5,13 @@ import type { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { botWorkflowId } from '../domain/workflow-ids.js';
 
-interface TimedEvent {
-  eventId: string;
-  eventTime: string;
-  eventType: string;
-  activityTaskScheduledEventAttributes?: { activityType?: { name?: string } };
-  activityTaskStartedEventAttributes?: { scheduledEventId?: string };
-  activityTaskCompletedEventAttributes?: { scheduledEventId?: string };
-}
-
+/** The fields of a history event (JSON form) these readings use. */
 interface HistoryEvent {
   eventId: string;
   eventTime: string;
   eventType: string;
   activityTaskScheduledEventAttributes?: { activityType?: { name?: string } };
+  activityTaskStartedEventAttributes?: { scheduledEventId?: string };
   activityTaskCompletedEventAttributes?: { scheduledEventId?: string };
   workflowExecutionSignaledEventAttributes?: { signalName?: string };
 }
@@ -85,7 +78,7 @@ export function phaseTable(all: readonly ProvisionPhases[]): string {
  * started) and running (started → completed). For the pool scaler this says whether placement waits for slots or work.
  */
 export async function activityTimings(client: Client, workflowId: string): Promise<string> {
-  const history = JSON.parse(historyToJSON(await client.workflow.getHandle(workflowId).fetchHistory())) as { events?: TimedEvent[] };
+  const history = JSON.parse(historyToJSON(await client.workflow.getHandle(workflowId).fetchHistory())) as { events?: HistoryEvent[] };
   const scheduled = new Map<string, { name: string; at: number; startedAt?: number }>();
   const byName = new Map<string, { wait: number[]; run: number[] }>();
   for (const e of history.events ?? []) {
