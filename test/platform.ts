@@ -27,7 +27,7 @@ import { platformDataConverter } from '../temporal/data-converter.js';
 import { createPayloadCodec } from '../temporal/payload-codec.js';
 import { createActivities } from '../worker/activities.js';
 import { buildWorkflowBundle } from '../worker/bundle.js';
-import { createDockerHostWorker } from '../worker/docker-host.js';
+import { closeBotGateways, createDockerHostWorker } from '../worker/docker-host.js';
 import { createGuardWorker } from '../worker/guard-worker.js';
 import { createPoolWorker } from '../worker/pool-worker.js';
 import { botChannelsFor, chooseDocker, chooseRuntimeDriver } from '../worker/runtime-driver.js';
@@ -162,6 +162,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
       await exchange?.close();
       // The platform's egress proxies, and its bots' socket directories (their containers are gone with the bots).
       await botChannelsFor(config).close();
+      await closeBotGateways(config);
       await fs.rm(config.BOT_SOCKET_DIR, { recursive: true, force: true }).catch(() => undefined);
     },
   };
