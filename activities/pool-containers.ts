@@ -86,7 +86,7 @@ export function createPoolDockerActivities(deps: PoolDockerDeps) {
 
   /** The bot's API sockets on this host that still answer (in any pool container's directory: it may have moved). */
   async function socketsOf(botId: string): Promise<string[]> {
-    const dirs = (await fs.readdir(deps.socketRoot).catch(() => [] as string[])).filter((d) => d.startsWith(poolSocketDirName('')));
+    const dirs = (await fs.readdir(deps.socketRoot).catch(() => [] as string[])).filter((d) => d.startsWith(poolSocketDirName('')) && !d.includes('.'));
     const paths = dirs.map((d) => path.join(deps.socketRoot, d, botApiSocketName(botId)));
     const states = await Promise.all(paths.map(socketState));
     return paths.filter((_, i) => states[i] === 'open');
@@ -275,7 +275,7 @@ function socketState(socketPath: string): Promise<'open' | 'closed'> {
     const socket = net.connect(socketPath);
     socket.setTimeout(1000);
     socket.once('connect', () => (socket.destroy(), resolve('open')));
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED' || error.code === 'ENOENT' ? 'closed' : 'open'));
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(['ECONNREFUSED', 'ENOENT', 'ENOTDIR'].includes(error.code ?? '') ? 'closed' : 'open'));
     socket.once('timeout', () => (socket.destroy(), resolve('open')));
   });
 }

@@ -2,6 +2,7 @@
 // its bots answering on their own address, 127.0.0.2, as a host on another machine would on its), and the faults the pool scaler must survive: a worker SIGKILLed in the middle of a scale-up (no duplicate
 // containers), and a restarted dockerd (the scaler reconciles; every bot runs again, in exactly one container).
 import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +25,7 @@ let mainWorker: ChildProcess;
 let hostWorker: ChildProcess;
 
 const poolEnv = { BOT_POOL_ID: poolId, BOT_PLACEMENT: 'pool', POOL_HOSTS: `${hostA},${hostB}` };
+const socketDirB = () => `${platform.config.BOT_SOCKET_DIR}-b`;
 const startMainWorker = () => {
   mainWorker = spawnWorker(platform.config, { ...poolEnv, DOCKER_HOST_NAME: hostA });
   workers.push(mainWorker);
@@ -50,7 +52,8 @@ beforeAll(async () => {
   platform = await startPlatform({ worker: false, env: { BOT_DRIVER: 'docker', ...poolEnv, DOCKER_HOST_NAME: hostA } });
   startMainWorker();
   hostWorker = spawnWorker(platform.config, {
-    ...poolEnv, WORKER_ROLE: 'docker-host', DOCKER_HOST: second.dockerHost, DOCKER_HOST_NAME: hostB, BOT_API_ADDRESS: '127.0.0.2',
+    // A Docker host of its own on this machine: its own socket root (a worker serves every p-* directory under its root).
+    ...poolEnv, WORKER_ROLE: 'docker-host', DOCKER_HOST: second.dockerHost, DOCKER_HOST_NAME: hostB, BOT_API_ADDRESS: '127.0.0.2', BOT_SOCKET_DIR: socketDirB(),
   });
   workers.push(hostWorker);
   // Small containers, so four bots need two of them, one on each host.
@@ -66,6 +69,7 @@ afterAll(async () => {
   for (const [docker, list] of [[dockerA, await containersOn(dockerA)], [dockerB, await containersOn(dockerB).catch(() => [])]] as const) {
     for (const c of list) await docker.getContainer(c.Id).remove({ force: true, v: true });
   }
+  if (platform) await fs.rm(socketDirB(), { recursive: true, force: true });
   await platform?.stop();
   await second?.stop();
 });
