@@ -84,7 +84,7 @@ describe('pools on two Docker hosts', { shuffle: false }, () => {
     const ids: string[] = [];
     for (const name of ['H1', 'H2', 'H3', 'H4']) {
       const created = await user.agent.post('/api/bots').set('Origin', ORIGIN).send({ name, pairs: ['BTC/USDT'], stakeAmount: 10 });
-      expect(created.status).toBe(201);
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
       ids.push(created.body.bot.id);
     }
     bots = await Promise.all(ids.map((id) => waitFor('running', async () => {
