@@ -113,6 +113,11 @@ export function createPoolDockerActivities(deps: PoolDockerDeps) {
     /** Creates (once), configures and starts the pool container `key`; a repeated call finds and starts the same one. */
     async ensurePoolContainer(poolId: string, key: string, memoryMb: number): Promise<string> {
       let found = await find(poolId, key);
+      if (found && found.HostConfig?.NetworkMode !== 'none') {
+        // Made before pool containers lost their network: made again, its bots' state stays in the named volume.
+        await docker.getContainer(found.Id).remove({ force: true, v: true });
+        found = null;
+      }
       if (!found) {
         // Its allowlist follows with its first bot list, below.
         const socketDir = await deps.channels.prepare(poolSocketDirName(key), []);
