@@ -2,7 +2,8 @@
 // exchange profile and (live bots only) its exchange key. Shared by dedicated containers and pool containers.
 import { ApplicationFailure } from '@temporalio/common';
 import type { Bot } from '../domain/bot.js';
-import type { HostedBotConfig } from '../domain/bot-host-config.js';
+import { CONTAINER_SOCKET_DIR, ccxtProxySetting, egressAllowlist } from '../domain/bot-channel.js';
+import type { BotHostConfig, HostedBotConfig } from '../domain/bot-host-config.js';
 import { exchangeProfile } from '../domain/exchanges.js';
 import { parseStrategy, type Strategy } from '../domain/strategy.js';
 import * as bots from '../db/bots.js';
@@ -11,6 +12,7 @@ import { bundledBuiltin } from '../db/seed.js';
 import { findStrategyVersionForUser } from '../db/strategies.js';
 import type { Db } from '../db/pool.js';
 import { accountCredentialsPlace, botCredentialsPlace, type SecretBox } from '../db/secret-box.js';
+import { exchangeApiUrls } from './exchange-client.js';
 import type { FreqtradeCredentials } from './freqtrade-client.js';
 
 export interface StoredCredentials extends FreqtradeCredentials {
@@ -94,4 +96,19 @@ export function createBotHostSpecs(deps: BotHostSpecDeps) {
   }
 
   return { loadBot, strategyOf, exchangeCredentialsOf, hostedBot, hostedBots };
+}
+
+/**
+ * A bot host config for a container without a network (dedicated or pool): each bot's API on its socket in /run/tf,
+ * ccxt through the egress proxy; and the allowlist that proxy needs (the union of the bots' exchange hosts).
+ */
+export function confinedHostConfig(config: BotHostConfig): { config: BotHostConfig; egressAllow: string[] } {
+  const allow = new Set<string>();
+  const bots = config.bots.map((bot) => {
+    if (!bot.exchangeProfile) return bot;
+    const urls = exchangeApiUrls({ id: bot.exchange, ...bot.exchangeProfile });
+    for (const hostPort of egressAllowlist(urls)) allow.add(hostPort);
+    return { ...bot, exchangeProfile: { ...bot.exchangeProfile, proxy: ccxtProxySetting(urls) } };
+  });
+  return { config: { ...config, socketDir: CONTAINER_SOCKET_DIR, bots }, egressAllow: [...allow].sort() };
 }

@@ -35,9 +35,9 @@ export interface BotActivityDeps {
   driver: BotRuntimeDriver;
   /** Host the platform reaches bot APIs on. */
   botApiHost: string;
-  /** How the platform reaches bot APIs (their sockets; TCP for local-process and pooled bots). */
+  /** How the platform reaches bot APIs (a container's socket; TCP for local-process bots and pooled bots' gateways). */
   botChannel: BotChannelSettings;
-  /** Address bot APIs listen on inside their runtime. */
+  /** Address a local-process bot's API listens on (a container's listens on its socket instead). */
   botListenHost: string;
   /** Where the `paper` exchange profile points ccxt. */
   paperExchangeUrl: string;
@@ -151,8 +151,9 @@ export function createBotActivities(deps: BotActivityDeps) {
       for (let attempt = 0; attempt < PORT_TRIES; attempt++) {
         const port = await bots.nextFreeBotPort(db, busy);
         if (port === null) throw ApplicationFailure.nonRetryable('no free bot API port left', 'NoPort');
-        // A FreqTrade bot's port is on its container's own loopback; a builtin bot's is still on the host's.
-        if (spec.engine !== 'freqtrade' && !(await portIsFree(deps.botApiHost, port))) {
+        // A container's port is on its own loopback; a local process listens on the host's, and a pooled bot's host
+        // gateway opens the port on its address (this host's, when it is the one placing it).
+        if ((placement === 'pool' || driver.kind === 'process') && !(await portIsFree(deps.botApiHost, port))) {
           busy.push(port);
           continue;
         }

@@ -1,15 +1,21 @@
-// Bot runtimes as hardened Docker containers, found again by their labels so every call is idempotent.
+// Dedicated builtin bots as hardened Docker containers without a network, found again by their labels so every call is
+// idempotent. Like a FreqTrade bot's, the container's only ways out are the sockets in its own directory
+// (`<BOT_SOCKET_DIR>/b-<botId>` at /run/tf): its API socket and the egress proxy that reaches its exchange.
 import { ApplicationFailure } from '@temporalio/common';
 import type Docker from 'dockerode';
 import { botLabels } from '../domain/bot.js';
+import { CONTAINER_SOCKET_DIR, dedicatedSocketDirName } from '../domain/bot-channel.js';
 import { BOT_HOST_CONFIG_FILE_ENV } from '../domain/bot-host-config.js';
-import { BOT_UID, hardenedHostConfig, publishedPorts } from './container-hardening.js';
+import type { BotChannels } from './bot-channels.js';
+import { confinedHostConfig } from './bot-host-spec.js';
+import { BOT_UID, hardenedHostConfig } from './container-hardening.js';
 import { singleFileTar } from './tar.js';
 import type { BotRuntimeDriver, RuntimeSpec, RuntimeState } from './runtime-driver.js';
 
 export interface DockerRuntimeOptions {
   image: string;
-  network: string;
+  /** The socket directories and egress proxies of this Docker host's bot containers. */
+  channels: BotChannels;
   memoryMb: number;
   cpus: number;
   pidsLimit: number;
@@ -28,8 +34,7 @@ export function createDockerRuntime(docker: Docker, options: DockerRuntimeOption
     return found[0]?.Id ?? null;
   }
 
-  async function create(spec: RuntimeSpec): Promise<string> {
-    const { ExposedPorts, PortBindings } = publishedPorts(options.network, spec.host.bots.map((b) => b.apiPort));
+  async function create(spec: RuntimeSpec, socketDir: string): Promise<string> {
     const container = await docker.createContainer({
       name: containerName(spec.botId),
       Image: options.image,
@@ -38,17 +43,19 @@ export function createDockerRuntime(docker: Docker, options: DockerRuntimeOption
       Env: [`${BOT_HOST_CONFIG_FILE_ENV}=${CONFIG_DIR}/${CONFIG_FILE}`],
       Volumes: { [CONFIG_DIR]: {} },
       User: `${BOT_UID}:${BOT_UID}`,
-      ExposedPorts,
-      HostConfig: hardenedHostConfig({ ...options, tmpMb: 16 }, { PortBindings }),
+      NetworkDisabled: true,
+      HostConfig: hardenedHostConfig({ ...options, tmpMb: 16 }, {
+        Mounts: [{ Type: 'bind', Source: socketDir, Target: CONTAINER_SOCKET_DIR }],
+      }),
     });
     return container.id;
   }
 
-  async function findOrCreate(spec: RuntimeSpec): Promise<string> {
+  async function findOrCreate(spec: RuntimeSpec, socketDir: string): Promise<string> {
     const existing = await findContainerId(spec.botId);
     if (existing) return existing;
     try {
-      return await create(spec);
+      return await create(spec, socketDir);
     } catch (error) {
       // A concurrent or retried create won the name: the container exists, so use it.
       if (isStatus(error, 409)) {
@@ -67,15 +74,19 @@ export function createDockerRuntime(docker: Docker, options: DockerRuntimeOption
   return {
     kind: 'docker',
     async ensureCreated(spec) {
-      const id = await findOrCreate(spec);
+      const { config, egressAllow } = confinedHostConfig(spec.host);
+      const socketDir = await options.channels.prepare(dedicatedSocketDirName(spec.botId), egressAllow);
+      const id = await findOrCreate(spec, socketDir);
       // Written on every call, so a retry after a crash between create and write still leaves a complete container.
-      const archive = singleFileTar(CONFIG_FILE, JSON.stringify(spec.host), { uid: BOT_UID, gid: BOT_UID, mode: 0o600 });
+      const archive = singleFileTar(CONFIG_FILE, JSON.stringify(config), { uid: BOT_UID, gid: BOT_UID, mode: 0o600 });
       await docker.getContainer(id).putArchive(archive, { path: CONFIG_DIR });
       return id;
     },
-    async start(botId) {
+    async start(botId, spec) {
       const id = await findContainerId(botId);
       if (!id) throw new Error(`no container for bot ${botId}`);
+      // Its directory and egress proxy again: gone if the machine restarted (BOT_SOCKET_DIR under /tmp) since it was made.
+      await options.channels.prepare(dedicatedSocketDirName(botId), confinedHostConfig(spec.host).egressAllow);
       try {
         await docker.getContainer(id).start();
       } catch (error) {
@@ -93,12 +104,14 @@ export function createDockerRuntime(docker: Docker, options: DockerRuntimeOption
     },
     async remove(botId) {
       const id = await findContainerId(botId);
-      if (!id) return;
-      try {
-        await docker.getContainer(id).remove({ force: true, v: true });
-      } catch (error) {
-        if (!isStatus(error, 404) && !isStatus(error, 409)) throw error; // 409: removal already in progress
+      if (id) {
+        try {
+          await docker.getContainer(id).remove({ force: true, v: true });
+        } catch (error) {
+          if (!isStatus(error, 404) && !isStatus(error, 409)) throw error; // 409: removal already in progress
+        }
       }
+      await options.channels.remove(dedicatedSocketDirName(botId));
     },
     async inspect(botId): Promise<RuntimeState> {
       const id = await findContainerId(botId);

@@ -77,7 +77,7 @@ export function createFreqtradeRuntime(docker: Docker, options: FreqtradeRuntime
       User: `${BOT_UID}:${BOT_UID}`,
       // No network at all: the API and the exchange go through the sockets in the bot's own directory.
       NetworkDisabled: true,
-      HostConfig: hardenedHostConfig({ ...options, network: 'none', tmpMb: 64 }, {
+      HostConfig: hardenedHostConfig({ ...options, tmpMb: 64 }, {
         Mounts: [
           { Type: 'volume', Source: freqtradeVolumeName(spec.botId), Target: FREQTRADE_DATA_DIR },
           { Type: 'bind', Source: socketDir, Target: CONTAINER_SOCKET_DIR },

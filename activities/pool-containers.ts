@@ -1,18 +1,25 @@
 // Pool containers on one Docker host: the activities a worker next to that engine serves on `docker@<host>`.
 // Every call is idempotent: containers are found by their labels and names (`tf-pool-<key>`), a bot's saved state lives
 // in the container's named volume (`tf-pool-<key>-state`), and a container's bot list is rewritten whole from
-// PostgreSQL under a per-container lock, so writers racing each other always leave the latest list.
+// PostgreSQL under a per-container lock, so writers racing each other always leave the latest list. A pool container has
+// no network: its bots' APIs and its egress proxy are sockets in its directory (`<BOT_SOCKET_DIR>/p-<key>` at /run/tf),
+// the proxy allowing the union of its bots' exchange hosts, and this host's gateway (bot-gateway.ts) joins each bot's
+// port to its socket.
+import fs from 'node:fs/promises';
 import net from 'node:net';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApplicationFailure } from '@temporalio/common';
 import type Docker from 'dockerode';
+import { botApiSocketName, CONTAINER_SOCKET_DIR, poolSocketDirName } from '../domain/bot-channel.js';
 import { BOT_HOST_CONFIG_FILE_ENV, type BotHostConfig } from '../domain/bot-host-config.js';
 import { poolLabels, type ObservedContainer } from '../domain/pool.js';
 import { withContainerLock, type ContainerStats } from '../db/pools.js';
-import { findBot } from '../db/bots.js';
 import type { Db } from '../db/pool.js';
 import type { SecretBox } from '../db/secret-box.js';
-import { createBotHostSpecs } from './bot-host-spec.js';
+import type { BotChannels } from './bot-channels.js';
+import type { BotGateway } from './bot-gateway.js';
+import { confinedHostConfig, createBotHostSpecs } from './bot-host-spec.js';
 import { BOT_UID, hardenedHostConfig } from './container-hardening.js';
 import { readTarFile, singleFileTar } from './tar.js';
 
@@ -22,13 +29,13 @@ export interface PoolDockerDeps {
   box: SecretBox;
   paperExchangeUrl: string;
   image: string;
-  /** Pool containers use the host network: each bot keeps its own API port wherever it moves. */
-  network: string;
   cpus: number;
   pidsLimit: number;
-  listenHost: string;
-  /** Where the platform reaches bot APIs (to see a moved bot's port close). */
-  botApiHost: string;
+  /** This host's socket directories (BOT_SOCKET_DIR) and the egress proxy of each. */
+  socketRoot: string;
+  channels: BotChannels;
+  /** How the platform reaches this host's pooled bots: each bot's API port joined to its socket. */
+  gateway: BotGateway;
 }
 
 export type ObservedPoolContainer = ObservedContainer & ContainerStats;
@@ -53,12 +60,28 @@ export function createPoolDockerActivities(deps: PoolDockerDeps) {
   async function configFor(ids: readonly string[], tx: Db): Promise<BotHostConfig> {
     // One query for the whole list (a bot deleted since the list was read is left out: it must not run).
     const bots = await createBotHostSpecs({ db: tx, box: deps.box, paperExchangeUrl: deps.paperExchangeUrl }).hostedBots(ids);
-    return { listenHost: deps.listenHost, bots };
+    return { listenHost: '127.0.0.1', bots };
+  }
+
+  /** The container's bot list, its egress allowlist and its gateway routes, all from the same rows. */
+  async function writeBots(containerId: string, key: string, ids: readonly string[], tx: Db): Promise<void> {
+    const { config, egressAllow } = confinedHostConfig(await configFor(ids, tx));
+    await deps.channels.prepare(poolSocketDirName(key), egressAllow);
+    await writeConfig(containerId, config);
+    await deps.gateway.route(key, config.bots);
   }
 
   async function writeConfig(containerId: string, config: BotHostConfig): Promise<void> {
     const archive = singleFileTar(CONFIG_FILE, JSON.stringify(config), { uid: BOT_UID, gid: BOT_UID, mode: 0o600 });
     await docker.getContainer(containerId).putArchive(archive, { path: CONFIG_DIR });
+  }
+
+  /** The bot's API sockets on this host that still answer (in any pool container's directory: it may have moved). */
+  async function socketsOf(botId: string): Promise<string[]> {
+    const dirs = (await fs.readdir(deps.socketRoot).catch(() => [] as string[])).filter((d) => d.startsWith(poolSocketDirName('')) && !d.includes('.'));
+    const paths = dirs.map((d) => path.join(deps.socketRoot, d, botApiSocketName(botId)));
+    const states = await Promise.all(paths.map(socketState));
+    return paths.filter((_, i) => states[i] === 'open');
   }
 
   /** Runs `fn` with a container that mounts the key's state volume: the pool container, or a never-started stand-in. */
@@ -82,7 +105,14 @@ export function createPoolDockerActivities(deps: PoolDockerDeps) {
     /** Creates (once), configures and starts the pool container `key`; a repeated call finds and starts the same one. */
     async ensurePoolContainer(poolId: string, key: string, memoryMb: number): Promise<string> {
       let found = await find(poolId, key);
+      if (found && found.HostConfig?.NetworkMode !== 'none') {
+        // Made before pool containers lost their network: made again, its bots' state stays in the named volume.
+        await docker.getContainer(found.Id).remove({ force: true, v: true });
+        found = null;
+      }
       if (!found) {
+        // Its allowlist follows with its first bot list, below.
+        const socketDir = await deps.channels.prepare(poolSocketDirName(key), []);
         try {
           await docker.createContainer({
             name: poolContainerName(key),
@@ -91,9 +121,15 @@ export function createPoolDockerActivities(deps: PoolDockerDeps) {
             Env: [`${BOT_HOST_CONFIG_FILE_ENV}=${CONFIG_DIR}/${CONFIG_FILE}`, `${STATE_DIR_ENV}=${STATE_DIR}`],
             Volumes: { [CONFIG_DIR]: {} },
             User: `${BOT_UID}:${BOT_UID}`,
+            NetworkDisabled: true,
             HostConfig: hardenedHostConfig(
-              { network: deps.network, memoryMb, cpus: deps.cpus, pidsLimit: deps.pidsLimit, tmpMb: 16 },
-              { Mounts: [{ Type: 'volume', Source: poolVolumeName(key), Target: STATE_DIR }] },
+              { memoryMb, cpus: deps.cpus, pidsLimit: deps.pidsLimit, tmpMb: 16 },
+              {
+                Mounts: [
+                  { Type: 'volume', Source: poolVolumeName(key), Target: STATE_DIR },
+                  { Type: 'bind', Source: socketDir, Target: CONTAINER_SOCKET_DIR },
+                ],
+              },
             ),
           });
         } catch (error) {
@@ -104,7 +140,7 @@ export function createPoolDockerActivities(deps: PoolDockerDeps) {
         found = await find(poolId, key);
         if (!found) throw new Error(`pool container ${key} vanished right after it was created`);
       }
-      await withContainerLock(db, key, async (ids, tx) => writeConfig(found.Id, await configFor(ids, tx)));
+      await withContainerLock(db, key, async (ids, tx) => writeBots(found.Id, key, ids, tx));
       if (found.State !== 'running') {
         await docker.getContainer(found.Id).start().catch((error: unknown) => {
           if (status(error) !== 304) throw error;
@@ -144,20 +180,21 @@ export function createPoolDockerActivities(deps: PoolDockerDeps) {
       const found = await find(poolId, key);
       if (!found) throw new Error(`pool container ${key} does not exist`);
       return withContainerLock(db, key, async (ids, tx) => {
-        await writeConfig(found.Id, await configFor(ids, tx));
+        await writeBots(found.Id, key, ids, tx);
         return ids.length;
       });
     },
 
-    /** Waits until a bot removed from a container has let go of its API port (so its state file is final). */
-    async waitBotReleased(botId: string, apiPort?: number): Promise<void> {
-      const port = apiPort ?? (await findBot(db, botId))?.apiPort;
-      if (port === undefined) return;
+    /**
+     * Waits until a bot removed from a container has let go of its API socket (so its state file is final): the host
+     * closes it only after saving. `apiPort` is what older scalers pass; the socket is what counts.
+     */
+    async waitBotReleased(botId: string, _apiPort?: number): Promise<void> {
       for (let i = 0; i < 60; i++) {
-        if ((await portState(deps.botApiHost, port)) === 'closed') return;
+        if ((await socketsOf(botId)).length === 0) return;
         await sleep(250);
       }
-      throw new Error(`bot ${botId} still answers on port ${port} 15 s after its container dropped it`);
+      throw new Error(`bot ${botId} still answers on its socket 15 s after its container dropped it`);
     },
 
     /** The bot's saved state file (base64), or null when it has none. */
@@ -202,12 +239,14 @@ export function createPoolDockerActivities(deps: PoolDockerDeps) {
     /** Removes the container and (unless `keepState`) its state volume; a missing one is fine. */
     async removePoolContainer(poolId: string, key: string, keepState: boolean): Promise<void> {
       const found = await find(poolId, key);
+      await deps.gateway.route(key, []);
       if (found) {
         // `v`: its anonymous /config volume goes too (it holds the bots' API credentials); the named state volume stays.
         await docker.getContainer(found.Id).remove({ force: true, v: true }).catch((error: unknown) => {
           if (status(error) !== 404 && status(error) !== 409) throw error;
         });
       }
+      await deps.channels.remove(poolSocketDirName(key));
       if (keepState) return;
       await docker.getVolume(poolVolumeName(key)).remove().catch((error: unknown) => {
         if (status(error) !== 404) throw error;
@@ -225,15 +264,15 @@ interface DockerStats {
 }
 
 /**
- * Whether a port still has a listener: `closed` only when the connection is refused. A connect that times out proves
- * nothing (on a busy machine the bot may still hold the port and not have saved its final state), so it counts as open.
+ * Whether a socket still has a listener: `closed` only when the connection is refused or the file is gone. A connect
+ * that times out proves nothing (on a busy machine the bot may still hold it and not have saved its final state).
  */
-function portState(host: string, port: number): Promise<'open' | 'closed'> {
+function socketState(socketPath: string): Promise<'open' | 'closed'> {
   return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
+    const socket = net.connect(socketPath);
     socket.setTimeout(1000);
     socket.once('connect', () => (socket.destroy(), resolve('open')));
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED' ? 'closed' : 'open'));
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(['ECONNREFUSED', 'ENOENT', 'ENOTDIR'].includes(error.code ?? '') ? 'closed' : 'open'));
     socket.once('timeout', () => (socket.destroy(), resolve('open')));
   });
 }

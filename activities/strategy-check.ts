@@ -46,7 +46,7 @@ export function createStrategyCheckActivities(docker: Docker | null, options: St
         Volumes: { '/check': {} },
         NetworkDisabled: true,
         HostConfig: hardenedHostConfig(
-          { network: 'none', memoryMb: options.memoryMb ?? 512, cpus: 1, pidsLimit: 64, tmpMb: 32 },
+          { memoryMb: options.memoryMb ?? 512, cpus: 1, pidsLimit: 64, tmpMb: 32 },
           { RestartPolicy: { Name: 'no' }, LogConfig: { Type: 'json-file', Config: { 'max-size': '1m' } } },
         ),
       }).catch((error: unknown) => {

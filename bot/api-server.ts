@@ -1,4 +1,5 @@
 // One bot's FreqTrade-compatible REST server on node:http: routing, auth, bodies and FastAPI-shaped errors.
+import { chmod, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ROUTES, HttpError, type Route } from './api-routes.js';
 import { authenticate } from './auth.js';
@@ -157,8 +158,13 @@ export function retireBotApi(server: Server, waitMs = RETIRE_WAIT_MS): Promise<v
   });
 }
 
-/** Starts one bot's API server on host:port; rejects (without leaking the config) if it cannot listen. */
-export function listenBotApi(bot: BotRuntime, host: string, logger: Logger): Promise<Server> {
+/** Where a bot's API listens: TCP (a local process) or its own Unix socket (a container without a network). */
+export type ApiListenAddress = { host: string } | { socketPath: string };
+
+export const listenAddressText = (at: ApiListenAddress, port: number): string => ('socketPath' in at ? `unix:${at.socketPath}` : `${at.host}:${port}`);
+
+/** Starts one bot's API server; rejects (without leaking the config) if it cannot listen. */
+export async function listenBotApi(bot: BotRuntime, at: ApiListenAddress, logger: Logger): Promise<Server> {
   const handler = createBotApiHandler(bot, logger);
   const gate: Gate = { retiring: false, inFlight: 0, drained: [] };
   const server = createServer({ keepAliveTimeout: 5_000, headersTimeout: 10_000, requestTimeout: 30_000 }, (req, res) => {
@@ -172,14 +178,21 @@ export function listenBotApi(bot: BotRuntime, host: string, logger: Logger): Pro
     });
   });
   gates.set(server, gate);
-  return new Promise((resolve, reject) => {
+  // A socket file left by a container that was killed would refuse the bind; nobody else can write this directory.
+  if ('socketPath' in at) await rm(at.socketPath, { force: true });
+  await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
-      reject(new Error(`bot ${bot.id}: cannot listen on ${host}:${bot.config.apiPort} (${err.code ?? err.message})`));
+      reject(new Error(`bot ${bot.id}: cannot listen on ${listenAddressText(at, bot.config.apiPort)} (${err.code ?? err.message})`));
     });
-    server.listen(bot.config.apiPort, host, () => {
+    const ready = () => {
       server.removeAllListeners('error');
       server.on('error', (err) => logger.log('error', 'API server error', { error: err.message }));
-      resolve(server);
-    });
+      resolve();
+    };
+    if ('socketPath' in at) server.listen(at.socketPath, ready);
+    else server.listen(bot.config.apiPort, at.host, ready);
   });
+  // The platform's processes (root on the host) connect; the 0700 directory owned by the bot user keeps others out.
+  if ('socketPath' in at) await chmod(at.socketPath, 0o666);
+  return server;
 }

@@ -47,8 +47,8 @@ export const botHostBuildOptions = (): BuildOptions => ({
   format: 'esm',
   target: 'node24',
   plugins: [slimCcxt, dropUnusedCcxt],
-  // ccxt imports undici when it can and falls back to Node's own fetch (the same engine) when it cannot.
-  external: ['undici'],
+  // undici is bundled: ccxt sends requests through a proxy (a container's only way out, the egress proxy) only with
+  // undici's ProxyAgent, which Node's own fetch does not expose.
   // ccxt's websocket client (never used: the host polls REST) is CommonJS that calls require().
   banner: { js: "import { createRequire as __tfCreateRequire } from 'node:module'; const require = __tfCreateRequire(import.meta.url);" },
   // Smaller source to parse keeps each container's memory down; identifiers stay readable in stack traces.

@@ -21,6 +21,8 @@ export function createClient(
     enableRateLimit: true,
     timeout: timeoutMs,
     options: { ...SPOT_DEFAULTS, ...profile.options, warnOnFetchOpenOrdersWithoutSymbol: false },
+    // In a container its only way out: the egress proxy (bot/egress-forwarder.ts relays the port to its socket).
+    ...profile.proxy,
     ...(credentials ? { apiKey: credentials.apiKey, secret: credentials.secret, password: credentials.passphrase } : {}),
   });
   if (profile.apiUrls) {

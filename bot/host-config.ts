@@ -55,6 +55,7 @@ function exchangeProfile(c: Checker, v: unknown, path: string): BotExchangeProfi
     ccxtId: c.str(o['ccxtId'], `${path}.ccxtId`, 1),
     apiUrls: c.opt(o['apiUrls'], (x) => stringRecord(c, x, `${path}.apiUrls`)),
     options: c.opt(o['options'], (x) => (isObj(x) ? { ...x } : c.fail(`${path}.options`, 'expected object'))),
+    proxy: c.opt(o['proxy'], (x) => stringRecord(c, x, `${path}.proxy`)),
   };
   return profile as BotExchangeProfile;
 }
@@ -76,7 +77,8 @@ export function parseBotHostConfig(input: unknown): ParseResult {
   const root = c.obj(input, '(root)');
   if (!root) return { success: false, issues: c.issues };
   const listenHost = root['listenHost'] === undefined ? '127.0.0.1' : c.str(root['listenHost'], 'listenHost');
+  const socketDir = c.opt(root['socketDir'], (x) => c.str(x, 'socketDir'));
   const bots = c.list(root['bots'], 'bots', 0)?.map((b, i) => hostedBot(c, b, `bots.${i}`));
   if (c.issues.length || listenHost === undefined || !bots) return { success: false, issues: c.issues };
-  return { success: true, data: { listenHost, bots: bots as HostedBotConfig[] } };
+  return { success: true, data: { listenHost, ...(socketDir === undefined ? {} : { socketDir }), bots: bots as HostedBotConfig[] } };
 }

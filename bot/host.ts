@@ -3,9 +3,11 @@
 import type { Server } from 'node:http';
 import type { z } from 'zod';
 import type { BotHostConfig, HostedBotConfig } from '../domain/bot-host-config.js';
-import { listenBotApi, retireBotApi } from './api-server.js';
+import { botApiSocketName, EGRESS_SOCKET } from '../domain/bot-channel.js';
+import { listenAddressText, listenBotApi, retireBotApi, type ApiListenAddress } from './api-server.js';
 import { BotRuntime } from './bot-state.js';
 import { encodeSnapshot } from './bot-snapshot.js';
+import { startEgressForwarder, type EgressForwarder } from './egress-forwarder.js';
 import { BotStateStore } from './bot-state-store.js';
 import { parseBotHostConfig } from './host-config.js';
 import { createLogger, type LogSink } from './log.js';
@@ -93,7 +95,9 @@ export function createBotHost(options: BotHostOptions = {}): BotHost {
   const hub = new MarketHub({ clock, retryBaseMs: options.retryBaseMs, tickerMaxAgeMs: options.tickerMaxAgeMs });
   const bots = new Map<string, BotRuntime>();
   const servers = new Map<string, Server>();
-  let listenHost: string | null = null;
+  /** Where the bots listen now (a host, or a socket directory): a change restarts every bot. */
+  let listenPlace: string | null = null;
+  let forwarder: EgressForwarder | null = null;
   const snapshotText = (bot: BotRuntime): string => encodeSnapshot(bot.id, bot.snapshot());
   const store = new BotStateStore({
     dir: options.stateDir,
@@ -121,16 +125,19 @@ export function createBotHost(options: BotHostOptions = {}): BotHost {
   /** The saved state of a bot being restarted whose new instance has not started yet (it failed to listen, say). */
   const parked = new Map<string, string>();
 
-  async function startBot(config: HostedBotConfig, host: string): Promise<BotRuntime> {
+  const listenAddress = (config: BotHostConfig, botId: string): ApiListenAddress =>
+    config.socketDir ? { socketPath: `${config.socketDir.replace(/\/$/, '')}/${botApiSocketName(botId)}` } : { host: config.listenHost };
+
+  async function startBot(config: HostedBotConfig, at: ApiListenAddress): Promise<BotRuntime> {
     const botLogger = logger.child({ botId: config.botId });
     const restore = await store.load(config.botId, config.dryRun, botLogger, parked.get(config.botId));
     const onChange = store.enabled ? () => store.changed(config.botId) : undefined;
     const bot = new BotRuntime(config, botLogger, { clock, hub, retryBaseMs: options.retryBaseMs, restore, onChange });
-    servers.set(bot.id, await listenBotApi(bot, host, botLogger));
+    servers.set(bot.id, await listenBotApi(bot, at, botLogger));
     bots.set(bot.id, bot);
     parked.delete(bot.id);
     botLogger.log('info', 'bot API listening', {
-      host, port: config.apiPort, state: bot.state, trading: bot.trader !== null, restoredTrades: restore?.trades.length ?? 0,
+      at: listenAddressText(at, config.apiPort), state: bot.state, trading: bot.trader !== null, restoredTrades: restore?.trades.length ?? 0,
     });
     return bot;
   }
@@ -153,7 +160,8 @@ export function createBotHost(options: BotHostOptions = {}): BotHost {
 
   async function applyConfig(config: BotHostConfig): Promise<ApplyResult> {
     const desired = new Map(config.bots.map((b) => [b.botId, b]));
-    const moved = listenHost !== null && listenHost !== config.listenHost;
+    const place = config.socketDir ? `unix:${config.socketDir}` : config.listenHost;
+    const moved = listenPlace !== null && listenPlace !== place;
     for (const id of parked.keys()) if (!desired.has(id)) parked.delete(id);
     const current = [...bots.values()];
     const removed = current.filter((bot) => !desired.has(bot.id));
@@ -170,7 +178,14 @@ export function createBotHost(options: BotHostOptions = {}): BotHost {
       logger.log('info', 'bot removed', { botId: bot.id, port: bot.config.apiPort });
     }));
     await Promise.all(restarted.map(async (bot) => parked.set(bot.id, await stopBot(bot))));
-    listenHost = config.listenHost;
+    listenPlace = place;
+    if (config.socketDir && !forwarder) {
+      // Without it ccxt's proxy port answers nothing and no bot of this host reaches its exchange; the next apply retries.
+      forwarder = await startEgressForwarder(`${config.socketDir.replace(/\/$/, '')}/${EGRESS_SOCKET}`, logger).catch((err: unknown) => {
+        logger.log('error', 'egress forwarder could not start', { error: message(err) });
+        return null;
+      });
+    }
 
     const restartedIds = restarted.map((bot) => bot.id);
     const failed: ApplyResult['failed'] = [];
@@ -178,7 +193,7 @@ export function createBotHost(options: BotHostOptions = {}): BotHost {
     await Promise.all([...restartedIds, ...added].map(async (id) => {
       const botConfig = desired.get(id) as HostedBotConfig;
       try {
-        const bot = await startBot(botConfig, config.listenHost);
+        const bot = await startBot(botConfig, listenAddress(config, id));
         started.push(id);
         logger.log('info', restartedIds.includes(id) ? 'bot restarted with a new config' : 'bot added', { botId: id, port: botConfig.apiPort });
         // A new bot trades at once rather than at the next tick (its iteration queues behind nothing: it is new).
@@ -217,6 +232,7 @@ export function createBotHost(options: BotHostOptions = {}): BotHost {
         const count = bots.size;
         await Promise.all([...bots.values()].map(stopBot));
         await running;
+        await forwarder?.close();
         await store.close();
         logger.log('info', 'bot host stopped', { bots: count });
       })();

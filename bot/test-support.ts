@@ -1,5 +1,6 @@
 // Shared by the bot host's tests: free ports, bot configs with throwaway secrets, and a small HTTP client.
 import { randomBytes } from 'node:crypto';
+import { request } from 'node:http';
 import { createServer } from 'node:net';
 import type { HostedBotConfig } from '../domain/bot-host-config.js';
 
@@ -44,10 +45,13 @@ export interface Reply {
 }
 
 /** fetch() against a bot's API; the body is parsed as JSON when the server says it is JSON. */
-export async function call(port: number, path: string, init: { method?: string; authorization?: string; body?: string } = {}): Promise<Reply> {
+/** A request to a bot's API on 127.0.0.1:`at`, or on the Unix socket at path `at` (a bot in a container). */
+export async function call(at: number | string, path: string, init: { method?: string; authorization?: string; body?: string } = {}): Promise<Reply> {
   const headers: Record<string, string> = {};
   if (init.authorization !== undefined) headers['authorization'] = init.authorization;
   if (init.body !== undefined) headers['content-type'] = 'application/json';
+  if (typeof at === 'string') return callSocket(at, path, init.method ?? 'GET', headers, init.body);
+  const port = at;
   const res = await fetch(`http://127.0.0.1:${port}${path}`, { method: init.method ?? 'GET', headers, body: init.body });
   const text = await res.text();
   const json = res.headers.get('content-type')?.startsWith('application/json') && text ? (JSON.parse(text) as unknown) : text;
@@ -57,4 +61,21 @@ export async function call(port: number, path: string, init: { method?: string; 
 /** The payload of a JWT, unverified (tests check its shape). */
 export function jwtPayload(token: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+}
+
+function callSocket(socketPath: string, path: string, method: string, headers: Record<string, string>, body?: string): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath, path, method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c)).on('error', reject).on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        const json = String(res.headers['content-type'] ?? '').startsWith('application/json') && text ? (JSON.parse(text) as unknown) : text;
+        const h = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') h.set(k, v);
+        resolve({ status: res.statusCode ?? 0, headers: h, body: json });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }

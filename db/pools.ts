@@ -193,3 +193,11 @@ export async function registerDockerHost(db: Db, name: string, apiAddress: strin
     insert into docker_hosts (name, api_address) values (${name}, ${apiAddress})
     on conflict (name) do update set api_address = excluded.api_address, updated_at = now()`);
 }
+
+/** The bots the pool containers of one Docker host run now (their gateway's routes, activities/bot-gateway.ts). */
+export async function placedBotsOnHost(db: Db, host: string) {
+  return db.any(sql.type(z.object({ botId: z.string(), apiPort: z.number(), key: z.string() }))`
+    select b.id::text as bot_id, b.api_port, b.pool_container_key as key
+    from bots b join pool_containers c on c.key = b.pool_container_key
+    where c.host = ${host} and b.pool_attached and not b.pool_moving`);
+}

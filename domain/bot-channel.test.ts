@@ -6,9 +6,12 @@ const channel = { socketDir: '/tmp/tf-bots/', fallbackHost: '127.0.0.1' };
 const bot = { id: 'b1', engine: 'freqtrade' as const, driver: 'docker' as const, placement: 'dedicated' as const, poolContainerKey: null, apiHost: null, apiPort: 20001 };
 
 describe('bot channels', () => {
-  it("reaches a FreqTrade bot only on its own socket, and a builtin bot on its port", () => {
+  it("reaches a dedicated container only on its own socket, a pooled bot on its host's gateway, a process on its port", () => {
     expect(botEndpoint(bot, channel)).toEqual({ kind: 'socket', socketPath: '/tmp/tf-bots/b-b1/api-b1.sock' });
-    expect(botEndpoint({ ...bot, engine: 'builtin', placement: 'pool', apiHost: '127.0.0.2' }, channel)).toEqual({ kind: 'tcp', host: '127.0.0.2', port: 20001 });
+    expect(botEndpoint({ ...bot, engine: 'builtin' }, channel)).toEqual({ kind: 'socket', socketPath: '/tmp/tf-bots/b-b1/api-b1.sock' });
+    expect(botEndpoint({ ...bot, engine: 'builtin', placement: 'pool', poolContainerKey: 'k1', apiHost: '127.0.0.2' }, channel)).toEqual({ kind: 'tcp', host: '127.0.0.2', port: 20001 });
+    expect(botEndpoint({ ...bot, engine: 'builtin', placement: 'pool', poolContainerKey: 'k1' }, channel)).toEqual({ kind: 'tcp', host: '127.0.0.1', port: 20001 });
+    expect(botEndpoint({ ...bot, engine: 'builtin', driver: 'process' }, channel)).toEqual({ kind: 'tcp', host: '127.0.0.1', port: 20001 });
   });
 
   it("allows the exchange's host:port pairs, with the scheme's default port", () => {

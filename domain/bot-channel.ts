@@ -26,16 +26,23 @@ export type BotRoute = Pick<Bot, 'id' | 'engine' | 'driver' | 'placement' | 'poo
 export interface BotChannelSettings {
   /** BOT_SOCKET_DIR: the host directory holding every bot container's socket directory. */
   socketDir: string;
-  /** Host of bots that still listen on TCP: builtin bots (local processes, dedicated and pool containers). */
+  /**
+   * Host of bots reached over TCP: local-process bots (no container, so no isolation), and pooled bots through their
+   * Docker host's gateway (activities/bot-gateway.ts) when the row names no host.
+   */
   fallbackHost: string;
 }
 
-/** The one answer to "how do I reach this bot's API": a Unix socket for FreqTrade containers, TCP for builtin bots. */
+/**
+ * The one answer to "how do I reach this bot's API": a dedicated container's own socket (FreqTrade, or a builtin bot in
+ * Docker); a pooled bot's port on its Docker host's gateway, which joins it to the bot's socket in its pool container
+ * (the host may be another machine, whose sockets the platform cannot open); a local process's port.
+ */
 export type BotEndpoint = { kind: 'socket'; socketPath: string } | { kind: 'tcp'; host: string; port: number };
 
 export function botEndpoint(bot: BotRoute, settings: BotChannelSettings): BotEndpoint {
   const socket = (dir: string): BotEndpoint => ({ kind: 'socket', socketPath: `${settings.socketDir.replace(/\/$/, '')}/${dir}/${botApiSocketName(bot.id)}` });
-  if (bot.engine === 'freqtrade') return socket(dedicatedSocketDirName(bot.id));
+  if (bot.engine === 'freqtrade' || (bot.placement === 'dedicated' && bot.driver === 'docker')) return socket(dedicatedSocketDirName(bot.id));
   return { kind: 'tcp', host: bot.apiHost ?? settings.fallbackHost, port: bot.apiPort };
 }
 

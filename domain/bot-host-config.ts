@@ -9,6 +9,8 @@ export const BotExchangeProfile = z.object({
   /** Overrides of ccxt's `urls.api` (the paper exchange: public and private both at `<url>/api/v3`). */
   apiUrls: z.record(z.string(), z.string()).optional(),
   options: z.record(z.string(), z.unknown()).optional(),
+  /** ccxt's proxy setting in a container without a network (`httpProxy` or `httpsProxy`: domain/bot-channel.ts). */
+  proxy: z.record(z.string(), z.string()).optional(),
 });
 export type BotExchangeProfile = z.infer<typeof BotExchangeProfile>;
 
@@ -52,8 +54,13 @@ export const HostedBotConfig = z
 export type HostedBotConfig = z.infer<typeof HostedBotConfig>;
 
 export const BotHostConfig = z.object({
-  /** Address each bot's API listens on (127.0.0.1 with host networking, 0.0.0.0 on a bridge network). */
+  /** Address each bot's API listens on when it has no socket directory (a local process: 127.0.0.1). */
   listenHost: z.string().default('127.0.0.1'),
+  /**
+   * In a container without a network: the directory (/run/tf) where each bot's API listens on its own Unix socket
+   * (`api-<botId>.sock`) and whose `egress.sock` is the way to the exchange (the host relays ccxt's proxy port to it).
+   */
+  socketDir: z.string().optional(),
   /** The full desired set of bots; empty for a pool container that has none yet (or none left). */
   bots: z.array(HostedBotConfig),
 });

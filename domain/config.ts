@@ -37,13 +37,15 @@ export const PlatformConfig = z.object({
   /** `docker` or `process`; empty means docker when reachable, else process. */
   BOT_DRIVER: z.enum(['docker', 'process', '']).default(''),
   BOT_IMAGE: z.string().default('tradefleet/bot-host:latest'),
-  /** Docker network for bot containers; `host` lets the platform reach each bot on 127.0.0.1:<port>. */
-  BOT_NETWORK: z.string().default('host'),
-  /** Host the platform uses to reach bot APIs (of dedicated bots, and of pooled bots on a host that names none). */
+  /**
+   * Host the platform uses to reach bot APIs over TCP: local-process bots, and pooled bots on a Docker host that names
+   * no address. (Bot containers have no network: dedicated ones are reached on their sockets under BOT_SOCKET_DIR.)
+   */
   BOT_API_HOST: z.string().default('127.0.0.1'),
   /**
-   * The address this worker's Docker host runs pooled bots on, as the platform reaches it (empty: BOT_API_HOST). Pool
-   * containers use the host network, so their bots listen there; a Docker host on another machine sets its own.
+   * The address of this Docker host's gateway to its pooled bots (empty: BOT_API_HOST): it listens there on each
+   * placed bot's port and joins it to the bot's socket (activities/bot-gateway.ts). A host on another machine sets an
+   * address the platform's processes reach.
    */
   BOT_API_ADDRESS: z.string().regex(/^$|^[A-Za-z0-9.:-]+$/, 'must be an IP address or host name').default(''),
   /**

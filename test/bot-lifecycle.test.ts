@@ -1,6 +1,8 @@
 // End to end on real parts: API → Temporal → worker → Docker; the container really exists, hardened, and goes away.
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call } from '../bot/test-support.js';
+import { CONTAINER_SOCKET_DIR, dedicatedSocketDirName } from '../domain/bot-channel.js';
 import { botWorkflowId } from '../domain/workflow-ids.js';
 import { ORIGIN, signedUpAgent, startPlatform, waitFor, watchBotStatuses, type TestPlatform } from './platform.js';
 
@@ -44,11 +46,15 @@ describe('bot lifecycle on Docker', () => {
     expect(JSON.stringify(info.Config.Env)).not.toMatch(/password|jwtSecret/);
     expect(info.HostConfig.Binds ?? []).not.toContainEqual(expect.stringContaining('docker.sock'));
     expect(running.bot.runtimeId).toBe(summary!.Id);
+    // No network: its one mount from the host is its own socket directory.
+    const dir = `${platform.config.BOT_SOCKET_DIR}/${dedicatedSocketDirName(botId)}`;
+    expect(info.HostConfig.NetworkMode).toBe('none');
+    expect(info.Mounts.filter((m) => m.Type === 'bind')).toEqual([expect.objectContaining({ Source: dir, Destination: CONTAINER_SOCKET_DIR })]);
 
-    // The bot's own FreqTrade API answers on its port, and refuses anonymous callers.
-    const ping = await fetch(`http://127.0.0.1:${running.bot.apiPort}/api/v1/ping`);
-    expect(await ping.json()).toEqual({ status: 'pong' });
-    expect((await fetch(`http://127.0.0.1:${running.bot.apiPort}/api/v1/show_config`)).status).toBe(401);
+    // The bot's own FreqTrade API answers on its socket, and refuses anonymous callers.
+    const socket = `${dir}/api-${botId}.sock`;
+    expect((await call(socket, '/api/v1/ping')).body).toEqual({ status: 'pong' });
+    expect((await call(socket, '/api/v1/show_config')).status).toBe(401);
 
     const stopped = await user.agent.post(`/api/bots/${botId}/stop`).set('Origin', ORIGIN);
     expect(stopped.body.bot.status).toBe('stopped');

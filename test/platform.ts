@@ -1,5 +1,5 @@
 // Test harness: the real API app and an in-process worker wired to the test PostgreSQL, Temporal and Docker.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
@@ -27,7 +27,7 @@ import { platformDataConverter } from '../temporal/data-converter.js';
 import { createPayloadCodec } from '../temporal/payload-codec.js';
 import { createActivities } from '../worker/activities.js';
 import { buildWorkflowBundle } from '../worker/bundle.js';
-import { createDockerHostWorker } from '../worker/docker-host.js';
+import { closeBotGateways, createDockerHostWorker } from '../worker/docker-host.js';
 import { createGuardWorker } from '../worker/guard-worker.js';
 import { createPoolWorker } from '../worker/pool-worker.js';
 import { botChannelsFor, chooseDocker, chooseRuntimeDriver } from '../worker/runtime-driver.js';
@@ -59,6 +59,12 @@ export interface PlatformOptions {
   dualWrite?: DualWriteSink | null;
 }
 
+/** A random address in 127.0.0.0/8 (every one of them is this machine's loopback), never 127.0.0.1 or 127.0.0.2. */
+export function loopbackAddress(): string {
+  const [a, b, c] = randomBytes(3);
+  return `127.${(a! % 254) + 1}.${b}.${(c! % 254) + 1}`;
+}
+
 export async function startPlatform(options: PlatformOptions = {}): Promise<TestPlatform> {
   // Each platform has its own task queue, pool and Docker host name, so tests running at once never share placement.
   // Bots are dedicated unless a test asks for pools (BOT_PLACEMENT=pool, or placement in the bot's spec).
@@ -69,6 +75,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
   const config = readConfig({
     ...process.env, TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`, BOT_POOL_ID: `t-${unique}`, DOCKER_HOST_NAME: `h-${unique}`,
     BOT_PLACEMENT: 'dedicated', BOT_SOCKET_DIR: `/tmp/tf-${unique}`, ...(exchange ? { PAPER_EXCHANGE_URL: exchange.url } : {}),
+    // Its Docker host's gateway on a loopback address of its own: other runs on this machine open the same bot ports.
+    BOT_API_ADDRESS: loopbackAddress(),
     // Every test signs its users up from 127.0.0.1 into one shared database: only tests of that limit set it.
     MAX_SIGNUPS_PER_ADDRESS_PER_HOUR: '1000000', ...options.env,
   });
@@ -166,6 +174,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
       await exchange?.close();
       // The platform's egress proxies, and its bots' socket directories (their containers are gone with the bots).
       await botChannelsFor(config).close();
+      await closeBotGateways(config);
       await fs.rm(config.BOT_SOCKET_DIR, { recursive: true, force: true }).catch(() => undefined);
     },
   };

@@ -1,7 +1,8 @@
 // Pools across two Docker hosts (a second dockerd on this machine, served by its own worker process on docker@<host>,
-// its bots answering on their own address, 127.0.0.2, as a host on another machine would on its), and the faults the pool scaler must survive: a worker SIGKILLed in the middle of a scale-up (no duplicate
+// its bots answering on its gateway's own loopback address, as a host on another machine would on its), and the faults the pool scaler must survive: a worker SIGKILLed in the middle of a scale-up (no duplicate
 // containers), and a restarted dockerd (the scaler reconciles; every bot runs again, in exactly one container).
 import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +10,7 @@ import { findBot } from '../db/bots.js';
 import { defaultPoolSettings, type PoolState } from '../domain/pool.js';
 import { poolWorkflowId } from '../domain/workflow-ids.js';
 import { startSecondDocker, type SecondDocker } from '../scripts/services/second-docker.js';
-import { ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
+import { loopbackAddress, ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
 import { killWorker, spawnWorker } from './worker-process.js';
 
 const hostA = `a-${randomUUID().slice(0, 6)}`;
@@ -24,6 +25,9 @@ let mainWorker: ChildProcess;
 let hostWorker: ChildProcess;
 
 const poolEnv = { BOT_POOL_ID: poolId, BOT_PLACEMENT: 'pool', POOL_HOSTS: `${hostA},${hostB}` };
+const socketDirB = () => `${platform.config.BOT_SOCKET_DIR}-b`;
+/** Host B's gateway address; host A's is the platform's BOT_API_ADDRESS. */
+const addressB = loopbackAddress();
 const startMainWorker = () => {
   mainWorker = spawnWorker(platform.config, { ...poolEnv, DOCKER_HOST_NAME: hostA });
   workers.push(mainWorker);
@@ -41,7 +45,7 @@ const pingsAt = async (host: string, port: number) => {
 /** Pings a bot where the platform says it answers now (its container's host). */
 const pings = async (id: string) => {
   const bot = await findBot(platform.db, id);
-  return bot !== null && pingsAt(bot.apiHost ?? '127.0.0.1', bot.apiPort);
+  return bot !== null && pingsAt(bot.apiHost ?? platform.config.BOT_API_ADDRESS, bot.apiPort);
 };
 
 beforeAll(async () => {
@@ -50,7 +54,8 @@ beforeAll(async () => {
   platform = await startPlatform({ worker: false, env: { BOT_DRIVER: 'docker', ...poolEnv, DOCKER_HOST_NAME: hostA } });
   startMainWorker();
   hostWorker = spawnWorker(platform.config, {
-    ...poolEnv, WORKER_ROLE: 'docker-host', DOCKER_HOST: second.dockerHost, DOCKER_HOST_NAME: hostB, BOT_API_ADDRESS: '127.0.0.2',
+    // A Docker host of its own on this machine: its own socket root (a worker serves every p-* directory under its root).
+    ...poolEnv, WORKER_ROLE: 'docker-host', DOCKER_HOST: second.dockerHost, DOCKER_HOST_NAME: hostB, BOT_API_ADDRESS: addressB, BOT_SOCKET_DIR: socketDirB(),
   });
   workers.push(hostWorker);
   // Small containers, so four bots need two of them, one on each host.
@@ -66,6 +71,7 @@ afterAll(async () => {
   for (const [docker, list] of [[dockerA, await containersOn(dockerA)], [dockerB, await containersOn(dockerB).catch(() => [])]] as const) {
     for (const c of list) await docker.getContainer(c.Id).remove({ force: true, v: true });
   }
+  if (platform) await fs.rm(socketDirB(), { recursive: true, force: true });
   await platform?.stop();
   await second?.stop();
 });
@@ -80,7 +86,7 @@ describe('pools on two Docker hosts', { shuffle: false }, () => {
     const ids: string[] = [];
     for (const name of ['H1', 'H2', 'H3', 'H4']) {
       const created = await user.agent.post('/api/bots').set('Origin', ORIGIN).send({ name, pairs: ['BTC/USDT'], stakeAmount: 10 });
-      expect(created.status).toBe(201);
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
       ids.push(created.body.bot.id);
     }
     bots = await Promise.all(ids.map((id) => waitFor('running', async () => {
@@ -92,10 +98,10 @@ describe('pools on two Docker hosts', { shuffle: false }, () => {
     for (const b of bots) {
       const onB = s.containers.some((c) => c.host === hostB && b.id in c.bots);
       const row = (await findBot(platform.db, b.id))!;
-      expect(row.apiHost, b.id).toBe(onB ? '127.0.0.2' : '127.0.0.1');
+      expect(row.apiHost, b.id).toBe(onB ? addressB : platform.config.BOT_API_ADDRESS);
       expect(await pingsAt(row.apiHost!, b.apiPort)).toBe(true);
       // Only there: host B's bots listen on its address, not on the platform's.
-      expect(await pingsAt(onB ? '127.0.0.1' : '127.0.0.2', b.apiPort)).toBe(false);
+      expect(await pingsAt(onB ? platform.config.BOT_API_ADDRESS : addressB, b.apiPort)).toBe(false);
       // The platform reads each bot's trading view (balance, trades) from wherever it runs.
       const trading = await user.agent.get(`/api/bots/${b.id}/trading`);
       expect(trading.status, b.id).toBe(200);

@@ -16,7 +16,7 @@ let user: Awaited<ReturnType<typeof signedUpAgent>>;
 const poolContainers = (poolId: string) => docker.listContainers({ all: true, filters: { label: [`tradefleet.pool=${poolId}`] } });
 const pings = async (port: number) => {
   try {
-    return (await fetch(`http://127.0.0.1:${port}/api/v1/ping`, { signal: AbortSignal.timeout(1000) })).ok;
+    return (await fetch(`http://${platform.config.BOT_API_ADDRESS}:${port}/api/v1/ping`, { signal: AbortSignal.timeout(1000) })).ok;
   } catch {
     return false;
   }

@@ -49,10 +49,10 @@ export function createActivities({ config, db, dualWrite, temporal, driver, dock
   const paperExchangeUrl = config.PAPER_EXCHANGE_URL;
   const profileFor = (id: string) => exchangeProfile(id, paperExchangeUrl);
   const taskQueue = config.TEMPORAL_TASK_QUEUE;
-  // Pools need Docker (the worker on docker@<host> runs their containers) and the host network: a pool container's bots
-  // come and go, so their API ports cannot be published when it is created. Otherwise every bot is dedicated.
+  // Pools need Docker: the worker on docker@<host> runs their containers (and the gateway to their bots' sockets).
+  // Otherwise every bot is dedicated.
   const placement = createPoolPlacementClient(temporal, { poolId: config.BOT_POOL_ID, taskQueue, settings: initialPoolSettings(config) });
-  const pool = docker && driver.kind === 'docker' && config.BOT_NETWORK === 'host' ? createPoolRuntime(db, placement) : null;
+  const pool = docker && driver.kind === 'docker' ? createPoolRuntime(db, placement) : null;
   return {
     ...createBotActivities({
       db, dualWrite, box, driver, botApiHost, botChannel, botListenHost, paperExchangeUrl, freqtrade: freqtradeRuntimeFor(docker, config), pool, defaultPlacement: config.BOT_PLACEMENT,

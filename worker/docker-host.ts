@@ -4,6 +4,7 @@
 import type { Client } from '@temporalio/client';
 import type Docker from 'dockerode';
 import { Worker, type NativeConnection } from '@temporalio/worker';
+import { createBotGateway, type BotGateway } from '../activities/bot-gateway.js';
 import { createOrphanSweepActivities } from '../activities/orphan-sweep.js';
 import { createPoolDockerActivities } from '../activities/pool-containers.js';
 import { poolWorkflowInput } from '../activities/pool-placement.js';
@@ -11,8 +12,9 @@ import { secretKeyRing, type PlatformConfig } from '../domain/config.js';
 import { defaultPoolSettings, type PoolSettings } from '../domain/pool.js';
 import { dockerQueue, poolWorkflowId } from '../domain/workflow-ids.js';
 import type { Db } from '../db/pool.js';
-import { registerDockerHost } from '../db/pools.js';
+import { placedBotsOnHost, registerDockerHost } from '../db/pools.js';
 import { createSecretBox } from '../db/secret-box.js';
+import { botChannelsFor } from './runtime-driver.js';
 
 export interface DockerHostWorkerDeps {
   connection: NativeConnection;
@@ -23,22 +25,46 @@ export interface DockerHostWorkerDeps {
   docker: Docker;
 }
 
-/** Where this host's pooled bots listen and the platform reaches them. */
+/** Where the platform reaches this host's pooled bots: its gateway's address. */
 export const dockerHostApiAddress = (config: PlatformConfig): string => config.BOT_API_ADDRESS || config.BOT_API_HOST;
 
+const gateways = new Map<string, BotGateway>();
+
+/**
+ * This host's gateway to its pooled bots: one per process, address and socket root, so a worker created again in the
+ * same process (tests restart them) keeps its listeners; a new process opens the routes its containers' lists hold.
+ */
+export function botGatewayFor(config: PlatformConfig, db: Db): BotGateway {
+  const id = `${dockerHostApiAddress(config)} ${config.BOT_SOCKET_DIR}`;
+  let gateway = gateways.get(id);
+  if (!gateway) {
+    gateway = createBotGateway(dockerHostApiAddress(config), config.BOT_SOCKET_DIR, () => placedBotsOnHost(db, config.DOCKER_HOST_NAME));
+    gateways.set(id, gateway);
+  }
+  return gateway;
+}
+
+/** Closes the gateway of `config`'s host, or every gateway this process listens with (a worker shutting down). */
+export async function closeBotGateways(config?: PlatformConfig): Promise<void> {
+  for (const [id, gateway] of [...gateways]) {
+    if (config && id !== `${dockerHostApiAddress(config)} ${config.BOT_SOCKET_DIR}`) continue;
+    gateways.delete(id);
+    await gateway.close();
+  }
+}
+
 export function dockerHostActivities(config: PlatformConfig, db: Db, docker: Docker) {
-  const address = dockerHostApiAddress(config);
   const pool = createPoolDockerActivities({
     docker,
     db,
     box: createSecretBox(secretKeyRing(config)),
     paperExchangeUrl: config.PAPER_EXCHANGE_URL,
     image: config.BOT_IMAGE,
-    network: config.BOT_NETWORK,
     cpus: config.BOT_CPUS,
     pidsLimit: config.BOT_PIDS_LIMIT,
-    listenHost: config.BOT_NETWORK === 'host' ? address : '0.0.0.0',
-    botApiHost: address,
+    socketRoot: config.BOT_SOCKET_DIR,
+    channels: botChannelsFor(config),
+    gateway: botGatewayFor(config, db),
   });
   // The fleet reconciler's sweep of leftovers runs next to the engine it sweeps.
   return { ...pool, ...createOrphanSweepActivities({ docker, db }) };

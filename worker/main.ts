@@ -18,7 +18,7 @@ import { platformDataConverter } from '../temporal/data-converter.js';
 import { createPayloadCodec } from '../temporal/payload-codec.js';
 import { createActivities } from './activities.js';
 import { buildWorkflowBundle } from './bundle.js';
-import { createDockerHostWorker, ensurePool } from './docker-host.js';
+import { closeBotGateways, createDockerHostWorker, ensurePool } from './docker-host.js';
 import { createGuardWorker } from './guard-worker.js';
 import { createPoolWorker } from './pool-worker.js';
 import { chooseDocker, chooseRuntimeDriver, closeBotChannels } from './runtime-driver.js';
@@ -53,7 +53,8 @@ const activities = config.WORKER_ROLE === 'all'
       temporal,
       driver,
       docker,
-      botListenHost: config.BOT_NETWORK === 'host' || driver.kind === 'process' ? '127.0.0.1' : '0.0.0.0',
+      // Only local-process bots listen on TCP (containers listen on their sockets in /run/tf).
+      botListenHost: '127.0.0.1',
     })
   : null;
 const maxCachedWorkflows = config.WORKER_MAX_CACHED_WORKFLOWS;
@@ -99,8 +100,9 @@ const queues = [
 ].filter(Boolean);
 log(`worker ready on task queues ${queues.join(', ')} (bot driver: ${driver.kind})`);
 await Promise.all(workers.map((w) => w.run()));
-// The egress proxies listen on Unix sockets: open, they would keep this process alive after its workers stopped.
+// The egress proxies and the gateway's ports: open, they would keep this process alive after its workers stopped.
 await closeBotChannels();
+await closeBotGateways();
 await connection.close();
 await mirror.close();
 await db.end();

@@ -34,7 +34,7 @@ export async function chooseRuntimeDriver(config: PlatformConfig, log: (line: st
     if (!problem) {
       return createDockerRuntime(docker, {
         image: config.BOT_IMAGE,
-        network: config.BOT_NETWORK,
+        channels: botChannelsFor(config),
         memoryMb: config.BOT_MEMORY_MB,
         cpus: config.BOT_CPUS,
         pidsLimit: config.BOT_PIDS_LIMIT,
@@ -60,13 +60,15 @@ export async function chooseDocker(): Promise<Docker | null> {
 const channelsByDir = new Map<string, BotChannels>();
 
 /**
- * The socket directories and egress proxies of dedicated bot containers (`b-*`) on this worker's Docker engine: one set
- * per process and directory, so the dedicated and the FreqTrade runtime share their proxies.
+ * The socket directories and egress proxies of this worker's Docker engine: dedicated containers (`b-*`, a worker with
+ * WORKER_ROLE=all) and pool containers (`p-*`, every worker serves its own engine's pool). One set per process and
+ * directory, so the dedicated, FreqTrade and pool runtimes share their proxies. Two Docker hosts on one machine need
+ * their own BOT_SOCKET_DIR each: a worker restarting listens again for every directory under its root it owns.
  */
 export function botChannelsFor(config: PlatformConfig): BotChannels {
   let channels = channelsByDir.get(config.BOT_SOCKET_DIR);
   if (!channels) {
-    channels = createBotChannels(config.BOT_SOCKET_DIR, (name) => name.startsWith('b-') && config.WORKER_ROLE === 'all');
+    channels = createBotChannels(config.BOT_SOCKET_DIR, (name) => name.startsWith('p-') || (name.startsWith('b-') && config.WORKER_ROLE === 'all'));
     channelsByDir.set(config.BOT_SOCKET_DIR, channels);
   }
   return channels;
