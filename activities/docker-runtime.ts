@@ -9,7 +9,7 @@ import { BOT_HOST_CONFIG_FILE_ENV } from '../domain/bot-host-config.js';
 import type { BotChannels } from './bot-channels.js';
 import { confinedHostConfig } from './bot-host-spec.js';
 import { BOT_UID, hardenedHostConfig } from './container-hardening.js';
-import { singleFileTar } from './tar.js';
+import { readTarFile, singleFileTar, streamToBuffer } from './tar.js';
 import type { BotRuntimeDriver, RuntimeSpec, RuntimeState } from './runtime-driver.js';
 
 export interface DockerRuntimeOptions {
@@ -24,11 +24,19 @@ export interface DockerRuntimeOptions {
 const containerName = (botId: string): string => `tf-bot-${botId}`;
 const CONFIG_DIR = '/config';
 const CONFIG_FILE = 'bot-host.json';
+/** The bot image's state volume (bot/Dockerfile: VOLUME /state) and a bot's file in it, as pool containers keep them. */
+const STATE_DIR = '/state';
+const stateFileName = (botId: string): string => `${botId}.json`;
 
 const isStatus = (error: unknown, code: number): boolean =>
   typeof error === 'object' && error !== null && (error as { statusCode?: number }).statusCode === code;
 
 export function createDockerRuntime(docker: Docker, options: DockerRuntimeOptions): BotRuntimeDriver {
+  async function writeHostConfig(id: string, spec: RuntimeSpec, config = confinedHostConfig(spec.host).config): Promise<void> {
+    const archive = singleFileTar(CONFIG_FILE, JSON.stringify(config), { uid: BOT_UID, gid: BOT_UID, mode: 0o600 });
+    await docker.getContainer(id).putArchive(archive, { path: CONFIG_DIR });
+  }
+
   async function findContainerId(botId: string): Promise<string | null> {
     const found = await docker.listContainers({ all: true, filters: { label: [`tradefleet.bot=${botId}`] } });
     return found[0]?.Id ?? null;
@@ -51,9 +59,35 @@ export function createDockerRuntime(docker: Docker, options: DockerRuntimeOption
     return container.id;
   }
 
+  /**
+   * A container made before dedicated bots lost their network (host network, no socket directory) cannot serve its API
+   * on a socket: it is made again, and its saved state (open trades) is carried from its /state volume into the new one.
+   */
+  async function replaceIfNetworked(id: string, spec: RuntimeSpec, socketDir: string): Promise<string> {
+    const old = docker.getContainer(id);
+    const info = await old.inspect();
+    if (info.HostConfig.NetworkMode === 'none') return id;
+    await old.stop({ t: 10 }).catch((error: unknown) => {
+      if (!isStatus(error, 304) && !isStatus(error, 404)) throw error; // stopping saves the bot's last state
+    });
+    const saved = await old.getArchive({ path: `${STATE_DIR}/${stateFileName(spec.botId)}` }).then(streamToBuffer, (error: unknown) => {
+      if (isStatus(error, 404)) return null;
+      throw error;
+    });
+    await old.remove({ force: true, v: true }).catch((error: unknown) => {
+      if (!isStatus(error, 404) && !isStatus(error, 409)) throw error;
+    });
+    const created = await create(spec, socketDir);
+    const content = saved && readTarFile(saved);
+    if (content) {
+      await docker.getContainer(created).putArchive(singleFileTar(stateFileName(spec.botId), content.toString('utf8'), { uid: BOT_UID, gid: BOT_UID, mode: 0o600 }), { path: STATE_DIR });
+    }
+    return created;
+  }
+
   async function findOrCreate(spec: RuntimeSpec, socketDir: string): Promise<string> {
     const existing = await findContainerId(spec.botId);
-    if (existing) return existing;
+    if (existing) return replaceIfNetworked(existing, spec, socketDir);
     try {
       return await create(spec, socketDir);
     } catch (error) {
@@ -78,15 +112,16 @@ export function createDockerRuntime(docker: Docker, options: DockerRuntimeOption
       const socketDir = await options.channels.prepare(dedicatedSocketDirName(spec.botId), egressAllow);
       const id = await findOrCreate(spec, socketDir);
       // Written on every call, so a retry after a crash between create and write still leaves a complete container.
-      const archive = singleFileTar(CONFIG_FILE, JSON.stringify(config), { uid: BOT_UID, gid: BOT_UID, mode: 0o600 });
-      await docker.getContainer(id).putArchive(archive, { path: CONFIG_DIR });
+      await writeHostConfig(id, spec, config);
       return id;
     },
     async start(botId, spec) {
-      const id = await findContainerId(botId);
-      if (!id) throw new Error(`no container for bot ${botId}`);
+      const found = await findContainerId(botId);
+      if (!found) throw new Error(`no container for bot ${botId}`);
       // Its directory and egress proxy again: gone if the machine restarted (BOT_SOCKET_DIR under /tmp) since it was made.
-      await options.channels.prepare(dedicatedSocketDirName(botId), confinedHostConfig(spec.host).egressAllow);
+      const socketDir = await options.channels.prepare(dedicatedSocketDirName(botId), confinedHostConfig(spec.host).egressAllow);
+      const id = await replaceIfNetworked(found, spec, socketDir);
+      if (id !== found) await writeHostConfig(id, spec);
       try {
         await docker.getContainer(id).start();
       } catch (error) {

@@ -21,7 +21,7 @@ import type { BotChannels } from './bot-channels.js';
 import type { BotGateway } from './bot-gateway.js';
 import { confinedHostConfig, createBotHostSpecs } from './bot-host-spec.js';
 import { BOT_UID, hardenedHostConfig } from './container-hardening.js';
-import { readTarFile, singleFileTar } from './tar.js';
+import { readTarFile, singleFileTar, streamToBuffer } from './tar.js';
 
 export interface PoolDockerDeps {
   docker: Docker;
@@ -275,10 +275,4 @@ function socketState(socketPath: string): Promise<'open' | 'closed'> {
     socket.once('error', (error: NodeJS.ErrnoException) => resolve(['ECONNREFUSED', 'ENOENT', 'ENOTDIR'].includes(error.code ?? '') ? 'closed' : 'open'));
     socket.once('timeout', () => (socket.destroy(), resolve('open')));
   });
-}
-
-async function streamToBuffer(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
-  return Buffer.concat(chunks);
 }

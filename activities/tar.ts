@@ -58,3 +58,10 @@ export function readTarFile(archive: Buffer): Buffer | null {
   }
   return null;
 }
+
+/** Reads a stream (a Docker archive) to its end. */
+export async function streamToBuffer(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+  return Buffer.concat(chunks);
+}
