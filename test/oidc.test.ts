@@ -14,10 +14,11 @@ import { ORIGIN, signedUpAgent, startPlatform, type TestPlatform } from './platf
 
 let platform: TestPlatform;
 let provider: TestOidcProvider;
+const logged: string[] = [];
 
 beforeAll(async () => {
   provider = await startOidcProvider(`${ORIGIN}/api/auth/oidc/callback`);
-  platform = await startPlatform({ worker: false, env: { DASHBOARD_URL: ORIGIN, ...provider.env() } });
+  platform = await startPlatform({ worker: false, env: { DASHBOARD_URL: ORIGIN, ...provider.env() }, log: (entry) => logged.push(JSON.stringify(entry)) });
 }, 120_000);
 
 afterAll(async () => {
@@ -91,8 +92,12 @@ describe('OpenID Connect sign-in at the API', () => {
     // With its cookie but a code the provider never issued: the exchange fails, and the attempt is gone all the same.
     const second = await startAttempt();
     const secondState = second.location.searchParams.get('state')!;
-    const forged = await request(platform.app).get(`/api/auth/oidc/callback?code=forged&state=${secondState}&iss=${encodeURIComponent(provider.issuer)}`).set('Cookie', second.binding);
+    const code = `forged-${randomUUID()}`;
+    const forged = await request(platform.app).get(`/api/auth/oidc/callback?code=${code}&state=${secondState}&iss=${encodeURIComponent(provider.issuer)}`).set('Cookie', second.binding);
     expect(forged.headers['location']).toBe('/signin?oidc_error=oidc_exchange');
+    // The refusal is logged without the code, the state, the cookie or the client secret.
+    expect(logged.join('\n')).toMatch(/callback refused \(oidc_exchange\)/);
+    for (const secret of [code, secondState, second.binding.split('=')[1]!, provider.clientSecret]) expect(logged.join('\n')).not.toContain(secret);
     expect(String(forged.headers['set-cookie'])).toMatch(/^tf_oidc=; Path=\/api\/auth\/oidc; Max-Age=0/);
     const again = await request(platform.app).get(`/api/auth/oidc/callback?code=forged&state=${secondState}`).set('Cookie', second.binding);
     expect(again.headers['location']).toBe('/signin?oidc_error=oidc_state');

@@ -58,6 +58,8 @@ export interface PlatformOptions {
   origins?: string[];
   /** Where the in-process API and worker mirror their writes while a migration run has dual-write on; none by default. */
   dualWrite?: DualWriteSink | null;
+  /** Receives the API's log entries (tests that check what is logged); dropped by default. */
+  log?: (entry: Record<string, unknown>) => void;
 }
 
 export async function startPlatform(options: PlatformOptions = {}): Promise<TestPlatform> {
@@ -98,7 +100,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     temporalUiUrl: config.TEMPORAL_UI_URL,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    log: () => {},
+    log: options.log ?? (() => {}),
     exchangeAccounts: createExchangeAccountCommands(temporal, config.TEMPORAL_TASK_QUEUE, createSecretBox(secretKeyRing(config)), db),
     payloadCodec,
     portfolioEvents,
