@@ -17,6 +17,7 @@ export const OIDC_FAILURES = {
   oidc_exchange: 'The provider\'s answer could not be verified. Start again; if it keeps failing, tell your administrator.',
   oidc_email: 'Your provider did not confirm your email address, so no account can be linked to it.',
   oidc_taken: 'This provider account is already linked to another tradefleet account.',
+  oidc_migration_pending: 'Your account is being moved to this platform: keep using the old platform until the migration is cut over.',
   oidc_unreachable: 'The provider could not be reached. Try again in a moment.',
   oidc_off: 'Sign-in with a provider is not configured here.',
 } as const;

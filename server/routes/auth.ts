@@ -4,10 +4,9 @@ import { Router } from 'express';
 import { ChangePasswordInput, Credentials, SIGNIN_LIMIT, SignUpInput } from '../../domain/account.js';
 import type { DualWriteSink } from '../../db/legacy-mirror.js';
 import type { Db } from '../../db/pool.js';
-import { legacyUuid } from '../../domain/legacy-mapping.js';
-import { readDataSource } from '../../db/migration-runs.js';
 import { clearRateKey, releaseRateSlots, takeRateSlot } from '../../db/quotas.js';
 import * as users from '../../db/users.js';
+import { awaitsCutover } from '../auth/legacy-cutover.js';
 import { currentUser } from '../auth/middleware.js';
 import { requireScope } from '../auth/scopes.js';
 import { decoyHash, hashPassword, verifyPassword } from '../auth/passwords.js';
@@ -48,9 +47,7 @@ export function authRouter(db: Db, dualWrite: DualWriteSink | null, sessions: Se
     const ok = await verifyPassword(user?.passwordHash ?? (await decoyHash), input.password) && Boolean(user?.passwordHash);
     if (!user || !ok) throw new HttpError(400, 'invalid_credentials', 'email or password is wrong');
     await releaseRateSlots(db, slot.ids);
-    // A migrated legacy account signs in here only after the cutover: until then the old platform serves it.
-    const cameFromLegacy = user.legacyId !== null && user.id === legacyUuid('users', user.legacyId);
-    if (cameFromLegacy && (await readDataSource(db))?.store !== 'postgres') {
+    if (await awaitsCutover(db, user)) {
       throw new HttpError(409, 'migration_pending', 'your account is being moved to this platform: keep using the old platform until the migration is cut over');
     }
     await clearRateKey(db, emailKey);

@@ -6,6 +6,7 @@ import type { Db } from '../../db/pool.js';
 import * as identities from '../../db/identities.js';
 import * as users from '../../db/users.js';
 import type { OidcFailure } from '../../domain/identity.js';
+import { awaitsCutover } from '../auth/legacy-cutover.js';
 import { currentUser } from '../auth/middleware.js';
 import { attemptSecrets, hashState, newAttempt, type Oidc, type ProviderAccount } from '../auth/oidc.js';
 import { requireScope } from '../auth/scopes.js';
@@ -136,11 +137,16 @@ export function oidcRouter({ db, dualWrite, sessions, oidc, log }: OidcRouterDep
  */
 async function signInUser(db: Db, dualWrite: DualWriteSink | null, account: ProviderAccount, retried = false): Promise<string | { failure: OidcFailure }> {
   const linked = await identities.findIdentityUser(db, account.issuer, account.subject);
-  if (linked) return linked;
+  if (linked) {
+    const user = await users.findUserById(db, linked);
+    return user && (await awaitsCutover(db, user)) ? { failure: 'oidc_migration_pending' } : linked;
+  }
   if (!account.email || !account.emailVerified) return { failure: 'oidc_email' };
   const identity = { id: randomUUID(), issuer: account.issuer, subject: account.subject };
   try {
     const existing = await users.findUserByEmail(db, account.email);
+    // As with a password: a migrated legacy account is the old platform's until the cutover, so nothing is linked yet.
+    if (existing && (await awaitsCutover(db, existing))) return { failure: 'oidc_migration_pending' };
     if (existing) {
       if (await identities.insertIdentity(db, { ...identity, userId: existing.id, email: account.email })) return existing.id;
       throw new identities.IdentityTakenError();
