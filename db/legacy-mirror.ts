@@ -46,7 +46,7 @@ export function createMongoMirror(mongo: MongoDb): DualWriteSink {
   const mirror = async (db: Db, change: MirrorChange): Promise<string | null> => {
     const { entity, id } = change;
     if (entity === 'users') {
-      const u = await db.maybeOne(sql.type(z.object({ email: z.string(), passwordHash: z.string(), isOperator: z.boolean(), createdAt: z.string() }))`
+      const u = await db.maybeOne(sql.type(z.object({ email: z.string(), passwordHash: z.string().nullable(), isOperator: z.boolean(), createdAt: z.string() }))`
         select email, password_hash, is_operator, created_at from users where id = ${id}`);
       if (!u) return null;
       const legacyId = await legacyIdOf(db, entity, id);

@@ -1,12 +1,14 @@
-// Users table: sign-up, look-up by email, and the sign-in failure ledger behind the rate limit.
+// Users table: sign-up (with a password, or with a provider's identity), look-up by email or id, password changes.
 import { z } from 'zod';
+import { IdentityTakenError, insertIdentity } from './identities.js';
 import { mirrorWrite, type DualWriteSink } from './legacy-mirror.js';
 import { sql, type Db } from './pool.js';
 
 export const UserRow = z.object({
   id: z.string(),
   email: z.string(),
-  passwordHash: z.string(),
+  /** Null for an account that signs in only with a provider (docs/sign-in.md). */
+  passwordHash: z.string().nullable(),
   isOperator: z.boolean(),
   createdAt: z.string(),
   /** Set on users the legacy migration brought over (or mirrored into MongoDB). */
@@ -20,11 +22,17 @@ export class EmailTakenError extends Error {
   }
 }
 
+interface NewUser {
+  id: string;
+  email: string;
+  passwordHash: string | null;
+}
+
 /**
  * Inserts the user; the very first user becomes the operator. One statement decides it without a race: concurrent
  * first sign-ups all try to claim the `first_operator` fact, its primary key lets exactly one of them win.
  */
-export async function insertUser(db: Db, dualWrite: DualWriteSink | null, user: { id: string; email: string; passwordHash: string }): Promise<UserRow> {
+async function insertUserRow(db: Db, user: NewUser): Promise<UserRow> {
   const row = await db.maybeOne(sql.type(UserRow)`
     with claim as (
       insert into platform_facts (key, value)
@@ -38,6 +46,31 @@ export async function insertUser(db: Db, dualWrite: DualWriteSink | null, user: 
     on conflict do nothing
     returning *`);
   if (!row) throw new EmailTakenError();
+  return row;
+}
+
+export async function insertUser(db: Db, dualWrite: DualWriteSink | null, user: NewUser & { passwordHash: string }): Promise<UserRow> {
+  const row = await insertUserRow(db, user);
+  await mirrorWrite(db, dualWrite, { entity: 'users', id: row.id });
+  return row;
+}
+
+/**
+ * A new account without a password, signed in by the provider's identity: user and identity in one transaction, so a
+ * race with another sign-in of the same identity leaves one account, not an account nobody can reach.
+ */
+export async function insertUserWithIdentity(
+  db: Db,
+  dualWrite: DualWriteSink | null,
+  user: Omit<NewUser, 'passwordHash'>,
+  identity: { id: string; issuer: string; subject: string },
+): Promise<UserRow> {
+  const row = await db.transaction(async (tx) => {
+    const inserted = await insertUserRow(tx as unknown as Db, { ...user, passwordHash: null });
+    const linked = await insertIdentity(tx as unknown as Db, { ...identity, userId: inserted.id, email: user.email });
+    if (!linked) throw new IdentityTakenError();
+    return inserted;
+  });
   await mirrorWrite(db, dualWrite, { entity: 'users', id: row.id });
   return row;
 }

@@ -94,6 +94,12 @@ export const PlatformConfig = z.object({
   /** Sign-ups per client address per hour. */
   MAX_SIGNUPS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(0).default(10),
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+  /** OpenID Connect sign-in (docs/sign-in.md): on when issuer, client id and secret are all set. */
+  OIDC_ISSUER_URL: z.string().url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** The provider's name on the sign-in button ("Sign in with …"). */
+  OIDC_NAME: z.string().min(1).default('OpenID Connect'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type PlatformConfig = z.infer<typeof PlatformConfig>;
@@ -103,6 +109,23 @@ export type Limits = Pick<
   | 'MAX_BOTS_PER_USER' | 'MAX_FREQTRADE_BOTS_PER_USER' | 'MAX_EXCHANGE_ACCOUNTS_PER_USER' | 'MAX_STRATEGY_UPLOADS_PER_HOUR'
   | 'MAX_SSE_STREAMS_PER_USER' | 'MAX_SIGNUPS_PER_ADDRESS_PER_HOUR'
 >;
+
+/** OpenID Connect settings, or null when sign-in with a provider is off (any of issuer, client id, secret unset). */
+export interface OidcSettings {
+  issuerUrl: string;
+  clientId: string;
+  clientSecret: string;
+  name: string;
+  /** Where the provider sends the browser back: the dashboard, which passes /api to the API. */
+  redirectUri: string;
+}
+
+export function oidcSettings(config: PlatformConfig): OidcSettings | null {
+  const { OIDC_ISSUER_URL: issuerUrl, OIDC_CLIENT_ID: clientId, OIDC_CLIENT_SECRET: clientSecret } = config;
+  if (!issuerUrl || !clientId || !clientSecret) return null;
+  const redirectUri = new URL('/api/auth/oidc/callback', config.DASHBOARD_URL).toString();
+  return { issuerUrl, clientId, clientSecret, name: config.OIDC_NAME, redirectUri };
+}
 
 /** The key ring: the sealing key first, then the retired ones that still open. */
 export const secretKeyRing = (config: Pick<PlatformConfig, 'TF_SECRET_KEY' | 'TF_SECRET_KEY_RING'>): string[] => [

@@ -7,6 +7,7 @@ import type { Db } from '../db/pool.js';
 import type { Limits } from '../domain/config.js';
 import { loadApiToken } from './auth/api-tokens.js';
 import { checkOrigin, loadSession, requireUser } from './auth/middleware.js';
+import type { Oidc } from './auth/oidc.js';
 import type { Sessions } from './auth/sessions.js';
 import type { BotCommands } from './bot-commands.js';
 import type { BotEvents } from './bot-events.js';
@@ -28,6 +29,7 @@ import { codecRouter } from './routes/codec.js';
 import { exchangeAccountsRouter } from './routes/exchange-accounts.js';
 import { createMigrationCommands, type MigrationCommands } from './migration-commands.js';
 import { migrationsRouter } from './routes/migrations.js';
+import { oidcRouter } from './routes/oidc.js';
 import { openApiRouter } from './routes/openapi.js';
 import { guardsRouter } from './routes/guards.js';
 import { poolsRouter } from './routes/pools.js';
@@ -67,6 +69,8 @@ export interface AppDeps {
   poolCommands?: PoolCommands;
   /** Per-user and per-address quotas (domain/config.ts). */
   limits: Limits;
+  /** Sign-in with an OpenID Connect provider (docs/sign-in.md); off when null or absent. */
+  oidc?: Oidc | null;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -87,6 +91,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(loadSession(deps.sessions));
   api.use(systemRouter(deps.db, deps.temporal, { temporalUiUrl: deps.temporalUiUrl, namespace: deps.namespace, taskQueue: deps.taskQueue }));
   api.use('/auth', authRouter(deps.db, deps.dualWrite, deps.sessions, quotas));
+  api.use('/auth', oidcRouter({ db: deps.db, dualWrite: deps.dualWrite, sessions: deps.sessions, oidc: deps.oidc ?? null, log: deps.log }));
   api.use('/tokens', requireUser, tokensRouter(deps.db));
   api.use('/strategies', requireUser, strategiesRouter({ ...deps, quotas }));
   api.use('/bots/events', requireUser, botEventsRouter(deps.db, deps.events));

@@ -1,12 +1,13 @@
 // API server entry: wires real dependencies into the app and listens.
 import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
-import { readConfig, secretKeyRing } from '../domain/config.js';
+import { oidcSettings, readConfig, secretKeyRing } from '../domain/config.js';
 import { openMongoMirror } from '../db/legacy-mirror-setup.js';
 import { createDb } from '../db/pool.js';
 import { createSecretBox } from '../db/secret-box.js';
 import { platformDataConverter } from '../temporal/data-converter.js';
 import { createPayloadCodec } from '../temporal/payload-codec.js';
+import { createOidc } from './auth/oidc.js';
 import { createSessions } from './auth/sessions.js';
 import { createApp } from './app.js';
 import { createBotCommands } from './bot-commands.js';
@@ -38,6 +39,10 @@ const poolEvents = await createPoolEvents(config.DATABASE_URL, (msg) => log({ le
 const secure = config.COOKIE_SECURE === 'auto' ? config.DASHBOARD_URL.startsWith('https:') : config.COOKIE_SECURE === 'true';
 const allowedOrigins = new Set([new URL(config.DASHBOARD_URL).origin, ...config.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean)]);
 
+const oidc = oidcSettings(config);
+const oidcFromConfig = oidc ? createOidc(oidc) : null;
+if (oidc) log({ level: 'info', msg: `sign-in with ${oidc.name} (${oidc.issuerUrl}) on; callback ${oidc.redirectUri}` });
+
 const app = createApp({
   db,
   dualWrite: mirror.sink,
@@ -58,6 +63,7 @@ const app = createApp({
   poolEvents,
   limits: config,
   guardCommands: createGuardCommands(temporal, config.TEMPORAL_TASK_QUEUE, db),
+  oidc: oidcFromConfig,
 });
 
 const server = app.listen(config.API_PORT, config.API_HOST, () => {

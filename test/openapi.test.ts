@@ -81,6 +81,8 @@ describe('OpenAPI document', () => {
     await check('get', '/api/guards', user.agent.get('/api/guards'), 200);
     await check('post', '/api/tokens', user.agent.post('/api/tokens').set('Origin', ORIGIN).send({ name: 'doc check', scopes: ['read'] }), 201);
     await check('get', '/api/tokens', user.agent.get('/api/tokens'), 200);
+    await check('get', '/api/auth/identities', user.agent.get('/api/auth/identities'), 200);
+    await check('get', '/api/auth/oidc/provider', api.get('/api/auth/oidc/provider'), 200);
     const secret = (await user.agent.post('/api/tokens').set('Origin', ORIGIN).send({ name: 'reader', scopes: ['read'] })).body.token.secret as string;
     await check('post', '/api/bots', api.post('/api/bots').set('Authorization', `Bearer ${secret}`).send({ name: 'x', pairs: ['BTC/USDT'], stakeAmount: 1 }), 403);
     await check('post', '/api/bots', user.agent.post('/api/bots').set('Origin', ORIGIN).send({ name: 'x', pairs: [], stakeAmount: 1 }), 400);

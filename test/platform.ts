@@ -7,13 +7,14 @@ import pg from 'pg';
 import request from 'supertest';
 import { botClient, type FreqtradeClient, type FreqtradeCredentials } from '../activities/freqtrade-client.js';
 import type { BotRoute } from '../domain/bot-channel.js';
-import { readConfig, secretKeyRing, type PlatformConfig } from '../domain/config.js';
+import { oidcSettings, readConfig, secretKeyRing, type PlatformConfig } from '../domain/config.js';
 import type { DualWriteSink } from '../db/legacy-mirror.js';
 import { botDriverFact, publishFact } from '../db/platform-facts.js';
 import { createDb, type Db } from '../db/pool.js';
 import { botCredentialsPlace, createSecretBox } from '../db/secret-box.js';
 import { startPaperExchange } from '../exchange/server.js';
 import { createApp } from '../server/app.js';
+import { createOidc } from '../server/auth/oidc.js';
 import { createSessions } from '../server/auth/sessions.js';
 import { createBotCommands } from '../server/bot-commands.js';
 import { createBotEvents } from '../server/bot-events.js';
@@ -57,6 +58,8 @@ export interface PlatformOptions {
   origins?: string[];
   /** Where the in-process API and worker mirror their writes while a migration run has dual-write on; none by default. */
   dualWrite?: DualWriteSink | null;
+  /** Receives the API's log entries (tests that check what is logged); dropped by default. */
+  log?: (entry: Record<string, unknown>) => void;
 }
 
 /** A random address in 127.0.0.0/8 (every one of them is this machine's loopback), never 127.0.0.1 or 127.0.0.2. */
@@ -92,6 +95,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
   const guardEvents = await createGuardEvents(config.DATABASE_URL, () => {});
   const poolEvents = await createPoolEvents(config.DATABASE_URL, () => {});
   const dualWrite = options.dualWrite ?? null;
+  const oidc = oidcSettings(config);
   const app = createApp({
     db,
     dualWrite,
@@ -104,7 +108,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     temporalUiUrl: config.TEMPORAL_UI_URL,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    log: () => {},
+    log: options.log ?? (() => {}),
     exchangeAccounts: createExchangeAccountCommands(temporal, config.TEMPORAL_TASK_QUEUE, createSecretBox(secretKeyRing(config)), db),
     payloadCodec,
     portfolioEvents,
@@ -112,6 +116,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     poolEvents,
     limits: config,
     guardCommands: createGuardCommands(temporal, config.TEMPORAL_TASK_QUEUE, db),
+    oidc: oidc ? createOidc(oidc) : null,
   });
 
   let workerRun: Promise<unknown> | null = null;

@@ -47,6 +47,7 @@ function responseOf(op: Operation): Json {
   if ('schema' in ok) return { description: 'Success', content: { 'application/json': { schema: schemaOf(ok.schema, 'output') } } };
   if ('sse' in ok) return { description: `Server-Sent Events: ${ok.sse}. Sends a comment every 15 s to keep the connection open.`, content: { 'text/event-stream': { schema: { type: 'string' } } } };
   if ('media' in ok) return { description: 'Success', content: { [ok.media]: { schema: { type: 'string' } } } };
+  if ('redirect' in ok) return { description: `Redirect ${ok.redirect}`, headers: { Location: { schema: { type: 'string' } } } };
   return { description: 'Done; no body' };
 }
 

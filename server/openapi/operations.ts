@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { ChangePasswordInput, Credentials, SignUpInput } from '../../domain/account.js';
 import { ApiToken, NewTokenInput, type RouteScope } from '../../domain/api-token.js';
+import { Identity } from '../../domain/identity.js';
 import { Bot, CreateBotInput } from '../../domain/bot.js';
 import { MoveBotInput } from '../../domain/bot-move.js';
 import { ForceEnterInput } from '../../domain/bot-trading.js';
@@ -30,7 +31,7 @@ export interface Operation {
   body?: z.ZodType;
   query?: z.ZodType;
   /** The success answer: a schema, `sse` (an event stream, its events named), or `empty` (204). */
-  ok: { status: number; schema: z.ZodType } | { status: 200; sse: string } | { status: 200; media: string } | { status: 204 };
+  ok: { status: number; schema: z.ZodType } | { status: 200; sse: string } | { status: 200; media: string } | { status: 204 } | { status: 303; redirect: string };
   /** Honours an `Idempotency-Key` header. */
   idempotent?: boolean;
 }
@@ -41,6 +42,8 @@ const Json = z.looseObject({});
 const json = (schema: z.ZodType, status = 200) => ({ status, schema });
 const sse = (events: string) => ({ status: 200 as const, sse: events });
 const empty = { status: 204 as const };
+/** A browser navigation answered with a redirect (`Location`), described in words. */
+const redirect = (to: string) => ({ status: 303 as const, redirect: to });
 
 const botOps: Operation[] = [
   { method: 'get', path: '/api/bots', scope: 'read', tag: 'bots', summary: 'List your bots', ok: json(z.object({ bots: z.array(Bot) })) },
@@ -61,6 +64,11 @@ const accountOps: Operation[] = [
   { method: 'post', path: '/api/auth/signin', scope: 'public', tag: 'auth', summary: 'Sign in (sets the session cookie; 5 failures per email per 15 min)', body: Credentials, ok: json(z.object({ user: User.partial({ isOperator: true }) })) },
   { method: 'post', path: '/api/auth/signout', scope: 'public', tag: 'auth', summary: 'Sign out (ends the session)', ok: empty },
   { method: 'post', path: '/api/auth/password', scope: 'session', tag: 'auth', summary: 'Change the password: ends every other session, sets a new cookie', body: ChangePasswordInput, ok: json(z.object({ user: User.pick({ id: true, email: true }) })) },
+  { method: 'get', path: '/api/auth/oidc/provider', scope: 'public', tag: 'auth', summary: 'The OpenID Connect provider signed in with, if one is configured', ok: json(z.object({ provider: z.object({ name: z.string() }).nullable() })) },
+  { method: 'get', path: '/api/auth/oidc/start', scope: 'public', tag: 'auth', summary: 'Start signing in with the OpenID Connect provider (`?link=1` from a session links it instead)', query: z.object({ link: z.literal('1').optional() }), ok: redirect('to the provider, with a short-lived httpOnly attempt cookie; to `/signin?oidc_error=…` when no provider is configured or it cannot be reached') },
+  { method: 'get', path: '/api/auth/oidc/callback', scope: 'public', tag: 'auth', summary: "The provider's redirect back: checks state, browser, PKCE and nonce, then signs in", ok: redirect('to `/bots` with the session cookie (or `/settings?linked=1` after linking); to `/signin?oidc_error=…` or `/settings?oidc_error=…` when refused, creating nothing') },
+  { method: 'get', path: '/api/auth/identities', scope: 'session', tag: 'auth', summary: 'Providers linked to your account', ok: json(z.object({ identities: z.array(Identity) })) },
+  { method: 'delete', path: '/api/auth/identities/{id}', scope: 'session', tag: 'auth', summary: 'Unlink a provider (409 `last_sign_in_method` when it is your only way to sign in)', ok: empty },
   { method: 'get', path: '/api/auth/me', scope: 'read', tag: 'auth', summary: 'Who is signed in', ok: json(z.object({ user: User })) },
   { method: 'get', path: '/api/tokens', scope: 'session', tag: 'tokens', summary: 'Your API tokens (never their secrets)', ok: json(z.object({ tokens: z.array(ApiToken) })) },
   { method: 'post', path: '/api/tokens', scope: 'session', tag: 'tokens', summary: 'Create a token; its secret is in this answer only', body: NewTokenInput, ok: json(z.object({ token: ApiToken.extend({ secret: z.string() }) }), 201) },

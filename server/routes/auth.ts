@@ -4,10 +4,9 @@ import { Router } from 'express';
 import { ChangePasswordInput, Credentials, SIGNIN_LIMIT, SignUpInput } from '../../domain/account.js';
 import type { DualWriteSink } from '../../db/legacy-mirror.js';
 import type { Db } from '../../db/pool.js';
-import { legacyUuid } from '../../domain/legacy-mapping.js';
-import { readDataSource } from '../../db/migration-runs.js';
 import { clearRateKey, releaseRateSlots, takeRateSlot } from '../../db/quotas.js';
 import * as users from '../../db/users.js';
+import { awaitsCutover } from '../auth/legacy-cutover.js';
 import { currentUser } from '../auth/middleware.js';
 import { requireScope } from '../auth/scopes.js';
 import { decoyHash, hashPassword, verifyPassword } from '../auth/passwords.js';
@@ -43,12 +42,12 @@ export function authRouter(db: Db, dualWrite: DualWriteSink | null, sessions: Se
     ]);
     if (!slot.ok) throw rateLimited('too many failed sign-ins; wait 15 minutes and try again', SIGNIN_LIMIT.windowSeconds);
     const user = await users.findUserByEmail(db, input.email);
-    const ok = await verifyPassword(user?.passwordHash ?? (await decoyHash), input.password);
+    // An account without a password (it signs in with a provider) is checked against the decoy: the same wrong-password
+    // answer, the same time, and a failure that counts, so the form reveals neither the account nor how it signs in.
+    const ok = await verifyPassword(user?.passwordHash ?? (await decoyHash), input.password) && Boolean(user?.passwordHash);
     if (!user || !ok) throw new HttpError(400, 'invalid_credentials', 'email or password is wrong');
     await releaseRateSlots(db, slot.ids);
-    // A migrated legacy account signs in here only after the cutover: until then the old platform serves it.
-    const cameFromLegacy = user.legacyId !== null && user.id === legacyUuid('users', user.legacyId);
-    if (cameFromLegacy && (await readDataSource(db))?.store !== 'postgres') {
+    if (await awaitsCutover(db, user)) {
       throw new HttpError(409, 'migration_pending', 'your account is being moved to this platform: keep using the old platform until the migration is cut over');
     }
     await clearRateKey(db, emailKey);
@@ -74,7 +73,10 @@ export function authRouter(db: Db, dualWrite: DualWriteSink | null, sessions: Se
     const slot = await takeRateSlot(db, [{ key: failureKey, limit: SIGNIN_LIMIT.failures, windowSeconds: SIGNIN_LIMIT.windowSeconds }]);
     if (!slot.ok) throw rateLimited('too many wrong passwords; wait 15 minutes and try again', SIGNIN_LIMIT.windowSeconds);
     const row = await users.findUserById(db, user.id);
-    if (!row || !(await verifyPassword(row.passwordHash, input.currentPassword))) {
+    if (row && row.passwordHash === null) {
+      throw new HttpError(409, 'no_password', 'your account has no password: it signs in with a provider (Settings lists them)');
+    }
+    if (!row?.passwordHash || !(await verifyPassword(row.passwordHash, input.currentPassword))) {
       throw new HttpError(400, 'invalid_credentials', 'is not your current password', 'currentPassword');
     }
     await releaseRateSlots(db, slot.ids);

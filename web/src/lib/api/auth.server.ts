@@ -1,5 +1,6 @@
-// The API's /auth routes, called from loads and form actions.
+// The API's /auth routes (accounts, sessions, provider identities), called from loads and form actions.
 import type { RequestEvent } from '@sveltejs/kit';
+import { isOidcFailure, OIDC_FAILURES, type Identity } from '#domain/identity.ts';
 import type { User } from '#lib/types.ts';
 import { ApiError, callApi } from './http.server.ts';
 
@@ -31,3 +32,25 @@ export const signOut = (event: RequestEvent) =>
 /** Changes the password; the API ends every session and answers with a new one for this browser. */
 export const changePassword = (event: RequestEvent, input: { currentPassword: string; newPassword: string }) =>
   callApi<{ user: User }>(event, '/api/auth/password', { method: 'POST', body: input });
+
+/** The OpenID Connect provider offered on the sign-in page, or null when none is configured (or the API is down). */
+export async function oidcProvider(event: RequestEvent): Promise<{ name: string } | null> {
+  try {
+    return (await callApi<{ provider: { name: string } | null }>(event, '/api/auth/oidc/provider', { redirectOnUnauthenticated: false })).provider;
+  } catch {
+    return null;
+  }
+}
+
+export const listIdentities = async (event: RequestEvent): Promise<Identity[]> =>
+  (await callApi<{ identities: Identity[] }>(event, '/api/auth/identities')).identities;
+
+/** Unlinks a provider; the API refuses the last way to sign in (409 last_sign_in_method). */
+export const unlinkIdentity = (event: RequestEvent, id: string): Promise<void> =>
+  callApi<void>(event, `/api/auth/identities/${encodeURIComponent(id)}`, { method: 'DELETE' });
+
+/** The message for a refused provider sign-in (`?oidc_error=` after the callback), or null. */
+export const oidcFailureMessage = (url: URL): string | null => {
+  const code = url.searchParams.get('oidc_error');
+  return isOidcFailure(code) ? OIDC_FAILURES[code] : null;
+};

@@ -1,13 +1,15 @@
-// /settings: the signed-in user's account: a password change (the API ends every other session).
+// /settings: the signed-in user's account: a password change (the API ends every other session), and the OpenID
+// Connect providers linked to it (link one, unlink one while another way to sign in remains).
 import { redirect } from '@sveltejs/kit';
-import { changePassword } from '#lib/api/auth.server.ts';
+import { changePassword, listIdentities, oidcFailureMessage, oidcProvider, unlinkIdentity } from '#lib/api/auth.server.ts';
 import { failFromApi } from '#lib/api/form-failure.server.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
   const { user } = await event.parent();
   if (!user) redirect(303, `/signin?next=${encodeURIComponent(event.url.pathname)}`);
-  return {};
+  const [identities, provider] = await Promise.all([listIdentities(event), oidcProvider(event)]);
+  return { identities, provider, linked: event.url.searchParams.get('linked') === '1', oidcError: oidcFailureMessage(event.url) };
 };
 
 export const actions: Actions = {
@@ -20,6 +22,15 @@ export const actions: Actions = {
     } catch (error) {
       // Passwords are never sent back to the page.
       return failFromApi(error, {});
+    }
+  },
+  unlink: async (event) => {
+    const id = String((await event.request.formData()).get('id') ?? '');
+    try {
+      await unlinkIdentity(event, id);
+      return { unlinked: true };
+    } catch (error) {
+      return failFromApi(error, { id });
     }
   },
 };
