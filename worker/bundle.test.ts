@@ -15,7 +15,8 @@ describe('workflow bundles', () => {
   it('keep zod and every other workflow out of the guard bundle', async () => {
     const modules = await modulesOf('guards');
     expect(modules.filter((m) => m.startsWith('./'))).toEqual([
-      './domain/field-error.ts', './domain/guard-math.ts', './domain/guard-rules.ts', './domain/owner.ts', './domain/trailing-stop.ts', './temporal/failure-converter.ts',
+      './domain/field-error.ts', './domain/field-issues.ts', './domain/guard-math.ts', './domain/guard-rules.ts', './domain/owner.ts', './domain/trailing-stop.ts',
+      './temporal/failure-converter.ts',
       './workflows/failure-message.ts', './workflows/guard-commands.ts', './workflows/guard-exit.ts', './workflows/guard-messages.ts',
       './workflows/guard.ts', './workflows/guards-index.ts',
     ]);
