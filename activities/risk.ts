@@ -67,12 +67,14 @@ export function createRiskActivities(deps: RiskActivityDeps) {
       return risks.insertRiskGuard(db, { id: input.riskId, userId: input.userId, scope, rules });
     },
 
-    /** The equity the rules are measured on: the bot's balance in its stake currency, or the portfolio's total value. */
+    /** The equity the rules are measured on: the bot's balance in its stake currency, or the portfolio's whole value. */
     async measureEquity(riskId: string): Promise<{ equity: number } | { equity: null; reason: string }> {
       const guard = await requireGuard(riskId);
       if (guard.scope.kind === 'portfolio') {
         const { valuation } = await valueUserPortfolio(db, guard.userId);
-        return valuation.total > 0 ? { equity: valuation.total } : { equity: null, reason: 'nothing in the portfolio can be valued yet' };
+        // Everything the guard acts on: real holdings and the dry-run bots' simulated wallets (their trades are what it exits).
+        const equity = valuation.total + valuation.simulated.total;
+        return equity > 0 ? { equity } : { equity: null, reason: 'nothing in the portfolio can be valued yet' };
       }
       const found = await clientOf(guard.scope.botId, guard);
       if (!found) return { equity: null, reason: 'the bot no longer exists' };

@@ -9,7 +9,7 @@ import { sql, type Db } from './pool.js';
 
 const WalletRow = z.object({ accountId: z.string(), label: z.string(), exchangeId: z.string(), balances: z.array(Balance) });
 const BotRow = z.object({
-  id: z.string(), name: z.string(), status: z.string(), exchange: z.string(),
+  id: z.string(), name: z.string(), status: z.string(), dryRun: z.boolean(), exchange: z.string(),
   stakeAmount: z.number(), stakeCurrency: z.string(), pairs: z.array(z.string()),
 });
 const OpenTradeRow = BotTrade.extend({ botId: z.string() });
@@ -24,7 +24,7 @@ async function loadHoldings(db: Db, userId: string): Promise<{ wallets: WalletIn
       where a.user_id = ${userId}
       order by a.created_at, a.id`),
     db.any(sql.type(BotRow)`
-      select id::text, name, status, exchange, stake_amount, stake_currency, pairs
+      select id::text, name, status, dry_run, exchange, stake_amount, stake_currency, pairs
       from bots where user_id = ${userId} order by created_at, id`),
     db.any(sql.type(OpenTradeRow)`
       select t.bot_id::text, t.trade_id, t.pair, t.is_open, t.amount, t.stake_amount, t.open_rate, t.close_rate, t.open_date,
@@ -44,8 +44,9 @@ async function loadHoldings(db: Db, userId: string): Promise<{ wallets: WalletIn
   const closedByBot = new Map(closed.map((c) => [c.botId, { count: c.count, profitAbs: c.profitAbs }]));
   const live = new Set(bots.map((b) => b.id));
   // A deleted bot holds nothing any more (no capital, no open trade it still manages): only what it realized counts.
+  // The ledger does not say whether it traded dry-run; bots cannot trade live yet, so its profit is simulated money.
   const deleted: BotInput[] = closed.filter((c) => !live.has(c.botId)).map((c) => ({
-    id: c.botId, name: c.botName, status: 'deleted', exchange: c.exchange, stakeAmount: 0, stakeCurrency: c.stakeCurrency, pairs: [],
+    id: c.botId, name: c.botName, status: 'deleted', dryRun: true, exchange: c.exchange, stakeAmount: 0, stakeCurrency: c.stakeCurrency, pairs: [],
     openTrades: [], closed: { count: c.count, profitAbs: c.profitAbs },
   }));
   return {

@@ -1,4 +1,5 @@
-// Portfolio: one valuation of everything a user holds (wallets and bots) in their quote currency.
+// Portfolio: one valuation of everything a user holds (wallets and bots) in their quote currency; what dry-run bots
+// hold is simulated money, labelled as such and totalled apart from real holdings.
 import { z } from 'zod';
 
 export const Holding = z.object({
@@ -11,6 +12,8 @@ export const Holding = z.object({
   /** The exchange account (wallet) or bot that holds it. */
   sourceId: z.string(),
   sourceLabel: z.string(),
+  /** Held by a dry-run bot: simulated money, not in `total`. */
+  simulated: z.boolean(),
 });
 export type Holding = z.infer<typeof Holding>;
 
@@ -31,6 +34,8 @@ export const BotPnl = z.object({
   botId: z.string(),
   name: z.string(),
   status: z.string(),
+  /** A dry-run bot: its stake is a simulated wallet and its value is in `simulated`, not in `total`. */
+  simulated: z.boolean(),
   stake: z.number(),
   realizedPnl: z.number(),
   unrealizedPnl: z.number(),
@@ -42,14 +47,21 @@ export type BotPnl = z.infer<typeof BotPnl>;
 
 export const AllocationSlice = z.object({ asset: z.string(), value: z.number(), weight: z.number() });
 
+/** What dry-run bots hold and made: simulated money, never added to the real figures. */
+export const SimulatedTotals = z.object({ total: z.number(), realizedPnl: z.number(), unrealizedPnl: z.number() });
+
 export const Valuation = z.object({
   quote: z.string(),
   at: z.string(),
+  /** Real holdings: wallets and live bots. */
   total: z.number(),
   walletsTotal: z.number(),
+  /** Live bots only. */
   botsTotal: z.number(),
+  /** Live bots' P&L. */
   realizedPnl: z.number(),
   unrealizedPnl: z.number(),
+  simulated: SimulatedTotals,
   holdings: z.array(Holding),
   allocation: z.array(AllocationSlice),
   bots: z.array(BotPnl),

@@ -1,4 +1,5 @@
-// Valuation on hand-computed examples: wallets, bots' realized and unrealized P&L, unpriced assets, other stake currencies.
+// Valuation on hand-computed examples: wallets, bots' realized and unrealized P&L, unpriced assets, other stake currencies,
+// and dry-run bots' simulated money kept out of the real totals.
 import { describe, expect, it } from 'vitest';
 import type { BotTrade } from './bot-trade.js';
 import { Valuation } from './portfolio.js';
@@ -23,9 +24,9 @@ const wallet: WalletInput = {
   ],
 };
 
-// Stake 100 × 2 pairs = 200 USDT capital; closed +5.5 and −1.5; one BTC position bought at 50,000 with 0.1 % fees.
+// A live bot. Stake 100 × 2 pairs = 200 USDT capital; closed +5.5 and −1.5; one BTC position bought at 50,000 with 0.1 % fees.
 const bot: BotInput = {
-  id: 'bot-1', name: 'Trend', status: 'running', exchange: 'paper', stakeAmount: 100, stakeCurrency: 'USDT', pairs: ['BTC/USDT', 'ETH/USDT'],
+  id: 'bot-1', name: 'Trend', status: 'running', dryRun: false, exchange: 'paper', stakeAmount: 100, stakeCurrency: 'USDT', pairs: ['BTC/USDT', 'ETH/USDT'],
   ...botLedger([
     trade({ tradeId: 1, pair: 'ETH/USDT', isOpen: false, amount: 0.02, stakeAmount: 70, openRate: 3500, closeRate: 3775, profitAbs: 5.5, profitRatio: 0.078 }),
     trade({ tradeId: 2, pair: 'BTC/USDT', isOpen: false, amount: 0.001, stakeAmount: 50, openRate: 50000, closeRate: 48500, profitAbs: -1.5, profitRatio: -0.03 }),
@@ -37,12 +38,12 @@ describe('valuePortfolio', () => {
   it('values wallet balances at USDT prices, USDT at 1, and lists assets without a USDT market as unpriced', () => {
     const v = valuePortfolio({ at: AT, wallets: [wallet], bots: [], prices: prices({ 'BTC/USDT': 60000 }) });
     expect(Valuation.parse(v)).toEqual(v);
-    expect(v).toMatchObject({ quote: 'USDT', at: AT, total: 31000, walletsTotal: 31000, botsTotal: 0, realizedPnl: 0, unrealizedPnl: 0 });
+    expect(v).toMatchObject({ quote: 'USDT', at: AT, total: 31000, walletsTotal: 31000, botsTotal: 0, realizedPnl: 0, unrealizedPnl: 0, simulated: { total: 0, realizedPnl: 0, unrealizedPnl: 0 } });
     expect(v.unpriced).toEqual(['XYZ']);
     expect(v.holdings).toEqual([
-      { asset: 'USDT', amount: 1000, price: 1, value: 1000, source: 'wallet', sourceId: 'acc-1', sourceLabel: 'Main' },
-      { asset: 'BTC', amount: 0.5, price: 60000, value: 30000, source: 'wallet', sourceId: 'acc-1', sourceLabel: 'Main' },
-      { asset: 'XYZ', amount: 10, price: null, value: 0, source: 'wallet', sourceId: 'acc-1', sourceLabel: 'Main' },
+      { asset: 'USDT', amount: 1000, price: 1, value: 1000, source: 'wallet', sourceId: 'acc-1', sourceLabel: 'Main', simulated: false },
+      { asset: 'BTC', amount: 0.5, price: 60000, value: 30000, source: 'wallet', sourceId: 'acc-1', sourceLabel: 'Main', simulated: false },
+      { asset: 'XYZ', amount: 10, price: null, value: 0, source: 'wallet', sourceId: 'acc-1', sourceLabel: 'Main', simulated: false },
     ]);
     // 30000 / 31000 and 1000 / 31000, to 8 decimals; the unpriced asset takes no share.
     expect(v.allocation).toEqual([
@@ -58,7 +59,7 @@ describe('valuePortfolio', () => {
     expect(v).toMatchObject({ total: 214, walletsTotal: 0, botsTotal: 214, realizedPnl: 4, unrealizedPnl: 9.89, unpriced: [] });
     expect(v.bots).toEqual([
       {
-        botId: 'bot-1', name: 'Trend', status: 'running', stake: 200, realizedPnl: 4, unrealizedPnl: 9.89, value: 214, closedTrades: 2,
+        botId: 'bot-1', name: 'Trend', status: 'running', simulated: false, stake: 200, realizedPnl: 4, unrealizedPnl: 9.89, value: 214, closedTrades: 2,
         openPositions: [
           { tradeId: 3, pair: 'BTC/USDT', amount: 0.001, openRate: 50000, currentRate: 60000, value: 60, unrealizedPnl: 9.89,
             unrealizedPnlRatio: 0.1976024, openedAt: '2026-11-20T10:00:00.000Z' },
@@ -66,8 +67,8 @@ describe('valuePortfolio', () => {
       },
     ]);
     expect(v.holdings).toEqual([
-      { asset: 'USDT', amount: 154, price: 1, value: 154, source: 'bot', sourceId: 'bot-1', sourceLabel: 'Trend' },
-      { asset: 'BTC', amount: 0.001, price: 60000, value: 60, source: 'bot', sourceId: 'bot-1', sourceLabel: 'Trend' },
+      { asset: 'USDT', amount: 154, price: 1, value: 154, source: 'bot', sourceId: 'bot-1', sourceLabel: 'Trend', simulated: false },
+      { asset: 'BTC', amount: 0.001, price: 60000, value: 60, source: 'bot', sourceId: 'bot-1', sourceLabel: 'Trend', simulated: false },
     ]);
   });
 
@@ -89,7 +90,7 @@ describe('valuePortfolio', () => {
 
   it('converts a bot trading in another stake currency through that currency’s USDT price', () => {
     const eurBot: BotInput = {
-      id: 'bot-eur', name: 'Euro', status: 'stopped', exchange: 'paper', stakeAmount: 10, stakeCurrency: 'EUR', pairs: ['BTC/EUR'],
+      id: 'bot-eur', name: 'Euro', status: 'stopped', dryRun: false, exchange: 'paper', stakeAmount: 10, stakeCurrency: 'EUR', pairs: ['BTC/EUR'],
       ...botLedger([trade({ tradeId: 1, pair: 'BTC/EUR', isOpen: true, amount: 0.0001, stakeAmount: 5, openRate: 50000 })]),
     };
     // free 10 − 5 = 5 EUR; position 0.0001 × 55,000 = 5.5 EUR; profit 0.5 EUR; EUR at 1.1 USDT.
@@ -97,6 +98,24 @@ describe('valuePortfolio', () => {
     expect(v.bots[0]).toMatchObject({ stake: 11, value: 11.55, unrealizedPnl: 0.55, realizedPnl: 0 });
     expect(v.holdings.map((h) => [h.asset, h.price, h.value])).toEqual([['EUR', 1.1, 5.5], ['BTC', 60500, 6.05]]);
     expect(valuePortfolio({ at: AT, wallets: [], bots: [eurBot], prices: prices({ 'BTC/EUR': 55000 }) })).toMatchObject({ total: 0, unpriced: ['EUR'] });
+  });
+
+  it("keeps a dry-run bot's simulated wallet and P&L apart: labelled simulated, outside the total, the allocation and the real P&L", () => {
+    const paper: BotInput = { ...bot, id: 'bot-dry', name: 'Paper', dryRun: true };
+    const v = valuePortfolio({ at: AT, wallets: [wallet], bots: [bot, paper], prices: prices({ 'BTC/USDT': 60000 }) });
+    // Real: the wallet 31,000 + the live bot 214. Simulated: the dry-run bot's 214, its +4 realized and +9.89 unrealized.
+    expect(v).toMatchObject({ total: 31214, walletsTotal: 31000, botsTotal: 214, realizedPnl: 4, unrealizedPnl: 9.89 });
+    expect(v.simulated).toEqual({ total: 214, realizedPnl: 4, unrealizedPnl: 9.89 });
+    expect(v.bots.map((b) => [b.botId, b.simulated, b.stake, b.value])).toEqual([['bot-1', false, 200, 214], ['bot-dry', true, 200, 214]]);
+    expect(v.holdings.filter((h) => h.sourceId === 'bot-dry').map((h) => [h.asset, h.simulated])).toEqual([['USDT', true], ['BTC', true]]);
+    expect(v.holdings.filter((h) => h.sourceId !== 'bot-dry').every((h) => !h.simulated)).toBe(true);
+    // The same slices as wallet + live bot alone: simulated coins take no share.
+    expect(v.allocation).toEqual([
+      { asset: 'BTC', value: 30060, weight: 0.96302941 },
+      { asset: 'USDT', value: 1154, weight: 0.03697059 },
+    ]);
+    const onlyDryRun = valuePortfolio({ at: AT, wallets: [], bots: [paper], prices: prices({ 'BTC/USDT': 60000 }) });
+    expect(onlyDryRun).toMatchObject({ total: 0, botsTotal: 0, realizedPnl: 0, unrealizedPnl: 0, allocation: [], simulated: { total: 214 } });
   });
 
   it('leaves out bots that failed to provision or are being deleted', () => {

@@ -1,4 +1,5 @@
-// Values a user's wallets and bots in USDT from balances, the bots' trade ledger and market prices (pure).
+// Values a user's wallets and bots in USDT from balances, the bots' trade ledger and market prices (pure); dry-run
+// bots' money is simulated and totalled apart from the real holdings.
 import type { Balance } from './exchange-account.js';
 import type { BotTrade } from './bot-trade.js';
 import type { BotPnl, Holding, OpenPosition, Valuation } from './portfolio.js';
@@ -16,6 +17,8 @@ export interface BotInput {
   id: string;
   name: string;
   status: string;
+  /** A dry-run bot trades a simulated wallet: its holdings and P&L are simulated. */
+  dryRun: boolean;
   exchange: string;
   stakeAmount: number;
   stakeCurrency: string;
@@ -95,17 +98,20 @@ export function valuePortfolio(input: ValuationInput): Valuation {
         source: 'wallet',
         sourceId: wallet.accountId,
         sourceLabel: wallet.label,
+        simulated: false,
       });
     }
   }
   const walletsTotal = round(sum(holdings.map((h) => h.value)));
 
   const bots = input.bots.filter(VALUED_BOT).map((bot) => valueBot(bot, input.prices, quoteRate, holdings, unpriced));
-  const botsTotal = round(sum(bots.map((b) => b.value)));
+  const live = bots.filter((b) => !b.simulated);
+  const dryRun = bots.filter((b) => b.simulated);
+  const botsTotal = round(sum(live.map((b) => b.value)));
   const total = round(walletsTotal + botsTotal);
 
   const byAsset = new Map<string, number>();
-  for (const h of holdings) if (h.price !== null) byAsset.set(h.asset, (byAsset.get(h.asset) ?? 0) + h.value);
+  for (const h of holdings) if (h.price !== null && !h.simulated) byAsset.set(h.asset, (byAsset.get(h.asset) ?? 0) + h.value);
   const allocation = [...byAsset]
     .map(([asset, value]) => ({ asset, value: round(value), weight: total > 0 ? round(value / total) : 0 }))
     .sort((a, b) => b.value - a.value || a.asset.localeCompare(b.asset));
@@ -116,8 +122,13 @@ export function valuePortfolio(input: ValuationInput): Valuation {
     total,
     walletsTotal,
     botsTotal,
-    realizedPnl: round(sum(bots.map((b) => b.realizedPnl))),
-    unrealizedPnl: round(sum(bots.map((b) => b.unrealizedPnl))),
+    realizedPnl: round(sum(live.map((b) => b.realizedPnl))),
+    unrealizedPnl: round(sum(live.map((b) => b.unrealizedPnl))),
+    simulated: {
+      total: round(sum(dryRun.map((b) => b.value))),
+      realizedPnl: round(sum(dryRun.map((b) => b.realizedPnl))),
+      unrealizedPnl: round(sum(dryRun.map((b) => b.unrealizedPnl))),
+    },
     holdings,
     allocation,
     bots,
@@ -151,6 +162,7 @@ function valueBot(
     source: 'bot',
     sourceId: bot.id,
     sourceLabel: bot.name,
+    simulated: bot.dryRun,
   });
 
   let positionsValue = 0;
@@ -172,6 +184,7 @@ function valueBot(
       source: 'bot',
       sourceId: bot.id,
       sourceLabel: bot.name,
+      simulated: bot.dryRun,
     });
     return {
       tradeId: t.tradeId,
@@ -190,6 +203,7 @@ function valueBot(
     botId: bot.id,
     name: bot.name,
     status: bot.status,
+    simulated: bot.dryRun,
     stake: inQuote(botStartingCapital(bot)),
     realizedPnl: inQuote(realized),
     unrealizedPnl: inQuote(unrealized),

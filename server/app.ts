@@ -35,6 +35,7 @@ import { guardsRouter } from './routes/guards.js';
 import { poolsRouter } from './routes/pools.js';
 import { portfolioRouter } from './routes/portfolio.js';
 import { strategiesRouter } from './routes/strategies.js';
+import { strategySchemaRouter } from './routes/strategy-schema.js';
 import { systemRouter } from './routes/system.js';
 import { tokensRouter } from './routes/tokens.js';
 
@@ -93,6 +94,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use('/auth', authRouter(deps.db, deps.dualWrite, deps.sessions, quotas));
   api.use('/auth', oidcRouter({ db: deps.db, dualWrite: deps.dualWrite, sessions: deps.sessions, oidc: deps.oidc ?? null, log: deps.log }));
   api.use('/tokens', requireUser, tokensRouter(deps.db));
+  api.use(strategySchemaRouter());
   api.use('/strategies', requireUser, strategiesRouter({ ...deps, quotas }));
   api.use('/bots/events', requireUser, botEventsRouter(deps.db, deps.events));
   api.use('/bots', requireUser, botsRouter({ ...deps, quotas }));

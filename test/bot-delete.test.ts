@@ -84,9 +84,10 @@ describe('deleting a bot', () => {
     expect(kept.map((t) => t.tradeId)).toEqual(expect.arrayContaining([first.trade_id, second.trade_id]));
     expect(kept.every((t) => t.botName === 'Doomed')).toBe(true);
     const portfolio = (await user.agent.get('/api/portfolio')).body;
-    expect(portfolio.realizedPnl).toBeCloseTo(realized, 2);
-    expect(portfolio.bots).toEqual([expect.objectContaining({ botId, name: 'Doomed', status: 'deleted' })]);
-    expect(portfolio.unrealizedPnl).toBe(0);
+    // A dry-run bot's: simulated.
+    expect(portfolio.simulated.realizedPnl).toBeCloseTo(realized, 2);
+    expect(portfolio.bots).toEqual([expect.objectContaining({ botId, name: 'Doomed', status: 'deleted', simulated: true })]);
+    expect(portfolio.simulated.unrealizedPnl).toBe(0);
     botId = '';
   }, 300_000);
 });

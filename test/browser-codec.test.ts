@@ -1,92 +1,118 @@
-// The Temporal Web UI (the real one, in Chromium) shows an account workflow decoded through the API's codec server,
-// once an operator who is signed in to the dashboard turned on the UI's codec setting with cross-origin credentials.
-import type { Server } from 'node:http';
-import type { Browser } from 'playwright-core';
+// The Temporal Web UI (the real one, in Chromium), started the way `npm start` starts it: an operator signed in to the
+// dashboard follows a bot page's link and reads the bot workflow's decoded input, with no setting changed in the UI
+// and no "Codec Server could not connect" banner; a signed-in user who is not an operator gets nothing decoded.
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeOperator } from '../db/users.js';
-import { addExchangeAccountWorkflowId } from '../domain/workflow-ids.js';
 import { startTestExchange } from '../exchange/test-support.js';
 import type { PaperExchangeHandle } from '../exchange/server.js';
 import { freePort } from '../scripts/services/ports.js';
-import { startTemporal, type TemporalHandle } from '../scripts/services/temporal.js';
-import { ORIGIN, signedUpAgent, startPlatform, type TestPlatform } from './platform.js';
-import { launchChromium } from './browser-support.js';
+import { startTemporal } from '../scripts/services/temporal.js';
+import { openHydrated, signUpInBrowser, useBrowserTest } from './browser-support.js';
+import { startPlatform, waitFor } from './platform.js';
 
-let temporal: TemporalHandle;
+const BANNER = 'Codec Server could not connect';
+
 let ex: PaperExchangeHandle;
-let platform: TestPlatform;
-let api: Server;
-let browser: Browser;
-let codecEndpoint: string;
-let uiUrl: string;
-
 beforeAll(async () => {
-  // A Temporal server of its own: the run's shared one has no Web UI.
-  const [port, uiPort, apiPort] = [await freePort(), await freePort(), await freePort()];
-  codecEndpoint = `http://127.0.0.1:${apiPort}/api/codec`;
-  uiUrl = `http://127.0.0.1:${uiPort}`;
-  temporal = await startTemporal({ cli: process.env.TEMPORAL_CLI, port, uiPort, codecEndpoint });
   ex = await startTestExchange();
-  platform = await startPlatform({
-    env: { PAPER_EXCHANGE_URL: ex.url, BOT_DRIVER: 'process', TEMPORAL_ADDRESS: temporal.address, TEMPORAL_UI_URL: uiUrl, TF_DATA_DIR: '.data/test-browser-codec' },
-  });
-  api = platform.app.listen(apiPort, '127.0.0.1');
-  browser = await launchChromium();
-}, 120_000);
-
+});
 afterAll(async () => {
-  await browser?.close();
-  api?.closeAllConnections();
-  api?.close();
-  await platform?.stop();
   await ex?.close();
-  await temporal?.stop();
 });
 
+const created: Array<{ botId: string; cookie: string }> = [];
+
+const t = useBrowserTest({
+  async start(origins, api) {
+    // A Temporal server of its own (the run's shared one has no Web UI), with the codec endpoint npm start gives it.
+    // Ports other than the API's, which is chosen but not yet listened on.
+    const taken = new Set([Number(new URL(api.url).port)]);
+    while (taken.size < 3) taken.add(await freePort());
+    const [, port, uiPort] = [...taken] as [number, number, number];
+    const temporal = await startTemporal({ cli: process.env.TEMPORAL_CLI, port, uiPort, codecEndpoint: `${api.url}/api/codec` });
+    try {
+      const platform = await startPlatform({
+        env: { PAPER_EXCHANGE_URL: ex.url, BOT_DRIVER: 'process', TEMPORAL_ADDRESS: temporal.address, TEMPORAL_UI_URL: temporal.uiUrl!, TF_DATA_DIR: '.data/test-browser-codec' },
+        origins,
+      });
+      return {
+        platform,
+        stop: async () => {
+          await platform.stop();
+          await temporal.stop();
+        },
+      };
+    } catch (error) {
+      await temporal.stop();
+      throw error;
+    }
+  },
+  async beforeStop() {
+    for (const { botId, cookie } of created) {
+      await fetch(`${t.dashboard.apiUrl}/api/bots/${botId}`, { method: 'DELETE', headers: { cookie, origin: t.dashboard.url } }).catch(() => undefined);
+    }
+  },
+  setupTimeoutMs: 180_000,
+});
+
+/** A new user signed up (and so signed in) through the dashboard's form; their session cookie for API calls. */
+async function signedUpInDashboard(email: string): Promise<{ context: BrowserContext; page: Page; cookie: string }> {
+  const context = await t.browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const page = await context.newPage();
+  await signUpInBrowser(page, t.dashboard.url, email);
+  const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+  return { context, page, cookie };
+}
+
+/** Creates a bot through the API as the page's user; its id and the user's id. */
+async function createBot(cookie: string, name: string): Promise<{ botId: string; userId: string }> {
+  const headers = { cookie, origin: t.dashboard.url, 'content-type': 'application/json' };
+  const res = await fetch(`${t.dashboard.apiUrl}/api/bots`, { method: 'POST', headers, body: JSON.stringify({ name, pairs: ['BTC/USDT'], stakeAmount: 25 }) });
+  expect(res.status).toBe(201);
+  const botId: string = ((await res.json()) as { bot: { id: string } }).bot.id;
+  created.push({ botId, cookie });
+  const me = (await (await fetch(`${t.dashboard.apiUrl}/api/auth/me`, { headers: { cookie } })).json()) as { user: { id: string } };
+  return { botId, userId: me.user.id };
+}
+
+/** The bot workflow's input as the UI shows it decoded. */
+const decodedInput = (bot: { userId: string }) => new RegExp(`"userId":\\s*"${bot.userId}"`);
+
+/** Follows the bot page's "Temporal UI" link in the same browser; the codec's answers as the UI gets them. */
+async function openWorkflowFromBotPage(page: Page, botId: string): Promise<{ ui: Page; codecAnswers: number[] }> {
+  await openHydrated(page, `${t.dashboard.url}/bots/${botId}`);
+  const link = page.getByTestId('workflow-link');
+  await waitFor('the bot page links its run', async () => /\/history$/.test((await link.getAttribute('href')) ?? '') || (await page.reload(), false), 30_000);
+  const codecAnswers: number[] = [];
+  page.context().on('response', (r) => r.url().startsWith(`${t.dashboard.apiUrl}/api/codec/`) && r.request().method() === 'POST' && codecAnswers.push(r.status()));
+  const [ui] = await Promise.all([page.context().waitForEvent('page'), link.click()]);
+  return { ui, codecAnswers };
+}
+
 describe('Temporal Web UI with the codec server', () => {
-  it("shows an operator the decoded input and result of an account's workflow", async () => {
-    const operator = await signedUpAgent(platform.app);
-    await makeOperator(platform.db, operator.email);
-    const keys = ex.createAccount({ balances: { USDT: '10' } });
-    const added = await operator.agent.post('/api/exchange-accounts').set('Origin', ORIGIN).send({ label: 'Seen through the codec', apiKey: keys.apiKey, secret: keys.secret });
-    expect(added.status).toBe(201);
-    const accountId: string = added.body.account.id;
-    const workflowId = addExchangeAccountWorkflowId(accountId);
-    const { runId } = await platform.temporal.workflow.getHandle(workflowId).describe();
-    const page = `${uiUrl}/namespaces/default/workflows/${encodeURIComponent(workflowId)}/${runId}/history`;
+  it("shows a signed-in operator a bot workflow's decoded input, and a user who is not an operator nothing", async () => {
+    const operatorEmail = `codec-operator-${Date.now()}@example.com`;
+    const operator = await signedUpInDashboard(operatorEmail);
+    await makeOperator(t.started.platform.db, operatorEmail);
+    const bot = await createBot(operator.cookie, 'Seen through the codec');
 
-    const open = async (codecSetting: boolean) => {
-      const context = await browser.newContext();
-      // The dashboard's session cookie: host-only for 127.0.0.1, so the browser sends it to the API's port too.
-      const [name, value] = operator.cookie.split('=');
-      await context.addCookies([{ name: name!, value: value!, domain: '127.0.0.1', path: '/', httpOnly: true, sameSite: 'Lax' }]);
-      if (codecSetting) {
-        // What the UI's "Codec Server" dialog stores: endpoint, "use my browser setting", "include cross-origin credentials".
-        await context.addInitScript((endpoint) => {
-          localStorage.setItem('endpoint', JSON.stringify(endpoint));
-          localStorage.setItem('overrideRemoteCodecConfiguration', 'true');
-          localStorage.setItem('includeCredentials', 'true');
-        }, codecEndpoint);
-      }
-      const tab = await context.newPage();
-      const codecAnswers: number[] = [];
-      tab.on('response', (r) => r.url().startsWith(codecEndpoint) && r.request().method() === 'POST' && codecAnswers.push(r.status()));
-      await tab.goto(page);
-      return { context, tab, codecAnswers };
-    };
+    const seen = await openWorkflowFromBotPage(operator.page, bot.botId);
+    expect(seen.ui.url()).toContain(encodeURIComponent(`bot:${bot.botId}`));
+    // The input {botId, userId} as JSON (the ids alone also appear undecoded: workflow id, search attributes).
+    await seen.ui.getByText(decodedInput(bot)).first().waitFor({ timeout: 30_000 });
+    expect(seen.codecAnswers.length).toBeGreaterThan(0);
+    expect(seen.codecAnswers.every((s) => s === 200)).toBe(true);
+    expect(await seen.ui.locator('body').innerText()).not.toContain(BANNER);
+    await operator.context.close();
 
-    // The server-wide endpoint alone (start.ts sets it) calls the codec without cookies: refused, nothing decoded.
-    const plain = await open(false);
-    await expect.poll(() => plain.codecAnswers, { timeout: 20_000 }).toContain(401);
-    expect(await plain.tab.locator('body').innerText()).not.toContain('Seen through the codec');
-    await plain.context.close();
-
-    const decoded = await open(true);
-    await decoded.tab.getByText('Seen through the codec').first().waitFor({ timeout: 20_000 });
-    expect(decoded.codecAnswers.every((s) => s === 200)).toBe(true);
-    expect(await decoded.tab.locator('body').innerText()).not.toContain(keys.apiKey);
-    await decoded.context.close();
-
-    expect((await operator.agent.delete(`/api/exchange-accounts/${accountId}`).set('Origin', ORIGIN)).status).toBe(204);
-  }, 90_000);
+    const user = await signedUpInDashboard(`codec-user-${Date.now()}@example.com`);
+    const own = await createBot(user.cookie, 'Not for the codec');
+    const refused = await openWorkflowFromBotPage(user.page, own.botId);
+    await expect.poll(() => refused.codecAnswers, { timeout: 30_000 }).toContain(403);
+    const text = await refused.ui.locator('body').innerText();
+    expect(text).not.toMatch(decodedInput(own));
+    expect(text).not.toContain('Not for the codec');
+    await user.context.close();
+  }, 180_000);
 });

@@ -1,4 +1,5 @@
-// Browser, portfolio (playwright-core + Debian's chromium): a user adds a funded paper exchange account in the real dashboard, sees its balances, and watches /portfolio follow a price move on the paper exchange live, without a reload.
+// Browser, portfolio (playwright-core + Debian's chromium): a user adds a funded paper exchange account in the real dashboard, sees its balances, and watches /portfolio follow a price move on the paper exchange live, without a reload;
+// a dry-run bot's wallet shows as simulated money, apart from the total value.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -9,6 +10,8 @@ import { adminFetch, startTestExchange } from '../exchange/test-support.js';
 import { BrowserAccounts, signUpInBrowser, useBrowserTest, waitForDataValue } from './browser-support.js';
 import type { marketFeedWorkflow } from '../workflows/market-feed.js';
 import { startPlatform } from './platform.js';
+import { createSecretBox } from '../db/secret-box.js';
+import { startHostedBot } from './hosted-bot.js';
 import { marketFeedWorkflowId } from '../domain/workflow-ids.js';
 
 let ex: PaperExchangeHandle;
@@ -108,4 +111,27 @@ describe('portfolio in a real browser', () => {
     await page.screenshot({ path: 'test-results/portfolio.png', fullPage: true });
     await page.close();
   }, 180_000);
+
+  it("labels a dry-run bot's wallet simulated and keeps it out of the total value", async () => {
+    const page = await t.browser.newPage({ viewport: { width: 1200, height: 900 } });
+    await signUpInBrowser(page, t.dashboard.url, `simulated-${Date.now()}@example.com`);
+    const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+    const me = (await (await fetch(`${t.dashboard.apiUrl}/api/auth/me`, { headers: { cookie } })).json()) as { user: { id: string } };
+    // Dry-run, 40 USDT × 1 pair of simulated capital, no trades.
+    const bot = await startHostedBot(t.started.db, createSecretBox(t.started.config.TF_SECRET_KEY), me.user.id, { name: 'Paper only', pairs: ['SOL/USDT'], stakeAmount: 40 });
+    try {
+      await page.getByTestId('nav-portfolio').click();
+      await page.waitForURL(/\/portfolio$/);
+      await waitForValue(page, 'portfolio-simulated-total', 40);
+      await waitForValue(page, 'portfolio-total', 0);
+      await waitForValue(page, 'portfolio-bots-total', 0);
+      await expect(page.getByTestId('portfolio-simulated').innerText()).resolves.toMatch(/not in the total value/);
+      const stake = page.getByTestId('portfolio-bot-row').and(page.locator(`[data-bot-id="${bot.botId}"]`)).getByTestId('portfolio-bot-stake');
+      await expect(stake.innerText()).resolves.toMatch(/40(\.00)?\s*USDT[\s\S]*simulated stake/);
+      await expect(page.getByTestId('holding-kind').allInnerTexts()).resolves.toEqual(['bot · simulated']);
+    } finally {
+      await page.close();
+      await bot.close();
+    }
+  }, 120_000);
 });

@@ -1,6 +1,6 @@
 // Browser, strategies (playwright-core + Debian's chromium), at 1400 and 390 px: a strategy's name leads to its page,
 // which shows its content and the user's bot that runs it; "Copy as a new version" opens the upload form with that
-// content, and the changed copy is saved as a second version of the same name.
+// content, and the changed copy is saved as a second version of the same name; the upload form links the JSON Schema.
 import { describe, expect, it } from 'vitest';
 import { openHydrated, signedInContext, useBrowserTest } from './browser-support.js';
 import { ORIGIN, signedUpAgent, startPlatform } from './platform.js';
@@ -39,6 +39,11 @@ describe('strategies in a real browser', () => {
       const context = await signedInContext(t.browser, t.dashboard.url, user.cookie, { viewport: size });
       const page = await context.newPage();
       await openHydrated(page, `${t.dashboard.url}/strategies`);
+      // The upload form links the builtin JSON Schema, served through the dashboard's origin.
+      const schemaHref = await page.getByTestId('strategy-schema-link').getAttribute('href');
+      const schema = await page.request.get(new URL(schemaHref!, t.dashboard.url).href);
+      expect(schema.status()).toBe(200);
+      await expect(schema.json()).resolves.toMatchObject({ $id: schemaHref, title: 'tradefleet builtin strategy' });
       await page.locator(`[data-testid="strategy-row"][data-strategy-id="${id}"]`).getByTestId('strategy-link').click();
       await page.waitForURL(new RegExp(`/strategies/${id}$`));
       await expect(page.getByTestId('strategy-heading').textContent()).resolves.toBe('Hold');

@@ -55,8 +55,8 @@ export interface BrowserTest<T> {
 }
 
 export interface BrowserTestOptions<T> {
-  /** Starts the platform; `origins` holds the dashboard's, which the API must allow. */
-  start(origins: string[]): Promise<T>;
+  /** Starts the platform; `origins` holds the dashboard's, which the API must allow; `api.url` is where the API will listen. */
+  start(origins: string[], api: { url: string }): Promise<T>;
   /** Clean-up that needs the platform still up; runs after Chromium and the dashboard are closed. */
   beforeStop?(started: T): Promise<void>;
   /** The setup's time limit: the whole suite shares two cores. */
@@ -76,7 +76,7 @@ export function useBrowserTest<T extends TestPlatform | { platform: TestPlatform
   const t: Partial<BrowserTest<T>> = {};
   beforeAll(async () => {
     const ports = await dashboardPorts();
-    const started = (t.started = await options.start([ports.url]));
+    const started = (t.started = await options.start([ports.url], { url: `http://127.0.0.1:${ports.apiPort}` }));
     t.dashboard = await serveDashboard('platform' in started ? started.platform : started, ports);
     t.browser = await launchChromium();
   }, options.setupTimeoutMs ?? 120_000);

@@ -90,9 +90,15 @@ describe('live portfolio', { shuffle: false }, () => {
     expect(v.walletsTotal).toBeCloseTo(1000 + 47_500, 6);
     expect(v.bots).toEqual([expect.objectContaining({ botId: bot.botId, name: 'Alpha', closedTrades: 1 })]);
     expect(v.bots[0]!.value).toBeCloseTo(200 + realized - 90 + 95, 6);
-    expect(v.realizedPnl).toBeCloseTo(realized, 6);
-    expect(v.unrealizedPnl).toBeCloseTo(95 * 0.999 - 90 * 1.001, 6);
-    expect(v.total).toBeCloseTo(v.walletsTotal + v.botsTotal, 6);
+    // The bot is dry-run: its wallet and P&L are simulated, apart from the real total (the wallet alone).
+    expect(v.bots[0]!.simulated).toBe(true);
+    expect(v.simulated.total).toBeCloseTo(v.bots[0]!.value, 6);
+    expect(v.simulated.realizedPnl).toBeCloseTo(realized, 6);
+    expect(v.simulated.unrealizedPnl).toBeCloseTo(95 * 0.999 - 90 * 1.001, 6);
+    expect(v).toMatchObject({ botsTotal: 0, realizedPnl: 0, unrealizedPnl: 0 });
+    expect(v.total).toBeCloseTo(v.walletsTotal, 6);
+    expect(v.holdings.filter((h) => h.source === 'bot').every((h) => h.simulated)).toBe(true);
+    expect(v.allocation.reduce((sum, a) => sum + a.value, 0)).toBeCloseTo(v.walletsTotal, 6);
     expect(v.unpriced).toEqual([]);
     expect(v.bots[0]!.openPositions).toEqual([expect.objectContaining({ pair: 'BTC/USDT', currentRate: 95_000 })]);
     expect(ethLast).toBeGreaterThan(0);
@@ -171,7 +177,7 @@ describe('live portfolio', { shuffle: false }, () => {
       await platform.temporal.schedule.getHandle(tradeSyncScheduleId(platform.config.TEMPORAL_TASK_QUEUE)).trigger(ScheduleOverlapPolicy.ALLOW_ALL);
       const closed = valuationOf(await s.next((e) => valuationOf(e).bots[0]?.closedTrades === 2, 30_000));
       expect(closed.bots[0]).toMatchObject({ openPositions: [], unrealizedPnl: 0 });
-      expect(closed.realizedPnl).toBeCloseTo(0.02 * 3500 * 0.999 - 0.02 * 3400 * 1.001 + 97 * 0.999 - 90 * 1.001, 6);
+      expect(closed.simulated.realizedPnl).toBeCloseTo(0.02 * 3500 * 0.999 - 0.02 * 3400 * 1.001 + 97 * 0.999 - 90 * 1.001, 6);
 
       exchange.setBalances(keys.apiKey, { USDT: '1500' });
       expect((await alice.agent.post(`/api/exchange-accounts/${accountId}/sync`).set('Origin', ORIGIN)).status).toBe(202);
@@ -195,7 +201,8 @@ describe('live portfolio', { shuffle: false }, () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.field).toBe('range');
 
-    // Carol has a bot (40 USDT of capital) but never looks: the portfolio-snapshots schedule records her point.
+    // Carol has a dry-run bot (40 USDT of simulated capital) but never looks: the portfolio-snapshots schedule records
+    // her point, whose real total is 0 (simulated money is not in it).
     const carol = await signedUpAgent(platform.app);
     const carolBot = await startHostedBot(platform.db, createSecretBox(platform.config.TF_SECRET_KEY), carol.userId, { name: 'Quiet', pairs: ['SOL/USDT'], stakeAmount: 40 });
     try {
@@ -204,7 +211,8 @@ describe('live portfolio', { shuffle: false }, () => {
         const { body } = await carol.agent.get('/api/portfolio/history?range=1h');
         return body.points.length > 0 && (body.points as Array<{ at: string; total: number }>);
       });
-      expect(carolPoints.map((p) => p.total)).toEqual(carolPoints.map(() => 40));
+      expect(carolPoints.map((p) => p.total)).toEqual(carolPoints.map(() => 0));
+      expect((await carol.agent.get('/api/portfolio')).body.simulated.total).toBe(40);
       // Valuing her portfolio again within the minute keeps that minute's one point.
       await carol.agent.get('/api/portfolio');
       await platform.temporal.schedule.getHandle(portfolioSnapshotsScheduleId(platform.config.TEMPORAL_TASK_QUEUE)).trigger(ScheduleOverlapPolicy.ALLOW_ALL);

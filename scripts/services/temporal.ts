@@ -1,11 +1,14 @@
 // The Temporal CLI dev server as a managed child: find the binary, start it with the platform's flags, wait for gRPC.
+// With a codec endpoint, its Web UI listens on an internal port behind a proxy on the public one that makes the UI
+// call the codec with credentials (temporal-ui-proxy.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { DEFAULT_NAMESPACE, devServerArgs, type DevServerOptions } from '../../temporal/dev-server.js';
 import { toolsDir } from './paths.js';
 import { spawnManaged, type ManagedProcess } from './processes.js';
-import { waitFor } from './ports.js';
+import { freePort, waitFor } from './ports.js';
+import { startTemporalUiProxy, type TemporalUiProxy } from './temporal-ui-proxy.js';
 
 export interface TemporalHandle {
   address: string;
@@ -60,19 +63,27 @@ export async function startTemporal(options: StartTemporalOptions): Promise<Temp
   const namespace = options.namespace ?? DEFAULT_NAMESPACE;
   const address = `127.0.0.1:${options.port}`;
   if (options.dbFile) fs.mkdirSync(path.dirname(options.dbFile), { recursive: true });
-  const child = spawnManaged('temporal', cli, devServerArgs({ ...options, ip: '127.0.0.1', namespace }), {
+  // The UI server's own port when the proxy takes the public one.
+  let uiServerPort = options.uiPort;
+  while (options.uiPort && options.codecEndpoint && (uiServerPort === options.uiPort || uiServerPort === options.port)) uiServerPort = await freePort();
+  const child = spawnManaged('temporal', cli, devServerArgs({ ...options, uiPort: uiServerPort, ip: '127.0.0.1', namespace }), {
     output: options.logFile ? { file: options.logFile } : 'ignore',
     // An in-memory server has nothing to save: killing it saves a second per test run.
     stopSignal: options.dbFile ? 'SIGTERM' : 'SIGKILL',
     stopTimeoutMs: 10_000,
   });
+  let proxy: TemporalUiProxy | undefined;
   try {
+    if (options.uiPort && uiServerPort !== options.uiPort) {
+      proxy = await startTemporalUiProxy({ host: '127.0.0.1', port: options.uiPort, target: `http://127.0.0.1:${uiServerPort}` });
+    }
     await waitFor(`Temporal dev server on ${address}${options.logFile ? ` (log: ${options.logFile})` : ''}`, () => temporalReady(address, namespace), {
       timeoutMs: options.timeoutMs ?? 60_000,
       alive: () => child.running,
       intervalMs: 250,
     });
   } catch (error) {
+    await proxy?.close();
     await child.stop();
     throw error;
   }
@@ -81,6 +92,9 @@ export async function startTemporal(options: StartTemporalOptions): Promise<Temp
     namespace,
     uiUrl: options.uiPort ? `http://127.0.0.1:${options.uiPort}` : undefined,
     process: child,
-    stop: async () => void (await child.stop()),
+    stop: async () => {
+      await proxy?.close();
+      await child.stop();
+    },
   };
 }

@@ -128,6 +128,7 @@ const operatorOps: Operation[] = [
 const docOps: Operation[] = [
   { method: 'get', path: '/api/openapi.json', scope: 'public', tag: 'docs', summary: 'This document (OpenAPI 3.1)', ok: json(Json) },
   { method: 'get', path: '/api/docs', scope: 'public', tag: 'docs', summary: 'The interactive API reference', ok: { status: 200, media: 'text/html' } },
+  { method: 'get', path: '/api/strategies/builtin.schema.json', scope: 'public', tag: 'docs', summary: 'JSON Schema of a builtin strategy document', ok: { status: 200, media: 'application/schema+json' } },
   { method: 'get', path: '/api/docs/scalar.js', scope: 'public', tag: 'docs', summary: "The reference page's script, served locally", ok: { status: 200, media: 'text/javascript' } },
 ];
 

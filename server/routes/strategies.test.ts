@@ -1,4 +1,5 @@
 // Strategy store through the API: bundled strategies for everyone, uploads validated, versions immutable and private.
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLED_BUILTIN_STRATEGIES } from '../../domain/bundled-strategies.js';
 import { ORIGIN, signedUpAgent, startPlatform, type TestPlatform } from '../../test/platform.js';
@@ -15,6 +16,14 @@ afterAll(async () => {
 const mine = { ...BUNDLED_BUILTIN_STRATEGIES[0]!, name: 'My RSI', stoploss: -0.05 };
 
 describe('strategy store', () => {
+  it('serves the JSON Schema of a builtin strategy to anyone, signed in or not', async () => {
+    const res = await request(platform.app).get('/api/strategies/builtin.schema.json');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/schema\+json/);
+    expect(res.body).toMatchObject({ $id: '/api/strategies/builtin.schema.json', type: 'object', properties: { entry: { $ref: '#/$defs/rule' } } });
+    expect(res.body.required).toEqual(expect.arrayContaining(['schemaVersion', 'name', 'timeframe', 'entry', 'exit', 'stoploss']));
+  });
+
   it('lists the bundled strategies for a new user', async () => {
     const { agent } = await signedUpAgent(platform.app);
     const { body } = await agent.get('/api/strategies');

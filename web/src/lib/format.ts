@@ -24,7 +24,6 @@ export const parsePairs = (text: string): string[] =>
     .map((p) => p.trim().toUpperCase())
     .filter(Boolean);
 
-/** Optional ISO timestamp; "never" when the thing has not happened yet. */
 /** To the second: how long a bot has not answered is a matter of seconds. */
 export function formatTimeSeconds(iso: string): string {
   const date = new Date(iso);
@@ -32,7 +31,11 @@ export function formatTimeSeconds(iso: string): string {
   return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
+/** Optional ISO timestamp; "never" when the thing has not happened yet. */
 export const formatOptionalTime = (iso: string | null): string => (iso === null ? 'never' : formatTime(iso));
+
+/** Optional ISO timestamp to the second; "never" when the thing has not happened yet. */
+export const formatOptionalTimeSeconds = (iso: string | null): string => (iso === null ? 'never' : formatTimeSeconds(iso));
 
 /** A value in the quote currency, to the cent: "12,345.67 USDT". */
 export const formatMoney = (value: number, quote: string): string =>
