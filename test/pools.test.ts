@@ -82,7 +82,10 @@ describe('bot pools on Docker', { shuffle: false }, () => {
   it('drains a container: its bots move live to another one and keep their open trades', async () => {
     const [a] = bots as [typeof bots[0]];
     const client = await botClient(a.id);
-    await client.post('forceenter', { pair: 'BTC/USDT' });
+    // The bot's own strategy may have entered already (its prices are its exchange's): then that trade is the one to keep.
+    await client.post('forceenter', { pair: 'BTC/USDT' }).catch((error: unknown) => {
+      if (!/already open/.test((error as Error).message)) throw error;
+    });
     const before = await waitFor('an open trade', async () => (await client.get<Array<{ trade_id: number; open_rate: number }>>('status'))[0]);
     const from = a.poolContainerKey;
     const [drained] = await docker.listContainers({ all: true, filters: { label: [`tradefleet.pool-container=${from}`] } });
