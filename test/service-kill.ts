@@ -43,11 +43,16 @@ export class KillableServices {
     return startTemporal({ port: this.temporalPort, dbFile: path.join(this.dir, 'temporal.db'), logFile: path.join(this.dir, 'temporal.log') });
   }
 
-  /** PostgreSQL (migrated), Temporal, a paper exchange without ticks and a platform on them. */
-  async start(seed: string, env: Record<string, string> = {}): Promise<void> {
+  /** PostgreSQL (migrated) and Temporal only, for a test that starts its own platform on them. */
+  async startStores(): Promise<void> {
     [this.pgPort, this.temporalPort] = await Promise.all([freePort(), freePort()]);
     [this.postgres, this.temporal] = await Promise.all([this.startDatabase(), this.startTemporalServer()]);
     await migrate(this.postgres.ownerUrl, () => {}, { grantTo: this.postgres.appRole });
+  }
+
+  /** PostgreSQL (migrated), Temporal, a paper exchange without ticks and a platform on them. */
+  async start(seed: string, env: Record<string, string> = {}): Promise<void> {
+    await this.startStores();
     this.exchange = await startPaperExchange({ port: 0, seed, tickMs: 0 });
     this.platform = await startPlatform({
       env: { DATABASE_URL: this.postgres.url, TEMPORAL_ADDRESS: this.temporal.address, PAPER_EXCHANGE_URL: this.exchange.url, BOT_DRIVER: 'process', ...env },
