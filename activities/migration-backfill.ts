@@ -56,7 +56,11 @@ export function createBackfill(deps: { db: Db; source: LegacySource; writeBatch:
       const docs = batch;
       batch = [];
       const thisSeq = seq++;
-      pending = writeBatch({ runId, collection, docs, seq: thisSeq, after, mode: 'copy' });
+      const write = writeBatch({ runId, collection, docs, seq: thisSeq, after, mode: 'copy' });
+      // settle() takes its failure; until then the cursor is read, and a rejection with no handler meanwhile (PostgreSQL
+      // gone mid-batch) would end the whole worker process as an unhandled rejection.
+      write.catch(() => {});
+      pending = write;
       after = docs.at(-1)!.legacyId;
     };
     try {

@@ -32,13 +32,23 @@ export interface MigrationHarness {
   stop(): Promise<void>;
 }
 
-export async function startMigrationHarness(options: { trades: number; seed?: number; origins?: string[] }): Promise<MigrationHarness> {
-  const database: IsolatedDatabase = await createIsolatedDatabase('tf_migration');
+export interface MigrationHarnessOptions {
+  trades: number;
+  seed?: number;
+  origins?: string[];
+  /** A migrated database to run on (a kill test's own PostgreSQL); by default one of its own in the test cluster. */
+  database?: IsolatedDatabase;
+  /** Overrides for the API's and the workers' environment, such as a kill test's own TEMPORAL_ADDRESS. */
+  env?: Record<string, string>;
+}
+
+export async function startMigrationHarness(options: MigrationHarnessOptions): Promise<MigrationHarness> {
+  const database: IsolatedDatabase = options.database ?? await createIsolatedDatabase('tf_migration');
   const mongoUrl = `${process.env.MONGO_URL}mig_${randomUUID().replaceAll('-', '').slice(0, 10)}`;
   const client = new MongoClient(mongoUrl);
   const mongo = client.db();
   const seed = await seedLegacy(mongo, { trades: options.trades, seed: options.seed ?? 7, passwordHash: await hash(LEGACY_PASSWORD) });
-  const env = { DATABASE_URL: database.url, MONGO_URL: mongoUrl };
+  const env = { DATABASE_URL: database.url, MONGO_URL: mongoUrl, ...options.env };
   // The API runs in this process: its sign-ups are mirrored like the real server's.
   const mirror = openMongoMirror(mongoUrl);
   const platform = await startPlatform({ worker: false, env, origins: options.origins, dualWrite: mirror.sink });

@@ -1,69 +1,18 @@
 // Fault: PostgreSQL alone, then the Temporal dev server alone, SIGKILLed (the whole process group) and started again on
 // the same data while 10 wallet guards watch a price that falls through the trail of half of them. Each guard that
 // should exit sells exactly once; the others keep watching. Real API, worker, PostgreSQL, Temporal and paper exchange.
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from '../db/migrate.js';
-import { startPaperExchange, type PaperExchangeHandle } from '../exchange/server.js';
-import { dataDir } from '../scripts/services/paths.js';
-import { freePort } from '../scripts/services/ports.js';
-import { startPostgres, type PostgresHandle } from '../scripts/services/postgres.js';
-import { startTemporal, type TemporalHandle } from '../scripts/services/temporal.js';
-import { ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
+import { ORIGIN, signedUpAgent, waitFor } from './platform.js';
+import { KillableServices } from './service-kill.js';
 
-const dir = fs.mkdtempSync(path.join(dataDir, 'svc-kill-'));
-fs.chmodSync(dir, 0o755); // the postgres system user must be able to enter it
-let pgPort: number;
-let temporalPort: number;
-let postgres: PostgresHandle;
-let temporal: TemporalHandle;
-let exchange: PaperExchangeHandle;
-let platform: TestPlatform;
+const services = new KillableServices('svc-kill-');
 
-const startDatabase = () => startPostgres({ dataDir: path.join(dir, 'postgres'), port: pgPort, logFile: path.join(dir, 'postgres.log') });
-const startTemporalServer = () =>
-  startTemporal({ port: temporalPort, dbFile: path.join(dir, 'temporal.db'), logFile: path.join(dir, 'temporal.log') });
-
-/** SIGKILL of the service's whole process group (PostgreSQL's backends too), resolved once it is gone. */
-async function sigkill(handle: { process: { pid: number; exited: Promise<unknown> } }): Promise<void> {
-  process.kill(-handle.process.pid, 'SIGKILL');
-  await handle.process.exited;
-}
-
-beforeAll(async () => {
-  [pgPort, temporalPort] = await Promise.all([freePort(), freePort()]);
-  [postgres, temporal] = await Promise.all([startDatabase(), startTemporalServer()]);
-  await migrate(postgres.ownerUrl, () => {}, { grantTo: postgres.appRole });
-  exchange = await startPaperExchange({ port: 0, seed: 'services-kill', tickMs: 0 });
-  platform = await startPlatform({
-    env: { DATABASE_URL: postgres.url, TEMPORAL_ADDRESS: temporal.address, PAPER_EXCHANGE_URL: exchange.url, BOT_DRIVER: 'process' },
-  });
-}, 180_000);
-
-afterAll(async () => {
-  await platform?.stop();
-  await exchange?.close();
-  await temporal?.stop();
-  await postgres?.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
-}, 120_000);
-
-const cases: Array<[string, () => Promise<void>]> = [
-  ['PostgreSQL', async () => {
-    await sigkill(postgres);
-    await new Promise((r) => setTimeout(r, 2000));
-    postgres = await startDatabase();
-  }],
-  ['the Temporal dev server', async () => {
-    await sigkill(temporal);
-    await new Promise((r) => setTimeout(r, 2000));
-    temporal = await startTemporalServer();
-  }],
-];
+beforeAll(() => services.start('services-kill'), 180_000);
+afterAll(() => services.stop(), 120_000);
 
 describe('a control-plane service SIGKILLed while 10 guards watch a falling price', () => {
-  it.each(cases)('%s: every guard whose trail is crossed sells exactly once, the others keep watching', async (_name, killAndRestart) => {
+  it.each(services.cases)('%s: every guard whose trail is crossed sells exactly once, the others keep watching', async (_name, killAndRestart) => {
+    const { platform, exchange } = services;
     const user = await signedUpAgent(platform.app);
     exchange.setPrice('BTCUSDT', 50_000);
     const guards: Array<{ id: string; apiKey: string; tight: boolean }> = [];
