@@ -22,7 +22,10 @@ export interface FleetReconcileDeps {
 }
 
 export interface FleetObservation {
+  /** The bots that did not answer: only they can need a repair, and a thousand answering bots stay out of the history. */
   sightings: BotSighting[];
+  /** How many bots were asked. */
+  watched?: number;
   /** The Docker hosts of this platform's pool: the reconciler sweeps leftovers on each. */
   hosts: string[];
 }
@@ -53,15 +56,16 @@ export function createFleetReconcileActivities(deps: FleetReconcileDeps) {
           const bot = bots[next++]!;
           const answered = await answers(bot);
           // Only a running bot is watched for "unreachable since": a starting one has its own health wait.
-          const since = bot.status === 'running' ? await setBotReachable(db, bot.id, answered) : bot.unreachableSince;
-          sightings.push({ botId: bot.id, status: bot.status, updatedAt: bot.updatedAt, unreachableSince: since, answers: answered });
+          // Only a change is written (the first silence, or an answer after one): a quiet fleet costs no writes.
+          const changed = bot.status === 'running' && answered === (bot.unreachableSince !== null);
+          const since = changed ? await setBotReachable(db, bot.id, answered) : bot.unreachableSince;
+          if (!answered) sightings.push({ botId: bot.id, status: bot.status, updatedAt: bot.updatedAt, unreachableSince: since, answers: answered });
           Context.current().heartbeat(next);
         }
       };
       await Promise.all(Array.from({ length: Math.min(concurrency, bots.length) }, worker));
-      const silent = sightings.filter((s) => !s.answers).length;
-      if (silent > 0) log.info('fleet reconcile: bots not answering', { bots: bots.length, silent });
-      return { sightings, hosts: await poolHostsOf(db, deps.taskQueue) };
+      if (sightings.length > 0) log.info('fleet reconcile: bots not answering', { bots: bots.length, silent: sightings.length });
+      return { sightings, watched: bots.length, hosts: await poolHostsOf(db, deps.taskQueue) };
     },
   };
 }

@@ -49,8 +49,26 @@ export const poolVolumeName = (key: string): string => `tf-pool-${key}-state`;
 
 const status = (error: unknown): number | undefined => (error as { statusCode?: number }).statusCode;
 
+/**
+ * A container's Docker stats are sampled at most this often: each sample costs the engine a second of reading cgroups,
+ * and a pool of a thousand bots has dozens of containers observed every 10 s, slowing the bot-list writes placement
+ * waits for. Memory and CPU on the pools page are at most this old.
+ */
+export const STATS_MAX_AGE_MS = 30_000;
+
 export function createPoolDockerActivities(deps: PoolDockerDeps) {
   const { docker, db } = deps;
+  const sampled = new Map<string, { at: number; stats: Promise<DockerStats | null> }>();
+
+  function statsOf(containerId: string): Promise<DockerStats | null> {
+    const last = sampled.get(containerId);
+    if (last && Date.now() - last.at < STATS_MAX_AGE_MS) return last.stats;
+    const stats = docker.getContainer(containerId).stats({ stream: false }).then((x) => x as DockerStats, () => null);
+    sampled.set(containerId, { at: Date.now(), stats });
+    // Containers come and go: forget samples nobody will ask for again.
+    for (const [id, s] of sampled) if (Date.now() - s.at > 10 * STATS_MAX_AGE_MS) sampled.delete(id);
+    return stats;
+  }
 
   async function find(poolId: string, key: string) {
     const found = await docker.listContainers({ all: true, filters: { label: [`tradefleet.pool=${poolId}`, `tradefleet.pool-container=${key}`] } });
@@ -158,7 +176,7 @@ export function createPoolDockerActivities(deps: PoolDockerDeps) {
           const running = c.State === 'running';
           const base = { key, host, running, memoryMb: null, memoryBytes: null, memoryLimitBytes: null, cpuPercent: null };
           if (!running) return base;
-          const stats = (await docker.getContainer(c.Id).stats({ stream: false }).catch(() => null)) as DockerStats | null;
+          const stats = await statsOf(c.Id);
           if (!stats) return base;
           const usage = (stats.memory_stats?.usage ?? 0) - (stats.memory_stats?.stats?.inactive_file ?? 0);
           const cpuDelta = (stats.cpu_stats?.cpu_usage?.total_usage ?? 0) - (stats.precpu_stats?.cpu_usage?.total_usage ?? 0);

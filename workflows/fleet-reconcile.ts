@@ -40,8 +40,8 @@ export interface FleetReconcileResult {
 }
 
 export async function fleetReconcileWorkflow(input: { poolId?: string } = {}): Promise<FleetReconcileResult> {
-  const { sightings, hosts } = await observe.observeFleet();
-  const result: FleetReconcileResult = { watched: sightings.length, silent: sightings.filter((s) => !s.answers).length, revived: [], failed: [], swept: [] };
+  const { sightings, hosts, watched } = await observe.observeFleet();
+  const result: FleetReconcileResult = { watched: watched ?? sightings.length, silent: sightings.filter((s) => !s.answers).length, revived: [], failed: [], swept: [] };
   const seen = new Map(sightings.map((s) => [s.botId, s.status]));
   for (const repair of planRepairs(sightings, Date.now())) {
     try {
