@@ -38,6 +38,7 @@ import { strategiesRouter } from './routes/strategies.js';
 import { strategySchemaRouter } from './routes/strategy-schema.js';
 import { systemRouter } from './routes/system.js';
 import { tokensRouter } from './routes/tokens.js';
+import { workflowLinker } from './workflow-links.js';
 
 export interface AppDeps {
   db: Db;
@@ -102,9 +103,12 @@ export function createApp(deps: AppDeps): express.Express {
   api.use('/migrations', requireUser, migrationsRouter(deps.db, deps.migrations ?? createMigrationCommands(deps.db, deps.temporal, deps.taskQueue), {
     // The server mirrors writes to the legacy MongoDB exactly when one is configured.
     legacyConfigured: deps.dualWrite !== null,
+    link: workflowLinker(deps.temporalUiUrl, deps.namespace),
   }));
   api.use(guardsRouter(deps));
-  api.use('/pools', poolsRouter({ db: deps.db, poolEvents: deps.poolEvents, poolCommands: deps.poolCommands ?? createPoolCommands(deps.temporal), taskQueue: deps.taskQueue }));
+  api.use('/pools', poolsRouter({ db: deps.db, poolEvents: deps.poolEvents, poolCommands: deps.poolCommands ?? createPoolCommands(deps.temporal), taskQueue: deps.taskQueue,
+    link: workflowLinker(deps.temporalUiUrl, deps.namespace),
+  }));
   api.use('/portfolio', requireUser, portfolioRouter(deps.db, createPortfolioStreams(deps.db, deps.portfolioEvents, { log: deps.log })));
   api.use(openApiRouter());
   api.use(() => {

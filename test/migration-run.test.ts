@@ -48,6 +48,8 @@ describe('migration run', () => {
     const started = await api(h).post('', { batchSize: 400 });
     expect(started.status).toBe(201);
     const runId: string = started.body.run.id;
+    // A script that started the run can open it in the Temporal UI.
+    expect(started.body.workflowLink).toEqual({ workflowId: `migration:${runId}`, url: expect.stringMatching(new RegExp(`/workflows/migration%3A${runId}$`)) });
     expect((await api(h).post('', {})).status).toBe(409); // one active run at a time
 
     const waiting = await waitForPhase(h, runId, ['awaiting_cutover']);

@@ -70,6 +70,11 @@ describe('pools API', () => {
     expect(await settingsNow()).toEqual(before);
   });
 
+  it('links the pool\'s scaler workflow in the Temporal UI', async () => {
+    const { body } = await operator.agent.get(`/api/pools/${poolId}`);
+    expect(body.workflow).toEqual({ workflowId: poolWorkflowId(poolId), url: expect.stringMatching(new RegExp(`/workflows/pool%3A${poolId}$`)) });
+  });
+
   it('answers 404 for a pool that does not exist', async () => {
     expect((await operator.agent.get('/api/pools/no-such-pool')).status).toBe(404);
     const res = await operator.agent.patch('/api/pools/no-such-pool/settings').set('Origin', ORIGIN).send({ headroom: 1 });

@@ -42,6 +42,8 @@ const Json = z.looseObject({});
 const json = (schema: z.ZodType, status = 200) => ({ status, schema });
 const sse = (events: string) => ({ status: 200 as const, sse: events });
 const empty = { status: 204 as const };
+/** The workflow behind an answer and its page in the Temporal UI (server/workflow-links.ts). */
+const WorkflowLinkSchema = z.object({ workflowId: z.string(), url: z.string() });
 /** A browser navigation answered with a redirect (`Location`), described in words. */
 const redirect = (to: string) => ({ status: 303 as const, redirect: to });
 
@@ -109,13 +111,13 @@ const walletOps: Operation[] = [
 const operatorOps: Operation[] = [
   { method: 'get', path: '/api/pools', scope: 'operator', tag: 'pools', summary: 'Pools, containers and their bots', ok: json(z.object({ pools: z.array(Json) })) },
   { method: 'get', path: '/api/pools/stream', scope: 'operator', tag: 'pools', summary: 'Live pools', ok: sse('`pools` on every placement, settings or stats change, at most twice a second') },
-  { method: 'get', path: '/api/pools/{id}', scope: 'operator', tag: 'pools', summary: 'One pool', ok: json(z.object({ pool: Json })) },
+  { method: 'get', path: '/api/pools/{id}', scope: 'operator', tag: 'pools', summary: 'One pool, with its scaler workflow in the Temporal UI', ok: json(z.object({ pool: Json, workflow: WorkflowLinkSchema })) },
   { method: 'patch', path: '/api/pools/{id}/settings', scope: 'operator', tag: 'pools', summary: "Change a pool's settings", body: Json, ok: json(z.object({ pool: Json })) },
   { method: 'post', path: '/api/pools/{id}/scale', scope: 'operator', tag: 'pools', summary: 'Scale to that many containers', body: ScaleBody, ok: json(z.object({ pool: Json })) },
   { method: 'post', path: '/api/pools/{id}/containers/{key}/drain', scope: 'operator', tag: 'pools', summary: "Move a container's bots to the others", ok: json(z.object({ pool: Json })) },
   { method: 'post', path: '/api/pools/{id}/bots/{botId}/move', scope: 'operator', tag: 'pools', summary: 'Move one bot live', body: MoveBody, ok: json(z.object({ pool: Json })) },
   { method: 'get', path: '/api/migrations', scope: 'operator', tag: 'migrations', summary: 'Migration runs and the cutover setting', ok: json(z.object({ runs: z.array(Json), dataSource: Json })) },
-  { method: 'post', path: '/api/migrations', scope: 'operator', tag: 'migrations', summary: 'Start a run', body: StartMigrationInput, ok: json(z.object({ run: Json }), 201) },
+  { method: 'post', path: '/api/migrations', scope: 'operator', tag: 'migrations', summary: 'Start a run (its workflow linked in the Temporal UI)', body: StartMigrationInput, ok: json(z.object({ run: Json, workflowLink: WorkflowLinkSchema }), 201) },
   { method: 'get', path: '/api/migrations/{id}', scope: 'operator', tag: 'migrations', summary: 'A run with progress and quarantine', query: RunQuery, ok: json(Json) },
   { method: 'post', path: '/api/migrations/{id}/pause', scope: 'operator', tag: 'migrations', summary: 'Pause a run', ok: json(z.object({ run: Json })) },
   { method: 'post', path: '/api/migrations/{id}/resume', scope: 'operator', tag: 'migrations', summary: 'Resume a run', ok: json(z.object({ run: Json })) },

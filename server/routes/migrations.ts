@@ -8,13 +8,16 @@ import type { Db } from '../../db/pool.js';
 import { currentUser, requireOperator } from '../auth/middleware.js';
 import { notFound } from '../errors.js';
 import type { MigrationCommands } from '../migration-commands.js';
+import type { WorkflowLinker } from '../workflow-links.js';
+import { migrationWorkflowId } from '../../domain/workflow-ids.js';
 
 export const ApproveBody = z.object({ acceptQuarantined: z.boolean().default(false) }).strict();
 export const RunQuery = z.object({ quarantineLimit: z.coerce.number().int().min(1).max(1000).default(200) });
 export const AbortBody = z.object({ reason: z.string().max(500).optional() }).strict();
 
 /** `legacyConfigured`: a legacy MongoDB is set (MONGO_URL); without one there is nothing to migrate. */
-export function migrationsRouter(db: Db, commands: MigrationCommands, { legacyConfigured }: { legacyConfigured: boolean }): Router {
+/** `link`: each run's workflow in the Temporal UI. */
+export function migrationsRouter(db: Db, commands: MigrationCommands, { legacyConfigured, link }: { legacyConfigured: boolean; link: WorkflowLinker }): Router {
   const router = Router();
   router.use(requireOperator('run migrations'));
 
@@ -34,7 +37,7 @@ export function migrationsRouter(db: Db, commands: MigrationCommands, { legacyCo
 
   router.post('/', async (req, res) => {
     const run = await commands.start(currentUser(req).email, req.body);
-    res.status(201).json({ run });
+    res.status(201).json({ run, workflowLink: link(migrationWorkflowId(run.id)) });
   });
 
   router.get('/:id', async (req, res) => {
@@ -42,7 +45,10 @@ export function migrationsRouter(db: Db, commands: MigrationCommands, { legacyCo
     const now = new Date().toISOString();
     const collections = (await collectionProgress(db, run.id)).map((p) => ({ ...p, ...collectionFigures(p, now) }));
     const { quarantineLimit } = RunQuery.parse(req.query);
-    res.json({ run, collections, quarantine: await listQuarantine(db, run.id, quarantineLimit), workflow: await commands.state(run.id) });
+    res.json({
+      run, collections, quarantine: await listQuarantine(db, run.id, quarantineLimit), workflow: await commands.state(run.id),
+      workflowLink: link(migrationWorkflowId(run.id)),
+    });
   });
 
   router.post('/:id/pause', async (req, res) => {

@@ -11,6 +11,8 @@ import { HttpError, notFound } from '../errors.js';
 import type { PoolCommands } from '../pool-commands.js';
 import type { PoolEvents } from '../pool-events.js';
 import { streamSnapshots } from '../snapshot-stream.js';
+import type { WorkflowLinker } from '../workflow-links.js';
+import { poolWorkflowId } from '../../domain/workflow-ids.js';
 
 export interface PoolsRouterDeps {
   db: Db;
@@ -18,6 +20,8 @@ export interface PoolsRouterDeps {
   poolEvents: PoolEvents;
   /** This deployment's task queue: pools of other deployments sharing the database are not ours to show or command. */
   taskQueue: string;
+  /** Each pool's scaler workflow in the Temporal UI. */
+  link: WorkflowLinker;
 }
 
 export const ScaleBody = z.object({ containers: z.number().int('must be a whole number').min(0, 'must be 0 or more') }).strict();
@@ -49,7 +53,8 @@ export function poolsRouter(deps: PoolsRouterDeps, heartbeatMs = 15_000): Router
   });
 
   router.get('/:id', async (req, res) => {
-    res.json({ pool: await poolOf(req.params.id!) });
+    const pool = await poolOf(req.params.id!);
+    res.json({ pool, workflow: deps.link(poolWorkflowId(pool.id)) });
   });
 
   // Checked here first with the workflow's own rules (same messages), so a bad body never reaches Temporal.
