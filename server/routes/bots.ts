@@ -15,6 +15,7 @@ import type { BotTrading } from '../bot-trading.js';
 import { HttpError, notFound } from '../errors.js';
 import type { Quotas } from '../quotas.js';
 import { requireScope } from '../auth/scopes.js';
+import { workflowLinker } from '../workflow-links.js';
 
 export const ForceExitInput = z.object({ tradeId: z.number().int().positive('must be a trade id') }).strict();
 
@@ -28,6 +29,7 @@ export interface BotsRouterDeps {
 }
 
 export function botsRouter({ db, commands, botTrading, temporalUiUrl, namespace, quotas }: BotsRouterDeps): Router {
+  const link = workflowLinker(temporalUiUrl, namespace);
   const router = Router();
 
   const ownBot = async (userId: string, botId: string) => {
@@ -63,11 +65,10 @@ export function botsRouter({ db, commands, botTrading, temporalUiUrl, namespace,
     const bot = await ownBot(currentUser(req).id, req.params.id!);
     const workflowId = botWorkflowId(bot.id);
     const runId = await commands.runIdOf(bot.id);
-    const base = `${temporalUiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
     // A pooled bot on its way up may be waiting in the pool's placement queue: say where.
     const waiting = bot.placement === 'pool' && (bot.status === 'provisioning' || bot.status === 'starting');
     const queuePosition = waiting ? await commands.queuePosition(bot.id) : null;
-    res.json({ bot, workflow: { workflowId, runId, url: runId ? `${base}/${runId}/history` : base }, placement: { queuePosition } });
+    res.json({ bot, workflow: { ...link(workflowId, runId), runId }, placement: { queuePosition } });
   });
 
   router.post('/:id/start', requireScope('trade'), async (req, res) => {

@@ -14,6 +14,7 @@ import type { GuardCommands } from '../guard-commands.js';
 import type { GuardEvents } from '../guard-events.js';
 import { streamSnapshots } from '../snapshot-stream.js';
 import { requireScope } from '../auth/scopes.js';
+import { workflowLinker } from '../workflow-links.js';
 
 export interface GuardsRouterDeps {
   db: Db;
@@ -57,7 +58,7 @@ export function guardsRouter(deps: GuardsRouterDeps, heartbeatMs = 15_000): Rout
     res.json({
       guard,
       events: await guardEvents(db, guard.id),
-      workflow: { workflowId, url: `${deps.temporalUiUrl}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${encodeURIComponent(workflowId)}` },
+      workflow: workflowLinker(deps.temporalUiUrl, deps.namespace)(workflowId),
     });
   });
 
