@@ -27,6 +27,7 @@ import { botEventsRouter } from './routes/bot-events.js';
 import { botsRouter } from './routes/bots.js';
 import { codecRouter } from './routes/codec.js';
 import { exchangeAccountsRouter } from './routes/exchange-accounts.js';
+import { exchangesRouter } from './routes/exchanges.js';
 import { createMigrationCommands, type MigrationCommands } from './migration-commands.js';
 import { migrationsRouter } from './routes/migrations.js';
 import { oidcRouter } from './routes/oidc.js';
@@ -72,6 +73,8 @@ export interface AppDeps {
   limits: Limits;
   /** Sign-in with an OpenID Connect provider (docs/sign-in.md); off when null or absent. */
   oidc?: Oidc | null;
+  /** The paper exchange's URL (PAPER_EXCHANGE_URL): market lists and the checks of a new bot's pairs. */
+  paperExchangeUrl: string;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -98,6 +101,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use('/strategies', requireUser, strategiesRouter({ ...deps, quotas }));
   api.use('/bots/events', requireUser, botEventsRouter(deps.db, deps.events));
   api.use('/bots', requireUser, botsRouter({ ...deps, quotas }));
+  api.use('/exchanges', requireUser, exchangesRouter(deps));
   api.use('/exchange-accounts', requireUser, exchangeAccountsRouter({ ...deps, quotas }));
   api.use('/migrations', requireUser, migrationsRouter(deps.db, deps.migrations ?? createMigrationCommands(deps.db, deps.temporal, deps.taskQueue), {
     // The server mirrors writes to the legacy MongoDB exactly when one is configured.

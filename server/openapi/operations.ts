@@ -81,6 +81,7 @@ const accountOps: Operation[] = [
 ];
 
 const walletOps: Operation[] = [
+  { method: 'get', path: '/api/exchanges/{id}/markets', scope: 'read', tag: 'exchanges', summary: "The symbols of an exchange's active spot markets (404 for an unknown exchange, 502 when it cannot be reached)", ok: json(z.object({ exchange: z.string(), markets: z.array(z.string()) })) },
   { method: 'get', path: '/api/exchange-accounts', scope: 'read', tag: 'exchange accounts', summary: 'Your exchange accounts', ok: json(z.object({ accounts: z.array(ExchangeAccount) })) },
   { method: 'post', path: '/api/exchange-accounts', scope: 'trade', tag: 'exchange accounts', summary: 'Add an account (its key is checked with a real balance call first)', body: CreateExchangeAccountInput, ok: json(z.object({ account: ExchangeAccount }), 201) },
   { method: 'get', path: '/api/exchange-accounts/{id}', scope: 'read', tag: 'exchange accounts', summary: 'An account and its latest wallet snapshot', ok: json(z.object({ account: ExchangeAccount, snapshot: Json.nullable() })) },
