@@ -25,6 +25,7 @@ import { createQuotas } from './quotas.js';
 import { authRouter } from './routes/auth.js';
 import { botEventsRouter } from './routes/bot-events.js';
 import { botsRouter } from './routes/bots.js';
+import { sessionsRouter } from './routes/sessions.js';
 import { codecRouter } from './routes/codec.js';
 import { exchangeAccountsRouter } from './routes/exchange-accounts.js';
 import { exchangesRouter } from './routes/exchanges.js';
@@ -94,6 +95,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(loadApiToken(deps.db));
   api.use(loadSession(deps.sessions));
   api.use(systemRouter(deps.db, deps.temporal, { temporalUiUrl: deps.temporalUiUrl, namespace: deps.namespace, taskQueue: deps.taskQueue }));
+  api.use('/auth/sessions', requireUser, sessionsRouter(deps.sessions));
   api.use('/auth', authRouter(deps.db, deps.dualWrite, deps.sessions, quotas));
   api.use('/auth', oidcRouter({ db: deps.db, dualWrite: deps.dualWrite, sessions: deps.sessions, oidc: deps.oidc ?? null, log: deps.log }));
   api.use('/tokens', requireUser, tokensRouter(deps.db));
