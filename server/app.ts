@@ -25,8 +25,10 @@ import { createQuotas } from './quotas.js';
 import { authRouter } from './routes/auth.js';
 import { botEventsRouter } from './routes/bot-events.js';
 import { botsRouter } from './routes/bots.js';
+import { sessionsRouter } from './routes/sessions.js';
 import { codecRouter } from './routes/codec.js';
 import { exchangeAccountsRouter } from './routes/exchange-accounts.js';
+import { exchangesRouter } from './routes/exchanges.js';
 import { createMigrationCommands, type MigrationCommands } from './migration-commands.js';
 import { migrationsRouter } from './routes/migrations.js';
 import { oidcRouter } from './routes/oidc.js';
@@ -73,6 +75,8 @@ export interface AppDeps {
   limits: Limits;
   /** Sign-in with an OpenID Connect provider (docs/sign-in.md); off when null or absent. */
   oidc?: Oidc | null;
+  /** The paper exchange's URL (PAPER_EXCHANGE_URL): market lists and the checks of a new bot's pairs. */
+  paperExchangeUrl: string;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -92,6 +96,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(loadApiToken(deps.db));
   api.use(loadSession(deps.sessions));
   api.use(systemRouter(deps.db, deps.temporal, { temporalUiUrl: deps.temporalUiUrl, namespace: deps.namespace, taskQueue: deps.taskQueue }));
+  api.use('/auth/sessions', requireUser, sessionsRouter(deps.sessions));
   api.use('/auth', authRouter(deps.db, deps.dualWrite, deps.sessions, quotas));
   api.use('/auth', oidcRouter({ db: deps.db, dualWrite: deps.dualWrite, sessions: deps.sessions, oidc: deps.oidc ?? null, log: deps.log }));
   api.use('/tokens', requireUser, tokensRouter(deps.db));
@@ -99,6 +104,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use('/strategies', requireUser, strategiesRouter({ ...deps, quotas }));
   api.use('/bots/events', requireUser, botEventsRouter(deps.db, deps.events));
   api.use('/bots', requireUser, botsRouter({ ...deps, quotas }));
+  api.use('/exchanges', requireUser, exchangesRouter(deps));
   api.use('/exchange-accounts', requireUser, exchangeAccountsRouter({ ...deps, quotas }));
   api.use('/migrations', requireUser, migrationsRouter(deps.db, deps.migrations ?? createMigrationCommands(deps.db, deps.temporal, deps.taskQueue), {
     // The server mirrors writes to the legacy MongoDB exactly when one is configured.

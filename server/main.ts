@@ -63,6 +63,7 @@ const app = createApp({
   poolEvents,
   limits: config,
   guardCommands: createGuardCommands(temporal, config.TEMPORAL_TASK_QUEUE, db),
+  paperExchangeUrl: config.PAPER_EXCHANGE_URL,
   oidc: oidcFromConfig,
 });
 

@@ -116,6 +116,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     poolEvents,
     limits: config,
     guardCommands: createGuardCommands(temporal, config.TEMPORAL_TASK_QUEUE, db),
+    paperExchangeUrl: config.PAPER_EXCHANGE_URL,
     oidc: oidc ? createOidc(oidc) : null,
   });
 

@@ -21,7 +21,15 @@ export interface Sessions {
   validate(cookieHeader: string | undefined): Promise<{ user: SessionUser; sessionId: string; refreshedCookie: string | null } | null>;
   invalidate(sessionId: string): Promise<void>;
   invalidateAllFor(userId: string): Promise<void>;
+  /** The user's unexpired sessions, newest first: stored id (the token's hash), start (null before it was recorded) and expiry. */
+  listFor(userId: string): Promise<StoredSession[]>;
   blankCookie(): string;
+}
+
+export interface StoredSession {
+  sessionId: string;
+  createdAt: Date | null;
+  expiresAt: Date;
 }
 
 interface DatabaseUserAttributes {
@@ -57,6 +65,13 @@ export function createSessions(pool: pg.Pool, options: { secure: boolean }): Ses
     },
     invalidate: (sessionId) => lucia.invalidateSession(sessionId),
     invalidateAllFor: (userId) => lucia.invalidateUserSessions(userId),
+    async listFor(userId) {
+      const { rows } = await pool.query<{ id: string; created_at: Date | null; expires_at: Date }>(
+        'select id, created_at, expires_at from user_sessions where user_id = $1 and expires_at > now() order by created_at desc nulls last, expires_at desc',
+        [userId],
+      );
+      return rows.map((r) => ({ sessionId: r.id, createdAt: r.created_at, expiresAt: r.expires_at }));
+    },
     blankCookie: () => lucia.createBlankSessionCookie().serialize(),
   };
 }

@@ -36,6 +36,7 @@ export interface Operation {
   idempotent?: boolean;
 }
 
+const SessionView = z.object({ id: z.string(), createdAt: z.string().nullable(), expiresAt: z.string(), current: z.boolean() });
 const User = z.object({ id: z.string(), email: z.string(), isOperator: z.boolean() });
 /** Shapes the docs do not pin down field by field yet: any JSON object. */
 const Json = z.looseObject({});
@@ -71,6 +72,8 @@ const accountOps: Operation[] = [
   { method: 'get', path: '/api/auth/oidc/callback', scope: 'public', tag: 'auth', summary: "The provider's redirect back: checks state, browser, PKCE and nonce, then signs in", ok: redirect('to `/bots` with the session cookie (or `/settings?linked=1` after linking); to `/signin?oidc_error=…` or `/settings?oidc_error=…` when refused, creating nothing') },
   { method: 'get', path: '/api/auth/identities', scope: 'session', tag: 'auth', summary: 'Providers linked to your account', ok: json(z.object({ identities: z.array(Identity) })) },
   { method: 'delete', path: '/api/auth/identities/{id}', scope: 'session', tag: 'auth', summary: 'Unlink a provider (409 `last_sign_in_method` when it is your only way to sign in)', ok: empty },
+  { method: 'get', path: '/api/auth/sessions', scope: 'session', tag: 'auth', summary: 'Your signed-in sessions (a short id, created and expiry times, which one is this browser; never a token)', ok: json(z.object({ sessions: z.array(SessionView) })) },
+  { method: 'delete', path: '/api/auth/sessions/{id}', scope: 'session', tag: 'auth', summary: 'Sign out another session (409 `current_session` for this browser\'s own: sign out instead)', ok: empty },
   { method: 'get', path: '/api/auth/me', scope: 'read', tag: 'auth', summary: 'Who is signed in', ok: json(z.object({ user: User })) },
   { method: 'get', path: '/api/tokens', scope: 'session', tag: 'tokens', summary: 'Your API tokens (never their secrets)', ok: json(z.object({ tokens: z.array(ApiToken) })) },
   { method: 'post', path: '/api/tokens', scope: 'session', tag: 'tokens', summary: 'Create a token; its secret is in this answer only', body: NewTokenInput, ok: json(z.object({ token: ApiToken.extend({ secret: z.string() }) }), 201) },
@@ -83,6 +86,7 @@ const accountOps: Operation[] = [
 ];
 
 const walletOps: Operation[] = [
+  { method: 'get', path: '/api/exchanges/{id}/markets', scope: 'read', tag: 'exchanges', summary: "The symbols of an exchange's active spot markets (404 for an unknown exchange, 502 when it cannot be reached)", ok: json(z.object({ exchange: z.string(), markets: z.array(z.string()) })) },
   { method: 'get', path: '/api/exchange-accounts', scope: 'read', tag: 'exchange accounts', summary: 'Your exchange accounts', ok: json(z.object({ accounts: z.array(ExchangeAccount) })) },
   { method: 'post', path: '/api/exchange-accounts', scope: 'trade', tag: 'exchange accounts', summary: 'Add an account (its key is checked with a real balance call first)', body: CreateExchangeAccountInput, ok: json(z.object({ account: ExchangeAccount }), 201) },
   { method: 'get', path: '/api/exchange-accounts/{id}', scope: 'read', tag: 'exchange accounts', summary: 'An account and its latest wallet snapshot', ok: json(z.object({ account: ExchangeAccount, snapshot: Json.nullable() })) },

@@ -12,6 +12,7 @@ import type { Db } from '../../db/pool.js';
 import { currentUser } from '../auth/middleware.js';
 import type { BotCommands } from '../bot-commands.js';
 import type { BotTrading } from '../bot-trading.js';
+import { createBotInputError } from '../bot-input-check.js';
 import { HttpError, notFound } from '../errors.js';
 import type { Quotas } from '../quotas.js';
 import { requireScope } from '../auth/scopes.js';
@@ -26,9 +27,11 @@ export interface BotsRouterDeps {
   temporalUiUrl: string;
   namespace: string;
   quotas: Quotas;
+  /** Where the paper exchange serves (PAPER_EXCHANGE_URL): a rejected input's pairs are checked against its markets. */
+  paperExchangeUrl: string;
 }
 
-export function botsRouter({ db, commands, botTrading, temporalUiUrl, namespace, quotas }: BotsRouterDeps): Router {
+export function botsRouter({ db, commands, botTrading, temporalUiUrl, namespace, quotas, paperExchangeUrl }: BotsRouterDeps): Router {
   const link = workflowLinker(temporalUiUrl, namespace);
   const router = Router();
 
@@ -44,7 +47,9 @@ export function botsRouter({ db, commands, botTrading, temporalUiUrl, namespace,
 
   router.post('/', requireScope('trade'), async (req, res) => {
     const user = currentUser(req);
-    const spec = CreateBotInput.parse(req.body);
+    const parsed = CreateBotInput.safeParse(req.body);
+    if (!parsed.success) throw await createBotInputError(parsed.error, req.body, db, user.id, paperExchangeUrl);
+    const spec = parsed.data;
     // Checked here too (the workflow checks again) so a wrong id is a 400 naming the field, before any workflow starts.
     if (spec.strategyVersionId) {
       const strategy = await findStrategyVersionForUser(db, user.id, spec.strategyVersionId);

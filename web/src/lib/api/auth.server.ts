@@ -45,6 +45,21 @@ export async function oidcProvider(event: RequestEvent): Promise<{ name: string 
 export const listIdentities = async (event: RequestEvent): Promise<Identity[]> =>
   (await callApi<{ identities: Identity[] }>(event, '/api/auth/identities')).identities;
 
+/** One of the user's sessions as the API lists it: a short id, never its token. */
+export interface SessionView {
+  id: string;
+  createdAt: string | null;
+  expiresAt: string;
+  current: boolean;
+}
+
+export const listSessions = async (event: RequestEvent): Promise<SessionView[]> =>
+  (await callApi<{ sessions: SessionView[] }>(event, '/api/auth/sessions')).sessions;
+
+/** Signs out another session of the user (the API refuses this browser's own). */
+export const endSession = (event: RequestEvent, id: string): Promise<void> =>
+  callApi<void>(event, `/api/auth/sessions/${encodeURIComponent(id)}`, { method: 'DELETE' });
+
 /** Unlinks a provider; the API refuses the last way to sign in (409 last_sign_in_method). */
 export const unlinkIdentity = (event: RequestEvent, id: string): Promise<void> =>
   callApi<void>(event, `/api/auth/identities/${encodeURIComponent(id)}`, { method: 'DELETE' });

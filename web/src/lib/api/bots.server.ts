@@ -4,7 +4,7 @@ import type { Bot, CreateBotInput } from '#domain/bot.ts';
 import type { BotTradingView, ForceExitOutcome } from '#domain/bot-trading.ts';
 import type { MoveBotInput, MoveBotResult } from '#domain/bot-move.ts';
 import type { SystemInfo, WorkflowRef } from '#lib/types.ts';
-import { callApi } from './http.server.ts';
+import { ApiError, callApi } from './http.server.ts';
 
 export const getSystem = (event: RequestEvent) => callApi<SystemInfo>(event, '/api/system');
 
@@ -16,6 +16,16 @@ export const getBot = (event: RequestEvent, id: string) =>
 
 export const createBot = async (event: RequestEvent, input: CreateBotInput): Promise<Bot> =>
   (await callApi<{ bot: Bot }>(event, '/api/bots', { method: 'POST', body: input })).bot;
+
+/** The exchange's active spot pairs for the form's pair picker; none when the API cannot list them now (the field still takes typed pairs). */
+export async function listMarkets(event: RequestEvent, exchange: string): Promise<string[]> {
+  try {
+    return (await callApi<{ markets: string[] }>(event, `/api/exchanges/${encodeURIComponent(exchange)}/markets`)).markets;
+  } catch (error) {
+    if (error instanceof ApiError) return [];
+    throw error;
+  }
+}
 
 export const commandBot = async (event: RequestEvent, id: string, command: 'start' | 'stop'): Promise<Bot> =>
   (await callApi<{ bot: Bot }>(event, `/api/bots/${encodeURIComponent(id)}/${command}`, { method: 'POST' })).bot;

@@ -1,15 +1,16 @@
-// /settings: the signed-in user's account: a password change (the API ends every other session), and the OpenID
-// Connect providers linked to it (link one, unlink one while another way to sign in remains).
+// /settings: the signed-in user's account: a password change (the API ends every other session), the browsers signed
+// in (sign out another one), and the OpenID Connect providers linked to it (link one, unlink one while another way to
+// sign in remains).
 import { redirect } from '@sveltejs/kit';
-import { changePassword, listIdentities, oidcFailureMessage, oidcProvider, unlinkIdentity } from '#lib/api/auth.server.ts';
+import { changePassword, endSession, listIdentities, listSessions, oidcFailureMessage, oidcProvider, unlinkIdentity } from '#lib/api/auth.server.ts';
 import { failFromApi } from '#lib/api/form-failure.server.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
   const { user } = await event.parent();
   if (!user) redirect(303, `/signin?next=${encodeURIComponent(event.url.pathname)}`);
-  const [identities, provider] = await Promise.all([listIdentities(event), oidcProvider(event)]);
-  return { identities, provider, linked: event.url.searchParams.get('linked') === '1', oidcError: oidcFailureMessage(event.url) };
+  const [identities, provider, sessions] = await Promise.all([listIdentities(event), oidcProvider(event), listSessions(event)]);
+  return { identities, provider, sessions, linked: event.url.searchParams.get('linked') === '1', oidcError: oidcFailureMessage(event.url) };
 };
 
 export const actions: Actions = {
@@ -22,6 +23,15 @@ export const actions: Actions = {
     } catch (error) {
       // Passwords are never sent back to the page.
       return failFromApi(error, {});
+    }
+  },
+  endSession: async (event) => {
+    const sessionId = String((await event.request.formData()).get('sessionId') ?? '');
+    try {
+      await endSession(event, sessionId);
+      return { sessionEnded: true };
+    } catch (error) {
+      return failFromApi(error, { sessionId });
     }
   },
   unlink: async (event) => {

@@ -3,8 +3,9 @@ import { fail, redirect } from '@sveltejs/kit';
 import { CreateBotInput } from '#domain/bot.ts';
 import { BUNDLED_FREQTRADE_STRATEGIES } from '#domain/bundled-freqtrade-strategies.ts';
 import { BUNDLED_BUILTIN_STRATEGIES } from '#domain/bundled-strategies.ts';
-import { schemaIssues } from '#domain/field-issues.ts';
-import { createBot } from '#lib/api/bots.server.ts';
+import { schemaIssues, type FieldError } from '#domain/field-issues.ts';
+import { createBot, listMarkets } from '#lib/api/bots.server.ts';
+import { ApiError } from '#lib/api/http.server.ts';
 import { listAccounts } from '#lib/api/exchange-accounts.server.ts';
 import { listStrategies } from '#lib/api/strategies.server.ts';
 import { failFromApi } from '#lib/api/form-failure.server.ts';
@@ -16,9 +17,24 @@ export const load: PageServerLoad = async (event) => {
   // What a bot without a chosen strategy runs: the first bundled strategy of its engine (activities/bots.ts).
   const defaults = { builtin: BUNDLED_BUILTIN_STRATEGIES[0]!.name, freqtrade: BUNDLED_FREQTRADE_STRATEGIES[0]!.className };
   // A live bot trades on one of the user's exchange accounts: the form offers them.
-  const [strategies, accounts] = await Promise.all([listStrategies(event), listAccounts(event)]);
-  return { strategies, defaults, accounts: accounts.map((a) => ({ id: a.id, label: a.label, exchangeId: a.exchangeId })) };
+  // The pair picker suggests the paper exchange's active spot pairs (the form creates paper bots).
+  const [strategies, accounts, markets] = await Promise.all([listStrategies(event), listAccounts(event), listMarkets(event, 'paper')]);
+  return { strategies, defaults, markets, accounts: accounts.map((a) => ({ id: a.id, label: a.label, exchangeId: a.exchangeId })) };
 };
+
+/** The field errors the API names for an input the schema refuses (none when it cannot be asked now). */
+async function apiProblems(event: Parameters<PageServerLoad>[0], input: CreateBotInput): Promise<FieldError[]> {
+  try {
+    await createBot(event, input);
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    if (error.status !== 400) return [];
+    const { field, message, fields } = error.body;
+    if (fields?.length) return fields;
+    return field ? [{ field, message: message.startsWith(`${field}: `) ? message.slice(field.length + 2) : message }] : [];
+  }
+  return [];
+}
 
 export const actions: Actions = {
   default: async (event) => {
@@ -59,6 +75,11 @@ export const actions: Actions = {
       ...(checked.success ? [] : schemaIssues(checked.error).filter((p) => stakeIsNumber || p.field !== 'stakeAmount')),
     ];
     if (problems.length) {
+      // The schema fails here, so it fails at the API too and nothing is created there; the API adds the exchange's
+      // verdict on well-formed pairs and the stake, so every wrong field shows after this one submit.
+      if (!checked.success) {
+        for (const p of await apiProblems(event, input)) if (!problems.some((q) => q.field === p.field)) problems.push(p);
+      }
       const [first] = problems;
       return fail(400, { error: { code: 'invalid_input', message: first!.message, field: first!.field, fields: problems }, values });
     }
