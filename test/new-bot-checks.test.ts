@@ -1,21 +1,15 @@
 // What the new-bot form needs from the API (real PostgreSQL and a paper exchange, no worker): the exchange's markets
 // for its pair picker, and one 400 naming every wrong field, the exchange's market problems included.
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ORIGIN, signedUpAgent, startPlatform, type TestPlatform } from './platform.js';
+import { describe, expect, it } from 'vitest';
+import { apiOnlyPlatform } from './api-only-platform.js';
+import { ORIGIN, signedUpAgent } from './platform.js';
 
-let platform: TestPlatform;
-
-beforeAll(async () => {
-  platform = await startPlatform({ worker: false });
-}, 60_000);
-afterAll(async () => {
-  await platform?.stop();
-});
+const platform = apiOnlyPlatform();
 
 describe('exchange markets', () => {
   it("lists the paper exchange's active spot symbols and names an unknown exchange", async () => {
-    const user = await signedUpAgent(platform.app);
+    const user = await signedUpAgent(platform().app);
     const res = await user.agent.get('/api/exchanges/paper/markets');
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.exchange).toBe('paper');
@@ -26,13 +20,13 @@ describe('exchange markets', () => {
     const unknown = await user.agent.get('/api/exchanges/nosuchexchange/markets');
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.message).toBe('exchange nosuchexchange not found');
-    expect((await request(platform.app).get('/api/exchanges/paper/markets')).status).toBe(401);
+    expect((await request(platform().app).get('/api/exchanges/paper/markets')).status).toBe(401);
   }, 60_000);
 });
 
 describe('new bot input', () => {
   it('names every wrong field after one POST: the schema and the market check together', async () => {
-    const user = await signedUpAgent(platform.app);
+    const user = await signedUpAgent(platform().app);
     const res = await user.agent.post('/api/bots').set('Origin', ORIGIN).send({ name: '', pairs: ['FOO/USDT'], stakeAmount: 0 });
     expect(res.status).toBe(400);
     expect(res.body.error.field).toBe('name');

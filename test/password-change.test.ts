@@ -2,22 +2,16 @@
 // password refused on its field, and after a change every old session ends, the answer's new one works and only the
 // new password signs in.
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ORIGIN, signedUpAgent, startPlatform, type TestPlatform } from './platform.js';
+import { describe, expect, it } from 'vitest';
+import { apiOnlyPlatform } from './api-only-platform.js';
+import { ORIGIN, signedUpAgent } from './platform.js';
 
-let platform: TestPlatform;
-
-beforeAll(async () => {
-  platform = await startPlatform({ worker: false });
-}, 60_000);
-afterAll(async () => {
-  await platform?.stop();
-});
+const platform = apiOnlyPlatform();
 
 describe('password change', () => {
   it('refuses wrong input naming every field, then changes it and ends the old sessions', async () => {
-    const user = await signedUpAgent(platform.app);
-    const other = request.agent(platform.app);
+    const user = await signedUpAgent(platform().app);
+    const other = request.agent(platform().app);
     expect((await other.post('/api/auth/signin').set('Origin', ORIGIN).send({ email: user.email, password: 'correct horse battery' })).status).toBe(200);
 
     const bothWrong = await user.agent.post('/api/auth/password').set('Origin', ORIGIN).send({ currentPassword: '', newPassword: 'short' });
@@ -37,10 +31,10 @@ describe('password change', () => {
 
     // The other browser's session and the old cookie are over; the answer's cookie works.
     expect((await other.get('/api/auth/me')).status).toBe(401);
-    expect((await request(platform.app).get('/api/auth/me').set('Cookie', user.cookie)).status).toBe(401);
-    expect((await request(platform.app).get('/api/auth/me').set('Cookie', fresh)).status).toBe(200);
+    expect((await request(platform().app).get('/api/auth/me').set('Cookie', user.cookie)).status).toBe(401);
+    expect((await request(platform().app).get('/api/auth/me').set('Cookie', fresh)).status).toBe(200);
 
-    const signin = (password: string) => request(platform.app).post('/api/auth/signin').set('Origin', ORIGIN).send({ email: user.email, password });
+    const signin = (password: string) => request(platform().app).post('/api/auth/signin').set('Origin', ORIGIN).send({ email: user.email, password });
     expect((await signin('correct horse battery')).status).toBe(400);
     expect((await signin('a brand new passphrase')).status).toBe(200);
   }, 60_000);

@@ -3,22 +3,16 @@
 import request from 'supertest';
 import { z } from 'zod';
 import { sql } from '../db/pool.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ORIGIN, signedUpAgent, startPlatform, type TestPlatform } from './platform.js';
+import { describe, expect, it } from 'vitest';
+import { apiOnlyPlatform } from './api-only-platform.js';
+import { ORIGIN, signedUpAgent } from './platform.js';
 
-let platform: TestPlatform;
-
-beforeAll(async () => {
-  platform = await startPlatform({ worker: false });
-}, 60_000);
-afterAll(async () => {
-  await platform?.stop();
-});
+const platform = apiOnlyPlatform();
 
 describe('sessions', () => {
   it('lists the sessions and signs out another one', async () => {
-    const user = await signedUpAgent(platform.app);
-    const other = request.agent(platform.app);
+    const user = await signedUpAgent(platform().app);
+    const other = request.agent(platform().app);
     expect((await other.post('/api/auth/signin').set('Origin', ORIGIN).send({ email: user.email, password: 'correct horse battery' })).status).toBe(200);
 
     const listed = await user.agent.get('/api/auth/sessions');
@@ -32,7 +26,7 @@ describe('sessions', () => {
     }
     expect(sessions.filter((s) => s.current)).toHaveLength(1);
     // Neither the cookie's token nor its stored hash is in the answer.
-    const rows = await platform.db.any(sql.type(z.object({ id: z.string() }))`select id from user_sessions where user_id = ${user.userId}`);
+    const rows = await platform().db.any(sql.type(z.object({ id: z.string() }))`select id from user_sessions where user_id = ${user.userId}`);
     const body = JSON.stringify(listed.body);
     for (const r of rows) expect(body).not.toContain(r.id);
     expect(body).not.toContain(user.cookie.split('=')[1]!);
@@ -44,7 +38,7 @@ describe('sessions', () => {
     expect(own.body.error.code).toBe('current_session');
 
     // Another user cannot end it.
-    const stranger = await signedUpAgent(platform.app);
+    const stranger = await signedUpAgent(platform().app);
     expect((await stranger.agent.delete(`/api/auth/sessions/${theirs.id}`).set('Origin', ORIGIN)).status).toBe(404);
     expect((await other.get('/api/auth/me')).status).toBe(200);
 
