@@ -7,19 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPaperExchange, type PaperExchangeHandle } from '../exchange/server.js';
 import { openHydrated, signedInContext, useBrowserTest } from './browser-support.js';
 import { ORIGIN, signedUpAgent, startPlatform, waitFor } from './platform.js';
+import { holdStrategy } from './held-bot.js';
 
 const SIZES = [
   { name: 'desktop', width: 1400, height: 1000 },
   { name: 'phone', width: 390, height: 844 },
 ] as const;
-
-/** Enters whenever it can and never exits by itself. */
-const holdStrategy = {
-  schemaVersion: 1, name: 'Hold', timeframe: '1m', startupCandles: 1, indicators: [],
-  entry: { left: { price: 'close' }, op: '>', right: { value: 0 } },
-  exit: { left: { price: 'close' }, op: '<', right: { value: 0 } },
-  minimalRoi: { '0': 10 }, stoploss: -0.9, trailingStop: false,
-};
 
 let exchange: PaperExchangeHandle;
 const bots: Array<{ agent: Awaited<ReturnType<typeof signedUpAgent>>; id: string }> = [];

@@ -4,18 +4,12 @@
 import { describe, expect, it } from 'vitest';
 import { openHydrated, signedInContext, useBrowserTest } from './browser-support.js';
 import { ORIGIN, signedUpAgent, startPlatform } from './platform.js';
+import { holdStrategy } from './held-bot.js';
 
 const SIZES = [
   { width: 1400, height: 1000 },
   { width: 390, height: 844 },
 ] as const;
-
-const holdStrategy = {
-  schemaVersion: 1, name: 'Hold', timeframe: '1m', startupCandles: 1, indicators: [],
-  entry: { left: { price: 'close' }, op: '>', right: { value: 0 } },
-  exit: { left: { price: 'close' }, op: '<', right: { value: 0 } },
-  minimalRoi: { '0': 10 }, stoploss: -0.9, trailingStop: false,
-};
 
 const bots: Array<{ agent: Awaited<ReturnType<typeof signedUpAgent>>['agent']; id: string }> = [];
 const t = useBrowserTest({
