@@ -7,6 +7,7 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { botEndpoint, EGRESS_PROXY_PORT } from '../domain/bot-channel.js';
 import { findBotWithSecret } from '../db/bots.js';
+import { holdStrategy } from './held-bot.js';
 import { startPaperExchange, type PaperExchangeHandle } from '../exchange/server.js';
 import { ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
 import { breaches, forbiddenTargets, listenLikeProduction, type Listening, type ProbeReport, type Targets, type Victim } from './tenant-targets.js';
@@ -64,8 +65,9 @@ async function probe(containerId: string, targets: Targets): Promise<ProbeReport
   return JSON.parse(text) as ProbeReport & { forwarder: string };
 }
 
-async function createRunning(placement: 'dedicated' | 'pool') {
-  const created = await user.agent.post('/api/bots').set('Origin', ORIGIN).send({ name: `Iso ${placement}`, pairs: ['BTC/USDT'], stakeAmount: 50, placement });
+async function createRunning(placement: 'dedicated' | 'pool', strategyVersionId: string) {
+  const created = await user.agent.post('/api/bots').set('Origin', ORIGIN)
+    .send({ name: `Iso ${placement}`, pairs: ['BTC/USDT'], stakeAmount: 50, placement, strategyVersionId });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   const id: string = created.body.bot.id;
   await waitFor(`${placement} bot running`, async () => {
@@ -86,7 +88,11 @@ beforeAll(async () => {
   platform = await startPlatform({ env: { BOT_DRIVER: 'docker', PAPER_EXCHANGE_URL: exchange.url } });
   listening = await listenLikeProduction(platform);
   user = await signedUpAgent(platform.app);
-  [bots.dedicated, bots.pool] = await Promise.all([createRunning('dedicated'), createRunning('pool')]);
+  // A strategy that enters whenever it can: the trade below must not depend on where the seeded prices wander.
+  const strategy = await user.agent.post('/api/strategies').set('Origin', ORIGIN).send({ content: holdStrategy });
+  expect(strategy.status, JSON.stringify(strategy.body)).toBe(201);
+  const versionId: string = strategy.body.strategy.id;
+  [bots.dedicated, bots.pool] = await Promise.all([createRunning('dedicated', versionId), createRunning('pool', versionId)]);
 }, 240_000);
 
 afterAll(async () => {
@@ -115,7 +121,7 @@ describe('builtin containers', () => {
 
     it(`a ${placement} bot answers the platform over its channel and trades through the egress proxy`, async () => {
       const { id } = bots[placement];
-      // The bundled strategy enters at once; its prices and its order's fill came through the egress proxy (the
+      // The holding strategy enters at once; its prices and its order's fill came through the egress proxy (the
       // container has nothing else), and the platform read the trade over the bot's channel.
       let last: unknown;
       // Opened, or opened and closed already (its strategy exits too): counted either way.
