@@ -8,6 +8,8 @@ COPY web/package.json web/package.json
 RUN npm ci --workspace web --include-workspace-root --no-audit --no-fund
 COPY tsconfig.base.json tsconfig.json ./
 COPY domain domain
+# The dashboard's Help pages are the repository's docs, built in (web/src/lib/docs.server.ts).
+COPY docs docs
 COPY web web
 RUN npm run build -w web
 
