@@ -5,10 +5,12 @@ ARG BUILD_IMAGE=node:24-bookworm-slim
 ARG BASE_IMAGE=debian:bookworm-slim
 
 FROM ${BUILD_IMAGE} AS build
+# NPM_CA: PEM certificates npm should trust besides its own (a TLS-inspecting proxy between the build and the registry).
+ARG NPM_CA=""
 WORKDIR /src
 COPY package.json package-lock.json ./
 COPY web/package.json web/package.json
-RUN npm ci --no-audit --no-fund --ignore-scripts && npm rebuild esbuild
+RUN if [ -n "$NPM_CA" ]; then printf '%s\n' "$NPM_CA" > /tmp/npm-ca.pem; export NODE_EXTRA_CA_CERTS=/tmp/npm-ca.pem; fi; npm ci --no-audit --no-fund --ignore-scripts && npm rebuild esbuild
 COPY tsconfig.base.json ./
 COPY bot bot
 COPY domain domain

@@ -4,10 +4,12 @@
 ARG BASE_IMAGE=node:24-bookworm-slim
 
 FROM ${BASE_IMAGE} AS build
+# NPM_CA: PEM certificates npm should trust besides its own (a TLS-inspecting proxy between the build and the registry).
+ARG NPM_CA=""
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY web/package.json web/package.json
-RUN npm ci --no-audit --no-fund --ignore-scripts
+RUN if [ -n "$NPM_CA" ]; then printf '%s\n' "$NPM_CA" > /tmp/npm-ca.pem; export NODE_EXTRA_CA_CERTS=/tmp/npm-ca.pem; fi; npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.base.json tsconfig.build.json ./
 COPY domain domain
 COPY db db
@@ -27,11 +29,12 @@ RUN node node_modules/typescript/bin/tsc -p tsconfig.build.json \
  && node --import tsx worker/bundle.ts
 
 FROM ${BASE_IMAGE} AS deps
+ARG NPM_CA=""
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY web/package.json web/package.json
 # Install scripts stay off: the only production one is the `node` package's, and the image has its Node already.
-RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && npm cache clean --force
+RUN if [ -n "$NPM_CA" ]; then printf '%s\n' "$NPM_CA" > /tmp/npm-ca.pem; export NODE_EXTRA_CA_CERTS=/tmp/npm-ca.pem; fi; npm ci --omit=dev --no-audit --no-fund --ignore-scripts && npm cache clean --force
 
 FROM ${BASE_IMAGE}
 WORKDIR /app
