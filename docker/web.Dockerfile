@@ -2,12 +2,16 @@
 ARG BASE_IMAGE=node:24-bookworm-slim
 
 FROM ${BASE_IMAGE} AS build
+# NPM_CA: PEM certificates npm should trust besides its own (a TLS-inspecting proxy between the build and the registry).
+ARG NPM_CA=""
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY web/package.json web/package.json
-RUN npm ci --workspace web --include-workspace-root --no-audit --no-fund
+RUN if [ -n "$NPM_CA" ]; then printf '%s\n' "$NPM_CA" > /tmp/npm-ca.pem; export NODE_EXTRA_CA_CERTS=/tmp/npm-ca.pem; fi; npm ci --workspace web --include-workspace-root --no-audit --no-fund --ignore-scripts
 COPY tsconfig.base.json tsconfig.json ./
 COPY domain domain
+# The dashboard's Help pages are the repository's docs, built in (web/src/lib/docs.server.ts).
+COPY docs docs
 COPY web web
 RUN npm run build -w web
 

@@ -1,4 +1,5 @@
-// Builds what the processes load prebuilt (bot host bundle, web app, Temporal workflow bundle), skipping unchanged inputs.
+// Builds what the processes load prebuilt (bot host bundle, web app, Temporal workflow bundles), skipping unchanged inputs;
+// with --all (`npm run build`) also the compiled platform (dist/app: server, worker, migrations) that images run.
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -14,6 +15,8 @@ interface Target {
   inputs: string[];
   /** Files the build must leave behind; a missing one forces a rebuild. */
   outputs?: string[];
+  /** Built only when asked for (`--all` or by name), not by every setup: `npm run build` asks. */
+  onRequest?: boolean;
   build(): Promise<void>;
 }
 
@@ -74,13 +77,32 @@ const targets: Target[] = [
       await mod.buildWorkflowBundles();
     },
   },
+  {
+    name: 'compiled platform',
+    entry: 'tsconfig.build.json',
+    inputs: ['domain', 'workflows', 'activities', 'db', 'worker', 'server', 'bot', 'exchange', 'temporal', 'freqtrade', 'tsconfig.build.json', 'tsconfig.base.json', 'package.json'],
+    outputs: ['dist/app/server/main.js', 'dist/app/worker/main.js', 'dist/app/db/migrations'],
+    onRequest: true,
+    async build() {
+      const out = path.join(repoRoot, 'dist', 'app');
+      fs.rmSync(out, { recursive: true, force: true });
+      await exec(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json']);
+      // What the compiled code reads beside itself: the SQL migrations and the scripts FreqTrade containers run.
+      fs.cpSync(path.join(repoRoot, 'db', 'migrations'), path.join(out, 'db', 'migrations'), { recursive: true });
+      for (const file of fs.readdirSync(path.join(repoRoot, 'freqtrade')).filter((f) => f.endsWith('.py'))) {
+        fs.cpSync(path.join(repoRoot, 'freqtrade', file), path.join(out, 'freqtrade', file));
+      }
+    },
+  },
 ];
 
 async function main(): Promise<void> {
   fs.mkdirSync(stampDir, { recursive: true });
-  const only = process.argv.slice(2);
+  const all = process.argv.includes('--all');
+  const only = process.argv.slice(2).filter((a) => a !== '--all');
   for (const target of targets) {
     if (only.length && !only.some((o) => target.name.includes(o))) continue;
+    if (target.onRequest && !all && !only.length) continue;
     const t0 = performance.now();
     if (!fs.existsSync(path.join(repoRoot, target.entry))) {
       console.log(`[build] ${target.name}: skipped (${target.entry} does not exist yet)`);

@@ -174,6 +174,20 @@ if [[ $MODE == test ]]; then
   fi
 fi
 
+# ---- actionlint (and shellcheck, which it runs on every `run:` script) for the GitHub Actions workflow test.
+if [[ $MODE == test ]]; then
+  step actionlint
+  if ! have shellcheck; then
+    apt_install shellcheck || warn "shellcheck is missing: actionlint checks workflows without it (apt-get install -y shellcheck)"
+  fi
+  if out=$(bash scripts/actionlint.sh 2>&1); then
+    ok "$(tail -1 <<<"$out")"
+  else
+    printf '%s\n' "$out" >&2
+    die "scripts/actionlint.sh failed" "read its output above (it needs Go and the Go module proxy), fix it, then rerun"
+  fi
+fi
+
 # ---- Bundles and the web app, rebuilt only when their inputs changed.
 step build
 # One build at a time: two setups (npm start + npm test) writing web/build together corrupt it.

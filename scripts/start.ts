@@ -189,9 +189,12 @@ async function main(): Promise<void> {
     TF_DATA_DIR: env.TF_DATA_DIR ?? dataDir,
     PAPER_EXCHANGE_URL: exchange.url,
   };
+  // TF_COMPILED=1: the compiled JavaScript of `npm run build` (dist/app), as the images run it; else TypeScript via tsx.
+  const compiled = env.TF_COMPILED === '1';
+  const node = (name: string) => (compiled ? { entry: `dist/app/${name}/main.js`, args: [`dist/app/${name}/main.js`] } : { entry: `${name}/main.ts`, args: ['--import', 'tsx', `${name}/main.ts`] });
   const apps = [
-    { name: 'worker', entry: 'worker/main.ts', args: ['--import', 'tsx', 'worker/main.ts'], extra: {}, withhold: [] as string[] },
-    { name: 'server', entry: 'server/main.ts', args: ['--import', 'tsx', 'server/main.ts'], extra: {}, withhold: [] as string[] },
+    { name: 'worker', ...node('worker'), extra: {}, withhold: [] as string[] },
+    { name: 'server', ...node('server'), extra: {}, withhold: [] as string[] },
     {
       name: 'web',
       entry: 'web/build/index.js',

@@ -75,16 +75,21 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     log({ level: 'info', msg: `${signal}: shutting down` });
     server.closeAllConnections();
-    server.close(async () => {
-      await events.close();
-      await portfolioEvents.close();
-      await guardEvents.close();
-      await poolEvents.close();
-      await connection.close();
-      await pgPool.end();
-      await mirror.close();
-      await db.end();
-      process.exit(0);
-    });
+    // A failing close is logged and still ends the process (an async callback here would leave its rejection unhandled).
+    server.close(() => void closeAll().then(() => process.exit(0), (error: unknown) => {
+      log({ level: 'error', msg: `shutdown: ${error instanceof Error ? error.message : String(error)}` });
+      process.exit(1);
+    }));
   });
+}
+
+async function closeAll(): Promise<void> {
+  await events.close();
+  await portfolioEvents.close();
+  await guardEvents.close();
+  await poolEvents.close();
+  await connection.close();
+  await pgPool.end();
+  await mirror.close();
+  await db.end();
 }

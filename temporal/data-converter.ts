@@ -3,6 +3,6 @@ import { fileURLToPath } from 'node:url';
 import type { DataConverter, PayloadCodec } from '@temporalio/common';
 
 /** Loaded by path because the worker also bundles it into the workflow sandbox (see worker/bundle.ts). */
-export const failureConverterPath = fileURLToPath(new URL('./failure-converter.ts', import.meta.url));
+export const failureConverterPath = fileURLToPath(new URL(`./failure-converter${import.meta.url.endsWith('.js') ? '.js' : '.ts'}`, import.meta.url));
 
 export const platformDataConverter = (codec: PayloadCodec): DataConverter => ({ payloadCodecs: [codec], failureConverterPath });

@@ -9,10 +9,3 @@ export type SearchAttributeName = keyof typeof SEARCH_ATTRIBUTES;
 export const BotIdKey = defineSearchAttributeKey('BotId', SearchAttributeType.KEYWORD);
 export const UserIdKey = defineSearchAttributeKey('UserId', SearchAttributeType.KEYWORD);
 export const BotStatusKey = defineSearchAttributeKey('BotStatus', SearchAttributeType.KEYWORD);
-
-/** `temporal operator search-attribute create` arguments, for a server that was not started with the flags (compose). */
-export function createSearchAttributeArgs(): string[] {
-  const args = ['operator', 'search-attribute', 'create'];
-  for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--name', name, '--type', type);
-  return args;
-}

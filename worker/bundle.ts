@@ -4,13 +4,16 @@
 // every other workflow's imports (zod schemas above all): 1.3 MB of heap and ~30 ms of CPU each, against ~50 KB in its
 // own bundle (bench/guard-worker-profile.ts measures it).
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { failureConverterPath } from '../temporal/data-converter.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// Compiled (dist/app/worker/bundle.js, `npm run build`) there are no sources to bundle: the prebuilt bundles are used.
+const compiled = import.meta.url.endsWith('.js');
+// The repository (or image) root, where dist/ holds the bundles.
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), compiled ? '../../..' : '..');
 
 /** Each bundle's workflows module (under workflows/) and where its bundle is written (under dist/). */
 export const WORKFLOW_BUNDLES = {
@@ -38,6 +41,12 @@ async function sourcesHash(): Promise<string> {
 export async function buildWorkflowBundle(options: { force?: boolean; name?: WorkflowBundleName } = {}): Promise<string> {
   const name = options.name ?? 'platform';
   const target = bundlePathOf(name);
+  if (compiled) {
+    await access(target).catch(() => {
+      throw new Error(`workflow bundle ${target} is missing: run npm run build (it writes the bundles next to dist/app)`);
+    });
+    return target;
+  }
   const hashPath = `${target}.sha256`;
   const want = await sourcesHash();
   const have = await readFile(hashPath, 'utf8').catch(() => '');

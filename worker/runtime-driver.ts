@@ -10,7 +10,9 @@ import { createFreqtradeRuntime, type FreqtradeRuntime } from '../activities/fre
 import { createProcessRuntime } from '../activities/process-runtime.js';
 import type { BotRuntimeDriver } from '../activities/runtime-driver.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// The repository (or image) root, where dist/ holds the bot host bundle: one level up from worker/x.ts, three from the
+// compiled dist/app/worker/x.js.
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), import.meta.url.endsWith('.js') ? '../../..' : '..');
 export const botHostScript = path.join(root, 'dist', 'bot-host', 'bot-host.mjs');
 
 async function dockerUsable(docker: Docker, image: string): Promise<string | null> {

@@ -7,7 +7,6 @@ import { HttpError } from '../errors.js';
  * A route guard that carries its scope, so the OpenAPI test can read what each registered route demands. Its params
  * are left open so a route's own handler still gets the params typed from its path.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type ScopeGuard = RequestHandler<any> & { scope: RouteScope };
 
 const insufficient = (scope: TokenScope) =>

@@ -24,6 +24,7 @@ export function createEventFeed<Events extends Record<string, unknown>>(
   names: readonly (keyof Events & string)[],
 ): EventFeed<Events> {
   const status = $state({ connected: false });
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- who listens, not state a component renders
   const subscribers = new Set<FeedHandlers<Events>>();
   let source: EventSource | null = null;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;

@@ -1,5 +1,5 @@
 // /bots/new: the create form (engine and strategy picked from the store) sends the bot to the API and opens its page.
-import { fail, redirect } from '@sveltejs/kit';
+import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { CreateBotInput } from '#domain/bot.ts';
 import { BUNDLED_FREQTRADE_STRATEGIES } from '#domain/bundled-freqtrade-strategies.ts';
 import { BUNDLED_BUILTIN_STRATEGIES } from '#domain/bundled-strategies.ts';
@@ -23,7 +23,7 @@ export const load: PageServerLoad = async (event) => {
 };
 
 /** The field errors the API names for an input the schema refuses (none when it cannot be asked now). */
-async function apiProblems(event: Parameters<PageServerLoad>[0], input: CreateBotInput): Promise<FieldError[]> {
+async function apiProblems(event: RequestEvent, input: CreateBotInput): Promise<FieldError[]> {
   try {
     await createBot(event, input);
   } catch (error) {
