@@ -36,6 +36,8 @@ export interface PoolDockerDeps {
   channels: BotChannels;
   /** How the platform reaches this host's pooled bots: each bot's API port joined to its socket. */
   gateway: BotGateway;
+  /** The bot hosts' LOG_LEVEL (info when absent). */
+  logLevel?: string;
 }
 
 export type ObservedPoolContainer = ObservedContainer & ContainerStats;
@@ -136,7 +138,7 @@ export function createPoolDockerActivities(deps: PoolDockerDeps) {
             name: poolContainerName(key),
             Image: deps.image,
             Labels: poolLabels(poolId, key),
-            Env: [`${BOT_HOST_CONFIG_FILE_ENV}=${CONFIG_DIR}/${CONFIG_FILE}`, `${STATE_DIR_ENV}=${STATE_DIR}`],
+            Env: [`${BOT_HOST_CONFIG_FILE_ENV}=${CONFIG_DIR}/${CONFIG_FILE}`, `${STATE_DIR_ENV}=${STATE_DIR}`, ...(deps.logLevel ? [`LOG_LEVEL=${deps.logLevel}`] : [])],
             Volumes: { [CONFIG_DIR]: {} },
             User: `${BOT_UID}:${BOT_UID}`,
             NetworkDisabled: true,

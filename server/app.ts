@@ -21,6 +21,7 @@ import type { PoolEvents } from './pool-events.js';
 import type { PortfolioEvents } from './portfolio-events.js';
 import { createPortfolioStreams } from './portfolio-streams.js';
 import { createMetrics } from './metrics.js';
+import { requestLog } from './request-log.js';
 import { createQuotas } from './quotas.js';
 import { authRouter } from './routes/auth.js';
 import { botEventsRouter } from './routes/bot-events.js';
@@ -85,6 +86,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(metrics.track);
+  app.use(requestLog(deps.log));
   app.get('/metrics', metrics.expose);
 
   const quotas = createQuotas(deps.db, deps.limits);
