@@ -19,6 +19,7 @@ COPY server server
 COPY bot bot
 COPY exchange exchange
 COPY temporal temporal
+COPY telemetry telemetry
 COPY freqtrade freqtrade
 # Prebuilt workflow bundles (dist/workflow-bundle.js, dist/guard-workflow-bundle.js): the worker starts without running webpack.
 RUN node --import tsx worker/bundle.ts
