@@ -82,7 +82,7 @@ export interface AppDeps {
 
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
-  const metrics = createMetrics();
+  const metrics = createMetrics(deps.db);
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(metrics.track);
@@ -92,6 +92,7 @@ export function createApp(deps: AppDeps): express.Express {
   const quotas = createQuotas(deps.db, deps.limits);
   // SSE routes take a stream slot through the app (server/sse.ts), so every stream counts without each router wiring it.
   app.locals.quotas = quotas;
+  app.locals.sseStreams = metrics.sseStreams;
   const api = express.Router();
   api.use(express.json({ limit: '100kb' }));
   api.use(checkOrigin(deps.allowedOrigins));

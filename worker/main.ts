@@ -24,6 +24,7 @@ import { createPoolWorker } from './pool-worker.js';
 import { chooseDocker, chooseRuntimeDriver, closeBotChannels } from './runtime-driver.js';
 import { ensureStandingWork } from './standing-work.js';
 import { createLog, temporalLogger } from '../telemetry/log.js';
+import { serveWorkerMetrics } from '../telemetry/worker-metrics.js';
 
 const config = readConfig(process.env);
 const logger = createLog('worker', config.LOG_LEVEL);
@@ -35,6 +36,7 @@ Runtime.install({
     ? { metrics: { prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS }, metricPrefix: 'tradefleet_worker_' } }
     : undefined,
 });
+serveWorkerMetrics(config.WORKER_APP_METRICS_ADDRESS, (msg) => logger.warn(msg));
 const db = await createDb(config.DATABASE_URL);
 const driver = await chooseRuntimeDriver(config, log);
 const docker = await chooseDocker();
