@@ -54,6 +54,15 @@ const tradeSyncDuration = new client.Gauge({
   registers: [workerRegistry],
 });
 
+// Known label values start at zero, so a rate or an increase is 0 rather than missing before the first event.
+for (const step of ['create-runtime', 'start-runtime', 'wait-healthy', 'mark-running', 'place-again']) provisioningFailures.inc({ step }, 0);
+for (const [engine, placement] of [['builtin', 'dedicated'], ['builtin', 'pool'], ['freqtrade', 'dedicated']] as const) provisioning.zero({ engine, placement });
+for (const reason of ['trailing_stop', 'take_profit', 'stoploss']) {
+  guardReaction.zero({ reason });
+  for (const target of ['wallet', 'bot_trade']) guardExits.inc({ reason, target }, 0);
+}
+for (const status of ['error', 'invalid_credentials']) walletSyncFailures.inc({ status }, 0);
+
 export function recordProvisioned(engine: string, placement: string, createdAt: string | Date): void {
   const seconds = (Date.now() - new Date(createdAt).getTime()) / 1000;
   if (seconds >= 0) provisioning.observe({ engine, placement }, seconds);
