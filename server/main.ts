@@ -65,6 +65,7 @@ const app = createApp({
   guardCommands: createGuardCommands(temporal, config.TEMPORAL_TASK_QUEUE, db),
   paperExchangeUrl: config.PAPER_EXCHANGE_URL,
   oidc: oidcFromConfig,
+  alertWebhookToken: config.ALERTMANAGER_WEBHOOK_TOKEN,
 });
 
 const server = app.listen(config.API_PORT, config.API_HOST, () => {

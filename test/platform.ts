@@ -123,6 +123,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     guardCommands: createGuardCommands(temporal, config.TEMPORAL_TASK_QUEUE, db),
     paperExchangeUrl: config.PAPER_EXCHANGE_URL,
     oidc: oidc ? createOidc(oidc) : null,
+    alertWebhookToken: config.ALERTMANAGER_WEBHOOK_TOKEN,
   });
 
   let workerRun: Promise<unknown> | null = null;
