@@ -26,6 +26,7 @@ import { planMove, type BotMovePlan } from './bot-moves.js';
 import { freqtradeSpecOf } from './freqtrade-bot-spec.js';
 import type { FreqtradeRuntime } from './freqtrade-runtime.js';
 import type { BotRuntimeDriver, RuntimeSpec, RuntimeState } from './runtime-driver.js';
+import { recordProvisioned, recordProvisioningFailure } from '../telemetry/worker-metrics.js';
 
 export interface BotActivityDeps {
   db: Db;
@@ -276,7 +277,10 @@ export function createBotActivities(deps: BotActivityDeps) {
     /** A pooled bot without a place cannot be `running`: that fails with type NotPlaced, and nothing changes. */
     async setBotStatus(botId: string, status: BotStatus, lastError: string | null = null): Promise<Bot | null> {
       try {
-        return await bots.setBotStatus(db, dualWrite, botId, status, { lastError });
+        const before = status === 'running' ? await bots.findBot(db, botId) : null;
+        const bot = await bots.setBotStatus(db, dualWrite, botId, status, { lastError });
+        if (bot && before?.status === 'provisioning') recordProvisioned(bot.engine, bot.placement, bot.createdAt);
+        return bot;
       } catch (error) {
         if (error instanceof bots.NotPlacedError) throw ApplicationFailure.nonRetryable(error.message, 'NotPlaced');
         throw error;
@@ -284,6 +288,7 @@ export function createBotActivities(deps: BotActivityDeps) {
     },
 
     async markBotFailed(botId: string, reason: string): Promise<void> {
+      recordProvisioningFailure(reason);
       await bots.setBotStatus(db, dualWrite, botId, 'failed', { lastError: reason, runtimeId: null });
     },
 

@@ -19,6 +19,8 @@ export interface DockerRuntimeOptions {
   memoryMb: number;
   cpus: number;
   pidsLimit: number;
+  /** The bot hosts' LOG_LEVEL (the platform's own by default: info). */
+  logLevel?: string;
 }
 
 const containerName = (botId: string): string => `tf-bot-${botId}`;
@@ -48,7 +50,7 @@ export function createDockerRuntime(docker: Docker, options: DockerRuntimeOption
       Image: options.image,
       Labels: botLabels(spec.botId, spec.userId),
       // The config (with the bot's API credentials) goes into the container's own volume, not its environment.
-      Env: [`${BOT_HOST_CONFIG_FILE_ENV}=${CONFIG_DIR}/${CONFIG_FILE}`],
+      Env: [`${BOT_HOST_CONFIG_FILE_ENV}=${CONFIG_DIR}/${CONFIG_FILE}`, ...(options.logLevel ? [`LOG_LEVEL=${options.logLevel}`] : [])],
       Volumes: { [CONFIG_DIR]: {} },
       User: `${BOT_UID}:${BOT_UID}`,
       NetworkDisabled: true,

@@ -10,6 +10,7 @@ import { assertSameOwner, confirmedOwner } from './owner-check.js';
 import { nonZeroBalances, toOpenOrder } from './ccxt-wallet.js';
 import { createExchangeClient, isKnownExchange, type ExchangeCredentials } from './exchange-client.js';
 import { exchangeFailure } from './exchange-errors.js';
+import { recordWalletSyncFailure } from '../telemetry/worker-metrics.js';
 
 export interface ExchangeAccountActivityDeps {
   db: Db;
@@ -126,6 +127,7 @@ export function createExchangeAccountActivities(deps: ExchangeAccountActivityDep
     },
 
     async recordWalletSyncFailure(accountId: string, status: 'error' | 'invalid_credentials', message: string): Promise<void> {
+      recordWalletSyncFailure(status);
       await accounts.recordWalletSyncFailure(db, accountId, status, message);
     },
   };

@@ -1,6 +1,7 @@
 // Turns ccxt errors into activity failures: a rejected key is final, an unreachable or throttling exchange is retried.
 import ccxt, { type Exchange } from 'ccxt';
 import { ApplicationFailure } from '@temporalio/common';
+import { recordExchangeError } from '../telemetry/worker-metrics.js';
 
 /** Failure types workflows and the API branch on. */
 export const ExchangeFailureType = {
@@ -38,6 +39,7 @@ export function retryAfterMs(headers: Record<string, string> | undefined, now = 
 /** The activity failure for an error from a ccxt call made with `client`. */
 export function exchangeFailure(error: unknown, client: Exchange | undefined, secrets: readonly (string | undefined)[]): ApplicationFailure {
   const message = safeExchangeMessage(error, secrets);
+  recordExchangeError(client?.id ?? 'unknown', error);
   if (error instanceof ccxt.AuthenticationError) {
     return ApplicationFailure.create({ type: ExchangeFailureType.invalidCredentials, message: `${REJECTED_KEY_MESSAGE}: ${message}`, nonRetryable: true });
   }

@@ -23,6 +23,7 @@ import type { ExchangeProfile } from '../domain/exchanges.js';
 import { observePrice, recoverFromCandles, type WatchEvent, type WatchedPosition } from '../domain/guard-math.js';
 import { guardWatchWorkflowId, guardWorkflowId } from '../domain/workflow-ids.js';
 import { createExchangeClient } from './exchange-client.js';
+import { recordGuardCrossing } from '../telemetry/worker-metrics.js';
 
 export interface GuardWatcherDeps {
   db: Db;
@@ -175,6 +176,7 @@ export function createGuardWatcherActivities(deps: GuardWatcherDeps) {
           peakAllowance -= 1;
         }
         g.sent.set(key, { at: now, times: (last?.times ?? 0) + 1 });
+        if (event.kind !== 'peak') recordGuardCrossing(g.row.id, event.at);
         if (event.kind === 'peak') g.acknowledgedPeak = event.peak;
         progress.signals++;
         const sent = deps.client.workflow

@@ -17,6 +17,7 @@ import { exchangeProfile } from '../domain/exchanges.js';
 import { fieldError } from '../domain/field-error.js';
 import { createExchangeClient, type ExchangeCredentials } from './exchange-client.js';
 import { exchangeFailure } from './exchange-errors.js';
+import { recordGuardExit } from '../telemetry/worker-metrics.js';
 import { botClient as botApiClient, type FreqtradeClient, type FreqtradeCredentials } from './freqtrade-client.js';
 
 export interface GuardActivityDeps {
@@ -262,7 +263,9 @@ export function createGuardActivities(deps: GuardActivityDeps) {
       const guard = await guards.findGuard(db, req.guardId);
       if (!guard) throw ApplicationFailure.nonRetryable(`guard ${req.guardId} no longer exists`, 'GuardTargetGone');
       if (req.exiting) await guards.markGuardExiting(db, req.guardId, req.exiting.peak);
-      return guard.target.kind === 'wallet' ? sellOnAccount(req, guard) : exitBotTrade(req, guard);
+      const result = await (guard.target.kind === 'wallet' ? sellOnAccount(req, guard) : exitBotTrade(req, guard));
+      if (!result.alreadyClosed) recordGuardExit(req.guardId, req.reason, guard.target.kind);
+      return result;
     },
   };
 }

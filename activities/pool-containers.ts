@@ -37,6 +37,8 @@ export interface PoolDockerDeps {
   channels: BotChannels;
   /** How the platform reaches this host's pooled bots: each bot's API port joined to its socket. */
   gateway: BotGateway;
+  /** The bot hosts' LOG_LEVEL (info when absent). */
+  logLevel?: string;
 }
 
 export type ObservedPoolContainer = ObservedContainer & ContainerStats;
@@ -152,6 +154,7 @@ export function createPoolDockerActivities(deps: PoolDockerDeps) {
               `${BOT_HOST_CONFIG_FILE_ENV}=${CONFIG_DIR}/${CONFIG_FILE}`,
               `${STATE_DIR_ENV}=${STATE_DIR}`,
               `${HOST_CONTROL_SOCKET_ENV}=${CONTAINER_SOCKET_DIR}/${HOST_CONTROL_SOCKET_NAME}`,
+              ...(deps.logLevel ? [`LOG_LEVEL=${deps.logLevel}`] : []),
             ],
             Volumes: { [CONFIG_DIR]: {} },
             User: `${BOT_UID}:${BOT_UID}`,

@@ -12,6 +12,8 @@ export interface ProcessRuntimeOptions {
   /** The bundled bot host script. */
   hostScript: string;
   nodeBinary?: string;
+  /** The bot hosts' LOG_LEVEL (info when absent). */
+  logLevel?: string;
 }
 
 export function createProcessRuntime(options: ProcessRuntimeOptions): BotRuntimeDriver {
@@ -43,7 +45,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): BotRuntime
       const child = spawn(options.nodeBinary ?? process.execPath, ['--disable-optimizing-compilers', '--max-semi-space-size=1', options.hostScript, marker(botId)], {
         detached: true,
         stdio: ['ignore', log.fd, log.fd],
-        env: { PATH: process.env.PATH ?? '', [BOT_HOST_CONFIG_FILE_ENV]: configFile },
+        env: { PATH: process.env.PATH ?? '', [BOT_HOST_CONFIG_FILE_ENV]: configFile, ...(options.logLevel ? { LOG_LEVEL: options.logLevel } : {}) },
       });
       await log.close();
       if (!child.pid) throw new Error(`could not start the bot host process for bot ${botId}`);

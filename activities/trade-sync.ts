@@ -7,6 +7,7 @@ import type { Db } from '../db/pool.js';
 import { botCredentialsPlace, type SecretBox } from '../db/secret-box.js';
 import type { BotChannelSettings } from '../domain/bot-channel.js';
 import { botClient, type FreqtradeCredentials } from './freqtrade-client.js';
+import { recordTradeSyncPass } from '../telemetry/worker-metrics.js';
 
 export interface TradeSyncDeps {
   db: Db;
@@ -64,6 +65,7 @@ export function createTradeSyncActivities(deps: TradeSyncDeps) {
   return {
     /** One pass over every running bot; a bot that fails is skipped with its reason, never failing the pass. */
     async syncBotTrades(): Promise<TradeSyncResult> {
+      const started = performance.now();
       const bots = await botsToSync(db);
       const result: TradeSyncResult = { bots: bots.length, synced: 0, changed: 0, skipped: [] };
       let next = 0;
@@ -82,6 +84,7 @@ export function createTradeSyncActivities(deps: TradeSyncDeps) {
         }
       };
       await Promise.all(Array.from({ length: Math.min(deps.concurrency ?? 8, bots.length) }, worker));
+      recordTradeSyncPass((performance.now() - started) / 1000);
       return result;
     },
   };

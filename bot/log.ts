@@ -1,4 +1,5 @@
-// JSON-line logging for the bot host, plus the small per-bot ring buffer that FreqTrade's /logs route serves.
+// JSON-line logging for the bot host (pino, LOG_LEVEL honoured), plus the small per-bot ring buffer that FreqTrade's /logs route serves.
+import { pino, type Logger as Pino } from 'pino';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Record<string, string | number | boolean | null | undefined>;
@@ -14,14 +15,27 @@ export const stdoutSink: LogSink = (line) => {
   process.stdout.write(line);
 };
 
+const LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+/** LOG_LEVEL from the host's environment (the platform passes its own), `info` when unset or unknown. */
+export const hostLogLevel = (env: NodeJS.ProcessEnv = process.env): string => (LEVELS.has(env['LOG_LEVEL'] ?? '') ? env['LOG_LEVEL']! : 'info');
+
 /** Never pass secrets in `fields`: every field ends up in the container log. */
-export function createLogger(sink: LogSink = stdoutSink, base: LogFields = {}): Logger {
+export function createLogger(sink: LogSink = stdoutSink, base: LogFields = {}, level = hostLogLevel()): Logger {
+  const root = pino(
+    { level, base: { service: 'bot-host' }, timestamp: pino.stdTimeFunctions.isoTime, formatters: { level: (label) => ({ level: label }) } },
+    { write: sink },
+  );
+  return wrap(Object.keys(base).length ? root.child(base) : root);
+}
+
+function wrap(p: Pino): Logger {
   return {
     log(level, msg, fields) {
-      sink(`${JSON.stringify({ time: new Date().toISOString(), level, msg, ...base, ...fields })}\n`);
+      if (fields) p[level](fields, msg);
+      else p[level](msg);
     },
     child(fields) {
-      return createLogger(sink, { ...base, ...fields });
+      return wrap(p.child(fields));
     },
   };
 }

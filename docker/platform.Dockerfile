@@ -20,6 +20,7 @@ COPY server server
 COPY bot bot
 COPY exchange exchange
 COPY temporal temporal
+COPY telemetry telemetry
 COPY freqtrade freqtrade
 # Compiled JavaScript, plus what it reads beside itself (SQL migrations, the scripts FreqTrade containers run), and the
 # prebuilt workflow bundles (dist/workflow-bundle.js, dist/guard-workflow-bundle.js): the worker starts without webpack.

@@ -72,6 +72,10 @@ export const PlatformConfig = z.object({
   FREQTRADE_PIDS_LIMIT: z.coerce.number().int().min(32).default(256),
   /** Prometheus endpoint of the worker (the Temporal SDK's own exporter); empty disables it. */
   WORKER_METRICS_ADDRESS: z.string().default('127.0.0.1:9464'),
+  /** Prometheus endpoint of the worker's own metrics (provisioning, guards, exchange errors, syncs); empty disables it. */
+  WORKER_APP_METRICS_ADDRESS: z.string().default('127.0.0.1:9465'),
+  /** The bearer token Alertmanager sends to POST /api/alerts/alertmanager; empty turns that webhook off. */
+  ALERTMANAGER_WEBHOOK_TOKEN: z.string().default(''),
   /** Workflows kept in the worker's memory; unset: the Temporal SDK's default (from the heap size). */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).optional(),
   /** Activity slots of the platform worker (bots, accounts, feeds); unset: the Temporal SDK's default (100). */

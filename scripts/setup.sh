@@ -163,6 +163,20 @@ if [[ $MODE == test ]]; then
   fi
 fi
 
+# ---- Prometheus and Alertmanager (Debian packages): promtool unit-tests the alert rules and a real Prometheus runs
+# the dashboards' queries in `npm test`; `TF_PROMETHEUS=1 npm start` runs both beside the platform.
+if [[ $MODE == test || "${TF_PROMETHEUS:-}" == 1 ]]; then
+  step prometheus
+  if [[ -x /usr/bin/promtool && -x /usr/bin/prometheus && -x /usr/bin/prometheus-alertmanager ]]; then
+    ok "present ($(/usr/bin/prometheus --version 2>&1 | head -1 | cut -d' ' -f3))"
+  else
+    # Without recommends: node-exporter and friends are not needed. The platform runs its own instances, not the services.
+    apt_install --no-install-recommends prometheus prometheus-alertmanager \
+      || die "prometheus is missing" "apt-get install -y --no-install-recommends prometheus prometheus-alertmanager (as root)"
+    ok "installed"
+  fi
+fi
+
 # ---- FerretDB: the MongoDB-wire server the migration tests read the legacy data from (built from the Go module proxy).
 if [[ $MODE == test ]]; then
   step ferretdb

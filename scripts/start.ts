@@ -11,6 +11,8 @@ import { APP_ROLE } from './services/postgres-roles.js';
 import { startPaperExchangeProcess } from './services/paper-exchange.js';
 import { liveProcesses, spawnManaged, stopAll, type ManagedProcess } from './services/processes.js';
 import { startTemporal, temporalReady } from './services/temporal.js';
+import { startObservability } from './services/prometheus.js';
+import { randomBytes } from 'node:crypto';
 
 const T0 = performance.now();
 const env = process.env;
@@ -29,14 +31,18 @@ const ports = {
   temporal: port('TF_TEMPORAL_PORT', 7233),
   temporalUi: port('TF_TEMPORAL_UI_PORT', 8233),
   exchange: port('PAPER_EXCHANGE_PORT', 8090),
+  prometheus: port('TF_PROMETHEUS_PORT', 9090),
+  alertmanager: port('TF_ALERTMANAGER_PORT', 9093),
 };
+/** Opt-in: Prometheus with the platform's alert rules and Alertmanager, from the Debian packages. */
+const withPrometheus = env.TF_PROMETHEUS === '1';
 const embeddedPostgres = !env.DATABASE_URL;
 const embeddedTemporal = !env.TEMPORAL_ADDRESS;
 const namespace = env.TEMPORAL_NAMESPACE ?? 'default';
 const apiUrl = `http://127.0.0.1:${ports.api}`;
 const dashboardUrl = env.DASHBOARD_URL ?? `http://127.0.0.1:${ports.web}`;
 
-const STOP_ORDER = ['web', 'server', 'worker', 'exchange', 'temporal', 'postgres'];
+const STOP_ORDER = ['prometheus', 'alertmanager', 'web', 'server', 'worker', 'exchange', 'temporal', 'postgres'];
 let stopping = false;
 async function shutdown(code: number, reason: string): Promise<void> {
   if (stopping) return; // npm forwards the Ctrl-C the terminal already sent us: one shutdown is enough
@@ -95,6 +101,12 @@ async function main(): Promise<void> {
     { port: ports.api, what: 'API server', envVar: 'API_PORT' },
     { port: ports.web, what: 'dashboard', envVar: 'WEB_PORT' },
     { port: ports.exchange, what: 'paper exchange', envVar: 'PAPER_EXCHANGE_PORT' },
+    ...(withPrometheus
+      ? [
+          { port: ports.prometheus, what: 'Prometheus', envVar: 'TF_PROMETHEUS_PORT' },
+          { port: ports.alertmanager, what: 'Alertmanager', envVar: 'TF_ALERTMANAGER_PORT' },
+        ]
+      : []),
   ];
   try {
     await assertPortsFree(busy);
@@ -188,6 +200,8 @@ async function main(): Promise<void> {
     DASHBOARD_URL: dashboardUrl,
     TF_DATA_DIR: env.TF_DATA_DIR ?? dataDir,
     PAPER_EXCHANGE_URL: exchange.url,
+    // Alertmanager authenticates to the API's webhook with this token: made once per data dir.
+    ...(withPrometheus ? { ALERTMANAGER_WEBHOOK_TOKEN: env.ALERTMANAGER_WEBHOOK_TOKEN ?? webhookToken() } : {}),
   };
   // TF_COMPILED=1: the compiled JavaScript of `npm run build` (dist/app), as the images run it; else TypeScript via tsx.
   const compiled = env.TF_COMPILED === '1';
@@ -201,7 +215,7 @@ async function main(): Promise<void> {
       args: ['web/build/index.js'],
       extra: { PORT: String(ports.web), HOST: '127.0.0.1', ORIGIN: dashboardUrl, API_URL: apiUrl, NODE_ENV: 'production' },
       // The dashboard only talks to the API: it gets neither the database nor the key that opens sealed secrets.
-      withhold: ['DATABASE_URL', 'TF_SECRET_KEY', 'TF_SECRET_KEY_RING', 'MONGO_URL'],
+      withhold: ['DATABASE_URL', 'TF_SECRET_KEY', 'TF_SECRET_KEY_RING', 'MONGO_URL', 'ALERTMANAGER_WEBHOOK_TOKEN'],
     },
   ];
   const started = new Map<string, ManagedProcess>();
@@ -226,6 +240,24 @@ async function main(): Promise<void> {
   if (web) waits.push(waitFor(`dashboard ${webUrl}`, () => httpAnswers(webUrl), { timeoutMs: 60_000, alive: () => web.running }));
   await step('health', () => Promise.all(waits), () => 'answering');
   if (stopping) return;
+  if (withPrometheus) {
+    await step(
+      'Prometheus and Alertmanager',
+      async () => {
+        const started = await startObservability(path.join(dataDir, 'prometheus'), {
+          apiPort: ports.api, prometheusPort: ports.prometheus, alertmanagerPort: ports.alertmanager,
+          workerSdk: env.WORKER_METRICS_ADDRESS ?? '127.0.0.1:9464', workerApp: env.WORKER_APP_METRICS_ADDRESS ?? '127.0.0.1:9465',
+          webhookToken: childEnv.ALERTMANAGER_WEBHOOK_TOKEN!,
+          // For tests: rules with short `for`s, and a fast scrape.
+          rulesFile: env.TF_PROMETHEUS_RULES || undefined, interval: env.TF_PROMETHEUS_INTERVAL || undefined,
+        });
+        watch(started.prometheus);
+        watch(started.alertmanager);
+      },
+      () => `ready on :${ports.prometheus} and :${ports.alertmanager} (logs: .data/prometheus/)`,
+    );
+    if (stopping) return;
+  }
 
   console.log(
     [
@@ -234,12 +266,22 @@ async function main(): Promise<void> {
       `  Dashboard    ${dashboardUrl}${web ? '' : '  (web not started)'}`,
       `  API          ${apiUrl}/api${server ? '' : '  (server not started)'}`,
       `  Temporal UI  ${temporalUiUrl}`,
+      ...(withPrometheus
+        ? [`  Prometheus   http://127.0.0.1:${ports.prometheus}  (alert rules: ops/prometheus/alerts.yml)`, `  Alertmanager http://127.0.0.1:${ports.alertmanager}`]
+        : ['  Metrics      TF_PROMETHEUS=1 npm start also runs Prometheus and Alertmanager']),
       `  Paper exch.  ${exchange.url}  demo account: API key ${exchange.identity.demo.apiKey}, secret in .data/paper-exchange.json`,
       `  PostgreSQL   ${database.url.replace(/:[^:@/]+@/, ':***@')}`,
       '  Press Ctrl-C to stop everything.',
       '',
     ].join('\n'),
   );
+}
+
+/** The Alertmanager → API webhook token of this data dir, made on first use. */
+function webhookToken(): string {
+  const file = path.join(dataDir, 'alertmanager-webhook.token');
+  if (!fs.existsSync(file)) fs.writeFileSync(file, randomBytes(24).toString('hex'), { mode: 0o600 });
+  return fs.readFileSync(file, 'utf8').trim();
 }
 
 main().catch((error: unknown) => {

@@ -21,6 +21,9 @@ import type { PoolEvents } from './pool-events.js';
 import type { PortfolioEvents } from './portfolio-events.js';
 import { createPortfolioStreams } from './portfolio-streams.js';
 import { createMetrics } from './metrics.js';
+import { requestLog } from './request-log.js';
+import { alertsRouter } from './routes/alerts.js';
+import { notificationsRouter } from './routes/notifications.js';
 import { createQuotas } from './quotas.js';
 import { authRouter } from './routes/auth.js';
 import { botEventsRouter } from './routes/bot-events.js';
@@ -77,19 +80,23 @@ export interface AppDeps {
   oidc?: Oidc | null;
   /** The paper exchange's URL (PAPER_EXCHANGE_URL): market lists and the checks of a new bot's pairs. */
   paperExchangeUrl: string;
+  /** ALERTMANAGER_WEBHOOK_TOKEN: Alertmanager's webhook turns alerts into notifications; off when empty or absent. */
+  alertWebhookToken?: string;
 }
 
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
-  const metrics = createMetrics();
+  const metrics = createMetrics(deps.db);
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(metrics.track);
+  app.use(requestLog(deps.log));
   app.get('/metrics', metrics.expose);
 
   const quotas = createQuotas(deps.db, deps.limits);
   // SSE routes take a stream slot through the app (server/sse.ts), so every stream counts without each router wiring it.
   app.locals.quotas = quotas;
+  app.locals.sseStreams = metrics.sseStreams;
   const api = express.Router();
   api.use(express.json({ limit: '100kb' }));
   api.use(checkOrigin(deps.allowedOrigins));
@@ -100,6 +107,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use('/auth', authRouter(deps.db, deps.dualWrite, deps.sessions, quotas));
   api.use('/auth', oidcRouter({ db: deps.db, dualWrite: deps.dualWrite, sessions: deps.sessions, oidc: deps.oidc ?? null, log: deps.log }));
   api.use('/tokens', requireUser, tokensRouter(deps.db));
+  api.use('/notifications', requireUser, notificationsRouter(deps.db));
   api.use(strategySchemaRouter());
   api.use('/strategies', requireUser, strategiesRouter({ ...deps, quotas }));
   api.use('/bots/events', requireUser, botEventsRouter(deps.db, deps.events));
@@ -123,6 +131,8 @@ export function createApp(deps: AppDeps): express.Express {
   // Before the API router: the Temporal UI calls it from its own origin, which the API's origin check would refuse.
   const temporalUiOrigin = new URL(deps.temporalUiUrl).origin;
   app.use('/api/codec', codecRouter({ db: deps.db, sessions: deps.sessions, codec: deps.payloadCodec, corsOrigins: new Set([temporalUiOrigin]) }));
+  // Alertmanager is no browser: its own bearer token, no origin check, no session.
+  app.use('/api/alerts', alertsRouter(deps.db, deps.alertWebhookToken ?? ''));
   app.use('/api', api);
   app.use(errorMiddleware(deps.log));
   return app;

@@ -29,7 +29,7 @@ export function validationError(error: ZodError): HttpError {
 }
 
 export function errorMiddleware(log: (entry: Record<string, unknown>) => void): ErrorRequestHandler {
-  return (error, _req, res, _next) => {
+  return (error, req, res, _next) => {
     let http: HttpError;
     if (error instanceof HttpError) http = error;
     else if (error instanceof ZodError) http = validationError(error);
@@ -37,7 +37,7 @@ export function errorMiddleware(log: (entry: Record<string, unknown>) => void): 
     else if (error?.type === 'entity.too.large') http = new HttpError(413, 'too_large', 'request body is too large');
     else {
       // Unknown errors may carry internals; log the message (never request data) and answer generically.
-      log({ level: 'error', msg: 'unhandled error', error: error instanceof Error ? error.message : String(error) });
+      log({ level: 'error', msg: 'unhandled error', error: error instanceof Error ? error.message : String(error), method: req.method, path: req.baseUrl + req.path, userId: req.user?.id });
       http = new HttpError(500, 'internal', 'something went wrong on our side; try again');
     }
     for (const [k, v] of Object.entries(http.headers)) res.setHeader(k, v);

@@ -18,10 +18,10 @@ import { createGuardCommands } from './guard-commands.js';
 import { createGuardEvents } from './guard-events.js';
 import { createPoolEvents } from './pool-events.js';
 import { createPortfolioEvents } from './portfolio-events.js';
-
-const log = (entry: Record<string, unknown>) => console.log(JSON.stringify({ time: new Date().toISOString(), proc: 'server', ...entry }));
+import { createLog, entryLog } from '../telemetry/log.js';
 
 const config = readConfig(process.env);
+const log = entryLog(createLog('server', config.LOG_LEVEL));
 const db = await createDb(config.DATABASE_URL);
 // Sign-ups happen here: while a migration run has dual-write on, they are mirrored to MONGO_URL.
 const mirror = openMongoMirror(config.MONGO_URL);
@@ -65,6 +65,7 @@ const app = createApp({
   guardCommands: createGuardCommands(temporal, config.TEMPORAL_TASK_QUEUE, db),
   paperExchangeUrl: config.PAPER_EXCHANGE_URL,
   oidc: oidcFromConfig,
+  alertWebhookToken: config.ALERTMANAGER_WEBHOOK_TOKEN,
 });
 
 const server = app.listen(config.API_PORT, config.API_HOST, () => {

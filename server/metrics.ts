@@ -1,8 +1,11 @@
-// Prometheus metrics of the API process (/metrics): default process metrics and request counts/latency by route.
+// Prometheus metrics of the API process (/metrics): default process metrics, request counts/latency by route, open SSE
+// streams, and the fleet's state read from PostgreSQL at scrape time (server/fleet-metrics.ts).
 import type { RequestHandler } from 'express';
 import client from 'prom-client';
+import type { Db } from '../db/pool.js';
+import { registerFleetMetrics } from './fleet-metrics.js';
 
-export function createMetrics() {
+export function createMetrics(db?: Db) {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, prefix: 'tradefleet_server_' });
   const requests = new client.Histogram({
@@ -12,6 +15,10 @@ export function createMetrics() {
     buckets: [0.005, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
+  const sseStreams = new client.Gauge({
+    name: 'tradefleet_sse_streams', help: 'Open Server-Sent Events streams by route', labelNames: ['route'] as const, registers: [registry],
+  });
+  if (db) registerFleetMetrics(registry, db);
   const track: RequestHandler = (req, res, next) => {
     const end = requests.startTimer();
     res.on('finish', () => {
@@ -25,5 +32,5 @@ export function createMetrics() {
     res.setHeader('content-type', registry.contentType);
     res.send(await registry.metrics());
   };
-  return { track, expose };
+  return { track, expose, sseStreams };
 }

@@ -1,5 +1,6 @@
 // One Server-Sent Events stream: headers, numbering that continues a Last-Event-ID, retry hint, heartbeats, cleanup.
 import type { Request, Response } from 'express';
+import type { Gauge } from 'prom-client';
 import type { Quotas } from './quotas.js';
 
 export interface EventStream {
@@ -27,7 +28,10 @@ export function openEventStream(req: Request, res: Response, heartbeatMs: number
   let seq = lastEventId(req.header('last-event-id'));
   res.write('retry: 2000\n\n');
   const heartbeat = setInterval(() => res.write(': ping\n\n'), heartbeatMs);
-  const cleanups: Array<() => void> = [() => clearInterval(heartbeat), release];
+  const gauge = (req.app.locals as { sseStreams?: Gauge<'route'> }).sseStreams;
+  const route = `${req.baseUrl}${req.route?.path ? String(req.route.path) : ''}`;
+  gauge?.inc({ route });
+  const cleanups: Array<() => void> = [() => clearInterval(heartbeat), release, () => gauge?.dec({ route })];
   req.on('close', () => cleanups.forEach((cleanup) => cleanup()));
   return {
     send(event, data) {

@@ -12,6 +12,8 @@ import { dataDir, repoRoot } from '../scripts/services/paths.js';
 export interface ControlPlane {
   apiUrl: string;
   origin: string;
+  /** Its paper exchange (admin token in `<dir>/paper-exchange.json`). */
+  exchangeUrl: string;
   poolId: string;
   socketDir: string;
   dir: string;
@@ -93,6 +95,7 @@ export async function createControlPlane(env: Record<string, string> = {}): Prom
   return {
     apiUrl: `http://127.0.0.1:${api}`,
     origin,
+    exchangeUrl: `http://127.0.0.1:${exchange}`,
     poolId,
     socketDir,
     dir,

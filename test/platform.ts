@@ -36,10 +36,13 @@ import { botChannelsFor, chooseDocker, chooseRuntimeDriver } from '../worker/run
 export const ORIGIN = 'http://127.0.0.1:3000';
 
 let runtimeInstalled = false;
-function quietTemporalRuntime(): void {
+function quietTemporalRuntime(metricsAddress?: string): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  Runtime.install({
+    logger: new DefaultLogger('WARN'),
+    ...(metricsAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: metricsAddress }, metricPrefix: 'tradefleet_worker_' } } } : {}),
+  });
 }
 
 export interface TestPlatform {
@@ -60,6 +63,8 @@ export interface PlatformOptions {
   dualWrite?: DualWriteSink | null;
   /** Receives the API's log entries (tests that check what is logged); dropped by default. */
   log?: (entry: Record<string, unknown>) => void;
+  /** Where the in-process worker's Temporal SDK serves Prometheus metrics (the first platform of a test file decides). */
+  temporalMetricsAddress?: string;
 }
 
 /** A random address in 127.0.0.0/8 (every one of them is this machine's loopback), never 127.0.0.1 or 127.0.0.2. */
@@ -118,6 +123,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     guardCommands: createGuardCommands(temporal, config.TEMPORAL_TASK_QUEUE, db),
     paperExchangeUrl: config.PAPER_EXCHANGE_URL,
     oidc: oidc ? createOidc(oidc) : null,
+    alertWebhookToken: config.ALERTMANAGER_WEBHOOK_TOKEN,
   });
 
   let workerRun: Promise<unknown> | null = null;
@@ -127,7 +133,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
   let hostWorker: Worker | null = null;
   let nativeConnection: NativeConnection | null = null;
   if (options.worker !== false) {
-    quietTemporalRuntime();
+    quietTemporalRuntime(options.temporalMetricsAddress);
     const driver = await chooseRuntimeDriver(config, () => {});
     const docker = await chooseDocker();
     await publishFact(db, botDriverFact(config.TEMPORAL_TASK_QUEUE), driver.kind);

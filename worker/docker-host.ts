@@ -65,6 +65,7 @@ export function dockerHostActivities(config: PlatformConfig, db: Db, docker: Doc
     socketRoot: config.BOT_SOCKET_DIR,
     channels: botChannelsFor(config),
     gateway: botGatewayFor(config, db),
+    logLevel: config.LOG_LEVEL,
   });
   // The fleet reconciler's sweep of leftovers runs next to the engine it sweeps.
   return { ...pool, ...createOrphanSweepActivities({ docker, db }) };

@@ -8,7 +8,7 @@
 // - `docker@<DOCKER_HOST_NAME>`: the pool containers of this worker's Docker engine (worker/docker-host.ts).
 // Placement itself holds no slot anywhere: bots and the scaler talk by signals (workflows/bot-runtime.ts).
 import { Client } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { readConfig, secretKeyRing } from '../domain/config.js';
 import { dockerQueue, guardTaskQueue, poolTaskQueue } from '../domain/workflow-ids.js';
 import { botDriverFact, publishFact } from '../db/platform-facts.js';
@@ -23,17 +23,20 @@ import { createGuardWorker } from './guard-worker.js';
 import { createPoolWorker } from './pool-worker.js';
 import { chooseDocker, chooseRuntimeDriver, closeBotChannels } from './runtime-driver.js';
 import { ensureStandingWork } from './standing-work.js';
-
-const log = (msg: string) => console.log(JSON.stringify({ time: new Date().toISOString(), level: 'info', proc: 'worker', msg }));
+import { createLog, temporalLogger } from '../telemetry/log.js';
+import { serveWorkerMetrics } from '../telemetry/worker-metrics.js';
 
 const config = readConfig(process.env);
-const sdkLevel: LogLevel = config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? 'DEBUG' : config.LOG_LEVEL === 'info' ? 'INFO' : 'WARN';
+const logger = createLog('worker', config.LOG_LEVEL);
+const log = (msg: string) => logger.info(msg);
 Runtime.install({
-  logger: new DefaultLogger(sdkLevel),
+  // Workflow and activity lines carry workflowId (and the SDK's other fields) through pino.
+  logger: temporalLogger(logger, config.LOG_LEVEL),
   telemetryOptions: config.WORKER_METRICS_ADDRESS
     ? { metrics: { prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS }, metricPrefix: 'tradefleet_worker_' } }
     : undefined,
 });
+serveWorkerMetrics(config.WORKER_APP_METRICS_ADDRESS, (msg) => logger.warn(msg));
 const db = await createDb(config.DATABASE_URL);
 const driver = await chooseRuntimeDriver(config, log);
 const docker = await chooseDocker();

@@ -40,12 +40,13 @@ export async function chooseRuntimeDriver(config: PlatformConfig, log: (line: st
         memoryMb: config.BOT_MEMORY_MB,
         cpus: config.BOT_CPUS,
         pidsLimit: config.BOT_PIDS_LIMIT,
+        logLevel: config.LOG_LEVEL,
       });
     }
     if (config.BOT_DRIVER === 'docker') throw new Error(`BOT_DRIVER=docker but ${problem}`);
     log(`bots run as local processes: ${problem}`);
   }
-  return createProcessRuntime({ dataDir: path.resolve(config.TF_DATA_DIR, 'bots'), hostScript: botHostScript });
+  return createProcessRuntime({ dataDir: path.resolve(config.TF_DATA_DIR, 'bots'), hostScript: botHostScript, logLevel: config.LOG_LEVEL });
 }
 
 /** FreqTrade bots always run in Docker: without an engine there is no such runtime (and such bots are refused). */

@@ -18,6 +18,7 @@ import { JsonPayloads } from '../routes/codec.js';
 import { AbortBody, ApproveBody, RunQuery } from '../routes/migrations.js';
 import { MoveBody, ScaleBody } from '../routes/pools.js';
 import { HistoryQuery } from '../routes/portfolio.js';
+import { AlertmanagerPayload, Notification } from '../../domain/notification.js';
 
 export type Method = 'get' | 'post' | 'patch' | 'delete';
 
@@ -131,6 +132,12 @@ const operatorOps: Operation[] = [
   { method: 'post', path: '/api/codec/decode', scope: 'operator', tag: 'codec', summary: "Temporal's remote codec protocol: decode", body: JsonPayloads, ok: json(JsonPayloads) },
 ];
 
+const notificationOps: Operation[] = [
+  { method: 'get', path: '/api/notifications', scope: 'read', tag: 'notifications', summary: 'Your newest notifications (operators: also the platform\'s alerts) and the unread count', ok: json(z.object({ notifications: z.array(Notification), unread: z.number() })) },
+  { method: 'post', path: '/api/notifications/read', scope: 'read', tag: 'notifications', summary: 'Mark the given notifications (`ids`) or all read', body: z.object({ ids: z.array(z.string()).optional() }), ok: json(z.object({ changed: z.number(), notifications: z.array(Notification), unread: z.number() })) },
+  { method: 'post', path: '/api/alerts/alertmanager', scope: 'public', tag: 'notifications', summary: "Alertmanager's webhook (Authorization: Bearer ALERTMANAGER_WEBHOOK_TOKEN): alerts become notifications", body: AlertmanagerPayload, ok: json(z.object({ recorded: z.number() })) },
+];
+
 const docOps: Operation[] = [
   { method: 'get', path: '/api/openapi.json', scope: 'public', tag: 'docs', summary: 'This document (OpenAPI 3.1)', ok: json(Json) },
   { method: 'get', path: '/api/docs', scope: 'public', tag: 'docs', summary: 'The interactive API reference', ok: { status: 200, media: 'text/html' } },
@@ -138,4 +145,4 @@ const docOps: Operation[] = [
   { method: 'get', path: '/api/docs/scalar.js', scope: 'public', tag: 'docs', summary: "The reference page's script, served locally", ok: { status: 200, media: 'text/javascript' } },
 ];
 
-export const OPERATIONS: readonly Operation[] = [...accountOps, ...botOps, ...walletOps, ...operatorOps, ...docOps];
+export const OPERATIONS: readonly Operation[] = [...accountOps, ...botOps, ...walletOps, ...operatorOps, ...notificationOps, ...docOps];
