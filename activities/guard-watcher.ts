@@ -10,17 +10,23 @@
 // peak's checkpoint. When the watcher restarts (worker killed, retried activity), each guard first recovers what
 // happened while nobody watched from the exchange's 1m candles since its checkpoint (recoverFromCandles): the exact
 // highs, and a stop crossed meanwhile. Changed rules and ladder progress are re-read from PostgreSQL every second, so edits
-// reach the watcher without a restart. A signal is repeated while the guard still shows as watching (after RESEND_MS,
-// then twice as long each time up to a minute), so a lost signal cannot strand a crossed stop yet a slow Temporal is not
-// flooded with duplicates; the workflow ignores duplicates (it acts on its own state). Peak signals only keep the
-// workflow's peak current (every stop and target signal carries the peak it was judged against), so they are capped per
-// exchange: a rally that lifts every guard's peak at once must not queue ahead of the stops that follow it.
+// reach the watcher without a restart.
+//
+// Overload (domain/guard-signals.ts decides what goes out each tick): a signal is repeated while the guard still shows as
+// watching (after 5 s, then twice as long each time up to a minute), so a lost signal cannot strand a crossed stop; the
+// workflow ignores duplicates (it acts on its own state). A failed signal is not sent again next tick but after its
+// guard's own backoff (1 s, doubling to 30 s), with one signal in flight per guard and 64 per exchange, so a struggling
+// Temporal gets fewer signals, not a storm that feeds itself. Stops and targets go first; peak signals (they only keep
+// the workflow's peak current: every stop and target carries the peak it was judged against, and the checkpoint in
+// PostgreSQL holds it) are capped at 10 a second and shed while stops wait or a signal failed lately. A guard whose stop
+// or target has been wanted for 2 s without being taken is written `lagging` (the API shows it) until it acts.
 import { Context, log } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { databaseNow, recordGuardPrices, watchedGuards, type WatchedGuardRow } from '../db/guards.js';
 import type { Db } from '../db/pool.js';
 import type { ExchangeProfile } from '../domain/exchanges.js';
 import { observePrice, recoverFromCandles, type WatchEvent, type WatchedPosition } from '../domain/guard-math.js';
+import { createSignalDispatch, type SignalStats } from '../domain/guard-signals.js';
 import { guardWatchWorkflowId, guardWorkflowId } from '../domain/workflow-ids.js';
 import { createExchangeClient } from './exchange-client.js';
 import { recordGuardCrossing } from '../telemetry/worker-metrics.js';
@@ -44,6 +50,9 @@ export interface GuardWatchProgress {
   guards: number;
   symbols: number;
   signals: number;
+  signalStats: SignalStats;
+  /** Guards lagging now (a stop or target not taken in time). */
+  lagging: number;
   lastError: string | null;
 }
 
@@ -51,12 +60,6 @@ export interface GuardWatchProgress {
 export const GUARD_PRICE_SIGNAL = 'guardPrice';
 const GUARD_WATCH_WORKFLOW = 'guardWatchWorkflow';
 export const MATERIAL_RATIO = 0.01;
-/** A guard hears of its rising peak at most this often (the checkpoint in PostgreSQL is what recovery relies on). */
-const PEAK_SIGNAL_MS = 30_000;
-/** Peak signals a watcher sends a second at most (a rally of 1,000 guards reaches their workflows in 100 s). */
-const PEAK_SIGNALS_PER_SECOND = 10;
-const RESEND_MS = 5000;
-const MAX_RESEND_MS = 60_000;
 const RELOAD_MS = 1000;
 const FULL_RELOAD_MS = 30_000;
 const WRITE_MS = 1000;
@@ -69,13 +72,11 @@ interface Watched extends WatchedPosition {
   price: number | null;
   priceAt: number;
   dirty: boolean;
-  /** Per event key: when it was last sent, and how often. */
-  sent: Map<string, { at: number; times: number }>;
+  /** Since when it lags (ms), as last written. */
+  laggingSince: number | null;
   /** When recovery found the stop crossed while nobody watched. */
   missedStopAt: number | null;
 }
-
-const eventKey = (e: WatchEvent): string => (e.kind === 'target' ? `target:${e.index}` : e.kind);
 
 export function createGuardWatcherActivities(deps: GuardWatcherDeps) {
   const tickMs = deps.tickMs ?? 250;
@@ -93,7 +94,8 @@ export function createGuardWatcherActivities(deps: GuardWatcherDeps) {
 
     async watchGuardPrices(input: GuardWatchInput): Promise<GuardWatchProgress> {
       const ctx = Context.current();
-      const progress: GuardWatchProgress = { ticks: 0, guards: 0, symbols: 0, signals: 0, lastError: null };
+      const dispatch = createSignalDispatch();
+      const progress: GuardWatchProgress = { ticks: 0, guards: 0, symbols: 0, signals: 0, signalStats: dispatch.stats, lagging: 0, lastError: null };
       const exchange = createExchangeClient(deps.profileFor(input.exchangeId));
       await exchange.loadMarkets();
       const watched = new Map<string, Watched>();
@@ -105,6 +107,10 @@ export function createGuardWatcherActivities(deps: GuardWatcherDeps) {
       // committed late); every FULL_RELOAD_MS all watched rows, which also drops guards deleted meanwhile.
       let fullAt = -Infinity;
       let since: string | null = null;
+      const forget = (id: string) => {
+        watched.delete(id);
+        dispatch.forget(id);
+      };
       const reload = async () => {
         const full = since === null || Date.now() - fullAt >= FULL_RELOAD_MS;
         const stamp = new Date(Date.parse(await databaseNow(deps.db)) - 5000).toISOString();
@@ -113,11 +119,11 @@ export function createGuardWatcherActivities(deps: GuardWatcherDeps) {
         if (full) {
           fullAt = Date.now();
           const ids = new Set(rows.map((r) => r.id));
-          for (const id of watched.keys()) if (!ids.has(id)) watched.delete(id);
+          for (const id of watched.keys()) if (!ids.has(id)) forget(id);
         }
         for (const row of rows) {
           if (row.state !== 'watching') {
-            watched.delete(row.id);
+            forget(row.id);
             continue;
           }
           const known = watched.get(row.id);
@@ -128,7 +134,8 @@ export function createGuardWatcherActivities(deps: GuardWatcherDeps) {
             const peakAt = Date.parse(row.peakAt);
             watched.set(row.id, {
               row, entryPrice: row.entryPrice, rules: row.rules, nextTarget: row.nextTarget, breakEven: row.breakEven,
-              peak: row.peak, peakAt, acknowledgedPeak: row.peak, recovered: false, price: null, priceAt: 0, dirty: false, sent: new Map(), missedStopAt: null,
+              peak: row.peak, peakAt, acknowledgedPeak: row.peak, recovered: false, price: null, priceAt: 0, dirty: false, laggingSince: null,
+              missedStopAt: null,
             });
           }
         }
@@ -158,35 +165,23 @@ export function createGuardWatcherActivities(deps: GuardWatcherDeps) {
       };
 
       // Signals never hold up the next tick: a slow Temporal delays a wake-up, not the pricing of every other guard.
-      // Stop and target signals always go (a failed one is sent again next tick); peak signals wait when many are out
-      // or the exchange's allowance is used up.
       const inFlight = new Set<Promise<void>>();
-      let peakAllowance = PEAK_SIGNALS_PER_SECOND;
-      let allowanceAt = Date.now();
-      const signal = (g: Watched, event: WatchEvent): void => {
-        const key = eventKey(event);
-        const last = g.sent.get(key);
-        const now = Date.now();
-        if (event.kind !== 'peak' && last && now - last.at < Math.min(MAX_RESEND_MS, RESEND_MS * 2 ** (last.times - 1))) return;
-        if (event.kind === 'peak') {
-          if ((last && now - last.at < PEAK_SIGNAL_MS) || inFlight.size >= 64) return;
-          peakAllowance = Math.min(PEAK_SIGNALS_PER_SECOND, peakAllowance + ((now - allowanceAt) / 1000) * PEAK_SIGNALS_PER_SECOND);
-          allowanceAt = now;
-          if (peakAllowance < 1) return;
-          peakAllowance -= 1;
-        }
-        g.sent.set(key, { at: now, times: (last?.times ?? 0) + 1 });
-        if (event.kind !== 'peak') recordGuardCrossing(g.row.id, event.at);
-        if (event.kind === 'peak') g.acknowledgedPeak = event.peak;
+      const send = (guardId: string, event: WatchEvent): void => {
+        const g = watched.get(guardId);
+        if (event.kind === 'peak' && g) g.acknowledgedPeak = event.peak;
+        if (event.kind !== 'peak') recordGuardCrossing(guardId, event.at);
         progress.signals++;
         const sent = deps.client.workflow
-          .getHandle(guardWorkflowId(g.row.id))
+          .getHandle(guardWorkflowId(guardId))
           .signal(GUARD_PRICE_SIGNAL, event)
-          .catch((error: unknown) => {
-            if (error instanceof WorkflowNotFoundError) return void watched.delete(g.row.id);
-            g.sent.delete(key);
-            log.warn('guard signal failed; sending it again next tick', { guardId: g.row.id, error: (error as Error).message });
-          })
+          .then(
+            () => dispatch.done(guardId, event, true, Date.now()),
+            (error: unknown) => {
+              dispatch.done(guardId, event, false, Date.now());
+              if (error instanceof WorkflowNotFoundError) return forget(guardId);
+              log.warn('guard signal failed; its guard sends it again after a backoff', { guardId, kind: event.kind, error: (error as Error).message });
+            },
+          )
           .finally(() => inFlight.delete(sent));
         inFlight.add(sent);
       };
@@ -214,13 +209,22 @@ export function createGuardWatcherActivities(deps: GuardWatcherDeps) {
               Object.assign(g, { peak: seen.peak, peakAt: seen.peakAt, price: bid, priceAt: now });
               const event: WatchEvent | null =
                 g.missedStopAt !== null ? { kind: 'stop', price: bid, peak: g.peak, stop: null, at: now, missedAt: g.missedStopAt } : seen.event;
-              if (event) signal(g, event);
+              dispatch.observe(g.row.id, event, now);
             }
+            for (const { guardId, event } of dispatch.take(now)) send(guardId, event);
+            let lagging = 0;
+            for (const g of watched.values()) {
+              const since = dispatch.laggingSince(g.row.id, now);
+              if (since !== null) lagging++;
+              if (since !== g.laggingSince) Object.assign(g, { laggingSince: since, dirty: true });
+            }
+            progress.lagging = lagging;
           }
           if (Date.now() - writtenAt >= WRITE_MS) {
             const dirty = [...watched.values()].filter((g) => g.dirty && g.price !== null);
             await recordGuardPrices(deps.db, dirty.map((g) => ({
               id: g.row.id, price: g.price!, at: new Date(g.priceAt).toISOString(), peak: g.peak, peakAt: new Date(g.peakAt).toISOString(),
+              laggingSince: g.laggingSince === null ? null : new Date(g.laggingSince).toISOString(),
             })));
             for (const g of dirty) g.dirty = false;
             writtenAt = Date.now();

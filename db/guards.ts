@@ -29,6 +29,7 @@ const GuardRow = z.object({
   nextTarget: z.number(),
   breakEven: z.boolean(),
   lastError: z.string().nullable(),
+  laggingSince: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -36,7 +37,7 @@ type GuardRow = z.infer<typeof GuardRow>;
 
 const columns = sql.fragment`id::text, user_id, kind, bot_id::text, trade_id, exchange_account_id::text, exchange_id, symbol,
   entry_price, amount, remaining, rules, state, peak, peak_at, last_price, last_price_at, next_target, break_even, last_error,
-  created_at, updated_at`;
+  lagging_since, created_at, updated_at`;
 
 /** The API's view: the stop and distance follow from the row. */
 export function toGuard(r: GuardRow): Guard {
@@ -61,6 +62,8 @@ export function toGuard(r: GuardRow): Guard {
     nextTarget: r.nextTarget,
     breakEven: r.breakEven,
     lastError: r.lastError,
+    lagging: r.laggingSince !== null,
+    laggingSince: r.laggingSince,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
   };
@@ -136,7 +139,7 @@ export interface GuardDecision {
 const decisionUpdate = (guardId: string, d: GuardDecision) => sql.fragment`
   update guards set state = ${d.state}, rules = ${sql.jsonb(d.rules)}, next_target = ${d.nextTarget}, break_even = ${d.breakEven},
          remaining = ${d.remaining}, last_error = ${d.lastError},
-         peak = greatest(peak, ${d.peak}), updated_at = now()
+         peak = greatest(peak, ${d.peak}), lagging_since = null, updated_at = now()
   where id = ${guardId}
   returning user_id`;
 
@@ -162,7 +165,7 @@ export async function recordGuardStep(db: Db, guardId: string, e: Omit<GuardEven
 export async function markGuardExiting(db: Db, guardId: string, peak: number): Promise<void> {
   await db.query(sql.type(Notified)`
     with updated as (
-      update guards set state = 'exiting', peak = greatest(peak, ${peak}), updated_at = now()
+      update guards set state = 'exiting', peak = greatest(peak, ${peak}), lagging_since = null, updated_at = now()
       where id = ${guardId} and state = 'watching'
       returning user_id)
     select pg_notify('guard_changes', user_id) from updated`);
@@ -188,20 +191,24 @@ export async function databaseNow(db: Db): Promise<string> {
 }
 export type WatchedGuardRow = GuardRow;
 
-/** The watcher's batched writes: last price per guard and the peak it saw (never lowered). One notice per owner. */
+/**
+ * The watcher's batched writes: last price per guard, the peak it saw (never lowered), and since when the guard lags
+ * (only while it still watches: its own decision clears it). One notice per owner.
+ */
 export async function recordGuardPrices(
   db: Db,
-  rows: Array<{ id: string; price: number; at: string; peak: number; peakAt: string }>,
+  rows: Array<{ id: string; price: number; at: string; peak: number; peakAt: string; laggingSince: string | null }>,
 ): Promise<void> {
   if (rows.length === 0) return;
   await db.query(sql.type(Notified)`
     with input as (
-      select * from ${sql.unnest(rows.map((r) => [r.id, r.price, r.at, r.peak, r.peakAt]), ['uuid', 'numeric', 'timestamptz', 'numeric', 'timestamptz'])}
-        as t(id, price, at, peak, peak_at)),
+      select * from ${sql.unnest(rows.map((r) => [r.id, r.price, r.at, r.peak, r.peakAt, r.laggingSince]), ['uuid', 'numeric', 'timestamptz', 'numeric', 'timestamptz', 'timestamptz'])}
+        as t(id, price, at, peak, peak_at, lagging_since)),
     updated as (
       update guards g set last_price = i.price, last_price_at = i.at,
              peak_at = case when i.peak > g.peak then i.peak_at else g.peak_at end,
-             peak = greatest(g.peak, i.peak)
+             peak = greatest(g.peak, i.peak),
+             lagging_since = case when g.state = 'watching' then i.lagging_since end
       from input i where g.id = i.id
       returning g.user_id)
     select pg_notify('guard_changes', user_id) from (select distinct user_id from updated) owners`);

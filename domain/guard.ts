@@ -96,6 +96,12 @@ export interface Guard {
   nextTarget: number;
   breakEven: boolean;
   lastError: string | null;
+  /**
+   * The guard should act (its stop is crossed or its target reached) and has not yet, for longer than it should
+   * take: the platform is overloaded and works through its backlog. `laggingSince` says since when.
+   */
+  lagging: boolean;
+  laggingSince: string | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -12,6 +12,8 @@ export interface DevServerOptions {
   /** Payload codec server the Web UI calls to decode encrypted payloads. */
   codecEndpoint?: string;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** Extra dynamic config values (tests that need a server with tighter limits). */
+  dynamicConfig?: Record<string, string | number | boolean>;
 }
 
 export const DEFAULT_NAMESPACE = 'default';
@@ -30,6 +32,7 @@ export function devServerArgs(o: DevServerOptions): string[] {
   args.push(...searchAttributeFlags());
   // Task-queue fairness (Server 1.29+): tasks carrying a fairness key (a bot's owner) are dispatched key by key.
   args.push('--dynamic-config-value', 'matching.enableFairness=true');
+  for (const [key, value] of Object.entries(o.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   args.push('--log-level', o.logLevel ?? 'warn');
   return args;
 }

@@ -20,7 +20,7 @@ export function fakeGuardActivities(log: GuardFakeLog, opts: { failFirstExitAtte
       return {
         id: guardId, userId, target: { kind: 'wallet', exchangeAccountId: randomUUID() }, exchangeId: 'paper', symbol: s.target.symbol,
         entryPrice: s.target.entryPrice, amount: s.target.amount, remaining: s.target.amount, rules: { trail: s.trail, takeProfit: s.takeProfit },
-        state: 'watching', peak: s.target.entryPrice, peakAt: '', lastPrice: null, lastPriceAt: null, stopPrice: null, distancePct: null,
+        state: 'watching', peak: s.target.entryPrice, peakAt: '', lastPrice: null, lastPriceAt: null, stopPrice: null, distancePct: null, lagging: false, laggingSince: null,
         nextTarget: 0, breakEven: false, lastError: null, createdAt: '', updatedAt: '',
       } satisfies Guard;
     },
