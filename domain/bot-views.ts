@@ -7,7 +7,12 @@ import { TIMEFRAMES } from './strategy-checks.js';
 const intParam = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
 export const ChartQuery = z
-  .object({ pair: Pair, timeframe: z.enum(TIMEFRAMES, 'must be one of 1m, 5m, 15m, 1h, 4h, 1d'), limit: intParam(10, 1000, 300) })
+  .object({
+    pair: Pair,
+    /** Absent: the strategy's own timeframe. */
+    timeframe: z.enum(TIMEFRAMES, 'must be one of 1m, 5m, 15m, 1h, 4h, 1d').optional(),
+    limit: intParam(10, 1000, 300),
+  })
   .strict();
 export const TradesQuery = z.object({ limit: intParam(1, 500, 20), offset: intParam(0, 1_000_000, 0) }).strict();
 export const PeriodQuery = z

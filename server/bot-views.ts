@@ -3,7 +3,9 @@
 import { z } from 'zod';
 import type { Bot } from '../domain/bot.js';
 import type { BotChart, LogLines, PairLists, PairLocksView, PairPerformance, ProfitPeriods, TradesPage } from '../domain/bot-views.js';
-import { TIMEFRAME_MINUTES, type Timeframe } from '../domain/strategy-checks.js';
+import { TIMEFRAME_MINUTES, TIMEFRAMES, type Timeframe } from '../domain/strategy-checks.js';
+
+const isTimeframe = (tf: string): tf is Timeframe => (TIMEFRAMES as readonly string[]).includes(tf);
 import { asBadGateway, asRefusal, botApiOf, type BotTradingDeps } from './bot-trading.js';
 import { HttpError } from './errors.js';
 
@@ -86,16 +88,19 @@ export function createBotViews(deps: BotTradingDeps) {
   }
 
   return {
-    async chart(bot: Bot, input: { pair: string; timeframe: Timeframe; limit: number }): Promise<BotChart> {
+    /** Without a timeframe, the strategy's own (the one its indicators and signals are computed on). */
+    async chart(bot: Bot, input: { pair: string; timeframe?: Timeframe | undefined; limit: number }): Promise<BotChart> {
       const client = await api(bot);
-      const [candles, plot, config, closed, open] = await Promise.all([
-        get(client, `pair_candles?${q({ pair: input.pair, timeframe: input.timeframe, limit: input.limit })}`, PairCandles),
+      const config = await get(client, 'show_config', Config);
+      const own = config.timeframe && isTimeframe(config.timeframe) ? config.timeframe : null;
+      const timeframe = input.timeframe ?? own ?? '5m';
+      const [candles, plot, closed, open] = await Promise.all([
+        get(client, `pair_candles?${q({ pair: input.pair, timeframe, limit: input.limit })}`, PairCandles),
         get(client, 'plot_config', PlotConfig),
-        get(client, 'show_config', Config),
         get(client, `trades?${q({ limit: 500, order_by_id: false })}`, Trades),
         get(client, 'status', z.array(Trade)),
       ]);
-      return chartOf(input.pair, input.timeframe, candles, plot, [...closed.trades, ...open], config.timeframe ?? null);
+      return chartOf(input.pair, timeframe, candles, plot, [...closed.trades, ...open], own);
     },
 
     /** Closed trades, newest first. */
