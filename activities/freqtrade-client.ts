@@ -33,6 +33,7 @@ export interface FreqtradeClient {
   stop(): Promise<{ status: string }>;
   get<T = unknown>(route: string): Promise<T>;
   post<T = unknown>(route: string, body?: unknown): Promise<T>;
+  delete<T = unknown>(route: string): Promise<T>;
 }
 
 /** The most of one answer the platform reads from a bot: a hostile bot cannot make a worker buffer gigabytes. */
@@ -123,6 +124,7 @@ export function createFreqtradeClient(
     stop: () => call('POST', 'stop'),
     get: (route) => call('GET', route),
     post: (route, body) => call('POST', route, body),
+    delete: (route) => call('DELETE', route),
   };
 }
 

@@ -1,23 +1,17 @@
 // FreqTrade's /api/v1 routes for one bot: which need auth, how query parameters validate, and what each returns.
 import { login, refresh } from './auth.js';
+import { HttpError } from './http-error.js';
 import type { BotRuntime } from './bot-state.js';
-import { blacklist, BOT_VERSION, health, showConfig, sysinfo, whitelist } from './freqtrade-compat.js';
+import { BOT_VERSION, health, showConfig, sysinfo, whitelist } from './freqtrade-compat.js';
+import { FREQUI_ROUTES } from './frequi-routes.js';
+import { availablePairs } from './frequi-routes.js';
 import { locksJson } from './pair-locks.js';
-import { tradeStatusJson, tradeToJson } from './trade-json.js';
+import { forceEnterJson, tradeStatusJson, tradeToJson } from './trade-json.js';
 import { groupedPerformance, type LedgerTrade } from './trade-ledger.js';
 import { computeProfit, timeunitProfit, tradeStats, type TimeUnit } from './trade-stats.js';
 import { computeBalances, walletFigures } from './wallet.js';
 
-/** A FastAPI-style error: `{"detail": ...}` with a status and optional headers. */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly detail: unknown,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(typeof detail === 'string' ? detail : `HTTP ${status}`);
-  }
-}
+export { HttpError } from './http-error.js';
 
 export interface RouteContext {
   bot: BotRuntime;
@@ -148,7 +142,7 @@ function optionalString(body: unknown, field: string): string | undefined {
   return value === undefined || value === null ? undefined : String(value);
 }
 
-/** POST /forceenter (ForceEnterPayload): answers with the new trade (TradeSchema). */
+/** POST /forceenter (ForceEnterPayload): answers with the new trade (TradeSchema, which keeps profit_fiat and is_short). */
 async function forceEnter(ctx: RouteContext) {
   const pair = requireBodyField(ctx.body, 'pair');
   if (typeof pair !== 'string') throw new HttpError(422, [{ type: 'string_type', loc: ['body', 'pair'], msg: 'Input should be a valid string', input: pair }]);
@@ -158,7 +152,7 @@ async function forceEnter(ctx: RouteContext) {
     stakeAmount: optionalNumber(ctx.body, 'stakeamount'),
     tag: optionalString(ctx.body, 'entry_tag'),
   });
-  return tradeToJson(trade);
+  return forceEnterJson(trade);
 }
 
 /**
@@ -174,6 +168,15 @@ function forceExit(ctx: RouteContext) {
 const auth = (method: Method, path: string, handle: Route['handle'], readsBody = false): Route => ({
   method, path, auth: 'required', handle, readsBody,
 });
+
+/** FreqUI's routes (frequi-routes.ts) by "METHOD /path", so the list below keeps FreqTrade's registration order. */
+function frequi(...keys: string[]): Route[] {
+  return keys.map((key) => {
+    const route = FREQUI_ROUTES.find((r) => `${r.method} ${r.path}` === key);
+    if (!route) throw new Error(`no FreqUI route ${key}`);
+    return auth(route.method, route.path, route.handle, route.readsBody ?? false);
+  });
+}
 
 const tokenError = (r: { detail: string; challenge: string | null }) =>
   new HttpError(401, r.detail, r.challenge ? { 'WWW-Authenticate': r.challenge } : {});
@@ -200,6 +203,7 @@ export const ROUTES: Route[] = [
   },
   auth('GET', '/version', () => ({ version: BOT_VERSION })),
   auth('GET', '/show_config', ({ bot }) => showConfig(bot)),
+  ...frequi('GET /plot_config', 'GET /strategy/{strategy}'),
   auth('GET', '/logs', ({ bot, query }) => {
     const logs = bot.logs.last(intParam(query.get('limit'), ['query', 'limit'], null) ?? undefined);
     return { log_count: logs.length, logs };
@@ -238,11 +242,15 @@ export const ROUTES: Route[] = [
   }),
   ...['/forceenter', '/forcebuy'].map((path) => auth('POST', path, forceEnter, true)),
   ...['/forceexit', '/forcesell'].map((path) => auth('POST', path, forceExit, true)),
-  auth('GET', '/blacklist', () => blacklist()),
+  auth('GET', '/blacklist', async ({ bot }) => bot.blacklist.answer(await availablePairs(bot))),
+  ...frequi('POST /blacklist', 'DELETE /blacklist'),
   auth('GET', '/whitelist', ({ bot }) => whitelist(bot)),
   auth('GET', '/locks', ({ bot, now }) => locksJson(bot.locks.active(now.getTime()))),
+  ...frequi('DELETE /locks/{lockid}', 'POST /locks/delete', 'POST /locks'),
   auth('POST', '/start', ({ bot }) => bot.start()),
   auth('POST', '/stop', ({ bot }) => bot.stop()),
   ...['/pause', '/stopentry', '/stopbuy'].map((path) => auth('POST', path, ({ bot }) => bot.pause())),
   auth('POST', '/reload_config', ({ bot }) => bot.reloadConfig()),
+  ...frequi('GET /pair_candles', 'POST /pair_candles'),
+  ...frequi('GET /strategies', 'GET /available_pairs', 'GET /pair_history', 'POST /pair_history'),
 ];

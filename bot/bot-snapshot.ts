@@ -12,7 +12,8 @@
 //   lastTradeId   highest trade id handed out; new trades continue after it
 //   trades        every trade, open and closed: the fields of trade-ledger.ts's LedgerTrade with its filled `orders`;
 //                 dates as ISO strings, numbers as JSON numbers, absent optional fields left out
-//   locks         FreqTrade's pair locks: { id, pair, lockTime, lockEnd, reason }; nextLockId: the next lock's id
+//   locks         FreqTrade's pair locks: { id, pair, lockTime, lockEnd, reason, side? }; nextLockId: the next lock's id
+//   blacklist     pairs (or FreqTrade wildcards) the bot must not enter, as /blacklist set them; absent in older files
 //   pendingOrders live orders of unknown outcome: { tradeId, kind: "entry" | "exit", reason, request: { pair, side,
 //                 amount, price, clientOrderId } }, looked up by their client order id after the restore
 //
@@ -40,15 +41,17 @@ export interface BotSnapshot {
   locks: PairLock[];
   nextLockId: number;
   pendingOrders: PendingOrder[];
+  /** Absent in files written before the blacklist was kept. */
+  blacklist?: string[];
 }
 
 /** The file's text; taken at once, so later changes to the bot do not leak into a write in progress. */
 export function encodeSnapshot(botId: string, s: BotSnapshot): string {
   // Dates serialize through Date.prototype.toJSON as ISO strings, which decodeSnapshot turns back into Dates.
-  const { dryRun, state, botStart, lastTradeId, trades, locks, nextLockId, pendingOrders } = s;
+  const { dryRun, state, botStart, lastTradeId, trades, locks, nextLockId, pendingOrders, blacklist } = s;
   return `${JSON.stringify({
     format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, botId, dryRun, state, botStart, lastTradeId, trades, locks,
-    nextLockId, pendingOrders,
+    nextLockId, pendingOrders, ...(blacklist?.length ? { blacklist } : {}),
   })}\n`;
 }
 
@@ -111,7 +114,7 @@ const TRADE: Record<keyof LedgerTrade, Kind> = {
   orders: (c, v, path) => (v === undefined ? undefined : list((c2, x, p) => record<LedgerOrder>(c2, x, p, ORDER))(c, v, path)),
 };
 
-const LOCK: Record<keyof PairLock, Kind> = { id: 'int', pair: 'str', lockTime: 'date', lockEnd: 'date', reason: 'str' };
+const LOCK: Record<keyof PairLock, Kind> = { id: 'int', pair: 'str', lockTime: 'date', lockEnd: 'date', reason: 'str', side: 'str~' };
 
 const PENDING: Record<keyof PendingOrder, Kind> = {
   tradeId: 'int',
@@ -143,6 +146,7 @@ export function decodeSnapshot(text: string, botId: string): BotSnapshot {
     locks: list((c2, v, path) => record<PairLock>(c2, v, path, LOCK)),
     nextLockId: 'int',
     pendingOrders: list((c2, v, path) => record<PendingOrder>(c2, v, path, PENDING)),
+    blacklist: (c2, v, path) => (v === undefined ? undefined : list((c3, x, p) => c3.str(x, p))(c2, v, path)),
   });
   if (c.issues.length || !s) throw new SnapshotError(c.issues.slice(0, 3).join('; '));
   return s;

@@ -9,6 +9,7 @@ import { createClient, errorText } from './exchange-access.js';
 import type { Logger } from './log.js';
 import { LogRing } from './log.js';
 import type { MarketHub } from './market-data.js';
+import { PairBlacklist } from './pair-blacklist.js';
 import { PairLocks } from './pair-locks.js';
 import { checkExitAmount } from './partial-exit.js';
 import { RpcError } from './rpc-error.js';
@@ -68,6 +69,7 @@ export class BotRuntime {
   readonly strategy: Strategy;
   readonly settings: TradingSettings;
   readonly locks: PairLocks;
+  readonly blacklist: PairBlacklist;
   readonly clock: () => number;
   /** The trading engine; null when the config names no exchange. */
   readonly trader: Trader | null = null;
@@ -88,6 +90,7 @@ export class BotRuntime {
     this.locks = new PairLocks(timeframeMs(this.strategy.timeframe));
     this.onChange = deps.onChange ?? (() => undefined);
     const saved = deps.restore;
+    this.blacklist = new PairBlacklist(saved?.blacklist ?? []);
     if (saved) {
       this.ledger.restore(saved.trades, saved.lastTradeId);
       this.locks.restore({ nextId: saved.nextLockId, locks: saved.locks });
@@ -105,6 +108,7 @@ export class BotRuntime {
         config, strategy: this.strategy, feed, ledger: this.ledger, locks: this.locks, clock: this.clock, log,
         broker: this.live ?? new DryRunBroker(this.clock),
         maxOpenTrades: () => this.settings.maxOpenTrades,
+        blocked: (pair) => this.blacklist.blocks(pair),
         onFill: () => {
           this.liveBalances = null;
         },
@@ -146,6 +150,7 @@ export class BotRuntime {
       locks: locks.locks,
       nextLockId: locks.nextId,
       pendingOrders: this.trader?.pendingOrders() ?? [],
+      blacklist: this.blacklist.list(),
     };
   }
 
@@ -181,6 +186,16 @@ export class BotRuntime {
       }
     }
     this.lastProcess = new Date(this.clock());
+  }
+
+  /** FreqTrade's active whitelist: the configured pairs less the blacklisted ones. */
+  activePairs(): string[] {
+    return this.config.pairs.filter((p) => !this.blacklist.blocks(p));
+  }
+
+  /** Tells the host that something its saved state holds changed (blacklist, locks) outside the trading loop. */
+  changed(): void {
+    this.onChange();
   }
 
   /** The bot's wallets: simulated in dry-run, the exchange account's balances when live. */

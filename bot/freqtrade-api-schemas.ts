@@ -179,7 +179,44 @@ export const LockModel = z
   .strict();
 export const Locks = z.object({ lock_count: int, locks: z.array(LockModel) }).strict();
 
-export const SysInfo = z.object({ cpu_pct: z.array(num), ram_pct: num }).strict();
+export const SysInfo = z
+  .object({
+    cpu_pct: z.array(num),
+    cpu_load: z.array(z.object({ cpu: int, pct: num }).strict()),
+    cpu_load_avg: z.record(str, num),
+    cpu_count: int,
+    cpu_avg: num,
+    ram_pct: num,
+  })
+  .strict();
+
+/** One order as /trades serves it: Order.to_json(), which has more fields than the OrderSchema /status keeps. */
+export const TradeOrder = OrderSchema.extend({
+  ft_is_entry: z.boolean(), average: num, order_date: str.nullable(), order_filled_date: str.nullable(), price: numOrNull,
+  funding_fee: numOrNull,
+}).strict();
+
+/** /pair_candles (PairHistory): the analysed dataframe, its columns and signal counts. */
+export const PairHistory = z
+  .object({
+    strategy: str, pair: str, timeframe: str, timeframe_ms: int, columns: z.array(str), all_columns: z.array(str),
+    data: z.array(z.array(z.unknown())), annotations: z.array(z.unknown()).nullable(), length: int, buy_signals: int,
+    sell_signals: int, enter_long_signals: int, exit_long_signals: int, enter_short_signals: int, exit_short_signals: int,
+    last_analyzed: str, last_analyzed_ts: int, data_start_ts: int, data_start: str, data_stop: str, data_stop_ts: int,
+  })
+  .strict();
+
+/** /plot_config: FreqTrade's plot_config dict (main_plot and subplots by indicator column). */
+export const PlotConfig = z.object({ main_plot: z.record(str, z.unknown()), subplots: z.record(str, z.record(str, z.unknown())) });
+
+export const Blacklist = z
+  .object({ blacklist: z.array(str), blacklist_expanded: z.array(str), errors: z.record(str, z.object({ error_msg: str })), length: int, method: z.array(str) })
+  .strict();
+export const Whitelist = z.object({ whitelist: z.array(str), length: int, method: z.array(str) }).strict();
+export const Logs = z.object({ log_count: int, logs: z.array(z.tuple([str, num, str, str, str])) }).strict();
+const timeunitRow = z.object({ date: str, abs_profit: num, rel_profit: num, starting_balance: num, fiat_value: num, trade_count: int }).strict();
+export const DailyWeeklyMonthly = z.object({ data: z.array(timeunitRow), fiat_display_currency: str, stake_currency: str }).strict();
+export const PerformanceEntry = z.object({ pair: str, profit: num, profit_ratio: num, profit_pct: num, profit_abs: num, count: int }).strict();
 
 /** POST /forceexit's body (ForceExitPayload; pydantic ignores unknown keys) and its answer. */
 export const ForceExitPayload = z.object({

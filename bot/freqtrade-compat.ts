@@ -1,5 +1,5 @@
 // The FreqTrade release whose REST contract the host keeps, and the config-shaped answers (show_config, health, ...).
-import { cpus, freemem, totalmem } from 'node:os';
+import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import packageJson from '../package.json' with { type: 'json' };
 import { TIMEFRAME_MINUTES } from '../domain/strategy-checks.js';
 import type { BotRuntime } from './bot-state.js';
@@ -42,12 +42,11 @@ export function showConfig(bot: BotRuntime) {
     unfilledtimeout: { entry: 10, exit: 10, exit_timeout_count: 0, unit: 'minutes' },
     use_custom_stoploss: false,
     // Every order is a market order filled at the other side of the book (FreqTrade requires price_side "other" for that).
+    // Only the keys a FreqTrade config without order_types shows (show_config leaves out what the config did not set).
     order_types: {
       entry: 'market',
       exit: 'market',
       emergency_exit: 'market',
-      force_exit: 'market',
-      force_entry: 'market',
       stoploss: 'market',
       stoploss_on_exchange: false,
       stoploss_on_exchange_interval: 60,
@@ -68,7 +67,6 @@ export function showConfig(bot: BotRuntime) {
       use_order_book: false,
       order_book_top: 1,
       price_last_balance: 0.0,
-      check_depth_of_market: { enabled: false, bids_to_ask_delta: 1 },
     },
     state: bot.state,
     runmode: c.dryRun ? 'dry_run' : 'live',
@@ -106,15 +104,19 @@ export async function sysinfo(sampleMs = 200) {
     const total = after.total - b.total;
     return total > 0 ? Math.round((1000 * (total - (after.idle - b.idle))) / total) / 10 : 0;
   });
-  return { cpu_pct, ram_pct: Math.round((1000 * (totalmem() - freemem())) / totalmem()) / 10 };
+  const [m1 = 0, m5 = 0, m15 = 0] = loadavg();
+  return {
+    cpu_pct,
+    cpu_load: cpu_pct.map((pct, cpu) => ({ cpu, pct })),
+    cpu_avg: cpu_pct.length ? cpu_pct.reduce((a, b) => a + b, 0) / cpu_pct.length : 0,
+    cpu_load_avg: { '1m': m1, '5m': m5, '15m': m15 },
+    cpu_count: cpu_pct.length,
+    ram_pct: Math.round((1000 * (totalmem() - freemem())) / totalmem()) / 10,
+  };
 }
 
-/** GET /whitelist: the configured pairs, from a static pairlist. */
+/** GET /whitelist: the configured pairs less the blacklisted ones (FreqTrade's active whitelist), from a static pairlist. */
 export function whitelist(bot: BotRuntime) {
-  return { whitelist: [...bot.config.pairs], length: bot.config.pairs.length, method: ['StaticPairList'] };
-}
-
-/** GET /blacklist: tradefleet bots have none. */
-export function blacklist() {
-  return { blacklist: [], blacklist_expanded: [], errors: {}, length: 0, method: ['StaticPairList'] };
+  const pairs = bot.activePairs();
+  return { whitelist: pairs, length: pairs.length, method: ['StaticPairList'] };
 }

@@ -124,7 +124,7 @@ export class OrderDesk {
       this.d.log('info', `Partial exit of ${trade.pair} filled: ${round8(before - trade.amount)} at ${fill.price} (trade ${trade.id}, ${reason}): profit ${trade.closeProfitAbs} ${this.d.config.stakeCurrency}, ${trade.amount} left.`);
       return;
     }
-    this.d.locks.lock(trade.pair, now.getTime(), now.getTime(), 'Auto lock');
+    this.d.locks.lock(trade.pair, now.getTime(), now.getTime(), 'Auto lock', 'long');
     this.d.log('info', `Exit Long Order for ${trade.pair} filled at ${fill.price} (trade ${trade.id}, ${reason}): profit ${trade.closeProfitAbs} ${this.d.config.stakeCurrency}.`);
   }
 }

@@ -1,5 +1,5 @@
 // FreqTrade's pair locks for one bot: after a trade closes its pair is locked until the next candle ("Auto lock"), so the
-// signal that is still on the last candle does not reopen it at once. Served by GET /locks.
+// signal that is still on the last candle does not reopen it at once; /locks also adds and deletes locks by hand.
 import { formatDate } from './log.js';
 
 export interface PairLock {
@@ -8,6 +8,8 @@ export interface PairLock {
   lockTime: Date;
   lockEnd: Date;
   reason: string;
+  /** FreqTrade's lock side: '*' (both, the default), 'long' or 'short'; absent in older saved states. */
+  side?: string;
 }
 
 export class PairLocks {
@@ -22,10 +24,17 @@ export class PairLocks {
   }
 
   /** Locks a pair until the candle boundary after `until` (lock_pair rounds the end up to the next candle). */
-  lock(pair: string, now: number, until: number, reason: string): PairLock {
-    const lock = { id: this.nextId++, pair, lockTime: new Date(now), lockEnd: new Date(this.nextCandle(until)), reason };
+  lock(pair: string, now: number, until: number, reason: string, side = '*'): PairLock {
+    const lock = { id: this.nextId++, pair, lockTime: new Date(now), lockEnd: new Date(this.nextCandle(until)), reason, side };
     this.locks.push(lock);
     return lock;
+  }
+
+  /** DELETE /locks/{id} and POST /locks/delete: ends the lock with that id, or every lock of that pair. */
+  remove(match: { id?: number; pair?: string }): number {
+    const before = this.locks.length;
+    this.locks = this.locks.filter((l) => !((match.id !== undefined && l.id === match.id) || (match.pair !== undefined && l.pair === match.pair)));
+    return before - this.locks.length;
   }
 
   /**
@@ -34,7 +43,8 @@ export class PairLocks {
    */
   isLocked(pair: string, signalCandleTime: number): boolean {
     const at = this.nextCandle(signalCandleTime);
-    return this.locks.some((l) => l.pair === pair && l.lockEnd.getTime() > at);
+    // Spot bots only enter long: a lock of the short side does not block them.
+    return this.locks.some((l) => l.pair === pair && l.side !== 'short' && l.lockEnd.getTime() > at);
   }
 
   /** Every lock and the next id, for a saved bot state. */
@@ -66,7 +76,7 @@ export function locksJson(locks: readonly PairLock[]) {
       lock_end_time: formatDate(l.lockEnd),
       lock_end_timestamp: l.lockEnd.getTime(),
       reason: l.reason,
-      side: '*',
+      side: l.side ?? '*',
       active: true,
     })),
   };

@@ -83,26 +83,38 @@ export function tradeToJson(t: LedgerTrade): Record<string, unknown> {
   };
 }
 
-/** FreqTrade's Order.to_json() as the OrderSchema response model keeps it. */
+/** FreqTrade's Order.to_json(entry_side), as /trades and /forceenter serve it. */
 function orderJson(t: LedgerTrade, o: LedgerOrder): Record<string, unknown> {
   return {
+    amount: o.amount,
+    safe_price: o.price,
+    ft_order_side: o.side,
+    order_filled_timestamp: ts(o.filledAt),
+    ft_is_entry: o.side === 'buy',
+    ft_order_tag: o.tag,
+    cost: o.cost,
     pair: t.pair,
     order_id: o.orderId,
     status: o.filledAt ? 'closed' : 'open',
-    remaining: round(o.amount - o.filled, 8),
-    amount: o.amount,
-    safe_price: o.price,
-    cost: o.cost,
+    average: o.filled > 0 ? round(o.price, 8) : 0,
     filled: o.filled,
-    ft_order_side: o.side,
-    order_type: 'market',
     is_open: o.filledAt === null,
+    order_date: formatDate(o.placedAt),
     order_timestamp: o.placedAt.getTime(),
-    order_filled_timestamp: ts(o.filledAt),
+    order_filled_date: o.filledAt ? formatDate(o.filledAt) : null,
+    order_type: 'market',
+    price: o.price,
+    remaining: round(o.amount - o.filled, 8),
     ft_fee_base: o.feeBase,
-    ft_order_tag: o.tag,
+    funding_fee: 0.0,
   };
 }
+
+/** The fields of FreqTrade's OrderSchema: /status and /trade/{id} keep only these of each order. */
+const ORDER_SCHEMA_KEYS = [
+  'pair', 'order_id', 'status', 'remaining', 'amount', 'safe_price', 'cost', 'filled', 'ft_order_side', 'order_type',
+  'is_open', 'order_timestamp', 'order_filled_timestamp', 'ft_fee_base', 'ft_order_tag',
+] as const;
 
 /** Field names of FreqTrade's OpenTradeSchema; its response model drops every other key of to_json(). */
 const OPEN_TRADE_KEYS = [
@@ -122,10 +134,22 @@ const OPEN_TRADE_KEYS = [
   'total_profit_ratio',
 ] as const;
 
+/** TradeSchema, the model of /forceenter's answer: OpenTradeSchema's fields up to precision_mode. */
+const TRADE_SCHEMA_KEYS = OPEN_TRADE_KEYS.slice(0, OPEN_TRADE_KEYS.indexOf('precision_mode') + 1);
+
+const schemaOrders = (orders: unknown) =>
+  (orders as Record<string, unknown>[]).map((o) => Object.fromEntries(ORDER_SCHEMA_KEYS.map((k) => [k, o[k] ?? null])));
+
+/** POST /forceenter's answer: the new trade as FreqTrade's TradeSchema keeps it. */
+export function forceEnterJson(t: LedgerTrade): Record<string, unknown> {
+  const full = tradeToJson(t);
+  return Object.fromEntries(TRADE_SCHEMA_KEYS.map((k) => [k, k === 'orders' ? schemaOrders(full[k]) : (full[k] ?? null)]));
+}
+
 /** One /status or /trade/{id} entry (OpenTradeSchema): the trade plus its profit at the current price. */
 export function tradeStatusJson(t: LedgerTrade): Record<string, unknown> {
   const full = t.isOpen ? openTradeFields(t) : closedTradeFields(t);
-  return Object.fromEntries(OPEN_TRADE_KEYS.map((k) => [k, full[k] ?? null]));
+  return Object.fromEntries(OPEN_TRADE_KEYS.map((k) => [k, k === 'orders' ? schemaOrders(full[k]) : (full[k] ?? null)]));
 }
 
 /** A closed trade in _rpc_trade_status(): its close rate and realized profit stand in for the current ones. */

@@ -16,6 +16,8 @@ export interface TraderDeps {
   locks: PairLocks;
   clock: () => number;
   maxOpenTrades: () => number;
+  /** Whether the blacklist keeps the bot from entering the pair. */
+  blocked?: (pair: string) => boolean;
   /** Stake currency the bot may still put into trades (the wallet's available stake amount). */
   availableStake: () => Promise<number>;
   log(level: 'info' | 'warn', msg: string): void;

@@ -2,7 +2,8 @@
 // check exits (signal, stoploss, ROI, trailing stop) on the current price, then enter where the entry rule fires.
 import type { MarketInterface as Market } from 'ccxt';
 import { candlesNeeded } from '../domain/strategy-checks.js';
-import { checkExit, strategySignals, timeframeMs, type ExitCheck, type Signals } from '../domain/strategy-eval.js';
+import type { Timeframe } from '../domain/strategy-checks.js';
+import { checkExit, strategySignals, timeframeMs, type Candle, type ExitCheck, type Signals } from '../domain/strategy-eval.js';
 import { clientOrderId, type OrderRequest } from './brokers.js';
 import { errorText } from './exchange-access.js';
 import { OrderDesk, round8, type PendingOrder } from './order-desk.js';
@@ -110,6 +111,28 @@ export class Trader {
     return this.d.feed.market(pair);
   }
 
+  /** Every symbol of the loaded markets. */
+  symbols(): string[] {
+    return Object.keys((this.d.feed.client.markets as Record<string, Market> | undefined) ?? {}).sort();
+  }
+
+  /**
+   * The last `limit` (default 200) closed candles of any pair and timeframe, for a chart: the feed the loop reads when
+   * it is the strategy's, else one the host's market data keeps from now on. A failed refresh serves what is there.
+   */
+  async candlesFor(pair: string, timeframe: Timeframe, limit: number | null): Promise<Candle[]> {
+    const count = Math.min(Math.max(limit ?? 200, candlesNeeded(this.d.strategy)), 1000);
+    const feed = this.d.feed.candles(pair, timeframe);
+    feed.need(count);
+    try {
+      await this.marketFor(pair);
+      if (this.d.feed.market(pair)) await feed.refresh(this.d.clock());
+    } catch (err) {
+      this.warnOnce(`chart:${pair}:${timeframe}`, `Unable to fetch ${timeframe} candles for ${pair}: ${errorText(err)}`);
+    }
+    return feed.closed().slice(-(limit ?? count));
+  }
+
   private market(pair: string): Market {
     const market = this.d.feed.market(pair);
     if (!market) throw new RpcError('Symbol does not exist or market is not active.');
@@ -158,7 +181,7 @@ export class Trader {
     for (const pair of this.d.config.pairs) {
       if (free <= 0) return;
       const s = this.signals.get(pair);
-      if (open.has(pair) || !s?.enter || s.exit) continue;
+      if (open.has(pair) || !s?.enter || s.exit || this.d.blocked?.(pair)) continue;
       if (this.d.locks.isLocked(pair, s.candleTime)) continue;
       try {
         this.d.log('info', `Long signal found: about create a new trade for ${pair} with stake_amount: ${this.d.config.stakeAmount} ...`);

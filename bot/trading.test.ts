@@ -127,7 +127,7 @@ describe('in order', { shuffle: false }, () => {
 
     it('locks the pair until the next candle instead of re-entering on the same signal', async () => {
       const locks = schema.Locks.parse((await api.get(roi, '/locks')).body);
-      expect(locks.locks).toEqual([expect.objectContaining({ pair: 'BTC/USDT', reason: 'Auto lock', side: '*', active: true })]);
+      expect(locks.locks).toEqual([expect.objectContaining({ pair: 'BTC/USDT', reason: 'Auto lock', side: 'long', active: true })]);
       expect(locks.locks[0]?.lock_end_timestamp).toBe(Math.floor(clock.now / MINUTE) * MINUTE + MINUTE);
       await step(1_000);
       expect(await status(roi)).toEqual([]);

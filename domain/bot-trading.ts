@@ -22,11 +22,13 @@ export interface BotTradingView {
   balance: { total: number; currency: string; currencies: Array<{ currency: string; free: number; used: number; balance: number }> };
 }
 
-/** POST /api/bots/:id/forceenter: a market entry on one of the bot's pairs, with an optional stake (default: the bot's). */
+/** POST /api/bots/:id/forceenter: an entry on one of the bot's pairs, with an optional stake (default: the bot's) and limit price. */
 export const ForceEnterInput = z
   .object({
     pair: Pair,
     stakeAmount: z.number().positive('must be more than 0').max(1e9, 'is too large').optional(),
+    /** A limit price; without one the entry is a market order (builtin bots take market entries only). */
+    price: z.number().positive('must be more than 0').max(1e12, 'is too large').optional(),
   })
   .strict();
 export type ForceEnterInput = z.infer<typeof ForceEnterInput>;

@@ -177,6 +177,22 @@ if [[ $MODE == test || "${TF_PROMETHEUS:-}" == 1 ]]; then
   fi
 fi
 
+# ---- FreqTrade's own REST client (PyPI), which the REST parity tests drive a builtin bot with.
+if [[ $MODE == test ]]; then
+  step freqtrade-client
+  FTC_VERSION=2026.9
+  FTC_DIR=.tools/freqtrade-client
+  if [[ -x $FTC_DIR/bin/python ]] && [[ "$($FTC_DIR/bin/python -c 'import importlib.metadata as m; print(m.version("freqtrade-client"))' 2>/dev/null)" == "$FTC_VERSION" ]]; then
+    ok "present ($FTC_VERSION)"
+  else
+    # A venv's scripts hold its absolute path, so it is made in place; the version check above skips a half-made one.
+    rm -rf "$FTC_DIR" && mkdir -p .tools
+    { python3 -m venv "$FTC_DIR" && "$FTC_DIR/bin/pip" install -q "freqtrade-client==$FTC_VERSION"; } >.data/freqtrade-client.log 2>&1 ||
+      { cat .data/freqtrade-client.log >&2; die "pip could not install freqtrade-client==$FTC_VERSION" "check that pypi.org is reachable (python3 -m venv needs python3-venv)"; }
+    ok "installed $FTC_VERSION"
+  fi
+fi
+
 # ---- FerretDB: the MongoDB-wire server the migration tests read the legacy data from (built from the Go module proxy).
 if [[ $MODE == test ]]; then
   step ferretdb

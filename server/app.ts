@@ -12,6 +12,7 @@ import type { Sessions } from './auth/sessions.js';
 import type { BotCommands } from './bot-commands.js';
 import type { BotEvents } from './bot-events.js';
 import type { BotTrading } from './bot-trading.js';
+import type { BotViews } from './bot-views.js';
 import { errorMiddleware, notFound } from './errors.js';
 import type { ExchangeAccountCommands } from './exchange-account-commands.js';
 import type { GuardCommands } from './guard-commands.js';
@@ -28,6 +29,7 @@ import { createQuotas } from './quotas.js';
 import { authRouter } from './routes/auth.js';
 import { botEventsRouter } from './routes/bot-events.js';
 import { botsRouter } from './routes/bots.js';
+import { botViewsRouter, fleetRouter } from './routes/bot-views.js';
 import { sessionsRouter } from './routes/sessions.js';
 import { codecRouter } from './routes/codec.js';
 import { exchangeAccountsRouter } from './routes/exchange-accounts.js';
@@ -55,6 +57,8 @@ export interface AppDeps {
   events: BotEvents;
   /** Reads and commands bots through their own FreqTrade REST API (open trades, profit, balance, force-exit). */
   botTrading: BotTrading;
+  /** FreqUI's views of a bot (chart, trades, periods, performance, locks, log, pair lists) through its REST API. */
+  botViews: BotViews;
   allowedOrigins: ReadonlySet<string>;
   temporalUiUrl: string;
   namespace: string;
@@ -112,6 +116,8 @@ export function createApp(deps: AppDeps): express.Express {
   api.use('/strategies', requireUser, strategiesRouter({ ...deps, quotas }));
   api.use('/bots/events', requireUser, botEventsRouter(deps.db, deps.events));
   api.use('/bots', requireUser, botsRouter({ ...deps, quotas }));
+  api.use('/bots', requireUser, botViewsRouter(deps));
+  api.use('/fleet', requireUser, fleetRouter(deps.db));
   api.use('/exchanges', requireUser, exchangesRouter(deps));
   api.use('/exchange-accounts', requireUser, exchangeAccountsRouter({ ...deps, quotas }));
   api.use('/migrations', requireUser, migrationsRouter(deps.db, deps.migrations ?? createMigrationCommands(deps.db, deps.temporal, deps.taskQueue), {

@@ -7,7 +7,7 @@ import type { BotTradingView, ForceEnterInput, ForceExitOutcome } from '../domai
 import { findBotWithSecret } from '../db/bots.js';
 import { sql, type Db } from '../db/pool.js';
 import { botCredentialsPlace, type SecretBox } from '../db/secret-box.js';
-import { BotApiError, botClient, type FreqtradeCredentials } from '../activities/freqtrade-client.js';
+import { BotApiError, botClient, type FreqtradeClient, type FreqtradeCredentials } from '../activities/freqtrade-client.js';
 import { HttpError } from './errors.js';
 
 export interface BotTradingDeps {
@@ -51,20 +51,31 @@ export const FIRST_LOOP_WAIT_MS = 20_000;
 
 export type BotTrading = ReturnType<typeof createBotTrading>;
 
-export function createBotTrading(deps: BotTradingDeps) {
-  async function clientOf(bot: Bot) {
-    if (bot.status !== 'running') throw new HttpError(409, 'conflict', `the bot is ${bot.status}; its trades can be read while it runs`);
-    const row = await findBotWithSecret(deps.db, bot.id);
-    if (!row) throw new HttpError(404, 'not_found', 'bot not found');
-    const credentials = JSON.parse(deps.box.open(row.apiCredentials, botCredentialsPlace(row.id))) as FreqtradeCredentials;
-    return botClient(row, deps.botChannel, credentials, 5000);
-  }
+/** The bot's REST client with its own credentials; only a running bot has an API to reach. */
+export async function botApiOf(deps: BotTradingDeps, bot: Bot): Promise<FreqtradeClient> {
+  if (bot.status !== 'running') throw new HttpError(409, 'conflict', `the bot is ${bot.status}; its trades can be read while it runs`);
+  const row = await findBotWithSecret(deps.db, bot.id);
+  if (!row) throw new HttpError(404, 'not_found', 'bot not found');
+  const credentials = JSON.parse(deps.box.open(row.apiCredentials, botCredentialsPlace(row.id))) as FreqtradeCredentials;
+  return botClient(row, deps.botChannel, credentials, 5000);
+}
 
-  /** A bot API failure is the bot's problem, not ours: 502 with the bot's own error text (which never holds a secret). */
-  const asBadGateway = (error: unknown): never => {
-    if (error instanceof BotApiError) throw new HttpError(502, 'bot_unavailable', error.message);
-    throw error;
-  };
+/** A bot API failure is the bot's problem, not ours: 502 with the bot's own error text (which never holds a secret). */
+export const asBadGateway = (error: unknown): never => {
+  if (error instanceof BotApiError) throw new HttpError(502, 'bot_unavailable', error.message);
+  throw error;
+};
+
+/** A refusal by the bot (a 4xx answer) is a 409 saying why; anything else a 502. */
+export const asRefusal = (what: string) => (error: unknown): never => {
+  if (error instanceof BotApiError && error.status !== null && error.status < 500) {
+    throw new HttpError(409, 'conflict', `the bot refused the ${what}: ${error.message}`);
+  }
+  return asBadGateway(error);
+};
+
+export function createBotTrading(deps: BotTradingDeps) {
+  const clientOf = (bot: Bot) => botApiOf(deps, bot);
 
   return {
     async view(bot: Bot): Promise<BotTradingView> {
@@ -107,25 +118,19 @@ export function createBotTrading(deps: BotTradingDeps) {
         if (max >= 0 && open.length >= max) {
           throw new HttpError(409, 'conflict', `the bot already has ${open.length} open trade(s), its max_open_trades; exit one first`);
         }
-        const body = { pair: input.pair, ...(input.stakeAmount === undefined ? {} : { stakeamount: input.stakeAmount }) };
-        await client.post('forceenter', body).catch((error: unknown) => {
-          if (error instanceof BotApiError && error.status !== null && error.status < 500) {
-            throw new HttpError(409, 'conflict', `the bot refused the entry: ${error.message}`);
-          }
-          return asBadGateway(error);
-        });
+        const body = {
+          pair: input.pair,
+          ...(input.stakeAmount === undefined ? {} : { stakeamount: input.stakeAmount }),
+          ...(input.price === undefined ? {} : { price: input.price, ordertype: 'limit' }),
+        };
+        await client.post('forceenter', body).catch(asRefusal('entry'));
       });
     },
 
     /** Exits a trade at market and answers with the price and profit it closed at (or that it is still closing). */
     async forceExit(bot: Bot, tradeId: number): Promise<ForceExitOutcome> {
       const client = await clientOf(bot);
-      await client.post('forceexit', { tradeid: String(tradeId) }).catch((error: unknown) => {
-        if (error instanceof BotApiError && error.status !== null && error.status < 500) {
-          throw new HttpError(409, 'conflict', `the bot refused the exit: ${error.message}`);
-        }
-        return asBadGateway(error);
-      });
+      await client.post('forceexit', { tradeid: String(tradeId) }).catch(asRefusal('exit'));
       const deadline = Date.now() + EXIT_FILL_WAIT_MS;
       for (;;) {
         const t = TradeNow.parse(await client.get(`trade/${tradeId}`).catch(asBadGateway));

@@ -13,6 +13,7 @@ import { createApp } from './app.js';
 import { createBotCommands } from './bot-commands.js';
 import { createBotEvents } from './bot-events.js';
 import { createBotTrading } from './bot-trading.js';
+import { createBotViews } from './bot-views.js';
 import { createExchangeAccountCommands } from './exchange-account-commands.js';
 import { createGuardCommands } from './guard-commands.js';
 import { createGuardEvents } from './guard-events.js';
@@ -51,6 +52,7 @@ const app = createApp({
   commands: createBotCommands(temporal, config.TEMPORAL_TASK_QUEUE, db, config.BOT_POOL_ID),
   events,
   botTrading: createBotTrading({ db, box: createSecretBox(secretKeyRing(config)), botChannel: { socketDir: config.BOT_SOCKET_DIR, fallbackHost: config.BOT_API_HOST } }),
+  botViews: createBotViews({ db, box: createSecretBox(secretKeyRing(config)), botChannel: { socketDir: config.BOT_SOCKET_DIR, fallbackHost: config.BOT_API_HOST } }),
   allowedOrigins,
   temporalUiUrl: config.TEMPORAL_UI_URL,
   namespace: config.TEMPORAL_NAMESPACE,

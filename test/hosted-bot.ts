@@ -5,6 +5,8 @@ import type { BotRuntime } from '../bot/bot-state.js';
 import { freePort } from '../bot/test-support.js';
 import type { LedgerTrade } from '../bot/trade-ledger.js';
 import { CreateBotInput } from '../domain/bot.js';
+import { exchangeProfile } from '../domain/exchanges.js';
+import type { Strategy } from '../domain/strategy.js';
 import * as bots from '../db/bots.js';
 import type { Db } from '../db/pool.js';
 import { botCredentialsPlace, type SecretBox } from '../db/secret-box.js';
@@ -52,7 +54,9 @@ export async function startHostedBot(
   db: Db,
   box: SecretBox,
   userId: string,
-  spec: { name: string; pairs: string[]; stakeAmount: number },
+  spec: { name: string; pairs: string[]; stakeAmount: number; engine?: 'builtin' | 'freqtrade' },
+  /** Trading on an exchange (a paper exchange's URL) with a strategy; without them the bot serves its API but does not trade. */
+  trading?: { exchangeUrl: string; strategy: Strategy },
 ): Promise<HostedBot> {
   const botId = randomUUID();
   const apiPort = await freePort();
@@ -61,7 +65,13 @@ export async function startHostedBot(
   await bots.insertBot(db, null, { id: botId, userId, spec: parsed, driver: 'process', apiPort, sealedCredentials: box.seal(JSON.stringify(api), botCredentialsPlace(botId)) });
   await bots.setBotStatus(db, null, botId, 'running');
   const host = await startBotHost(
-    { listenHost: '127.0.0.1', bots: [{ botId, name: spec.name, exchange: 'paper', pairs: parsed.pairs, stakeAmount: spec.stakeAmount, stakeCurrency: 'USDT', dryRun: true, apiPort, api }] },
+    {
+      listenHost: '127.0.0.1',
+      bots: [{
+        botId, name: spec.name, exchange: 'paper', pairs: parsed.pairs, stakeAmount: spec.stakeAmount, stakeCurrency: 'USDT', dryRun: true, apiPort, api,
+        ...(trading ? { strategy: trading.strategy, exchangeProfile: exchangeProfile('paper', trading.exchangeUrl) } : {}),
+      }],
+    },
     { log: () => {} },
   );
   const runtime = host.bots.get(botId)!;

@@ -19,6 +19,7 @@ import { createSessions } from '../server/auth/sessions.js';
 import { createBotCommands } from '../server/bot-commands.js';
 import { createBotEvents } from '../server/bot-events.js';
 import { createBotTrading } from '../server/bot-trading.js';
+import { createBotViews } from '../server/bot-views.js';
 import { createExchangeAccountCommands } from '../server/exchange-account-commands.js';
 import { createGuardCommands } from '../server/guard-commands.js';
 import { createGuardEvents } from '../server/guard-events.js';
@@ -109,6 +110,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     commands: createBotCommands(temporal, config.TEMPORAL_TASK_QUEUE, db, config.BOT_POOL_ID),
     events,
     botTrading: createBotTrading({ db, box: createSecretBox(secretKeyRing(config)), botChannel: { socketDir: config.BOT_SOCKET_DIR, fallbackHost: '127.0.0.1' } }),
+    botViews: createBotViews({ db, box: createSecretBox(secretKeyRing(config)), botChannel: { socketDir: config.BOT_SOCKET_DIR, fallbackHost: '127.0.0.1' } }),
     allowedOrigins: new Set([ORIGIN, ...(options.origins ?? [])]),
     temporalUiUrl: config.TEMPORAL_UI_URL,
     namespace: config.TEMPORAL_NAMESPACE,

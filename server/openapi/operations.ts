@@ -7,6 +7,8 @@ import { Identity } from '../../domain/identity.js';
 import { Bot, CreateBotInput } from '../../domain/bot.js';
 import { MoveBotInput } from '../../domain/bot-move.js';
 import { ForceEnterInput } from '../../domain/bot-trading.js';
+import { BlacklistInput, BotChart, ChartQuery, LogLines, LogsQuery, PairLists, PairLocksView, PairPerformance, PeriodQuery, ProfitPeriods, TradesPage, TradesQuery } from '../../domain/bot-views.js';
+import { FleetBot } from '../../domain/fleet.js';
 import { CreateExchangeAccountInput, ExchangeAccount, UpdateExchangeAccountInput } from '../../domain/exchange-account.js';
 import { CreateGuardInput, GuardRules } from '../../domain/guard.js';
 import { StartMigrationInput } from '../../domain/migration-run.js';
@@ -49,6 +51,22 @@ const WorkflowLinkSchema = z.object({ workflowId: z.string(), url: z.string() })
 /** A browser navigation answered with a redirect (`Location`), described in words. */
 const redirect = (to: string) => ({ status: 303 as const, redirect: to });
 
+/** FreqUI's views and controls of a running bot (issue 19), through the bot's own REST API; every engine alike. */
+const traderViewOps: Operation[] = [
+  { method: 'get', path: '/api/bots/{id}/chart', scope: 'read', tag: 'bots', summary: "Candles of a pair and timeframe with the strategy's plotted indicators and the bot's entry/exit markers", query: ChartQuery, ok: json(z.object({ chart: BotChart })) },
+  { method: 'get', path: '/api/bots/{id}/trades', scope: 'read', tag: 'bots', summary: 'Closed trades, newest first, a page at a time', query: TradesQuery, ok: json(TradesPage) },
+  { method: 'get', path: '/api/bots/{id}/profit-periods', scope: 'read', tag: 'bots', summary: 'Realized profit per day, week or month', query: PeriodQuery, ok: json(z.object({ profit: ProfitPeriods })) },
+  { method: 'get', path: '/api/bots/{id}/performance', scope: 'read', tag: 'bots', summary: 'Realized profit and trade count per pair', ok: json(z.object({ performance: PairPerformance })) },
+  { method: 'get', path: '/api/bots/{id}/locks', scope: 'read', tag: 'bots', summary: "The bot's active pair locks", ok: json(z.object({ locks: PairLocksView })) },
+  { method: 'delete', path: '/api/bots/{id}/locks/{lockId}', scope: 'trade', tag: 'bots', summary: 'End a pair lock (the pair can be entered again at once)', ok: json(z.object({ locks: PairLocksView })) },
+  { method: 'get', path: '/api/bots/{id}/logs', scope: 'read', tag: 'bots', summary: "The bot's latest log lines, oldest first", query: LogsQuery, ok: json(z.object({ logs: LogLines })) },
+  { method: 'get', path: '/api/bots/{id}/pairlists', scope: 'read', tag: 'bots', summary: 'Whitelist, blacklist, configured pairs and whether entries are paused', ok: json(z.object({ pairlists: PairLists })) },
+  { method: 'post', path: '/api/bots/{id}/blacklist', scope: 'trade', tag: 'bots', summary: 'Add pairs to or remove them from the blacklist (a blacklisted pair is not entered)', body: BlacklistInput, ok: json(z.object({ pairlists: PairLists })) },
+  { method: 'post', path: '/api/bots/{id}/pause-entries', scope: 'trade', tag: 'bots', summary: "Pause entries (FreqTrade's stopbuy): open trades are still managed", ok: json(z.object({ pairlists: PairLists })) },
+  { method: 'post', path: '/api/bots/{id}/resume-entries', scope: 'trade', tag: 'bots', summary: "Resume entries (FreqTrade's start)", ok: json(z.object({ pairlists: PairLists })) },
+  { method: 'get', path: '/api/fleet', scope: 'read', tag: 'bots', summary: "Every bot side by side: profit, open trades, win rate, drawdown (deleted bots' kept trades included)", ok: json(z.object({ bots: z.array(FleetBot) })) },
+];
+
 const botOps: Operation[] = [
   { method: 'get', path: '/api/bots', scope: 'read', tag: 'bots', summary: 'List your bots', ok: json(z.object({ bots: z.array(Bot) })) },
   { method: 'post', path: '/api/bots', scope: 'trade', tag: 'bots', summary: 'Create a bot (status provisioning)', body: CreateBotInput, ok: json(z.object({ bot: Bot }), 201), idempotent: true },
@@ -58,9 +76,10 @@ const botOps: Operation[] = [
   { method: 'post', path: '/api/bots/{id}/stop', scope: 'trade', tag: 'bots', summary: 'Stop a bot', ok: json(z.object({ bot: Bot })) },
   { method: 'delete', path: '/api/bots/{id}', scope: 'trade', tag: 'bots', summary: 'Delete a bot', ok: json(z.object({ bot: Bot })) },
   { method: 'get', path: '/api/bots/{id}/trading', scope: 'read', tag: 'bots', summary: "A running bot's open trades, profit and balance", ok: json(z.object({ trading: Json })) },
-  { method: 'post', path: '/api/bots/{id}/forceenter', scope: 'trade', tag: 'bots', summary: 'Open a market entry on one of the bot\'s pairs', body: ForceEnterInput, ok: json(z.object({ trading: Json })) },
+  { method: 'post', path: '/api/bots/{id}/forceenter', scope: 'trade', tag: 'bots', summary: 'Open an entry on one of the bot\'s pairs (market, or at a limit `price` where the engine takes one)', body: ForceEnterInput, ok: json(z.object({ trading: Json })) },
   { method: 'post', path: '/api/bots/{id}/forceexit', scope: 'trade', tag: 'bots', summary: 'Force-exit one trade; answers the exit (close rate, profit) and the trading view', body: ForceExitInput, ok: json(z.object({ exit: Json, trading: Json })) },
   { method: 'post', path: '/api/bots/{id}/move', scope: 'trade', tag: 'bots', summary: 'Move a running bot to another strategy version or FreqTrade release', body: MoveBotInput, ok: json(z.object({ move: Json, bot: Bot })) },
+  ...traderViewOps,
 ];
 
 const accountOps: Operation[] = [
