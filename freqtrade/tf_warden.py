@@ -1,0 +1,131 @@
+# One pooled bot's warden and the bot itself (forked from tf_pool.py). The warden keeps only the fds the bot needs,
+# sends its console to the bot's own log file, enters the bot's namespaces, forks the bot (pid 1 of its own pid
+# namespace), tells the pool the bot's pid, and watches the bot's API: one that stops answering is killed as hung. The
+# bot confines its files, drops every capability, starts its relays (API socket -> FreqTrade on its own loopback;
+# ccxt's proxy port -> its egress socket) and runs FreqTrade, which imports the user's strategy: the first user code.
+import http.client
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+
+import tf_channel
+import tf_sandbox
+
+POOL_DIR = "/pool"
+BOT_DIR = "/freqtrade"
+EGRESS_VIEW = "/tmp/tf-egress"
+PING_EVERY_S = 5
+HUNG_AFTER_S = 60  # unless the bot list says otherwise (hungAfterS)
+FIRST_ANSWER_WITHIN_S = 600  # FreqTrade starting on a busy machine with many siblings starting too
+
+
+def _keep_only(fds):
+    for fd in os.listdir("/proc/self/fd"):
+        n = int(fd)
+        if n > 2 and n not in fds:
+            try:
+                os.close(n)
+            except OSError:
+                pass
+
+
+def _console(own_dir):
+    logs = os.path.join(own_dir, "user_data", "logs")
+    os.makedirs(logs, mode=0o700, exist_ok=True)
+    fd = os.open(os.path.join(logs, "console.log"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    os.close(fd)
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+
+
+def _answers(port):
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        conn.request("GET", "/api/v1/ping")
+        ok = conn.getresponse().status == 200
+        conn.close()
+        return ok
+    except (OSError, http.client.HTTPException):
+        return False
+
+
+def run(bot_id, spec, listener, report_fd, keep):
+    """The warden (never returns)."""
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, signal.SIG_DFL)
+    tf_sandbox.die_with_parent()
+    own_dir = os.path.join(POOL_DIR, "bots", bot_id)
+    egress_dir = os.path.join(tf_channel.SOCKET_DIR, f"e-{bot_id}")
+    _keep_only(keep)
+    _console(own_dir)
+    # The kernel's OOM killer takes a bot before the pool's parent (raising one's own score needs no privilege).
+    with open("/proc/self/oom_score_adj", "w") as f:
+        f.write("1000")
+    tf_sandbox.enter_namespaces()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            _bot(spec, listener, own_dir, egress_dir, report_fd)
+        except SystemExit as e:
+            os._exit(e.code if isinstance(e.code, int) else 1)
+        except BaseException as e:  # noqa: BLE001 - the bot's own console says why it could not start
+            print(f"tf-pool: bot {bot_id} ended: {e!r}", file=sys.stderr, flush=True)
+            os._exit(71)
+        os._exit(0)
+    listener.close()
+    os.write(report_fd, f"pid {pid}\n".encode())
+    tf_sandbox.drop_capabilities()
+    _watch(pid, int(spec["apiPort"]), report_fd, int(spec.get("hungAfterS") or HUNG_AFTER_S))
+
+
+def _watch(pid, port, report_fd, hung_after_s):
+    started = time.time()
+    answered_at = None
+    while True:
+        for _ in range(PING_EVERY_S * 10):
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                code = os.waitstatus_to_exitcode(status)
+                os.write(report_fd, f"exit {code}\n".encode())
+                os._exit(code & 0xFF)
+            time.sleep(0.1)
+        now = time.time()
+        if _answers(port):
+            if answered_at is None:
+                os.write(report_fd, b"running\n")
+            answered_at = now
+            continue
+        silent = now - answered_at if answered_at else now - started
+        if silent > (hung_after_s if answered_at else FIRST_ANSWER_WITHIN_S):
+            os.write(report_fd, b"hung\n")
+            os.kill(pid, signal.SIGKILL)
+
+
+def _bot(spec, listener, own_dir, egress_dir, report_fd):
+    os.close(report_fd)
+    tf_sandbox.die_with_parent()
+    tf_sandbox.loopback_up()
+    tf_sandbox.confine_files(own_dir, POOL_DIR, BOT_DIR, egress_dir, tf_channel.SOCKET_DIR, EGRESS_VIEW, int(spec.get("tmpMb", 64)))
+    tf_sandbox.drop_capabilities()
+    os.chdir(BOT_DIR)
+    for key in list(os.environ):
+        if key not in ("PATH", "LANG", "LC_ALL", "PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED", "TZ"):
+            del os.environ[key]
+    os.environ["HOME"] = "/tmp"
+    port = int(spec["apiPort"])
+    egress = os.path.join(EGRESS_VIEW, "egress.sock")
+    relays = [
+        (listener, lambda: socket.create_connection(("127.0.0.1", port))),
+        (tf_channel.tcp_listener(tf_channel.EGRESS_PORT), lambda: tf_channel.unix_connect(egress)),
+    ]
+    for server, connect in relays:
+        threading.Thread(target=tf_channel.serve, args=(server, connect), daemon=True).start()
+    from freqtrade.main import main as freqtrade_main
+
+    freqtrade_main(["trade", "--config", os.path.join(BOT_DIR, "config.json")])
