@@ -54,6 +54,9 @@ export interface PoolBotStatus {
   memory: { rss: number; pss: number; uss: number } | null;
   wardenMemory: { rss: number; pss: number; uss: number } | null;
   budgetKb: number;
+  /** Processes and threads of the bot's pid namespace (its memory above is their sum). */
+  processes?: number;
+  threads?: number;
 }
 
 export interface PoolStatus {

@@ -69,6 +69,31 @@ def memory_of(pid):
     return out
 
 
+def pid_namespace(pid):
+    try:
+        return os.readlink(f"/proc/{pid}/ns/pid")
+    except OSError:
+        return None
+
+
+def threads_of(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return next((int(line.split()[1]) for line in f if line.startswith("Threads:")), 0)
+    except (OSError, ValueError):
+        return 0
+
+
+def processes_by_pid_namespace():
+    out = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            ns = pid_namespace(entry)
+            if ns:
+                out.setdefault(ns, []).append(int(entry))
+    return out
+
+
 class Bot:
     def __init__(self, spec):
         self.id = spec["id"]
@@ -86,6 +111,8 @@ class Bot:
         self.stopping_since = None
         self.wanted = True
         self.memory = None
+        self.processes = 0
+        self.threads = 0
         self.pending_reason = None
         self.bot_exit = None  # the bot's own exit code (negative: the signal that ended it), as its warden saw it
 
@@ -142,6 +169,11 @@ class Pool:
             try:
                 os.close(read_end)
                 tf_warden.run(bot.id, bot.spec, bot.listener, write_end, keep)
+            except BaseException as e:  # noqa: BLE001 - the pool logs why the warden could not set the bot up
+                try:
+                    os.write(write_end, f"error {e!r}"[:500].replace("\n", " ").encode() + b"\n")
+                except OSError:
+                    pass
             finally:
                 os._exit(70)
         os.close(write_end)
@@ -180,6 +212,8 @@ class Pool:
                     bot.state = "running"
                 elif word == "exit":
                     bot.bot_exit = int(value)
+                elif word == "error":
+                    log("bot could not enter its sandbox", bot=bot.id, error=value)
                 elif word == "hung":
                     bot.pending_reason = "hung"
 
@@ -219,11 +253,17 @@ class Pool:
             log("bot ended; restarting it alone", bot=bot.id, code=code, reason=reason, ran_s=round(ran))
 
     def enforce_memory(self):
+        by_ns = processes_by_pid_namespace()
         for bot in self.bots.values():
             if not bot.pid:
                 bot.memory = None
                 continue
-            bot.memory = memory_of(bot.pid)
+            # The bot and whatever it started: every process of its pid namespace.
+            pids = by_ns.get(pid_namespace(bot.pid), [bot.pid])
+            parts = [m for m in (memory_of(p) for p in pids) if m]
+            bot.memory = {k: sum(m[k] for m in parts) for k in ("rss", "pss", "uss")} if parts else None
+            bot.processes = len(parts)
+            bot.threads = sum(threads_of(p) for p in pids)
             if bot.memory and bot.memory["uss"] > bot.budget_kb() and bot.wanted:
                 log("bot over its memory budget; restarting it", bot=bot.id, uss_kb=bot.memory["uss"], budget_kb=bot.budget_kb())
                 bot.pending_reason = "memory"
@@ -239,7 +279,7 @@ class Pool:
             "parent": {"pid": os.getpid(), **(me or {})},
             "bots": {
                 b.id: {"state": b.state, "pid": b.pid, "warden": b.warden, "restarts": b.restarts, "lastExit": b.last_exit,
-                       "startedAt": b.started_at, "memory": b.memory, "wardenMemory": memory_of(b.warden) if b.warden else None,
+                       "startedAt": b.started_at, "memory": b.memory, "wardenMemory": memory_of(b.warden) if b.warden else None, "processes": b.processes, "threads": b.threads,
                        "budgetKb": b.budget_kb()}
                 for b in self.bots.values()
             },

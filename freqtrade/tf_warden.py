@@ -5,6 +5,7 @@
 # ccxt's proxy port -> its egress socket) and runs FreqTrade, which imports the user's strategy: the first user code.
 import http.client
 import os
+import resource
 import signal
 import socket
 import sys
@@ -19,6 +20,7 @@ BOT_DIR = "/freqtrade"
 EGRESS_VIEW = "/tmp/tf-egress"
 PING_EVERY_S = 5
 HUNG_AFTER_S = 60  # unless the bot list says otherwise (hungAfterS)
+MAX_TASKS = 256  # threads and processes of one bot, unless the bot list says otherwise (maxTasks)
 FIRST_ANSWER_WITHIN_S = 600  # FreqTrade starting on a busy machine with many siblings starting too
 
 
@@ -32,16 +34,19 @@ def _keep_only(fds):
                 pass
 
 
-def _console(own_dir):
-    logs = os.path.join(own_dir, "user_data", "logs")
-    os.makedirs(logs, mode=0o700, exist_ok=True)
-    fd = os.open(os.path.join(logs, "console.log"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.dup2(fd, 1)
-    os.dup2(fd, 2)
-    os.close(fd)
-    devnull = os.open(os.devnull, os.O_RDONLY)
+def _console(path):
+    """Points fds 0-2 at `path` (None: /dev/null). Opened only inside the bot's confined view, where a link the bot
+    planted in its directory can lead nowhere but its own files."""
+    devnull = os.open(os.devnull, os.O_RDWR)
     os.dup2(devnull, 0)
-    os.close(devnull)
+    out = devnull
+    if path:
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        out = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    os.dup2(out, 1)
+    os.dup2(out, 2)
+    for fd in {devnull, out}:
+        os.close(fd)
 
 
 def _answers(port):
@@ -63,7 +68,7 @@ def run(bot_id, spec, listener, report_fd, keep):
     own_dir = os.path.join(POOL_DIR, "bots", bot_id)
     egress_dir = os.path.join(tf_channel.SOCKET_DIR, f"e-{bot_id}")
     _keep_only(keep)
-    _console(own_dir)
+    _console(None)
     # The kernel's OOM killer takes a bot before the pool's parent (raising one's own score needs no privilege).
     with open("/proc/self/oom_score_adj", "w") as f:
         f.write("1000")
@@ -74,8 +79,11 @@ def run(bot_id, spec, listener, report_fd, keep):
             _bot(spec, listener, own_dir, egress_dir, report_fd)
         except SystemExit as e:
             os._exit(e.code if isinstance(e.code, int) else 1)
-        except BaseException as e:  # noqa: BLE001 - the bot's own console says why it could not start
-            print(f"tf-pool: bot {bot_id} ended: {e!r}", file=sys.stderr, flush=True)
+        except BaseException as e:  # noqa: BLE001 - told to the pool before the console is set up, else to the console
+            if _early_report["fd"] is not None:
+                os.write(_early_report["fd"], f"error {e!r}"[:500].replace("\n", " ").encode() + b"\n")
+            else:
+                print(f"tf-pool: the bot ended: {e!r}", file=sys.stderr, flush=True)
             os._exit(71)
         os._exit(0)
     listener.close()
@@ -107,12 +115,21 @@ def _watch(pid, port, report_fd, hung_after_s):
             os.kill(pid, signal.SIGKILL)
 
 
+_early_report = {"fd": None}  # the pool's pipe, until the bot's console is its own log file
+
+
 def _bot(spec, listener, own_dir, egress_dir, report_fd):
-    os.close(report_fd)
+    _early_report["fd"] = report_fd
     tf_sandbox.die_with_parent()
     tf_sandbox.loopback_up()
     tf_sandbox.confine_files(own_dir, POOL_DIR, BOT_DIR, egress_dir, tf_channel.SOCKET_DIR, EGRESS_VIEW, int(spec.get("tmpMb", 64)))
     tf_sandbox.drop_capabilities()
+    # Threads and processes, counted in the bot's own user namespace: a bot that spawns without end stops at its own
+    # limit, not at the container's pids limit its siblings share. Without CAP_SYS_RESOURCE it cannot raise it again.
+    resource.setrlimit(resource.RLIMIT_NPROC, (int(spec.get("maxTasks") or MAX_TASKS),) * 2)
+    _console(os.path.join(BOT_DIR, "user_data", "logs", "console.log"))
+    os.close(report_fd)
+    _early_report["fd"] = None
     os.chdir(BOT_DIR)
     for key in list(os.environ):
         if key not in ("PATH", "LANG", "LC_ALL", "PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED", "TZ"):

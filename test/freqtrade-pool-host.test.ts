@@ -23,6 +23,7 @@ const victim = normal[0]!;
 const hostileId = `hostile-${tag}`;
 const hogId = `hog-${tag}`;
 const hangId = `hang-${tag}`;
+const spawnerId = `spawner-${tag}`;
 
 let exchange: PaperExchangeHandle;
 let pool: PoolHarness;
@@ -88,6 +89,7 @@ beforeAll(async () => {
     { botId: hostileId, name: 'hostile', apiPort: 20300, pairs: ['BTC/USDT'], strategyClass: 'TfHostile', strategy: HOSTILE.replace('__TARGETS__', JSON.stringify(hostileTargets(port))) },
     misbehaving(hogId, 'memory', { memoryMb: 300 }),
     misbehaving(hangId, 'hang', { hungAfterS: 20 }),
+    misbehaving(spawnerId, 'tasks'),
   ]);
 }, 120_000);
 
@@ -146,6 +148,16 @@ describe('a FreqTrade pool container', { shuffle: false }, () => {
       return s?.lastExit?.reason === 'hung' ? s : null;
     }, 240_000);
     expect(hung.restarts).toBeGreaterThanOrEqual(1);
+    expect(await pidsOf(normal.map((b) => b.botId))).toEqual(pidsBefore);
+  }, 250_000);
+
+  it('stops a bot that starts threads without end at its own task limit', async () => {
+    const spawner = await waitFor('the spawner at its limit', async () => {
+      const s = await botStatus(spawnerId);
+      return s?.state === 'running' && (s.threads ?? 0) >= 250 ? s : null;
+    }, 240_000);
+    expect(spawner.threads).toBeLessThanOrEqual(256);
+    for (const bot of normal) expect((await pool.client(bot.botId).showConfig()).bot_name).toBe(bot.name);
     expect(await pidsOf(normal.map((b) => b.botId))).toEqual(pidsBefore);
   }, 250_000);
 
