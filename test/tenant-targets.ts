@@ -93,6 +93,10 @@ export interface ProbeReport {
   proxy: Record<string, string>;
   bind: Record<string, string>;
   received: Array<{ port: number; data: string }>;
+  /** Pooled bots' probes (optional targets): files read, folders listed, processes signalled. */
+  files?: Record<string, string>;
+  listdir?: Record<string, string[] | string>;
+  signals?: Record<string, string>;
   done?: boolean;
 }
 

@@ -1,0 +1,148 @@
+# One pooled bot's warden and the bot itself (forked from tf_pool.py). The warden keeps only the fds the bot needs,
+# sends its console to the bot's own log file, enters the bot's namespaces, forks the bot (pid 1 of its own pid
+# namespace), tells the pool the bot's pid, and watches the bot's API: one that stops answering is killed as hung. The
+# bot confines its files, drops every capability, starts its relays (API socket -> FreqTrade on its own loopback;
+# ccxt's proxy port -> its egress socket) and runs FreqTrade, which imports the user's strategy: the first user code.
+import http.client
+import os
+import resource
+import signal
+import socket
+import sys
+import threading
+import time
+
+import tf_channel
+import tf_sandbox
+
+POOL_DIR = "/pool"
+BOT_DIR = "/freqtrade"
+EGRESS_VIEW = "/tmp/tf-egress"
+PING_EVERY_S = 5
+HUNG_AFTER_S = 60  # unless the bot list says otherwise (hungAfterS)
+MAX_TASKS = 256  # threads and processes of one bot, unless the bot list says otherwise (maxTasks)
+FIRST_ANSWER_WITHIN_S = 600  # FreqTrade starting on a busy machine with many siblings starting too
+
+
+def _keep_only(fds):
+    for fd in os.listdir("/proc/self/fd"):
+        n = int(fd)
+        if n > 2 and n not in fds:
+            try:
+                os.close(n)
+            except OSError:
+                pass
+
+
+def _console(path):
+    """Points fds 0-2 at `path` (None: /dev/null). Opened only inside the bot's confined view, where a link the bot
+    planted in its directory can lead nowhere but its own files."""
+    devnull = os.open(os.devnull, os.O_RDWR)
+    os.dup2(devnull, 0)
+    out = devnull
+    if path:
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        out = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    os.dup2(out, 1)
+    os.dup2(out, 2)
+    for fd in {devnull, out}:
+        os.close(fd)
+
+
+def _answers(port):
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        conn.request("GET", "/api/v1/ping")
+        ok = conn.getresponse().status == 200
+        conn.close()
+        return ok
+    except (OSError, http.client.HTTPException):
+        return False
+
+
+def run(bot_id, spec, listener, report_fd, keep):
+    """The warden (never returns)."""
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, signal.SIG_DFL)
+    tf_sandbox.die_with_parent()
+    own_dir = os.path.join(POOL_DIR, "bots", bot_id)
+    egress_dir = os.path.join(tf_channel.SOCKET_DIR, f"e-{bot_id}")
+    _keep_only(keep)
+    _console(None)
+    # The kernel's OOM killer takes a bot before the pool's parent (raising one's own score needs no privilege).
+    with open("/proc/self/oom_score_adj", "w") as f:
+        f.write("1000")
+    tf_sandbox.enter_namespaces()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            _bot(spec, listener, own_dir, egress_dir, report_fd)
+        except SystemExit as e:
+            os._exit(e.code if isinstance(e.code, int) else 1)
+        except BaseException as e:  # noqa: BLE001 - told to the pool before the console is set up, else to the console
+            if _early_report["fd"] is not None:
+                os.write(_early_report["fd"], f"error {e!r}"[:500].replace("\n", " ").encode() + b"\n")
+            else:
+                print(f"tf-pool: the bot ended: {e!r}", file=sys.stderr, flush=True)
+            os._exit(71)
+        os._exit(0)
+    listener.close()
+    os.write(report_fd, f"pid {pid}\n".encode())
+    tf_sandbox.drop_capabilities()
+    _watch(pid, int(spec["apiPort"]), report_fd, int(spec.get("hungAfterS") or HUNG_AFTER_S))
+
+
+def _watch(pid, port, report_fd, hung_after_s):
+    started = time.time()
+    answered_at = None
+    while True:
+        for _ in range(PING_EVERY_S * 10):
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                code = os.waitstatus_to_exitcode(status)
+                os.write(report_fd, f"exit {code}\n".encode())
+                os._exit(code & 0xFF)
+            time.sleep(0.1)
+        now = time.time()
+        if _answers(port):
+            if answered_at is None:
+                os.write(report_fd, b"running\n")
+            answered_at = now
+            continue
+        silent = now - answered_at if answered_at else now - started
+        if silent > (hung_after_s if answered_at else FIRST_ANSWER_WITHIN_S):
+            os.write(report_fd, b"hung\n")
+            os.kill(pid, signal.SIGKILL)
+
+
+_early_report = {"fd": None}  # the pool's pipe, until the bot's console is its own log file
+
+
+def _bot(spec, listener, own_dir, egress_dir, report_fd):
+    _early_report["fd"] = report_fd
+    tf_sandbox.die_with_parent()
+    tf_sandbox.loopback_up()
+    tf_sandbox.confine_files(own_dir, POOL_DIR, BOT_DIR, egress_dir, tf_channel.SOCKET_DIR, EGRESS_VIEW, int(spec.get("tmpMb", 64)))
+    tf_sandbox.drop_capabilities()
+    # Threads and processes, counted in the bot's own user namespace: a bot that spawns without end stops at its own
+    # limit, not at the container's pids limit its siblings share. Without CAP_SYS_RESOURCE it cannot raise it again.
+    resource.setrlimit(resource.RLIMIT_NPROC, (int(spec.get("maxTasks") or MAX_TASKS),) * 2)
+    _console(os.path.join(BOT_DIR, "user_data", "logs", "console.log"))
+    os.close(report_fd)
+    _early_report["fd"] = None
+    os.chdir(BOT_DIR)
+    for key in list(os.environ):
+        if key not in ("PATH", "LANG", "LC_ALL", "PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED", "TZ"):
+            del os.environ[key]
+    os.environ["HOME"] = "/tmp"
+    port = int(spec["apiPort"])
+    egress = os.path.join(EGRESS_VIEW, "egress.sock")
+    relays = [
+        (listener, lambda: socket.create_connection(("127.0.0.1", port))),
+        (tf_channel.tcp_listener(tf_channel.EGRESS_PORT), lambda: tf_channel.unix_connect(egress)),
+    ]
+    for server, connect in relays:
+        threading.Thread(target=tf_channel.serve, args=(server, connect), daemon=True).start()
+    from freqtrade.main import main as freqtrade_main
+
+    freqtrade_main(["trade", "--config", os.path.join(BOT_DIR, "config.json")])

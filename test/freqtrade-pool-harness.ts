@@ -1,0 +1,100 @@
+// One FreqTrade pool container on the real dockerd, without the platform: its socket directory, one egress proxy per
+// bot (each allowing only that bot's exchange, the paper exchange here), configs as the platform writes them, and the
+// pool host activities. Shared by the pool host's test and its memory benchmark.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import Docker from 'dockerode';
+import { botApiSocketName, ccxtProxySetting, egressAllowlist } from '../domain/bot-channel.js';
+import { exchangeProfile } from '../domain/exchanges.js';
+import { DEFAULT_FREQTRADE_VERSION, freqtradeConfig } from '../domain/freqtrade-config.js';
+import { exchangeApiUrls } from '../activities/exchange-client.js';
+import { BOT_UID } from '../activities/container-hardening.js';
+import { startEgressProxy, type EgressProxy } from '../activities/egress-proxy.js';
+import { createFreqtradeClient, type FreqtradeClient } from '../activities/freqtrade-client.js';
+import { createFreqtradePoolHost, poolBotEgressDirName, type PooledFreqtradeBot, type PoolStatus } from '../activities/freqtrade-pool-host.js';
+
+export interface HarnessBot {
+  botId: string;
+  name: string;
+  apiPort: number;
+  pairs: string[];
+  strategyClass: string;
+  strategy: string;
+  memoryMb?: number;
+  hungAfterS?: number;
+}
+
+export interface PoolHarness {
+  key: string;
+  socketDir: string;
+  host: ReturnType<typeof createFreqtradePoolHost>;
+  docker: Docker;
+  /** Adds bots (each with its egress proxy) and rewrites the container's list. */
+  add(bots: HarnessBot[]): Promise<void>;
+  /** The API client of a bot, through its socket, as the platform's. */
+  client(botId: string): FreqtradeClient;
+  status(): Promise<PoolStatus | null>;
+  apiSocket(botId: string): string;
+  /** Memory of the whole container as `docker stats` shows it (usage minus inactive page cache), in MiB. */
+  dockerStatsMiB(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function startPoolHarness(options: { paperUrl: string; memoryMb?: number; cpus?: number; label?: string }): Promise<PoolHarness> {
+  const docker = new Docker();
+  const host = createFreqtradePoolHost(docker);
+  const key = `t${randomBytes(5).toString('hex')}`;
+  const socketDir = await fs.mkdtemp(path.join(os.tmpdir(), 'tf-ftpool-'));
+  await fs.chown(socketDir, BOT_UID, BOT_UID);
+  await fs.chmod(socketDir, 0o700);
+  const proxies: EgressProxy[] = [];
+  const bots: Array<PooledFreqtradeBot> = [];
+  const credentials = new Map<string, { username: string; password: string }>();
+  const profile = exchangeProfile('paper', options.paperUrl);
+  const urls = exchangeApiUrls(profile);
+
+  await host.ensureContainer({
+    key, version: DEFAULT_FREQTRADE_VERSION, socketDir, memoryMb: options.memoryMb ?? 3072, cpus: options.cpus ?? 2, pidsLimit: 2048,
+    labels: { 'tradefleet.managed': 'true', 'tradefleet.test': options.label ?? 'freqtrade-pool' },
+  });
+  await host.start(key);
+
+  return {
+    key, socketDir, host, docker,
+    async add(more) {
+      for (const b of more) {
+        const egressDir = path.join(socketDir, poolBotEgressDirName(b.botId));
+        await fs.mkdir(egressDir, { mode: 0o700 });
+        await fs.chown(egressDir, BOT_UID, BOT_UID);
+        proxies.push(await startEgressProxy(path.join(egressDir, 'egress.sock'), egressAllowlist(urls)));
+        const api = { username: `u${randomBytes(4).toString('hex')}`, password: randomBytes(12).toString('hex'), jwtSecret: randomBytes(32).toString('hex') };
+        credentials.set(b.botId, api);
+        const config = freqtradeConfig({
+          botName: b.name, pairs: b.pairs, stakeAmount: 20, stakeCurrency: 'USDT', dryRun: true, apiPort: b.apiPort,
+          proxy: ccxtProxySetting(urls), api, strategyClass: b.strategyClass,
+          exchange: { ccxtId: profile.ccxtId, apiUrls: profile.apiUrls, options: profile.options },
+        });
+        bots.push({ botId: b.botId, apiPort: b.apiPort, memoryMb: b.memoryMb ?? 256, hungAfterS: b.hungAfterS, config: JSON.stringify(config, null, 2), strategy: b.strategy });
+      }
+      await host.writeBots(key, bots);
+    },
+    apiSocket: (botId) => path.join(socketDir, botApiSocketName(botId)),
+    client(botId) {
+      return createFreqtradeClient({ kind: 'socket', socketPath: path.join(socketDir, botApiSocketName(botId)) }, credentials.get(botId)!, 10_000);
+    },
+    status: () => host.status(key),
+    async dockerStatsMiB() {
+      const id = await host.containerId(key);
+      const stats = (await docker.getContainer(id!).stats({ stream: false })) as { memory_stats: { usage: number; stats?: Record<string, number> } };
+      const cache = stats.memory_stats.stats?.inactive_file ?? stats.memory_stats.stats?.total_inactive_file ?? 0;
+      return (stats.memory_stats.usage - cache) / 1024 / 1024;
+    },
+    async close() {
+      await host.remove(key).catch(() => undefined);
+      for (const p of proxies) await p.close();
+      await fs.rm(socketDir, { recursive: true, force: true });
+    },
+  };
+}
