@@ -1,4 +1,5 @@
 // The egress proxy lets a bot reach its exchange's host:port pairs, by CONNECT or by absolute-URI request, and nothing else.
+import { spawn } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -64,5 +65,35 @@ describe('the egress proxy', () => {
     proxy.allow([`127.0.0.1:${otherPort}`]);
     expect(await raw(`GET http://127.0.0.1:${exchangePort}/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`)).toMatch(/^HTTP\/1.1 403/);
     proxy.allow([`127.0.0.1:${exchangePort}`]);
+  });
+});
+
+describe('the egress socket in a directory the container can write', () => {
+  it('never changes the mode of a file a symlink planted at its name points to, however the swap is timed', async () => {
+    const place = await fs.mkdtemp(path.join(os.tmpdir(), 'tf-egress-race-'));
+    const victim = path.join(place, 'host-file');
+    await fs.writeFile(victim, 'not for the bot', { mode: 0o600 });
+    const socketDir = path.join(place, 'bot');
+    await fs.mkdir(socketDir);
+    const socketPath = path.join(socketDir, 'egress.sock');
+    // The container's code, in a process of its own: swaps the socket's name for a link to the victim without pause.
+    const attacker = spawn(process.execPath, ['-e', `
+      const fs = require('node:fs');
+      const [link, target] = process.argv.slice(1);
+      for (;;) { try { fs.unlinkSync(link); } catch {} try { fs.symlinkSync(target, link); } catch {} }
+    `, socketPath, victim], { stdio: 'ignore' });
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      for (let i = 0; i < 300; i++) {
+        const started = await startEgressProxy(socketPath, []).catch(() => null);
+        await started?.close();
+        expect((await fs.stat(victim)).mode & 0o777).toBe(0o600);
+      }
+    } finally {
+      attacker.kill('SIGKILL');
+      await fs.rm(place, { recursive: true, force: true });
+    }
+    // Nothing of the staging directories is left beside the socket's directory.
+    expect((await fs.readdir(os.tmpdir())).filter((n) => n.startsWith('.egress-'))).toEqual([]);
   });
 });

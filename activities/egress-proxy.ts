@@ -4,6 +4,7 @@
 import fs from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
+import path from 'node:path';
 
 export interface EgressProxy {
   readonly socketPath: string;
@@ -77,14 +78,25 @@ export async function startEgressProxy(socketPath: string, hosts: readonly strin
   });
   server.on('clientError', (_error, socket) => socket.destroy());
 
-  // A socket file left by an earlier process would make listen fail; nobody else may own this path.
-  await fs.rm(socketPath, { force: true });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(socketPath, () => resolve());
-  });
-  // The container's user (not the platform's) connects; the 0700 directory keeps everyone else out.
-  await fs.chmod(socketPath, 0o666);
+  // The socket's directory belongs to the container's user, whose code may swap any name in it for a symlink: a chmod
+  // there by this (root) process could be aimed at any file of the host. So the socket is bound and opened to the
+  // container's user (0666; it connects, not the platform's user) in a private directory beside, then renamed into
+  // place: a rename replaces whatever the name holds and follows no link.
+  const staging = await fs.mkdtemp(path.join(path.dirname(path.dirname(socketPath)), '.egress-'));
+  try {
+    const staged = path.join(staging, path.basename(socketPath));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(staged, () => resolve());
+    });
+    await fs.chmod(staged, 0o666);
+    await fs.rename(staged, socketPath);
+  } catch (error) {
+    server.close();
+    throw error;
+  } finally {
+    await fs.rm(staging, { recursive: true, force: true });
+  }
 
   return {
     socketPath,
