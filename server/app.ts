@@ -24,6 +24,8 @@ import { createMetrics } from './metrics.js';
 import { requestLog } from './request-log.js';
 import { alertsRouter } from './routes/alerts.js';
 import { notificationsRouter } from './routes/notifications.js';
+import type { SecretBox } from '../db/secret-box.js';
+import type { Notifier } from '../telemetry/notify.js';
 import { createQuotas } from './quotas.js';
 import { authRouter } from './routes/auth.js';
 import { botEventsRouter } from './routes/bot-events.js';
@@ -82,6 +84,10 @@ export interface AppDeps {
   paperExchangeUrl: string;
   /** ALERTMANAGER_WEBHOOK_TOKEN: Alertmanager's webhook turns alerts into notifications; off when empty or absent. */
   alertWebhookToken?: string;
+  /** Opens and seals users' notification channel secrets; without it the channels cannot be set. */
+  secretBox?: SecretBox;
+  /** Records notifications and delivers them to users' channels; without it the webhook only records. */
+  notifier?: Notifier;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -107,7 +113,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use('/auth', authRouter(deps.db, deps.dualWrite, deps.sessions, quotas));
   api.use('/auth', oidcRouter({ db: deps.db, dualWrite: deps.dualWrite, sessions: deps.sessions, oidc: deps.oidc ?? null, log: deps.log }));
   api.use('/tokens', requireUser, tokensRouter(deps.db));
-  api.use('/notifications', requireUser, notificationsRouter(deps.db));
+  api.use('/notifications', requireUser, notificationsRouter(deps.db, deps.secretBox ?? null));
   api.use(strategySchemaRouter());
   api.use('/strategies', requireUser, strategiesRouter({ ...deps, quotas }));
   api.use('/bots/events', requireUser, botEventsRouter(deps.db, deps.events));
@@ -132,7 +138,7 @@ export function createApp(deps: AppDeps): express.Express {
   const temporalUiOrigin = new URL(deps.temporalUiUrl).origin;
   app.use('/api/codec', codecRouter({ db: deps.db, sessions: deps.sessions, codec: deps.payloadCodec, corsOrigins: new Set([temporalUiOrigin]) }));
   // Alertmanager is no browser: its own bearer token, no origin check, no session.
-  app.use('/api/alerts', alertsRouter(deps.db, deps.alertWebhookToken ?? ''));
+  app.use('/api/alerts', alertsRouter(deps.db, deps.alertWebhookToken ?? '', deps.notifier));
   app.use('/api', api);
   app.use(errorMiddleware(deps.log));
   return app;

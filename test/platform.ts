@@ -27,6 +27,7 @@ import { createPortfolioEvents } from '../server/portfolio-events.js';
 import { platformDataConverter } from '../temporal/data-converter.js';
 import { createPayloadCodec } from '../temporal/payload-codec.js';
 import { createActivities } from '../worker/activities.js';
+import { createNotifier } from '../telemetry/notify.js';
 import { buildWorkflowBundle } from '../worker/bundle.js';
 import { closeBotGateways, createDockerHostWorker } from '../worker/docker-host.js';
 import { createGuardWorker } from '../worker/guard-worker.js';
@@ -124,6 +125,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     paperExchangeUrl: config.PAPER_EXCHANGE_URL,
     oidc: oidc ? createOidc(oidc) : null,
     alertWebhookToken: config.ALERTMANAGER_WEBHOOK_TOKEN,
+    secretBox: createSecretBox(secretKeyRing(config)),
+    notifier: createNotifier({ db, box: createSecretBox(secretKeyRing(config)), telegramApiUrl: config.TELEGRAM_API_URL }),
   });
 
   let workerRun: Promise<unknown> | null = null;
