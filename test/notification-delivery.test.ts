@@ -1,4 +1,5 @@
-// Notifications beyond the center: a guard exit notifies its owner in the notification center, by a signed webhook call
+// Notifications beyond the center: a guard exit (and then a revoked exchange key) notifies its owner in the notification
+// center, by a signed webhook call
 // to the owner's receiver (HMAC-SHA256 of "<timestamp>.<body>" with their secret) and through Telegram's Bot API (a
 // local receiver stands in for api.telegram.org, which this closed network cannot reach). Channel secrets are
 // write-only; a webhook without a secret is refused naming the field.
@@ -83,6 +84,16 @@ describe('notification delivery', () => {
       expect(JSON.parse(telegram.body)).toEqual({ chat_id: '4242', text: expect.stringContaining('Guard exit (trailing stop)') });
       // Exactly once each, though the center and both channels were checked more than once.
       expect(received.filter((r) => r.path === '/hook')).toHaveLength(1);
+
+      // The exchange revokes the key: the next sync fails, and the owner hears it once, by every channel.
+      exchange.engine.accounts.remove(exchange.engine.accounts.find(paper.apiKey)!);
+      expect((await user.agent.post(`/api/exchange-accounts/${account.body.account.id}/sync`).set('Origin', ORIGIN)).status).toBe(202);
+      const failing = await waitFor('the wallet-sync notification', async () =>
+        ((await user.agent.get('/api/notifications')).body.notifications as Array<{ kind: string; title: string; body: string }>).find((n) => n.kind === 'wallet_sync_failing'), 60_000);
+      expect(failing.title).toBe('The exchange rejected the key of account Guarded');
+      expect(failing.body).not.toContain(paper.apiKey);
+      const walletHook = await waitFor('its webhook call', async () => received.find((r) => r.path === '/hook' && r.body.includes('wallet_sync_failing')), 30_000);
+      expect(walletHook.headers['x-tradefleet-signature']).toBe(signWebhook(secret, String(walletHook.headers['x-tradefleet-timestamp']), walletHook.body));
     } finally {
       await user.agent.delete(`/api/exchange-accounts/${account.body.account.id}`).set('Origin', ORIGIN);
     }

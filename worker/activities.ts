@@ -68,14 +68,14 @@ export function createActivities({ config, db, dualWrite, temporal, driver, dock
     ...createPoolActivities(db, taskQueue),
     ...createPoolPlacementActivities(db, placement),
     ...createStrategyCheckActivities(docker, { version: DEFAULT_FREQTRADE_VERSION }),
-    ...createExchangeAccountActivities({ db, dualWrite, box, paperExchangeUrl, maxAccountsPerUser: config.MAX_EXCHANGE_ACCOUNTS_PER_USER }),
-    ...createWalletSyncScheduleActivities(temporal, taskQueue, db),
+    ...createExchangeAccountActivities({ db, dualWrite, box, paperExchangeUrl, maxAccountsPerUser: config.MAX_EXCHANGE_ACCOUNTS_PER_USER, notifier }),
+    ...createWalletSyncScheduleActivities(temporal, taskQueue, db, notifier),
     ...createMarketFeedActivities({ db, profileFor }),
     ...createTradeSyncActivities({ db, box, botChannel }),
     ...createPortfolioActivities({ db }),
     ...createGuardActivities({ db, box, botChannel, paperExchangeUrl, taskQueue, notifier }),
     ...createGuardWatcherActivities({ db, client: temporal, profileFor, taskQueue }),
-    ...createRiskActivities({ db, box, botChannel }),
+    ...createRiskActivities({ db, box, botChannel, notifier }),
     // Without MONGO_URL these fail at once with a message saying to set it; everything else runs.
     ...createMigrationActivities({ db, box, mongoUrl: config.MONGO_URL }),
   };
