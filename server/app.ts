@@ -88,6 +88,8 @@ export interface AppDeps {
   secretBox?: SecretBox;
   /** Records notifications and delivers them to users' channels; without it the webhook only records. */
   notifier?: Notifier;
+  /** false: no request metrics and no /metrics (the overhead benchmark's baseline). */
+  metrics?: boolean;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -95,9 +97,9 @@ export function createApp(deps: AppDeps): express.Express {
   const metrics = createMetrics(deps.db);
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(metrics.track);
+  if (deps.metrics !== false) app.use(metrics.track);
   app.use(requestLog(deps.log));
-  app.get('/metrics', metrics.expose);
+  if (deps.metrics !== false) app.get('/metrics', metrics.expose);
 
   const quotas = createQuotas(deps.db, deps.limits);
   // SSE routes take a stream slot through the app (server/sse.ts), so every stream counts without each router wiring it.

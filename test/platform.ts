@@ -66,6 +66,8 @@ export interface PlatformOptions {
   log?: (entry: Record<string, unknown>) => void;
   /** Where the in-process worker's Temporal SDK serves Prometheus metrics (the first platform of a test file decides). */
   temporalMetricsAddress?: string;
+  /** false: the API without request metrics or /metrics (benchmarks' baseline). */
+  metrics?: boolean;
 }
 
 /** A random address in 127.0.0.0/8 (every one of them is this machine's loopback), never 127.0.0.1 or 127.0.0.2. */
@@ -125,6 +127,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     paperExchangeUrl: config.PAPER_EXCHANGE_URL,
     oidc: oidc ? createOidc(oidc) : null,
     alertWebhookToken: config.ALERTMANAGER_WEBHOOK_TOKEN,
+    ...(options.metrics === false ? { metrics: false } : {}),
     secretBox: createSecretBox(secretKeyRing(config)),
     notifier: createNotifier({ db, box: createSecretBox(secretKeyRing(config)), telegramApiUrl: config.TELEGRAM_API_URL }),
   });
