@@ -26,6 +26,9 @@ export function createExchangeClient(profile: ExchangeProfile, credentials?: Exc
   return client;
 }
 
+/** ccxt's API URL table per exchange class: building an exchange instance costs milliseconds, and every bot list asks. */
+const apiUrlsByClass = new Map<string, readonly string[]>();
+
 /**
  * The URLs a bot of this profile may call, for its egress allowlist: the profile's overrides alone when it has them
  * (the paper exchange), else every URL in ccxt's `urls.api` table of the exchange.
@@ -33,12 +36,17 @@ export function createExchangeClient(profile: ExchangeProfile, credentials?: Exc
 export function exchangeApiUrls(profile: ExchangeProfile): string[] {
   if (profile.apiUrls) return Object.values(profile.apiUrls);
   if (!isKnownExchange(profile.ccxtId)) return [];
-  const Class = (ccxt as unknown as Record<string, new (config: object) => Exchange>)[profile.ccxtId]!;
-  const urls: string[] = [];
-  const collect = (value: unknown): void => {
-    if (typeof value === 'string') urls.push(value);
-    else if (value && typeof value === 'object') for (const v of Object.values(value)) collect(v);
-  };
-  collect((new Class({}).urls as { api?: unknown }).api);
-  return urls;
+  let urls = apiUrlsByClass.get(profile.ccxtId);
+  if (!urls) {
+    const Class = (ccxt as unknown as Record<string, new (config: object) => Exchange>)[profile.ccxtId]!;
+    const found: string[] = [];
+    const collect = (value: unknown): void => {
+      if (typeof value === 'string') found.push(value);
+      else if (value && typeof value === 'object') for (const v of Object.values(value)) collect(v);
+    };
+    collect((new Class({}).urls as { api?: unknown }).api);
+    urls = Object.freeze(found);
+    apiUrlsByClass.set(profile.ccxtId, urls);
+  }
+  return [...urls];
 }

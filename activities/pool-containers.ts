@@ -19,6 +19,7 @@ import type { Db } from '../db/pool.js';
 import type { SecretBox } from '../db/secret-box.js';
 import type { BotChannels } from './bot-channels.js';
 import type { BotGateway } from './bot-gateway.js';
+import { HOST_CONTROL_SOCKET_ENV, HOST_CONTROL_SOCKET_NAME, pushHostConfig } from './bot-host-control.js';
 import { confinedHostConfig, createBotHostSpecs } from './bot-host-spec.js';
 import { BOT_UID, hardenedHostConfig } from './container-hardening.js';
 import { readTarFile, singleFileTar, streamToBuffer } from './tar.js';
@@ -83,12 +84,23 @@ export function createPoolDockerActivities(deps: PoolDockerDeps) {
     return { listenHost: '127.0.0.1', bots };
   }
 
-  /** The container's bot list, its egress allowlist and its gateway routes, all from the same rows. */
-  async function writeBots(containerId: string, key: string, ids: readonly string[], tx: Db): Promise<void> {
+  /**
+   * The container's bot list, its egress allowlist and its gateway routes, all from the same rows. A running host takes
+   * the list over its control socket; otherwise (`containerId` of a container not started yet, or no socket answering)
+   * the list goes in as a file through the engine, which the host reads at start or on its next poll.
+   */
+  async function writeBots(poolId: string, key: string, ids: readonly string[], tx: Db, containerId?: string): Promise<'socket' | 'file'> {
     const { config, egressAllow } = confinedHostConfig(await configFor(ids, tx));
-    await deps.channels.prepare(poolSocketDirName(key), egressAllow);
-    await writeConfig(containerId, config);
+    const socketDir = await deps.channels.prepare(poolSocketDirName(key), egressAllow);
+    let via: 'socket' | 'file' = 'socket';
+    if (containerId || !(await pushHostConfig(path.join(socketDir, HOST_CONTROL_SOCKET_NAME), JSON.stringify(config)))) {
+      via = 'file';
+      const id = containerId ?? (await find(poolId, key))?.Id;
+      if (!id) throw new Error(`pool container ${key} does not exist`);
+      await writeConfig(id, config);
+    }
     await deps.gateway.route(key, config.bots);
+    return via;
   }
 
   async function writeConfig(containerId: string, config: BotHostConfig): Promise<void> {
@@ -138,7 +150,12 @@ export function createPoolDockerActivities(deps: PoolDockerDeps) {
             name: poolContainerName(key),
             Image: deps.image,
             Labels: poolLabels(poolId, key),
-            Env: [`${BOT_HOST_CONFIG_FILE_ENV}=${CONFIG_DIR}/${CONFIG_FILE}`, `${STATE_DIR_ENV}=${STATE_DIR}`, ...(deps.logLevel ? [`LOG_LEVEL=${deps.logLevel}`] : [])],
+            Env: [
+              `${BOT_HOST_CONFIG_FILE_ENV}=${CONFIG_DIR}/${CONFIG_FILE}`,
+              `${STATE_DIR_ENV}=${STATE_DIR}`,
+              `${HOST_CONTROL_SOCKET_ENV}=${CONTAINER_SOCKET_DIR}/${HOST_CONTROL_SOCKET_NAME}`,
+              ...(deps.logLevel ? [`LOG_LEVEL=${deps.logLevel}`] : []),
+            ],
             Volumes: { [CONFIG_DIR]: {} },
             User: `${BOT_UID}:${BOT_UID}`,
             NetworkDisabled: true,
@@ -160,7 +177,7 @@ export function createPoolDockerActivities(deps: PoolDockerDeps) {
         found = await find(poolId, key);
         if (!found) throw new Error(`pool container ${key} vanished right after it was created`);
       }
-      await withContainerLock(db, key, async (ids, tx) => writeBots(found.Id, key, ids, tx));
+      await withContainerLock(db, key, async (ids, tx) => writeBots(poolId, key, ids, tx, found.State === 'running' ? undefined : found.Id));
       if (found.State !== 'running') {
         await docker.getContainer(found.Id).start().catch((error: unknown) => {
           if (status(error) !== 304) throw error;
@@ -195,14 +212,12 @@ export function createPoolDockerActivities(deps: PoolDockerDeps) {
       );
     },
 
-    /** Rewrites the container's bot list from PostgreSQL (bots placed there and attached); the host applies it live. */
-    async writeContainerBots(poolId: string, key: string): Promise<number> {
-      const found = await find(poolId, key);
-      if (!found) throw new Error(`pool container ${key} does not exist`);
-      return withContainerLock(db, key, async (ids, tx) => {
-        await writeBots(found.Id, key, ids, tx);
-        return ids.length;
-      });
+    /**
+     * Rewrites the container's bot list from PostgreSQL (bots placed there and attached); the host applies it live.
+     * Answers how many bots the list holds and how it went in (`socket`: applied when this returns).
+     */
+    async writeContainerBots(poolId: string, key: string): Promise<{ bots: number; via: 'socket' | 'file' }> {
+      return withContainerLock(db, key, async (ids, tx) => ({ bots: ids.length, via: await writeBots(poolId, key, ids, tx) }));
     },
 
     /**

@@ -3,6 +3,7 @@
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { STATE_DIR_ENV } from './bot-state-store.js';
 import { followConfigFile, type ConfigFollower } from './config-file-follower.js';
+import { CONTROL_SOCKET_ENV, serveHostControl } from './host-control.js';
 import { BOT_VERSION } from './freqtrade-compat.js';
 import { CONFIG_ENV as BOT_HOST_CONFIG_ENV, CONFIG_FILE_ENV } from './host-config.js';
 import { createBotHost, startBotHost, validateHostConfig, type BotHost } from './host.js';
@@ -73,6 +74,13 @@ if (file) {
   host = createBotHost({ stateDir });
   const result = await host.apply(config);
   follower = followConfigFile(host, file, logger, { appliedText: raw, appliedComplete: result.failed.length === 0 });
+  const controlSocket = process.env[CONTROL_SOCKET_ENV];
+  if (controlSocket) {
+    // Without it the platform writes the file through the engine instead, which the follower picks up as before.
+    await serveHostControl(controlSocket, follower, logger).catch((err: unknown) => {
+      logger.log('error', 'control socket could not start; bot lists arrive as files only', { error: err instanceof Error ? err.message : String(err) });
+    });
+  }
 } else {
   host = await startBotHost(config, { stateDir }).catch((err: unknown) => fail(err instanceof Error ? err.message : String(err)));
 }

@@ -20,7 +20,11 @@ export const OIDC_FAILURES = {
   oidc_migration_pending: 'Your account is being moved to this platform: keep using the old platform until the migration is cut over.',
   oidc_unreachable: 'The provider could not be reached. Try again in a moment.',
   oidc_off: 'Sign-in with a provider is not configured here.',
+  oidc_busy: 'Too many sign-ins were started from your address. Wait 15 minutes and try again.',
 } as const;
+
+/** Provider sign-ins started per client address: each one stores an attempt until it expires. */
+export const OIDC_START_LIMIT = { starts: 30, windowSeconds: 15 * 60 } as const;
 export type OidcFailure = keyof typeof OIDC_FAILURES;
 
 export const isOidcFailure = (code: unknown): code is OidcFailure => typeof code === 'string' && Object.hasOwn(OIDC_FAILURES, code);

@@ -83,7 +83,7 @@ export function fakePoolDockerActivities(sim: PoolSim): PoolDockerActivities {
         .map(([key, c]) => ({ key, host, running: c.running, memoryMb: 40, memoryBytes: 40 * 2 ** 20, memoryLimitBytes: 512 * 2 ** 20, cpuPercent: 1 })),
     writeContainerBots: async (_poolId, key) => {
       if (sim.writeMs) await new Promise((resolve) => setTimeout(resolve, sim.writeMs));
-      return writeList(key, true);
+      return { bots: writeList(key, true), via: 'socket' as const };
     },
     waitBotReleased: async () => undefined,
     exportBotState: async (_poolId, key, botId) => {

@@ -6,6 +6,7 @@ import request from 'supertest';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertIdentity } from '../db/identities.js';
+import { OIDC_START_LIMIT } from '../domain/identity.js';
 import { sql } from '../db/pool.js';
 import { insertUserWithIdentity } from '../db/users.js';
 import { createSessions } from '../server/auth/sessions.js';
@@ -102,6 +103,21 @@ describe('OpenID Connect sign-in at the API', () => {
     const again = await request(platform.app).get(`/api/auth/oidc/callback?code=forged&state=${secondState}`).set('Cookie', second.binding);
     expect(again.headers['location']).toBe('/signin?oidc_error=oidc_state');
     expect({ users: await count('users'), identities: await count('user_identities') }).toEqual(before);
+  });
+
+  it('limits the sign-ins started from one address, storing no attempt beyond the limit', async () => {
+    // An address of its own (the app trusts the loopback proxy's X-Forwarded-For): the other tests' starts do not count.
+    const address = `198.51.100.${1 + Math.floor(Math.random() * 250)}`;
+    const start = () => request(platform.app).get('/api/auth/oidc/start').set('X-Forwarded-For', address);
+    for (let i = 0; i < OIDC_START_LIMIT.starts; i++) expect(new URL((await start()).headers['location']!).origin).toBe(new URL(provider.issuer).origin);
+    const before = await count('oidc_login_attempts');
+    const refused = await start();
+    expect(refused.status).toBe(303);
+    expect(refused.headers['location']).toBe('/signin?oidc_error=oidc_busy');
+    expect(refused.headers['set-cookie']).toBeUndefined();
+    expect(await count('oidc_login_attempts')).toBe(before);
+    // Another address still starts.
+    expect((await request(platform.app).get('/api/auth/oidc/start').set('X-Forwarded-For', '198.51.100.251')).headers['location']).toMatch(/^http/);
   });
 
   it('refuses password sign-in for an account without a password, as a wrong password', async () => {

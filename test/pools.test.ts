@@ -71,6 +71,10 @@ describe('bot pools on Docker', { shuffle: false }, () => {
     const started = await user.agent.post(`/api/bots/${a.id}/start`).set('Origin', ORIGIN);
     expect(started.body.bot.status).toBe('running');
     expect(await pings(a.apiPort)).toBe(true);
+    // The running host took those lists over its control socket (no tar through the engine): its log says so.
+    const logs = (await docker.getContainer(container!.Id).logs({ stdout: true, stderr: true })).toString('utf8');
+    expect(logs).toContain('configuration pushed and applied');
+    expect(info.Config.Env).toContain('TF_BOT_HOST_CONTROL_SOCKET=/run/tf/host.sock');
 
     expect((await user.agent.delete(`/api/bots/${b.id}`).set('Origin', ORIGIN)).status).toBe(200);
     await waitFor('the deleted bot gone from its container', async () => !(await pings(b.apiPort)));

@@ -4,8 +4,9 @@ import { Router, type Request, type Response } from 'express';
 import type { DualWriteSink } from '../../db/legacy-mirror.js';
 import type { Db } from '../../db/pool.js';
 import * as identities from '../../db/identities.js';
+import { takeRateSlot } from '../../db/quotas.js';
 import * as users from '../../db/users.js';
-import type { OidcFailure } from '../../domain/identity.js';
+import { OIDC_START_LIMIT, type OidcFailure } from '../../domain/identity.js';
 import { awaitsCutover } from '../auth/legacy-cutover.js';
 import { currentUser } from '../auth/middleware.js';
 import { attemptSecrets, hashState, newAttempt, type Oidc, type ProviderAccount } from '../auth/oidc.js';
@@ -57,6 +58,9 @@ export function oidcRouter({ db, dualWrite, sessions, oidc, log }: OidcRouterDep
     const back = linking ? '/settings' : '/signin';
     if (!oidc) return res.redirect(303, `${back}?oidc_error=oidc_off`);
     if (linking && (!req.user || req.viaToken)) return res.redirect(303, '/signin?next=/settings');
+    // Unauthenticated and each one stored: a script must not fill the attempts table.
+    const slot = await takeRateSlot(db, [{ key: `oidc-start:ip:${req.ip ?? 'unknown'}`, limit: OIDC_START_LIMIT.starts, windowSeconds: OIDC_START_LIMIT.windowSeconds }]);
+    if (!slot.ok) return res.redirect(303, `${back}?oidc_error=oidc_busy`);
     const attempt = newAttempt();
     let url: URL;
     try {
