@@ -71,7 +71,7 @@ export function createActivities({ config, db, dualWrite, temporal, driver, dock
     ...createExchangeAccountActivities({ db, dualWrite, box, paperExchangeUrl, maxAccountsPerUser: config.MAX_EXCHANGE_ACCOUNTS_PER_USER, notifier }),
     ...createWalletSyncScheduleActivities(temporal, taskQueue, db, notifier),
     ...createMarketFeedActivities({ db, profileFor }),
-    ...createTradeSyncActivities({ db, box, botChannel }),
+    ...createTradeSyncActivities({ db, box, botChannel, notifier }),
     ...createPortfolioActivities({ db }),
     ...createGuardActivities({ db, box, botChannel, paperExchangeUrl, taskQueue, notifier }),
     ...createGuardWatcherActivities({ db, client: temporal, profileFor, taskQueue }),
