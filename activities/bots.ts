@@ -27,6 +27,7 @@ import { freqtradeSpecOf } from './freqtrade-bot-spec.js';
 import type { FreqtradeRuntime } from './freqtrade-runtime.js';
 import type { BotRuntimeDriver, RuntimeSpec, RuntimeState } from './runtime-driver.js';
 import { recordProvisioned, recordProvisioningFailure } from '../telemetry/worker-metrics.js';
+import type { Notifier } from '../telemetry/notify.js';
 
 export interface BotActivityDeps {
   db: Db;
@@ -40,6 +41,8 @@ export interface BotActivityDeps {
   botChannel: BotChannelSettings;
   /** Address a local-process bot's API listens on (a container's listens on its socket instead). */
   botListenHost: string;
+  /** Tells a bot's owner that it failed. */
+  notifier?: Notifier;
   /** Where the `paper` exchange profile points ccxt. */
   paperExchangeUrl: string;
   /** Runs `freqtrade` bots; null without a Docker engine (such bots are then refused at creation). */
@@ -289,7 +292,15 @@ export function createBotActivities(deps: BotActivityDeps) {
 
     async markBotFailed(botId: string, reason: string): Promise<void> {
       recordProvisioningFailure(reason);
-      await bots.setBotStatus(db, dualWrite, botId, 'failed', { lastError: reason, runtimeId: null });
+      const bot = await bots.setBotStatus(db, dualWrite, botId, 'failed', { lastError: reason, runtimeId: null });
+      // Keyed by this activity: a retry does not notify twice.
+      const { activityId, workflowExecution } = Context.current().info;
+      if (bot) {
+        await deps.notifier?.notify({
+          userId: bot.userId, kind: 'bot_failed', severity: 'warning', botId, sourceKey: `bot-failed:${workflowExecution?.runId ?? botId}:${activityId}`,
+          title: `Bot ${bot.name} failed`, body: reason,
+        });
+      }
     },
 
     async deleteBotRecord(botId: string): Promise<void> {

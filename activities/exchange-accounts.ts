@@ -7,6 +7,7 @@ import type { DualWriteSink } from '../db/legacy-mirror.js';
 import type { Db } from '../db/pool.js';
 import { accountCredentialsPlace, type SecretBox } from '../db/secret-box.js';
 import { assertSameOwner, confirmedOwner } from './owner-check.js';
+import type { Notifier } from '../telemetry/notify.js';
 import { nonZeroBalances, toOpenOrder } from './ccxt-wallet.js';
 import { createExchangeClient, isKnownExchange, type ExchangeCredentials } from './exchange-client.js';
 import { exchangeFailure } from './exchange-errors.js';
@@ -18,6 +19,8 @@ export interface ExchangeAccountActivityDeps {
   dualWrite: DualWriteSink | null;
   box: SecretBox;
   paperExchangeUrl: string;
+  /** Tells the owner once per failure streak (since the last successful sync). */
+  notifier?: Notifier;
   /** Per HTTP request to the exchange. */
   requestTimeoutMs?: number;
   /** MAX_EXCHANGE_ACCOUNTS_PER_USER, checked atomically with the insert. */
@@ -128,7 +131,15 @@ export function createExchangeAccountActivities(deps: ExchangeAccountActivityDep
 
     async recordWalletSyncFailure(accountId: string, status: 'error' | 'invalid_credentials', message: string): Promise<void> {
       recordWalletSyncFailure(status);
-      await accounts.recordWalletSyncFailure(db, accountId, status, message);
+      const account = await accounts.recordWalletSyncFailure(db, accountId, status, message);
+      if (account && account.status !== 'paused') {
+        await deps.notifier?.notify({
+          userId: account.userId, kind: 'wallet_sync_failing', severity: 'warning', botId: null,
+          sourceKey: `wallet-failing:${accountId}:${status}:${account.lastSuccessAt ?? 'never'}`,
+          title: status === 'invalid_credentials' ? `The exchange rejected the key of account ${account.label}` : `Wallet sync of account ${account.label} is failing`,
+          body: message,
+        });
+      }
     },
   };
 }

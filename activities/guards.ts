@@ -18,6 +18,7 @@ import { fieldError } from '../domain/field-error.js';
 import { createExchangeClient, type ExchangeCredentials } from './exchange-client.js';
 import { exchangeFailure } from './exchange-errors.js';
 import { recordGuardExit } from '../telemetry/worker-metrics.js';
+import type { Notifier } from '../telemetry/notify.js';
 import { botClient as botApiClient, type FreqtradeClient, type FreqtradeCredentials } from './freqtrade-client.js';
 
 export interface GuardActivityDeps {
@@ -27,6 +28,8 @@ export interface GuardActivityDeps {
   paperExchangeUrl: string;
   /** This worker's task queue: the guard's watcher runs there. */
   taskQueue: string;
+  /** Tells the guard's owner about each exit. */
+  notifier?: Notifier;
 }
 
 export interface ExitRequest {
@@ -264,7 +267,15 @@ export function createGuardActivities(deps: GuardActivityDeps) {
       if (!guard) throw ApplicationFailure.nonRetryable(`guard ${req.guardId} no longer exists`, 'GuardTargetGone');
       if (req.exiting) await guards.markGuardExiting(db, req.guardId, req.exiting.peak);
       const result = await (guard.target.kind === 'wallet' ? sellOnAccount(req, guard) : exitBotTrade(req, guard));
-      if (!result.alreadyClosed) recordGuardExit(req.guardId, req.reason, guard.target.kind);
+      if (!result.alreadyClosed) {
+        recordGuardExit(req.guardId, req.reason, guard.target.kind);
+        // Once per exit step, however often this activity is retried.
+        await deps.notifier?.notify({
+          userId: guard.userId, kind: 'guard_exit', severity: 'info', sourceKey: `guard-exit:${req.guardId}:${req.step}`,
+          title: `Guard exit (${req.reason.replace('_', ' ')}): sold ${result.amount} ${guard.symbol}${result.price === null ? '' : ` at ${result.price}`}`,
+          body: result.orderId ? `order ${result.orderId}` : '', botId: guard.target.kind === 'bot_trade' ? guard.target.botId : null,
+        });
+      }
       return result;
     },
   };

@@ -1,6 +1,8 @@
 // Activities of risk guards: the rules' record, one equity reading per check (a bot's own /balance, or the user's
 // valued portfolio), and the actions on a breach (stop new entries, optionally exit everything) and on resume.
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import type { Notifier } from '../telemetry/notify.js';
 import { z } from 'zod';
 import { findBotWithSecret, listBotsForUser } from '../db/bots.js';
 import type { Db } from '../db/pool.js';
@@ -17,6 +19,8 @@ export interface RiskActivityDeps {
   db: Db;
   box: SecretBox;
   botChannel: BotChannelSettings;
+  /** Tells the guard's owner it tripped. */
+  notifier?: Notifier;
 }
 
 const Balance = z.looseObject({ total: z.number(), total_bot: z.number().optional() });
@@ -89,6 +93,15 @@ export function createRiskActivities(deps: RiskActivityDeps) {
 
     async setRiskState(input: { riskId: string; state: RiskState; rules?: RiskRules; trippedReason?: string | null; book?: RiskBook | null }): Promise<void> {
       await risks.setRiskState(db, input.riskId, input);
+      if (input.state === 'tripped' && deps.notifier) {
+        const guard = await requireGuard(input.riskId);
+        // Keyed by this activity: a retry does not notify twice.
+        const { activityId, workflowExecution } = Context.current().info;
+        await deps.notifier.notify({
+          userId: guard.userId, kind: 'risk_tripped', severity: 'critical', botId: null, sourceKey: `risk-tripped:${workflowExecution?.runId ?? input.riskId}:${activityId}`,
+          title: 'Risk guard tripped: new entries stopped', body: input.trippedReason ?? '',
+        });
+      }
     },
 
     /** A breach: no new entries on every bot in scope (/stopbuy), and with forceExit every open trade exited. Idempotent. */

@@ -8,12 +8,16 @@ import { botCredentialsPlace, type SecretBox } from '../db/secret-box.js';
 import type { BotChannelSettings } from '../domain/bot-channel.js';
 import { botClient, type FreqtradeCredentials } from './freqtrade-client.js';
 import { recordTradeSyncPass } from '../telemetry/worker-metrics.js';
+import type { Notifier } from '../telemetry/notify.js';
+import { tradeNotices } from '../domain/notification.js';
 
 export interface TradeSyncDeps {
   db: Db;
   box: SecretBox;
   /** How the platform reaches bot APIs. */
   botChannel: BotChannelSettings;
+  /** Tells owners about trades opened and closed. */
+  notifier?: Notifier;
   /** Bots read at the same time. */
   concurrency?: number;
   /** Per request: a bot that does not answer in time is skipped until the next sync. */
@@ -42,7 +46,7 @@ export function createTradeSyncActivities(deps: TradeSyncDeps) {
    * The bot's open trades (/status), the closed ones the ledger does not hold yet (/trades, newest first), and the
    * current state of any trade the ledger holds as open that /status no longer lists (/trade/{id}).
    */
-  async function readTrades(bot: BotToSync): Promise<SyncedTrade[]> {
+  async function readTrades(bot: BotToSync): Promise<{ trades: SyncedTrade[]; held: Awaited<ReturnType<typeof ledgerTradeIds>> }> {
     const credentials = JSON.parse(box.open(bot.apiCredentials, botCredentialsPlace(bot.id))) as FreqtradeCredentials;
     const client = botClient(bot, deps.botChannel, credentials, deps.timeoutMs ?? 3000);
     const byId = new Map<number, SyncedTrade>();
@@ -59,7 +63,7 @@ export function createTradeSyncActivities(deps: TradeSyncDeps) {
     }
     // Only trades the ledger holds as open (bounded by what the platform stored), each one answer.
     for (const id of held.open) if (!byId.has(id)) keep(FreqtradeTradeJson.parse(await client.get(`trade/${id}`)));
-    return [...byId.values()];
+    return { trades: [...byId.values()], held };
   }
 
   return {
@@ -73,8 +77,11 @@ export function createTradeSyncActivities(deps: TradeSyncDeps) {
         while (next < bots.length) {
           const bot = bots[next++]!;
           try {
-            result.changed += await upsertBotTrades(db, { id: bot.id, userId: bot.userId }, await readTrades(bot));
+            const { trades, held } = await readTrades(bot);
+            result.changed += await upsertBotTrades(db, { id: bot.id, userId: bot.userId }, trades);
             result.synced += 1;
+            // Trades opened and closed since the last pass reach the owner (each once: its source key).
+            for (const n of tradeNotices(bot, trades.map((t) => t.trade), held, Date.now())) await deps.notifier?.notify({ ...n, userId: bot.userId });
           } catch (error) {
             const reason = error instanceof z.ZodError ? `answered with trades FreqTrade would not send: ${error.issues[0]?.message}` : (error as Error).message;
             result.skipped.push({ botId: bot.id, reason });

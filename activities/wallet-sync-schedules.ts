@@ -1,6 +1,7 @@
 // Activities that manage an account's wallet sync schedule (`wallet-sync:<accountId>`) through the Temporal client.
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
-import { markKeyRejected } from '../db/exchange-accounts.js';
+import { findExchangeAccount, markKeyRejected } from '../db/exchange-accounts.js';
+import type { Notifier } from '../telemetry/notify.js';
 import type { Db } from '../db/pool.js';
 import { walletSyncScheduleId } from '../domain/workflow-ids.js';
 import { scheduleSettled } from '../temporal/schedule-state.js';
@@ -12,7 +13,8 @@ const ignoreMissing = (error: unknown): void => {
   if (!(error instanceof ScheduleNotFoundError)) throw error;
 };
 
-export function createWalletSyncScheduleActivities(client: Client, taskQueue: string, db: Db) {
+/** `notifier` tells an account's owner that the exchange rejected its key. */
+export function createWalletSyncScheduleActivities(client: Client, taskQueue: string, db: Db, notifier?: Notifier) {
   const handle = (accountId: string) => client.schedule.getHandle(walletSyncScheduleId(accountId));
 
   return {
@@ -61,10 +63,20 @@ export function createWalletSyncScheduleActivities(client: Client, taskQueue: st
     async rejectAccountKey(input: { accountId: string; syncStartedAt: string; message: string }): Promise<boolean> {
       const note = 'paused: the exchange rejected the API key; resume once the key works again';
       // Applied before the account's row lock is let go, so an owner's resume waiting on that lock unpauses after it.
-      return markKeyRejected(db, input.accountId, new Date(input.syncStartedAt), input.message, async () => {
+      const marked = await markKeyRejected(db, input.accountId, new Date(input.syncStartedAt), input.message, async () => {
         await handle(input.accountId).pause(note).catch(ignoreMissing);
         await scheduleSettled(handle(input.accountId), true).catch(ignoreMissing);
       });
+      const account = marked && notifier ? await findExchangeAccount(db, input.accountId) : null;
+      if (account) {
+        // Once per rejection (until a sync succeeds again).
+        await notifier!.notify({
+          userId: account.userId, kind: 'wallet_sync_failing', severity: 'warning', botId: null,
+          sourceKey: `wallet-failing:${account.id}:invalid_credentials:${account.lastSuccessAt ?? 'never'}`,
+          title: `The exchange rejected the key of account ${account.label}`, body: `${input.message} (wallet sync paused until you resume the account)`,
+        });
+      }
+      return marked;
     },
   };
 }

@@ -7,6 +7,7 @@ import type { SealedPlace, SecretBox } from './secret-box.js';
 export const SEALED_COLUMNS = [
   { table: 'bots', column: 'api_credentials' },
   { table: 'exchange_accounts', column: 'credentials' },
+  { table: 'notification_channels', column: 'secrets' },
 ] as const;
 
 const SealedRow = z.object({ id: z.string(), sealed: z.string() });

@@ -10,6 +10,7 @@ export interface SealedPlace {
 
 export const botCredentialsPlace = (botId: string): SealedPlace => ({ table: 'bots', column: 'api_credentials', row: botId });
 export const accountCredentialsPlace = (accountId: string): SealedPlace => ({ table: 'exchange_accounts', column: 'credentials', row: accountId });
+export const notificationSecretsPlace = (channelsId: string): SealedPlace => ({ table: 'notification_channels', column: 'secrets', row: channelsId });
 
 export interface SecretBox {
   seal(plain: string, place: SealedPlace): string;

@@ -76,6 +76,8 @@ export const PlatformConfig = z.object({
   WORKER_APP_METRICS_ADDRESS: z.string().default('127.0.0.1:9465'),
   /** The bearer token Alertmanager sends to POST /api/alerts/alertmanager; empty turns that webhook off. */
   ALERTMANAGER_WEBHOOK_TOKEN: z.string().default(''),
+  /** Telegram's Bot API, where notifications to a user's Telegram chat go. */
+  TELEGRAM_API_URL: z.string().url().default('https://api.telegram.org'),
   /** Workflows kept in the worker's memory; unset: the Temporal SDK's default (from the heap size). */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).optional(),
   /** Activity slots of the platform worker (bots, accounts, feeds); unset: the Temporal SDK's default (100). */

@@ -52,3 +52,35 @@ export function notificationOfAlert(alert: z.infer<typeof AlertmanagerAlert>): {
     sourceKey: `${name}:${alert.fingerprint}:${alert.startsAt}:${alert.status}`,
   };
 }
+
+/** A trade as the trade sync read it, and whether the platform's ledger already held it open or closed. */
+interface SeenTrade {
+  tradeId: number; pair: string; isOpen: boolean; amount: number; openRate: number; closeRate: number | null;
+  openDate: string; closeDate: string | null; profitAbs: number | null; profitRatio: number | null; exitReason: string | null;
+}
+
+/** Only news: a bot's older history read for the first time is not announced. */
+export const TRADE_NOTICE_MAX_AGE_MS = 60 * 60_000;
+
+/**
+ * What the owner hears about a bot's trades after a sync: a trade opened (new to the ledger, open) and a trade closed
+ * (closed now, not closed in the ledger before), each once (its source key), each only if it happened in the last hour.
+ */
+export function tradeNotices(
+  bot: { id: string; name: string }, trades: readonly SeenTrade[], held: { open: ReadonlySet<number>; closed: ReadonlySet<number> }, now: number,
+): Array<{ kind: 'trade_opened' | 'trade_closed'; severity: 'info'; title: string; body: string; botId: string; sourceKey: string }> {
+  const recent = (iso: string | null) => iso !== null && now - Date.parse(iso) <= TRADE_NOTICE_MAX_AGE_MS;
+  const out: ReturnType<typeof tradeNotices> = [];
+  for (const t of trades) {
+    if (t.isOpen && !held.open.has(t.tradeId) && !held.closed.has(t.tradeId) && recent(t.openDate)) {
+      out.push({ kind: 'trade_opened', severity: 'info', botId: bot.id, sourceKey: `trade-opened:${bot.id}:${t.tradeId}`,
+        title: `${bot.name} bought ${t.amount} ${t.pair} at ${t.openRate}`, body: `trade ${t.tradeId}` });
+    }
+    if (!t.isOpen && !held.closed.has(t.tradeId) && recent(t.closeDate)) {
+      const pct = t.profitRatio === null ? '' : ` (${t.profitRatio >= 0 ? '+' : ''}${(t.profitRatio * 100).toFixed(2)} %)`;
+      out.push({ kind: 'trade_closed', severity: 'info', botId: bot.id, sourceKey: `trade-closed:${bot.id}:${t.tradeId}`,
+        title: `${bot.name} sold ${t.amount} ${t.pair} at ${t.closeRate ?? '?'}${pct}`, body: `trade ${t.tradeId}${t.exitReason ? `, ${t.exitReason}` : ''}${t.profitAbs === null ? '' : `, profit ${t.profitAbs}`}` });
+    }
+  }
+  return out;
+}

@@ -25,6 +25,8 @@ import { createMetrics } from './metrics.js';
 import { requestLog } from './request-log.js';
 import { alertsRouter } from './routes/alerts.js';
 import { notificationsRouter } from './routes/notifications.js';
+import type { SecretBox } from '../db/secret-box.js';
+import type { Notifier } from '../telemetry/notify.js';
 import { createQuotas } from './quotas.js';
 import { authRouter } from './routes/auth.js';
 import { botEventsRouter } from './routes/bot-events.js';
@@ -86,6 +88,12 @@ export interface AppDeps {
   paperExchangeUrl: string;
   /** ALERTMANAGER_WEBHOOK_TOKEN: Alertmanager's webhook turns alerts into notifications; off when empty or absent. */
   alertWebhookToken?: string;
+  /** Opens and seals users' notification channel secrets; without it the channels cannot be set. */
+  secretBox?: SecretBox;
+  /** Records notifications and delivers them to users' channels; without it the webhook only records. */
+  notifier?: Notifier;
+  /** false: no request metrics and no /metrics (the overhead benchmark's baseline). */
+  metrics?: boolean;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -93,9 +101,9 @@ export function createApp(deps: AppDeps): express.Express {
   const metrics = createMetrics(deps.db);
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(metrics.track);
+  if (deps.metrics !== false) app.use(metrics.track);
   app.use(requestLog(deps.log));
-  app.get('/metrics', metrics.expose);
+  if (deps.metrics !== false) app.get('/metrics', metrics.expose);
 
   const quotas = createQuotas(deps.db, deps.limits);
   // SSE routes take a stream slot through the app (server/sse.ts), so every stream counts without each router wiring it.
@@ -111,7 +119,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use('/auth', authRouter(deps.db, deps.dualWrite, deps.sessions, quotas));
   api.use('/auth', oidcRouter({ db: deps.db, dualWrite: deps.dualWrite, sessions: deps.sessions, oidc: deps.oidc ?? null, log: deps.log }));
   api.use('/tokens', requireUser, tokensRouter(deps.db));
-  api.use('/notifications', requireUser, notificationsRouter(deps.db));
+  api.use('/notifications', requireUser, notificationsRouter(deps.db, deps.secretBox ?? null));
   api.use(strategySchemaRouter());
   api.use('/strategies', requireUser, strategiesRouter({ ...deps, quotas }));
   api.use('/bots/events', requireUser, botEventsRouter(deps.db, deps.events));
@@ -138,7 +146,7 @@ export function createApp(deps: AppDeps): express.Express {
   const temporalUiOrigin = new URL(deps.temporalUiUrl).origin;
   app.use('/api/codec', codecRouter({ db: deps.db, sessions: deps.sessions, codec: deps.payloadCodec, corsOrigins: new Set([temporalUiOrigin]) }));
   // Alertmanager is no browser: its own bearer token, no origin check, no session.
-  app.use('/api/alerts', alertsRouter(deps.db, deps.alertWebhookToken ?? ''));
+  app.use('/api/alerts', alertsRouter(deps.db, deps.alertWebhookToken ?? '', deps.notifier));
   app.use('/api', api);
   app.use(errorMiddleware(deps.log));
   return app;

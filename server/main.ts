@@ -20,6 +20,7 @@ import { createGuardEvents } from './guard-events.js';
 import { createPoolEvents } from './pool-events.js';
 import { createPortfolioEvents } from './portfolio-events.js';
 import { createLog, entryLog } from '../telemetry/log.js';
+import { createNotifier } from '../telemetry/notify.js';
 
 const config = readConfig(process.env);
 const log = entryLog(createLog('server', config.LOG_LEVEL));
@@ -68,6 +69,8 @@ const app = createApp({
   paperExchangeUrl: config.PAPER_EXCHANGE_URL,
   oidc: oidcFromConfig,
   alertWebhookToken: config.ALERTMANAGER_WEBHOOK_TOKEN,
+  secretBox: createSecretBox(secretKeyRing(config)),
+  notifier: createNotifier({ db, box: createSecretBox(secretKeyRing(config)), telegramApiUrl: config.TELEGRAM_API_URL, warn: (msg) => log({ level: 'warn', msg }) }),
 });
 
 const server = app.listen(config.API_PORT, config.API_HOST, () => {

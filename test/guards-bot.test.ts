@@ -69,6 +69,10 @@ describe('guards on a builtin bot', () => {
       return r.state === 'tripped' ? r : null;
     }, 60_000);
     expect(tripped.trippedReason).toMatch(/drawdown .* reached the limit of 0.3 %/);
+    // The owner is told, with the reason (docs/observability.md#notifications).
+    const told = await waitFor('the risk notification', async () =>
+      ((await user.agent.get('/api/notifications')).body.notifications as Array<{ kind: string; severity: string; body: string }>).find((n) => n.kind === 'risk_tripped'), 30_000);
+    expect(told).toMatchObject({ severity: 'critical', body: tripped.trippedReason });
     expect((await bot.showConfig()).state).toBe('paused');
     expect((await user.agent.post(`/api/risk-guards/${id}/resume`).set('Origin', ORIGIN)).body.riskGuard.state).toBe('watching');
     expect((await bot.showConfig()).state).toBe('running');

@@ -28,6 +28,7 @@ import { createPortfolioEvents } from '../server/portfolio-events.js';
 import { platformDataConverter } from '../temporal/data-converter.js';
 import { createPayloadCodec } from '../temporal/payload-codec.js';
 import { createActivities } from '../worker/activities.js';
+import { createNotifier } from '../telemetry/notify.js';
 import { buildWorkflowBundle } from '../worker/bundle.js';
 import { closeBotGateways, createDockerHostWorker } from '../worker/docker-host.js';
 import { createGuardWorker } from '../worker/guard-worker.js';
@@ -66,6 +67,8 @@ export interface PlatformOptions {
   log?: (entry: Record<string, unknown>) => void;
   /** Where the in-process worker's Temporal SDK serves Prometheus metrics (the first platform of a test file decides). */
   temporalMetricsAddress?: string;
+  /** false: the API without request metrics or /metrics (benchmarks' baseline). */
+  metrics?: boolean;
 }
 
 /** A random address in 127.0.0.0/8 (every one of them is this machine's loopback), never 127.0.0.1 or 127.0.0.2. */
@@ -126,6 +129,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     paperExchangeUrl: config.PAPER_EXCHANGE_URL,
     oidc: oidc ? createOidc(oidc) : null,
     alertWebhookToken: config.ALERTMANAGER_WEBHOOK_TOKEN,
+    ...(options.metrics === false ? { metrics: false } : {}),
+    secretBox: createSecretBox(secretKeyRing(config)),
+    notifier: createNotifier({ db, box: createSecretBox(secretKeyRing(config)), telegramApiUrl: config.TELEGRAM_API_URL }),
   });
 
   let workerRun: Promise<unknown> | null = null;

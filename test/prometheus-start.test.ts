@@ -1,7 +1,7 @@
 // `TF_PROMETHEUS=1 npm start`, end to end: Prometheus and Alertmanager run beside the platform and their URLs are
 // printed; Prometheus scrapes the server and both worker endpoints and loads the alert rules (BotUnreachable with a
 // short `for` here); a bot whose container is killed fires BotUnreachable, Alertmanager calls the platform's webhook,
-// and the bot's owner finds the alert in their notifications.
+// and the bot's owner sees the notification arrive, live, in the dashboard's notification center (Chromium).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,7 +9,9 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { freePort } from '../scripts/services/ports.js';
-import { createControlPlane, signUp, type ApiUser, type ControlPlane } from './control-plane.js';
+import type { Browser } from 'playwright-core';
+import { launchChromium, openHydrated, signedInContext } from './browser-support.js';
+import { createControlPlane, type ControlPlane } from './control-plane.js';
 import { removeDockerThings } from './fleet-check.js';
 
 const docker = new Docker();
@@ -18,6 +20,7 @@ let promUrl: string;
 let amUrl: string;
 let rulesDir: string;
 const userIds: string[] = [];
+let browser: Browser | null = null;
 
 async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -51,6 +54,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  await browser?.close();
   await plane?.destroy();
   if (plane) await removeDockerThings(docker, plane, userIds);
   if (rulesDir) fs.rmSync(rulesDir, { recursive: true, force: true });
@@ -73,12 +77,30 @@ describe('npm start with TF_PROMETHEUS=1', () => {
     const rules = (await (await fetch(`${promUrl}/api/v1/rules`)).json()) as { data: { groups: Array<{ rules: Array<{ name: string }> }> } };
     expect(rules.data.groups.flatMap((g) => g.rules.map((r) => r.name))).toEqual(expect.arrayContaining(['BotUnreachable', 'WorkerDown', 'ApiErrorRate', 'MigrationStalled']));
 
-    const owner: ApiUser = await signUp(plane);
-    userIds.push(owner.userId);
+    const headers = { origin: plane.origin, 'content-type': 'application/json' };
+    const signup = await fetch(`${plane.apiUrl}/api/auth/signup`, { method: 'POST', headers, body: JSON.stringify({ email: `alerted-${Date.now()}@example.com`, password: 'correct horse battery' }) });
+    expect(signup.status).toBe(201);
+    const cookie = String(signup.headers.get('set-cookie')).split(';')[0]!;
+    userIds.push(((await signup.json()) as { user: { id: string } }).user.id);
+    const owner = {
+      async call(method: string, route: string, body?: unknown) {
+        const res = await fetch(`${plane.apiUrl}${route}`, { method, headers: { ...headers, cookie }, body: body === undefined ? undefined : JSON.stringify(body) });
+        const text = await res.text();
+        return { status: res.status, body: text ? JSON.parse(text) : null };
+      },
+    };
     const created = await owner.call('POST', '/api/bots', { name: 'to be killed', pairs: ['BTC/USDT'], stakeAmount: 10, placement: 'dedicated' });
     expect(created.status).toBe(201);
     const botId: string = created.body.bot.id;
     await until('the bot running', async () => (await owner.call('GET', `/api/bots/${botId}`)).body?.bot?.status === 'running');
+    // The owner's dashboard is open before anything breaks: the notification must arrive live.
+    browser = await launchChromium();
+    const page = await (await signedInContext(browser, plane.origin, cookie)).newPage();
+    await openHydrated(page, `${plane.origin}/bots`);
+    await page.getByTestId('notifications-button').click();
+    await page.getByTestId('notifications-panel').waitFor();
+    expect(await page.getByTestId('notifications-unread').count()).toBe(0);
+
     const [container] = await docker.listContainers({ filters: { label: [`tradefleet.bot=${botId}`] } });
     await docker.getContainer(container!.Id).kill();
 
@@ -88,5 +110,13 @@ describe('npm start with TF_PROMETHEUS=1', () => {
     }, 150_000);
     expect(notification.title).toContain(botId);
     expect((await owner.call('GET', '/api/notifications')).body.unread).toBeGreaterThanOrEqual(1);
+
+    // In the dashboard, without a reload: the unread count and the alert, linking the bot; then all read.
+    const shown = page.locator(`[data-testid="notification"][data-kind="alert:BotUnreachable"][data-bot-id="${botId}"]`);
+    await shown.first().waitFor({ timeout: 30_000 });
+    expect(Number(await page.getByTestId('notifications-unread').textContent())).toBeGreaterThanOrEqual(1);
+    expect(await shown.first().textContent()).toContain(botId);
+    await page.getByTestId('notifications-read-all').click();
+    await page.getByTestId('notifications-unread').waitFor({ state: 'detached', timeout: 15_000 });
   }, 420_000);
 });

@@ -1,5 +1,6 @@
 // Every activity the worker registers, built from one set of dependencies (the worker process and the test platform
 // both use this, so a test runs exactly the activities production runs).
+import { createNotifier } from '../telemetry/notify.js';
 import type { Client } from '@temporalio/client';
 import type Docker from 'dockerode';
 import { createBotGuardActivities } from '../activities/bot-guards.js';
@@ -53,8 +54,11 @@ export function createActivities({ config, db, dualWrite, temporal, driver, dock
   // Otherwise every bot is dedicated.
   const placement = createPoolPlacementClient(temporal, { poolId: config.BOT_POOL_ID, taskQueue, settings: initialPoolSettings(config) });
   const pool = docker && driver.kind === 'docker' ? createPoolRuntime(db, placement) : null;
+  // Guard exits and failed bots notify their owner (notification center, webhook, Telegram).
+  const notifier = createNotifier({ db, box, telegramApiUrl: config.TELEGRAM_API_URL });
   return {
     ...createBotActivities({
+      notifier,
       db, dualWrite, box, driver, botApiHost, botChannel, botListenHost, paperExchangeUrl, freqtrade: freqtradeRuntimeFor(docker, config), pool, defaultPlacement: config.BOT_PLACEMENT,
       taskQueue,
       botLimits: { maxBots: config.MAX_BOTS_PER_USER, maxFreqtradeBots: config.MAX_FREQTRADE_BOTS_PER_USER },
@@ -64,14 +68,14 @@ export function createActivities({ config, db, dualWrite, temporal, driver, dock
     ...createPoolActivities(db, taskQueue),
     ...createPoolPlacementActivities(db, placement),
     ...createStrategyCheckActivities(docker, { version: DEFAULT_FREQTRADE_VERSION }),
-    ...createExchangeAccountActivities({ db, dualWrite, box, paperExchangeUrl, maxAccountsPerUser: config.MAX_EXCHANGE_ACCOUNTS_PER_USER }),
-    ...createWalletSyncScheduleActivities(temporal, taskQueue, db),
+    ...createExchangeAccountActivities({ db, dualWrite, box, paperExchangeUrl, maxAccountsPerUser: config.MAX_EXCHANGE_ACCOUNTS_PER_USER, notifier }),
+    ...createWalletSyncScheduleActivities(temporal, taskQueue, db, notifier),
     ...createMarketFeedActivities({ db, profileFor }),
-    ...createTradeSyncActivities({ db, box, botChannel }),
+    ...createTradeSyncActivities({ db, box, botChannel, notifier }),
     ...createPortfolioActivities({ db }),
-    ...createGuardActivities({ db, box, botChannel, paperExchangeUrl, taskQueue }),
+    ...createGuardActivities({ db, box, botChannel, paperExchangeUrl, taskQueue, notifier }),
     ...createGuardWatcherActivities({ db, client: temporal, profileFor, taskQueue }),
-    ...createRiskActivities({ db, box, botChannel }),
+    ...createRiskActivities({ db, box, botChannel, notifier }),
     // Without MONGO_URL these fail at once with a message saying to set it; everything else runs.
     ...createMigrationActivities({ db, box, mongoUrl: config.MONGO_URL }),
   };

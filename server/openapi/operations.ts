@@ -21,6 +21,7 @@ import { AbortBody, ApproveBody, RunQuery } from '../routes/migrations.js';
 import { MoveBody, ScaleBody } from '../routes/pools.js';
 import { HistoryQuery } from '../routes/portfolio.js';
 import { AlertmanagerPayload, Notification } from '../../domain/notification.js';
+import { ChannelsInput, ChannelsView } from '../routes/notifications.js';
 
 export type Method = 'get' | 'post' | 'patch' | 'delete';
 
@@ -153,7 +154,10 @@ const operatorOps: Operation[] = [
 
 const notificationOps: Operation[] = [
   { method: 'get', path: '/api/notifications', scope: 'read', tag: 'notifications', summary: 'Your newest notifications (operators: also the platform\'s alerts) and the unread count', ok: json(z.object({ notifications: z.array(Notification), unread: z.number() })) },
+  { method: 'get', path: '/api/notifications/stream', scope: 'read', tag: 'notifications', summary: 'Live notifications', ok: sse('`notifications` ({notifications: the newest 20, unread}) at once and on every change') },
   { method: 'post', path: '/api/notifications/read', scope: 'read', tag: 'notifications', summary: 'Mark the given notifications (`ids`) or all read', body: z.object({ ids: z.array(z.string()).optional() }), ok: json(z.object({ changed: z.number(), notifications: z.array(Notification), unread: z.number() })) },
+  { method: 'get', path: '/api/notifications/channels', scope: 'session', tag: 'notifications', summary: 'Where your notifications go besides the center (secrets are never returned)', ok: json(z.object({ channels: ChannelsView })) },
+  { method: 'patch', path: '/api/notifications/channels', scope: 'session', tag: 'notifications', summary: 'Set your webhook (signed with webhookSecret) and Telegram chat (with the bot token)', body: ChannelsInput, ok: json(z.object({ channels: ChannelsView })) },
   { method: 'post', path: '/api/alerts/alertmanager', scope: 'public', tag: 'notifications', summary: "Alertmanager's webhook (Authorization: Bearer ALERTMANAGER_WEBHOOK_TOKEN): alerts become notifications", body: AlertmanagerPayload, ok: json(z.object({ recorded: z.number() })) },
 ];
 

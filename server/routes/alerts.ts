@@ -5,14 +5,16 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { Router } from 'express';
 import { z } from 'zod';
 import { AlertmanagerPayload, notificationOfAlert } from '../../domain/notification.js';
-import { insertNotification } from '../../db/notifications.js';
+import { insertNotification, type NewNotification } from '../../db/notifications.js';
+import type { Notifier } from '../../telemetry/notify.js';
 import { sql, type Db } from '../../db/pool.js';
 import { requireScope } from '../auth/scopes.js';
 import { HttpError } from '../errors.js';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
-export function alertsRouter(db: Db, token: string): Router {
+export function alertsRouter(db: Db, token: string, notifier?: Notifier): Router {
+  const record = notifier ? (n: NewNotification) => notifier.notify(n) : (n: NewNotification) => insertNotification(db, n);
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
   // Public to the session layer: the webhook token below is its authentication.
@@ -28,7 +30,7 @@ export function alertsRouter(db: Db, token: string): Router {
       const owner = n.botId
         ? await db.maybeOneFirst(sql.type(z.object({ userId: z.string() }))`select user_id from bots where id = ${n.botId}`)
         : null;
-      if (await insertNotification(db, { ...n, userId: owner })) recorded++;
+      if (await record({ ...n, userId: owner })) recorded++;
     }
     res.json({ recorded });
   });

@@ -1,16 +1,17 @@
 // /settings: the signed-in user's account: a password change (the API ends every other session), the browsers signed
 // in (sign out another one), and the OpenID Connect providers linked to it (link one, unlink one while another way to
-// sign in remains).
+// sign in remains), and where notifications go besides the dashboard (a signed webhook, a Telegram chat).
 import { redirect } from '@sveltejs/kit';
 import { changePassword, endSession, listIdentities, listSessions, oidcFailureMessage, oidcProvider, unlinkIdentity } from '#lib/api/auth.server.ts';
 import { failFromApi } from '#lib/api/form-failure.server.ts';
+import { getChannels, saveChannels } from '#lib/api/notifications.server.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
   const { user } = await event.parent();
   if (!user) redirect(303, `/signin?next=${encodeURIComponent(event.url.pathname)}`);
-  const [identities, provider, sessions] = await Promise.all([listIdentities(event), oidcProvider(event), listSessions(event)]);
-  return { identities, provider, sessions, linked: event.url.searchParams.get('linked') === '1', oidcError: oidcFailureMessage(event.url) };
+  const [identities, provider, sessions, channels] = await Promise.all([listIdentities(event), oidcProvider(event), listSessions(event), getChannels(event)]);
+  return { identities, provider, sessions, channels, linked: event.url.searchParams.get('linked') === '1', oidcError: oidcFailureMessage(event.url) };
 };
 
 export const actions: Actions = {
@@ -32,6 +33,18 @@ export const actions: Actions = {
       return { sessionEnded: true };
     } catch (error) {
       return failFromApi(error, { sessionId });
+    }
+  },
+  channels: async (event) => {
+    const form = await event.request.formData();
+    const text = (name: string) => String(form.get(name) ?? '');
+    const input = { webhookUrl: text('webhookUrl'), webhookSecret: text('webhookSecret'), telegramChatId: text('telegramChatId'), telegramToken: text('telegramToken') };
+    try {
+      await saveChannels(event, input);
+      return { channelsSaved: true };
+    } catch (error) {
+      // Secrets are never sent back to the page.
+      return failFromApi(error, { webhookUrl: input.webhookUrl, telegramChatId: input.telegramChatId });
     }
   },
   unlink: async (event) => {
