@@ -78,7 +78,7 @@ describe('dashboard layout at phone and desktop widths', () => {
   for (const size of SIZES) {
     it(`fits every page into ${size.width} px and keeps the navigation reachable`, async () => {
       const pages = [
-        '/bots', '/bots/new', `/bots/${made.botId}`, '/strategies', '/portfolio', '/guards', '/guards/new', '/guards/risk/new',
+        '/bots', '/bots/new', `/bots/${made.botId}`, '/fleet', '/strategies', '/portfolio', '/guards', '/guards/new', '/guards/risk/new',
         `/guards/${made.guardId}`, '/accounts', `/accounts/${made.accountId}`, '/operator/migrations', '/operator/pools', '/settings', '/help',
         '/help/api',
       ];
@@ -95,7 +95,7 @@ describe('dashboard layout at phone and desktop widths', () => {
       expect(tooWide).toEqual([]);
 
       // Every section is one tap (phone: two) away, and the link lands on its page.
-      const links = ['bots', 'strategies', 'portfolio', 'guards', 'accounts', 'migrations', 'pools', 'help', 'settings'];
+      const links = ['bots', 'fleet', 'strategies', 'portfolio', 'guards', 'accounts', 'migrations', 'pools', 'help', 'settings'];
       for (const link of links) {
         const menu = page.getByTestId('nav-menu');
         const target = page.getByTestId(`nav-${link}`);

@@ -1,8 +1,10 @@
 // Browser, the trader's view of a bot (issue 19) in Debian's Chromium: the candle chart draws the bot's candles with its
 // indicator and the entry and exit markers of a trade the test scripted; blacklisting a pair on the page stops the bot
 // entering it while it re-enters the other pair; force-enter on the page opens a trade that shows in the open trades;
-// the log tail shows new lines without a reload; the page fits a phone's 390 px.
+// the log tail shows new lines without a reload; the page and the fleet view fit a phone's 390 px.
+import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Page } from 'playwright-core';
+import { createTradeSyncActivities } from '../activities/trade-sync.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretBox } from '../db/secret-box.js';
 import type { Strategy } from '../domain/strategy.js';
@@ -117,7 +119,8 @@ describe("a bot's trader view in a real browser", { shuffle: false }, () => {
     await page.getByTestId('bot-force-enter-stake').fill('50');
     await page.getByTestId('bot-force-enter-submit').click();
     await page.locator('[data-testid="bot-force-enter-done"], [data-testid="bot-force-enter-error"]').first().waitFor({ timeout: 30_000 });
-    expect(await page.getByTestId('bot-force-enter-error').count(), await page.getByTestId('bot-force-enter-error').textContent().catch(() => '')).toBe(0);
+    const refused = page.getByTestId('bot-force-enter-error');
+    if (await refused.count()) throw new Error(`force-enter refused: ${await refused.textContent()}`);
     const row = page.getByTestId('bot-open-trade').filter({ hasText: 'ETH/USDT' });
     await row.waitFor({ timeout: 30_000 });
     expect((await openTrades()).map((o) => o.pair).sort()).toEqual(['BTC/USDT', 'ETH/USDT']);
@@ -140,6 +143,15 @@ describe("a bot's trader view in a real browser", { shuffle: false }, () => {
     await fitsWidth(phone);
     const box = await phone.getByTestId('bot-chart').boundingBox();
     expect(box!.width).toBeLessThanOrEqual(390);
+    // The fleet view lists the bot with its ledger figures once trade sync copied them: 2 open, 2 closed.
+    const sync = createTradeSyncActivities({ db: t.started.db, box: createSecretBox(t.started.config.TF_SECRET_KEY), botChannel: { socketDir: t.started.config.BOT_SOCKET_DIR, fallbackHost: '127.0.0.1' } });
+    await new MockActivityEnvironment().run(sync.syncBotTrades);
+    await openHydrated(phone, `${t.dashboard.url}/fleet`);
+    const row = phone.locator(`[data-testid="fleet-row"][data-bot-id="${bot.botId}"]`);
+    await row.waitFor({ timeout: 30_000 });
+    await expect(row.getByTestId('fleet-open').textContent()).resolves.toBe('2');
+    await expect(row.getByTestId('fleet-winrate').textContent()).resolves.toMatch(/%$/);
+    await fitsWidth(phone);
     await context.close();
   }, 90_000);
 });

@@ -1,6 +1,7 @@
 // A real FreqTrade 2026.9 bot on the paper exchange answers every call FreqUI makes, through FreqTrade's own client
 // (the one its image ships), after a forced trade closed and another opened. Its answers' shapes must equal the
 // recording the builtin host is held to (test/fixtures/freqtrade-2026.9-rest.json); RECORD_FREQTRADE_REST=1 rewrites it.
+// The platform's trader view (chart, trades, blacklist, log) then reads the FreqTrade bot as it reads a builtin one.
 import { writeFileSync, readFileSync } from 'node:fs';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -98,9 +99,36 @@ it("a real FreqTrade 2026.9 bot answers FreqUI's calls in the recorded shapes", 
     url: `http://127.0.0.1:${row.apiPort}`, username: api.username, password: api.password,
     pair: 'BTC/USDT', otherPair: 'ETH/USDT', strategy: 'TfPlotted', timeframe: '1m',
   });
-  const run = await execIn(container!.Id, ['/opt/freqtrade/bin/python', '-c', callsScript(), ...argv]);
+  const python = (steps: string) => execIn(container!.Id, ['/opt/freqtrade/bin/python', '-c', callsScript(), ...argv, steps]);
+  const run = await python('no-reload');
   expect(run.code, run.err.slice(-3000)).toBe(0);
   const answers = JSON.parse(run.out) as Record<string, unknown>;
+
+  // The platform's trader view reads a FreqTrade bot as it reads a builtin one.
+  const chart = await waitFor('the chart of the FreqTrade bot', async () => {
+    const res = await user.agent.get(`/api/bots/${botId}/chart`).query({ pair: 'BTC/USDT', limit: 50 });
+    return res.status === 200 ? res.body.chart : null;
+  }, 60_000);
+  expect(chart).toMatchObject({ timeframe: '1m', strategy: 'TfPlotted', strategyTimeframe: '1m' });
+  expect(chart.candles.length).toBeGreaterThan(10);
+  expect(chart.series.map((x: { column: string; panel: string }) => `${x.panel}:${x.column}`)).toEqual(['main:sma5', 'RSI:rsi']);
+  const closedId = (answers['forceenter'] as { trade_id: number }).trade_id;
+  expect(chart.markers.filter((m: { tradeId: number }) => m.tradeId === closedId).map((m: { kind: string }) => m.kind)).toEqual(['entry', 'exit']);
+  expect((await user.agent.get(`/api/bots/${botId}/trades`)).body).toMatchObject({ total: 1, trades: [{ tradeId: closedId, exitReason: 'force_exit' }] });
+  const listed = await user.agent.post(`/api/bots/${botId}/blacklist`).set('Origin', ORIGIN).send({ add: ['ETH/USDT'] });
+  expect(listed.body.pairlists, JSON.stringify(listed.body)).toMatchObject({ blacklist: ['ETH/USDT'] });
+  // FreqTrade drops a blacklisted pair from its active whitelist at its next pairlist refresh (a loop iteration).
+  await waitFor('ETH out of the whitelist', async () => {
+    const res = await user.agent.get(`/api/bots/${botId}/pairlists`);
+    if (res.status !== 200) throw new Error(JSON.stringify(res.body));
+    return res.body.pairlists.whitelist.join() === 'BTC/USDT';
+  }, 60_000);
+  expect((await user.agent.get(`/api/bots/${botId}/logs`).query({ limit: 5 })).body.logs).toHaveLength(5);
+
+  // Last, as FreqTrade's API goes away while the bot reloads its config.
+  const reload = await python('reload');
+  expect(reload.code, reload.err.slice(-3000)).toBe(0);
+  Object.assign(answers, JSON.parse(reload.out));
 
   expect(answers['forceexit']).toEqual({ result: expect.stringMatching(/^Created exit order for trade \d+/) });
   expect(answers['show_config_paused']).toMatchObject({ state: 'paused' });
