@@ -14,7 +14,7 @@ import { readTarFile, streamToBuffer, tarArchive, type TarEntry } from './tar.js
 
 export const FREQTRADE_POOL_DIR = '/pool';
 const SCRIPTS_DIR = '.tf';
-const SCRIPTS = ['tf_pool.py', 'tf_warden.py', 'tf_sandbox.py', 'tf_channel.py', 'tf_pool_preload.txt'];
+const SCRIPTS = ['tf_pool.py', 'tf_preload.py', 'tf_pool_watch.py', 'tf_warden.py', 'tf_sandbox.py', 'tf_channel.py', 'tf_pool_preload.txt', 'tf_pool_warm_config.json'];
 const scriptSource = (name: string): string => readFileSync(new URL(`../freqtrade/${name}`, import.meta.url), 'utf8');
 
 export const freqtradePoolContainerName = (key: string): string => `tf-ftpool-${key}`;
@@ -52,7 +52,6 @@ export interface PoolBotStatus {
   lastExit: { at: number; code: number; reason: string } | null;
   startedAt: number | null;
   memory: { rss: number; pss: number; uss: number } | null;
-  wardenMemory: { rss: number; pss: number; uss: number } | null;
   budgetKb: number;
   /** Processes and threads of the bot's pid namespace (its memory above is their sum). */
   processes?: number;
