@@ -152,6 +152,24 @@ export function createFreqtradePoolHost(docker: Docker) {
       await docker.getContainer(found.Id).putArchive(tarArchive(entries), { path: FREQTRADE_POOL_DIR });
     },
 
+    /**
+     * A bot's whole directory (config, strategy, `user_data` with its trade database) as a tar, for a move. Call it once
+     * the bot has left the container's list and its process is gone, so its database is final. The directory is read
+     * whole: links the bot made inside it are carried as links, never followed to another bot's files.
+     */
+    async exportBot(key: string, botId: string): Promise<Buffer> {
+      const found = await findContainer(key);
+      if (!found) throw new Error(`no FreqTrade pool container ${key}`);
+      return streamToBuffer(await docker.getContainer(found.Id).getArchive({ path: `${FREQTRADE_POOL_DIR}/bots/${botId}` }));
+    },
+
+    /** Puts a bot's directory exported by `exportBot` into this container (before `writeBots` lists the bot). */
+    async importBot(key: string, archive: Buffer): Promise<void> {
+      const found = await findContainer(key);
+      if (!found) throw new Error(`no FreqTrade pool container ${key}`);
+      await docker.getContainer(found.Id).putArchive(archive, { path: `${FREQTRADE_POOL_DIR}/bots` });
+    },
+
     /** The parent's last status (every bot's state, restarts and memory), or null before its first. */
     async status(key: string): Promise<PoolStatus | null> {
       const content = await readFile(key, 'run/status.json');

@@ -33,6 +33,10 @@ export interface PoolHarness {
   docker: Docker;
   /** Adds bots (each with its egress proxy) and rewrites the container's list. */
   add(bots: HarnessBot[]): Promise<void>;
+  /** Takes a bot out of the container's list (its process is stopped) and, once it is gone, its directory as a tar. */
+  release(botId: string): Promise<{ bot: PooledFreqtradeBot; api: { username: string; password: string }; archive: Buffer }>;
+  /** Runs a bot released by another pool here, on its own directory (config, strategy, trade database). */
+  adopt(moved: { bot: PooledFreqtradeBot; api: { username: string; password: string }; archive: Buffer }): Promise<void>;
   /** The API client of a bot, through its socket, as the platform's. */
   client(botId: string): FreqtradeClient;
   status(): Promise<PoolStatus | null>;
@@ -60,15 +64,18 @@ export async function startPoolHarness(options: { paperUrl: string; memoryMb?: n
     labels: { 'tradefleet.managed': 'true', 'tradefleet.test': options.label ?? 'freqtrade-pool' },
   });
   await host.start(key);
+  async function egressFor(botId: string): Promise<void> {
+    const egressDir = path.join(socketDir, poolBotEgressDirName(botId));
+    await fs.mkdir(egressDir, { mode: 0o700 });
+    await fs.chown(egressDir, BOT_UID, BOT_UID);
+    proxies.push(await startEgressProxy(path.join(egressDir, 'egress.sock'), egressAllowlist(urls)));
+  }
 
   return {
     key, socketDir, host, docker,
     async add(more) {
       for (const b of more) {
-        const egressDir = path.join(socketDir, poolBotEgressDirName(b.botId));
-        await fs.mkdir(egressDir, { mode: 0o700 });
-        await fs.chown(egressDir, BOT_UID, BOT_UID);
-        proxies.push(await startEgressProxy(path.join(egressDir, 'egress.sock'), egressAllowlist(urls)));
+        await egressFor(b.botId);
         const api = { username: `u${randomBytes(4).toString('hex')}`, password: randomBytes(12).toString('hex'), jwtSecret: randomBytes(32).toString('hex') };
         credentials.set(b.botId, api);
         const config = freqtradeConfig({
@@ -78,6 +85,24 @@ export async function startPoolHarness(options: { paperUrl: string; memoryMb?: n
         });
         bots.push({ botId: b.botId, apiPort: b.apiPort, memoryMb: b.memoryMb ?? 256, hungAfterS: b.hungAfterS, config: JSON.stringify(config, null, 2), strategy: b.strategy });
       }
+      await host.writeBots(key, bots);
+    },
+    async release(botId) {
+      const index = bots.findIndex((b) => b.botId === botId);
+      const [bot] = bots.splice(index, 1);
+      await host.writeBots(key, bots);
+      const deadline = Date.now() + 60_000;
+      while ((await host.status(key))?.bots[botId]) {
+        if (Date.now() > deadline) throw new Error(`bot ${botId} did not stop`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      return { bot: bot!, api: credentials.get(botId)!, archive: await host.exportBot(key, botId) };
+    },
+    async adopt(moved) {
+      await egressFor(moved.bot.botId);
+      credentials.set(moved.bot.botId, moved.api);
+      await host.importBot(key, moved.archive);
+      bots.push(moved.bot);
       await host.writeBots(key, bots);
     },
     apiSocket: (botId) => path.join(socketDir, botApiSocketName(botId)),
