@@ -14,7 +14,7 @@ import { readTarFile, streamToBuffer, tarArchive, type TarEntry } from './tar.js
 
 export const FREQTRADE_POOL_DIR = '/pool';
 const SCRIPTS_DIR = '.tf';
-const SCRIPTS = ['tf_pool.py', 'tf_warden.py', 'tf_sandbox.py', 'tf_channel.py', 'tf_pool_preload.txt'];
+const SCRIPTS = ['tf_pool.py', 'tf_preload.py', 'tf_pool_watch.py', 'tf_warden.py', 'tf_sandbox.py', 'tf_channel.py', 'tf_pool_preload.txt', 'tf_pool_warm_config.json'];
 const scriptSource = (name: string): string => readFileSync(new URL(`../freqtrade/${name}`, import.meta.url), 'utf8');
 
 export const freqtradePoolContainerName = (key: string): string => `tf-ftpool-${key}`;
@@ -52,7 +52,6 @@ export interface PoolBotStatus {
   lastExit: { at: number; code: number; reason: string } | null;
   startedAt: number | null;
   memory: { rss: number; pss: number; uss: number } | null;
-  wardenMemory: { rss: number; pss: number; uss: number } | null;
   budgetKb: number;
   /** Processes and threads of the bot's pid namespace (its memory above is their sum). */
   processes?: number;
@@ -151,6 +150,24 @@ export function createFreqtradePoolHost(docker: Docker) {
       const list = bots.map((b) => ({ id: b.botId, apiPort: b.apiPort, memoryMb: b.memoryMb, ...(b.hungAfterS ? { hungAfterS: b.hungAfterS } : {}) }));
       entries.push({ name: 'pool.json', content: JSON.stringify({ bots: list }), mode: 0o600, ...owned });
       await docker.getContainer(found.Id).putArchive(tarArchive(entries), { path: FREQTRADE_POOL_DIR });
+    },
+
+    /**
+     * A bot's whole directory (config, strategy, `user_data` with its trade database) as a tar, for a move. Call it once
+     * the bot has left the container's list and its process is gone, so its database is final. The directory is read
+     * whole: links the bot made inside it are carried as links, never followed to another bot's files.
+     */
+    async exportBot(key: string, botId: string): Promise<Buffer> {
+      const found = await findContainer(key);
+      if (!found) throw new Error(`no FreqTrade pool container ${key}`);
+      return streamToBuffer(await docker.getContainer(found.Id).getArchive({ path: `${FREQTRADE_POOL_DIR}/bots/${botId}` }));
+    },
+
+    /** Puts a bot's directory exported by `exportBot` into this container (before `writeBots` lists the bot). */
+    async importBot(key: string, archive: Buffer): Promise<void> {
+      const found = await findContainer(key);
+      if (!found) throw new Error(`no FreqTrade pool container ${key}`);
+      await docker.getContainer(found.Id).putArchive(archive, { path: `${FREQTRADE_POOL_DIR}/bots` });
     },
 
     /** The parent's last status (every bot's state, restarts and memory), or null before its first. */

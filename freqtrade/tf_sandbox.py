@@ -102,3 +102,9 @@ def drop_capabilities():
     header = Header(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3: two Data structs
     data = (Data * 2)()
     _check(_libc.capset(ctypes.byref(header), data), "capset")
+
+
+def one_malloc_arena():
+    """glibc gives each thread that allocates an arena of its own; one arena for the whole bot keeps its few threads
+    from holding several half-empty heaps (M_ARENA_MAX)."""
+    _libc.mallopt(-8, 1)

@@ -1,16 +1,15 @@
 # One pooled bot's warden and the bot itself (forked from tf_pool.py). The warden keeps only the fds the bot needs,
-# sends its console to the bot's own log file, enters the bot's namespaces, forks the bot (pid 1 of its own pid
-# namespace), tells the pool the bot's pid, and watches the bot's API: one that stops answering is killed as hung. The
-# bot confines its files, drops every capability, starts its relays (API socket -> FreqTrade on its own loopback;
-# ccxt's proxy port -> its egress socket) and runs FreqTrade, which imports the user's strategy: the first user code.
-import http.client
+# enters the bot's namespaces, forks the bot (pid 1 of its own pid namespace), tells the pool the bot's pid and exits.
+# The bot confines its files, drops every capability, sends its console to its own log file, starts its relays (API
+# socket -> FreqTrade on its own loopback; ccxt's proxy port -> its egress socket) and runs FreqTrade, which imports the
+# user's strategy: the first user code.
+import gc
 import os
 import resource
 import signal
 import socket
 import sys
 import threading
-import time
 
 import tf_channel
 import tf_sandbox
@@ -18,10 +17,7 @@ import tf_sandbox
 POOL_DIR = "/pool"
 BOT_DIR = "/freqtrade"
 EGRESS_VIEW = "/tmp/tf-egress"
-PING_EVERY_S = 5
-HUNG_AFTER_S = 60  # unless the bot list says otherwise (hungAfterS)
 MAX_TASKS = 256  # threads and processes of one bot, unless the bot list says otherwise (maxTasks)
-FIRST_ANSWER_WITHIN_S = 600  # FreqTrade starting on a busy machine with many siblings starting too
 
 
 def _keep_only(fds):
@@ -49,15 +45,10 @@ def _console(path):
         os.close(fd)
 
 
-def _answers(port):
-    try:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-        conn.request("GET", "/api/v1/ping")
-        ok = conn.getresponse().status == 200
-        conn.close()
-        return ok
-    except (OSError, http.client.HTTPException):
-        return False
+def _private_kb(rollup_fd):
+    """This process's private memory, read through its smaps_rollup opened before /proc was hidden."""
+    text = os.pread(rollup_fd, 8192, 0).decode()
+    return sum(int(line.split()[1]) for line in text.splitlines() if line.startswith(("Private_Clean:", "Private_Dirty:")))
 
 
 def run(bot_id, spec, listener, report_fd, keep):
@@ -86,33 +77,10 @@ def run(bot_id, spec, listener, report_fd, keep):
                 print(f"tf-pool: the bot ended: {e!r}", file=sys.stderr, flush=True)
             os._exit(71)
         os._exit(0)
-    listener.close()
+    # The bot outlives its warden: orphaned, it becomes the child of the container's pid 1, the pool's parent, which
+    # then reaps it, watches its API and measures it. A warden kept alive would cost every bot a few MiB more.
     os.write(report_fd, f"pid {pid}\n".encode())
-    tf_sandbox.drop_capabilities()
-    _watch(pid, int(spec["apiPort"]), report_fd, int(spec.get("hungAfterS") or HUNG_AFTER_S))
-
-
-def _watch(pid, port, report_fd, hung_after_s):
-    started = time.time()
-    answered_at = None
-    while True:
-        for _ in range(PING_EVERY_S * 10):
-            done, status = os.waitpid(pid, os.WNOHANG)
-            if done:
-                code = os.waitstatus_to_exitcode(status)
-                os.write(report_fd, f"exit {code}\n".encode())
-                os._exit(code & 0xFF)
-            time.sleep(0.1)
-        now = time.time()
-        if _answers(port):
-            if answered_at is None:
-                os.write(report_fd, b"running\n")
-            answered_at = now
-            continue
-        silent = now - answered_at if answered_at else now - started
-        if silent > (hung_after_s if answered_at else FIRST_ANSWER_WITHIN_S):
-            os.write(report_fd, b"hung\n")
-            os.kill(pid, signal.SIGKILL)
+    os._exit(0)
 
 
 _early_report = {"fd": None}  # the pool's pipe, until the bot's console is its own log file
@@ -120,8 +88,9 @@ _early_report = {"fd": None}  # the pool's pipe, until the bot's console is its 
 
 def _bot(spec, listener, own_dir, egress_dir, report_fd):
     _early_report["fd"] = report_fd
-    tf_sandbox.die_with_parent()
     tf_sandbox.loopback_up()
+    tf_sandbox.one_malloc_arena()
+    rollup_fd = os.open("/proc/self/smaps_rollup", os.O_RDONLY)
     tf_sandbox.confine_files(own_dir, POOL_DIR, BOT_DIR, egress_dir, tf_channel.SOCKET_DIR, EGRESS_VIEW, int(spec.get("tmpMb", 64)))
     tf_sandbox.drop_capabilities()
     # Threads and processes, counted in the bot's own user namespace: a bot that spawns without end stops at its own
@@ -130,6 +99,7 @@ def _bot(spec, listener, own_dir, egress_dir, report_fd):
     _console(os.path.join(BOT_DIR, "user_data", "logs", "console.log"))
     os.close(report_fd)
     _early_report["fd"] = None
+    gc.enable()  # the pool's parent keeps it off (see tf_pool.preload); what it froze stays out of every collection
     os.chdir(BOT_DIR)
     for key in list(os.environ):
         if key not in ("PATH", "LANG", "LC_ALL", "PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED", "TZ"):
@@ -143,6 +113,8 @@ def _bot(spec, listener, own_dir, egress_dir, report_fd):
     ]
     for server, connect in relays:
         threading.Thread(target=tf_channel.serve, args=(server, connect), daemon=True).start()
+    print(f"tf-pool: sandbox ready, {_private_kb(rollup_fd) // 1024} MiB private before FreqTrade starts", flush=True)
+    os.close(rollup_fd)
     from freqtrade.main import main as freqtrade_main
 
     freqtrade_main(["trade", "--config", os.path.join(BOT_DIR, "config.json")])

@@ -1,6 +1,6 @@
-// One FreqTrade pool container on the real dockerd, without the platform: its socket directory, one egress proxy per
-// bot (each allowing only that bot's exchange, the paper exchange here), configs as the platform writes them, and the
-// pool host activities. Shared by the pool host's test and its memory benchmark.
+// One FreqTrade pool container on the real dockerd, without the platform: its socket directory with one egress proxy
+// per bot (bot-channels.ts `preparePerBot`, each allowing only that bot's exchange, the paper exchange here), configs
+// as the platform writes them, and the pool host activities. Shared by the pool host's test and its memory benchmark.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -10,10 +10,9 @@ import { botApiSocketName, ccxtProxySetting, egressAllowlist } from '../domain/b
 import { exchangeProfile } from '../domain/exchanges.js';
 import { DEFAULT_FREQTRADE_VERSION, freqtradeConfig } from '../domain/freqtrade-config.js';
 import { exchangeApiUrls } from '../activities/exchange-client.js';
-import { BOT_UID } from '../activities/container-hardening.js';
-import { startEgressProxy, type EgressProxy } from '../activities/egress-proxy.js';
+import { createBotChannels } from '../activities/bot-channels.js';
 import { createFreqtradeClient, type FreqtradeClient } from '../activities/freqtrade-client.js';
-import { createFreqtradePoolHost, poolBotEgressDirName, type PooledFreqtradeBot, type PoolStatus } from '../activities/freqtrade-pool-host.js';
+import { createFreqtradePoolHost, type PooledFreqtradeBot, type PoolStatus } from '../activities/freqtrade-pool-host.js';
 
 export interface HarnessBot {
   botId: string;
@@ -33,6 +32,10 @@ export interface PoolHarness {
   docker: Docker;
   /** Adds bots (each with its egress proxy) and rewrites the container's list. */
   add(bots: HarnessBot[]): Promise<void>;
+  /** Takes a bot out of the container's list (its process is stopped) and, once it is gone, its directory as a tar. */
+  release(botId: string): Promise<{ bot: PooledFreqtradeBot; api: { username: string; password: string }; archive: Buffer }>;
+  /** Runs a bot released by another pool here, on its own directory (config, strategy, trade database). */
+  adopt(moved: { bot: PooledFreqtradeBot; api: { username: string; password: string }; archive: Buffer }): Promise<void>;
   /** The API client of a bot, through its socket, as the platform's. */
   client(botId: string): FreqtradeClient;
   status(): Promise<PoolStatus | null>;
@@ -46,10 +49,10 @@ export async function startPoolHarness(options: { paperUrl: string; memoryMb?: n
   const docker = new Docker();
   const host = createFreqtradePoolHost(docker);
   const key = `t${randomBytes(5).toString('hex')}`;
-  const socketDir = await fs.mkdtemp(path.join(os.tmpdir(), 'tf-ftpool-'));
-  await fs.chown(socketDir, BOT_UID, BOT_UID);
-  await fs.chmod(socketDir, 0o700);
-  const proxies: EgressProxy[] = [];
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'tf-ftpool-'));
+  const channels = createBotChannels(root, () => true);
+  const dirName = `f-${key}`;
+  const socketDir = await channels.preparePerBot(dirName, {});
   const bots: Array<PooledFreqtradeBot> = [];
   const credentials = new Map<string, { username: string; password: string }>();
   const profile = exchangeProfile('paper', options.paperUrl);
@@ -60,15 +63,13 @@ export async function startPoolHarness(options: { paperUrl: string; memoryMb?: n
     labels: { 'tradefleet.managed': 'true', 'tradefleet.test': options.label ?? 'freqtrade-pool' },
   });
   await host.start(key);
+  /** Every listed bot's egress proxy (each with its own allowlist), before the list that starts them is written. */
+  const egress = () => channels.preparePerBot(dirName, Object.fromEntries(bots.map((b) => [b.botId, egressAllowlist(urls)])));
 
   return {
     key, socketDir, host, docker,
     async add(more) {
       for (const b of more) {
-        const egressDir = path.join(socketDir, poolBotEgressDirName(b.botId));
-        await fs.mkdir(egressDir, { mode: 0o700 });
-        await fs.chown(egressDir, BOT_UID, BOT_UID);
-        proxies.push(await startEgressProxy(path.join(egressDir, 'egress.sock'), egressAllowlist(urls)));
         const api = { username: `u${randomBytes(4).toString('hex')}`, password: randomBytes(12).toString('hex'), jwtSecret: randomBytes(32).toString('hex') };
         credentials.set(b.botId, api);
         const config = freqtradeConfig({
@@ -78,6 +79,26 @@ export async function startPoolHarness(options: { paperUrl: string; memoryMb?: n
         });
         bots.push({ botId: b.botId, apiPort: b.apiPort, memoryMb: b.memoryMb ?? 256, hungAfterS: b.hungAfterS, config: JSON.stringify(config, null, 2), strategy: b.strategy });
       }
+      await egress();
+      await host.writeBots(key, bots);
+    },
+    async release(botId) {
+      const index = bots.findIndex((b) => b.botId === botId);
+      const [bot] = bots.splice(index, 1);
+      await host.writeBots(key, bots);
+      const deadline = Date.now() + 60_000;
+      while ((await host.status(key))?.bots[botId]) {
+        if (Date.now() > deadline) throw new Error(`bot ${botId} did not stop`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      await egress();
+      return { bot: bot!, api: credentials.get(botId)!, archive: await host.exportBot(key, botId) };
+    },
+    async adopt(moved) {
+      credentials.set(moved.bot.botId, moved.api);
+      await host.importBot(key, moved.archive);
+      bots.push(moved.bot);
+      await egress();
       await host.writeBots(key, bots);
     },
     apiSocket: (botId) => path.join(socketDir, botApiSocketName(botId)),
@@ -93,8 +114,9 @@ export async function startPoolHarness(options: { paperUrl: string; memoryMb?: n
     },
     async close() {
       await host.remove(key).catch(() => undefined);
-      for (const p of proxies) await p.close();
-      await fs.rm(socketDir, { recursive: true, force: true });
+      await channels.remove(dirName);
+      await channels.close();
+      await fs.rm(root, { recursive: true, force: true });
     },
   };
 }

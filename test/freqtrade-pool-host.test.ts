@@ -184,10 +184,10 @@ describe('a FreqTrade pool container', { shuffle: false }, () => {
   it('costs each bot its private memory only (figures)', async () => {
     const status = (await pool.status())!;
     const mib = (kb: number) => (kb / 1024).toFixed(1);
-    const rows = normal.map((b) => status.bots[b.botId]!).map((s) => ({ uss: s.memory!.uss, pss: s.memory!.pss, rss: s.memory!.rss, warden: s.wardenMemory?.uss ?? 0 }));
+    const rows = normal.map((b) => status.bots[b.botId]!).map((s) => ({ uss: s.memory!.uss, pss: s.memory!.pss, rss: s.memory!.rss }));
     const total = await pool.dockerStatsMiB();
     console.log(`pool parent: rss ${mib(status.parent.rss ?? 0)} MiB, pss ${mib(status.parent.pss ?? 0)} MiB; container (docker stats) ${total.toFixed(0)} MiB for ${Object.keys(status.bots).length} bots`);
-    for (const [i, r] of rows.entries()) console.log(`bot ${i}: uss ${mib(r.uss)} MiB, pss ${mib(r.pss)} MiB, rss ${mib(r.rss)} MiB, warden uss ${mib(r.warden)} MiB`);
+    for (const [i, r] of rows.entries()) console.log(`bot ${i}: uss ${mib(r.uss)} MiB, pss ${mib(r.pss)} MiB, rss ${mib(r.rss)} MiB`);
     for (const r of rows) expect(r.uss).toBeLessThan(r.rss / 2); // most of each bot is shared with the parent
   }, 60_000);
 });
