@@ -12,6 +12,14 @@
 // highs, and a stop crossed meanwhile. Changed rules and ladder progress are re-read from PostgreSQL every second, so edits
 // reach the watcher without a restart.
 //
+// Workflows only for guards that act (issue 21, measured in docs/guards.md): a guard made by a batch
+// (activities/guard-batch.ts) is only its row until its stop or target is crossed; then the stop signal starts its
+// workflow with the row's state carried in (signalWithStart; a workflow that has ended is never started again), and from
+// there on it is the same workflow a single create starts, owning its decisions and exits. So 10,000 watching guards
+// cost Temporal and the worker nothing (no histories, no cached workflows, no starts at creation); only guards that
+// act do. Peak signals go only to guards whose workflow runs. The API starts a batch-made guard's workflow the same
+// way on its first edit or cancel (updateWithStart). Guards made one at a time keep their workflow from creation.
+//
 // Overload (domain/guard-signals.ts decides what goes out each tick): a signal is repeated while the guard still shows as
 // watching (after 5 s, then twice as long each time up to a minute), so a lost signal cannot strand a crossed stop; the
 // workflow ignores duplicates (it acts on its own state). A failed signal is not sent again next tick but after its
@@ -21,13 +29,15 @@
 // PostgreSQL holds it) are capped at 10 a second and shed while stops wait or a signal failed lately. A guard whose stop
 // or target has been wanted for 2 s without being taken is written `lagging` (the API shows it) until it acts.
 import { Context, log } from '@temporalio/activity';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { databaseNow, recordGuardPrices, watchedGuards, type WatchedGuardRow } from '../db/guards.js';
 import type { Db } from '../db/pool.js';
 import type { ExchangeProfile } from '../domain/exchanges.js';
 import { observePrice, recoverFromCandles, type WatchEvent, type WatchedPosition } from '../domain/guard-math.js';
 import { createSignalDispatch, type SignalStats } from '../domain/guard-signals.js';
-import { guardWatchWorkflowId, guardWorkflowId } from '../domain/workflow-ids.js';
+import { guardTaskQueue, guardWatchWorkflowId, guardWorkflowId } from '../domain/workflow-ids.js';
+import { GuardStateKey, GuardSymbolKey, UserIdKey } from '../temporal/search-attributes.js';
+import { carriedState, type GuardWorkflowInput } from '../workflows/guard-messages.js';
 import { createExchangeClient } from './exchange-client.js';
 
 export interface GuardWatcherDeps {
@@ -58,6 +68,7 @@ export interface GuardWatchProgress {
 /** The signal's name in workflows/guard.ts (activities do not import workflow code). */
 export const GUARD_PRICE_SIGNAL = 'guardPrice';
 const GUARD_WATCH_WORKFLOW = 'guardWatchWorkflow';
+const GUARD_WORKFLOW = 'guardWorkflow';
 export const MATERIAL_RATIO = 0.01;
 const RELOAD_MS = 1000;
 const FULL_RELOAD_MS = 30_000;
@@ -73,6 +84,8 @@ interface Watched extends WatchedPosition {
   dirty: boolean;
   /** Since when it lags (ms), as last written. */
   laggingSince: number | null;
+  /** Whether the guard's workflow runs: `none` for a batch-made guard that has not had to act yet (it gets no peaks). */
+  workflow: 'unknown' | 'running' | 'none';
   /** When recovery found the stop crossed while nobody watched. */
   missedStopAt: number | null;
 }
@@ -134,7 +147,7 @@ export function createGuardWatcherActivities(deps: GuardWatcherDeps) {
             watched.set(row.id, {
               row, entryPrice: row.entryPrice, rules: row.rules, nextTarget: row.nextTarget, breakEven: row.breakEven,
               peak: row.peak, peakAt, acknowledgedPeak: row.peak, recovered: false, price: null, priceAt: 0, dirty: false, laggingSince: null,
-              missedStopAt: null,
+              workflow: 'unknown', missedStopAt: null,
             });
           }
         }
@@ -165,18 +178,35 @@ export function createGuardWatcherActivities(deps: GuardWatcherDeps) {
 
       // Signals never hold up the next tick: a slow Temporal delays a wake-up, not the pricing of every other guard.
       const inFlight = new Set<Promise<void>>();
+      // A stop or target starts the guard's workflow if it has none yet (a batch-made guard), with the state its row holds;
+      // a workflow that has ended is never started again (the guard is then no longer watched).
+      const deliver = (g: Watched, event: WatchEvent): Promise<unknown> => {
+        const workflowId = guardWorkflowId(g.row.id);
+        if (event.kind === 'peak') return deps.client.workflow.getHandle(workflowId).signal(GUARD_PRICE_SIGNAL, event);
+        const args: [GuardWorkflowInput] = [{ guardId: g.row.id, userId: g.row.userId, carried: carriedState({ ...g.row, peak: g.peak }) }];
+        return deps.client.workflow.signalWithStart(GUARD_WORKFLOW, {
+          workflowId, taskQueue: guardTaskQueue(deps.taskQueue), args, signal: GUARD_PRICE_SIGNAL, signalArgs: [event],
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          typedSearchAttributes: [{ key: GuardStateKey, value: 'watching' }, { key: GuardSymbolKey, value: g.row.symbol }, { key: UserIdKey, value: g.row.userId }],
+        });
+      };
       const send = (guardId: string, event: WatchEvent): void => {
         const g = watched.get(guardId);
-        if (event.kind === 'peak' && g) g.acknowledgedPeak = event.peak;
+        if (!g) return dispatch.done(guardId, event, false, Date.now());
+        if (event.kind === 'peak') g.acknowledgedPeak = event.peak;
         progress.signals++;
-        const sent = deps.client.workflow
-          .getHandle(guardWorkflowId(guardId))
-          .signal(GUARD_PRICE_SIGNAL, event)
+        const sent = deliver(g, event)
           .then(
-            () => dispatch.done(guardId, event, true, Date.now()),
+            () => {
+              dispatch.done(guardId, event, true, Date.now());
+              g.workflow = 'running';
+            },
             (error: unknown) => {
-              dispatch.done(guardId, event, false, Date.now());
-              if (error instanceof WorkflowNotFoundError) return forget(guardId);
+              // No workflow yet: the guard gets one on its first trigger, and no peaks till then (not a failure).
+              const none = error instanceof WorkflowNotFoundError && event.kind === 'peak';
+              dispatch.done(guardId, event, none, Date.now());
+              if (none) return void (g.workflow = 'none');
+              if (error instanceof WorkflowNotFoundError || error instanceof WorkflowExecutionAlreadyStartedError) return forget(guardId);
               log.warn('guard signal failed; its guard sends it again after a backoff', { guardId, kind: event.kind, error: (error as Error).message });
             },
           )
@@ -207,7 +237,7 @@ export function createGuardWatcherActivities(deps: GuardWatcherDeps) {
               Object.assign(g, { peak: seen.peak, peakAt: seen.peakAt, price: bid, priceAt: now });
               const event: WatchEvent | null =
                 g.missedStopAt !== null ? { kind: 'stop', price: bid, peak: g.peak, stop: null, at: now, missedAt: g.missedStopAt } : seen.event;
-              dispatch.observe(g.row.id, event, now);
+              dispatch.observe(g.row.id, event?.kind === 'peak' && g.workflow === 'none' ? null : event, now);
             }
             for (const { guardId, event } of dispatch.take(now)) send(guardId, event);
             let lagging = 0;

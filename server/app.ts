@@ -91,7 +91,10 @@ export function createApp(deps: AppDeps): express.Express {
   // SSE routes take a stream slot through the app (server/sse.ts), so every stream counts without each router wiring it.
   app.locals.quotas = quotas;
   const api = express.Router();
-  api.use(express.json({ limit: '100kb' }));
+  // Bodies are small, but a batch of up to 1,000 guards (POST /api/guards/batch) takes a few hundred kilobytes.
+  const body = express.json({ limit: '100kb' });
+  const batchBody = express.json({ limit: '1mb' });
+  api.use((req, res, next) => (req.method === 'POST' && req.path === '/guards/batch' ? batchBody : body)(req, res, next));
   api.use(checkOrigin(deps.allowedOrigins));
   api.use(loadApiToken(deps.db));
   api.use(loadSession(deps.sessions));
