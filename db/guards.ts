@@ -212,6 +212,17 @@ export async function watchedGuards(db: Db, exchangeId: string, taskQueue: strin
     select ${columns} from guards where exchange_id = ${exchangeId} and task_queue = ${taskQueue} and state = 'watching'`))];
 }
 
+/** Ids of the guards the watcher of `exchangeId` on `taskQueue` keeps an eye on (cheap: no rows to parse). */
+export async function watchedGuardIds(db: Db, exchangeId: string, taskQueue: string): Promise<string[]> {
+  return [...(await db.anyFirst(sql.type(z.object({ id: z.string() }))`
+    select id::text from guards where exchange_id = ${exchangeId} and task_queue = ${taskQueue} and state = 'watching'`))];
+}
+
+/** These guards' rows (the watcher's view). */
+export async function guardRows(db: Db, ids: string[]): Promise<GuardRow[]> {
+  return [...(await db.any(sql.type(GuardRow)`select ${columns} from guards where id = any(${sql.array(ids, 'uuid')})`))];
+}
+
 /** The database's clock now: what `watchedGuards(…, changedSince)` compares with. */
 export async function databaseNow(db: Db): Promise<string> {
   return db.oneFirst(sql.type(z.object({ now: z.string() }))`select clock_timestamp() as now`);
