@@ -22,8 +22,9 @@
 // using 1.4-1.8 cores): one workflow per guard from creation took 383 s to create 1,000 guards one at a time (19/s
 // for 10,000 in the issue, where Temporal grew to 4.0 GB and failed); started at once by a batch, 64/s (10,000 in
 // ~160 s, over the 100 s asked, every watching guard still a workflow in Temporal and the worker's cache). Rows only:
-// 10,000 in 6-21 s, Temporal at most 416 MiB with 0 actions a second while watching, worker under 950 MiB, and at
-// 10 exits a second a reaction median of 719 ms (p95 3.2 s at 10,000 under that load, 884 ms at 1,000). What made the
+// 10,000 in 6-21 s, Temporal at most 416 MiB with 0 actions a second while watching, worker under 950 MiB; 10 exits a
+// second cost about half a core whatever the fleet size (p95 1.5-3.2 s at 10,000 and 0.9 s at 1,000 when others left
+// that free; tens of seconds at either size when they did not). What made the
 // watcher itself fit 10,000 guards: at most ROWS_PER_WRITE rows written a second, a guard judged again only when its
 // price or rules changed, and the 30 s full reload reading ids only (before those: p95 44 s, PostgreSQL 12 % of a core).
 import { Context, log } from '@temporalio/activity';
