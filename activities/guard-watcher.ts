@@ -5,29 +5,38 @@
 // exchange (bid = the price a sale gets). Every guard's threshold check is arithmetic in this process (observePrice):
 // no activity, no workflow task, no Temporal action per tick per guard. A guard's workflow is signalled only when
 // (a) its stop is crossed, (b) its next take-profit target is reached, or (c) its peak rose materially (MATERIAL_RATIO)
-// above the peak the workflow holds, so the workflow's history stays small. Last price and the exact peak go to
-// PostgreSQL in one batched statement per second (announced on `guard_changes` for the dashboard); that row is the
-// peak's checkpoint. When the watcher restarts (worker killed, retried activity), each guard first recovers what
-// happened while nobody watched from the exchange's 1m candles since its checkpoint (recoverFromCandles): the exact
+// above the peak the workflow holds, so the workflow's history stays small. The exact peak goes to PostgreSQL in one
+// batched statement per second (announced on `guard_changes` for the dashboard); that row is the peak's checkpoint. The
+// last price rides along; at most ROWS_PER_WRITE guards a second are written (lagging flags first, then new peaks, then
+// prices, least recently written first). When the watcher restarts (worker killed, retried activity), each guard first
+// recovers what happened while nobody watched from the exchange's 1m candles since its checkpoint (recoverFromCandles): the exact
 // highs, and a stop crossed meanwhile. Changed rules and ladder progress are re-read from PostgreSQL every second, so edits
 // reach the watcher without a restart.
 //
-// Overload (domain/guard-signals.ts decides what goes out each tick): a signal is repeated while the guard still shows as
-// watching (after 5 s, then twice as long each time up to a minute), so a lost signal cannot strand a crossed stop; the
-// workflow ignores duplicates (it acts on its own state). A failed signal is not sent again next tick but after its
-// guard's own backoff (1 s, doubling to 30 s), with one signal in flight per guard and 64 per exchange, so a struggling
-// Temporal gets fewer signals, not a storm that feeds itself. Stops and targets go first; peak signals (they only keep
-// the workflow's peak current: every stop and target carries the peak it was judged against, and the checkpoint in
-// PostgreSQL holds it) are capped at 10 a second and shed while stops wait or a signal failed lately. A guard whose stop
-// or target has been wanted for 2 s without being taken is written `lagging` (the API shows it) until it acts.
+// Workflows only for guards that act (issue 21; decided by measurement, all figures in docs/guards.md#figures). A guard
+// made by a batch (activities/guard-batch.ts) is only its row until its stop or target is crossed; then the stop signal
+// starts its workflow with the row's state carried in (signalWithStart; a workflow that has ended is never started
+// again), and from there on it is the same workflow a single create starts, owning its decisions and exits. The API
+// starts it the same way on a first edit or cancel (updateWithStart). Guards made one at a time keep their workflow from
+// creation, and peak signals go only to guards whose workflow runs. Measured on the shared 2-core machine (others
+// using 1.4-1.8 cores): one workflow per guard from creation took 383 s to create 1,000 guards one at a time (19/s
+// for 10,000 in the issue, where Temporal grew to 4.0 GB and failed); started at once by a batch, 64/s (10,000 in
+// ~160 s, over the 100 s asked, every watching guard still a workflow in Temporal and the worker's cache). Rows only:
+// 10,000 in 6-21 s, Temporal at most 416 MiB with 0 actions a second while watching, worker under 950 MiB; 10 exits a
+// second cost about half a core whatever the fleet size (p95 1.5-3.2 s at 10,000 and 0.9 s at 1,000 when others left
+// that free; tens of seconds at either size when they did not). What made the
+// watcher itself fit 10,000 guards: at most ROWS_PER_WRITE rows written a second, a guard judged again only when its
+// price or rules changed, and the 30 s full reload reading ids only (before those: p95 44 s, PostgreSQL 12 % of a core).
 import { Context, log } from '@temporalio/activity';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { databaseNow, recordGuardPrices, watchedGuards, type WatchedGuardRow } from '../db/guards.js';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { databaseNow, guardRows, recordGuardPrices, watchedGuardIds, watchedGuards, type WatchedGuardRow } from '../db/guards.js';
 import type { Db } from '../db/pool.js';
 import type { ExchangeProfile } from '../domain/exchanges.js';
 import { observePrice, recoverFromCandles, type WatchEvent, type WatchedPosition } from '../domain/guard-math.js';
 import { createSignalDispatch, type SignalStats } from '../domain/guard-signals.js';
-import { guardWatchWorkflowId, guardWorkflowId } from '../domain/workflow-ids.js';
+import { guardTaskQueue, guardWatchWorkflowId, guardWorkflowId } from '../domain/workflow-ids.js';
+import { GuardStateKey, GuardSymbolKey, UserIdKey } from '../temporal/search-attributes.js';
+import { carriedState, type GuardWorkflowInput } from '../workflows/guard-messages.js';
 import { createExchangeClient } from './exchange-client.js';
 import { recordGuardCrossing } from '../telemetry/worker-metrics.js';
 
@@ -59,10 +68,16 @@ export interface GuardWatchProgress {
 /** The signal's name in workflows/guard.ts (activities do not import workflow code). */
 export const GUARD_PRICE_SIGNAL = 'guardPrice';
 const GUARD_WATCH_WORKFLOW = 'guardWatchWorkflow';
+const GUARD_WORKFLOW = 'guardWorkflow';
 export const MATERIAL_RATIO = 0.01;
 const RELOAD_MS = 1000;
 const FULL_RELOAD_MS = 30_000;
 const WRITE_MS = 1000;
+/**
+ * Guard rows written a second at most: up to 2,000 guards every change is written each second; 10,000 are each written
+ * every 5 s or so (a late peak checkpoint only makes a restarted watcher replay more candles).
+ */
+const ROWS_PER_WRITE = 2000;
 const MINUTE = 60_000;
 
 interface Watched extends WatchedPosition {
@@ -71,9 +86,17 @@ interface Watched extends WatchedPosition {
   recovered: boolean;
   price: number | null;
   priceAt: number;
+  /** Its last price changed since it was written; `checkpoint`: its peak changed too; `flagged`: its lagging flag did. */
   dirty: boolean;
+  checkpoint: boolean;
+  flagged: boolean;
+  writtenAt: number;
   /** Since when it lags (ms), as last written. */
   laggingSince: number | null;
+  /** Whether the guard's workflow runs: `none` for a batch-made guard that has not had to act yet (it gets no peaks). */
+  workflow: 'unknown' | 'running' | 'none';
+  /** Its rules or ladder were re-read: judge it again even if its price has not moved. */
+  stale: boolean;
   /** When recovery found the stop crossed while nobody watched. */
   missedStopAt: number | null;
 }
@@ -114,13 +137,17 @@ export function createGuardWatcherActivities(deps: GuardWatcherDeps) {
       const reload = async () => {
         const full = since === null || Date.now() - fullAt >= FULL_RELOAD_MS;
         const stamp = new Date(Date.parse(await databaseNow(deps.db)) - 5000).toISOString();
-        const rows = await watchedGuards(deps.db, input.exchangeId, deps.taskQueue, full ? undefined : since!);
-        since = stamp;
-        if (full) {
-          fullAt = Date.now();
-          const ids = new Set(rows.map((r) => r.id));
+        let rows: WatchedGuardRow[];
+        if (since === null) rows = await watchedGuards(deps.db, input.exchangeId, deps.taskQueue);
+        else if (full) {
+          // Ids only (parsing 10,000 rows every 30 s stalls the worker's event loop): drop the gone, read the missed.
+          const ids = new Set(await watchedGuardIds(deps.db, input.exchangeId, deps.taskQueue));
           for (const id of watched.keys()) if (!ids.has(id)) forget(id);
-        }
+          const missed = [...ids].filter((id) => !watched.has(id));
+          rows = missed.length ? await guardRows(deps.db, missed) : [];
+        } else rows = await watchedGuards(deps.db, input.exchangeId, deps.taskQueue, since);
+        since = stamp;
+        if (full) fullAt = Date.now();
         for (const row of rows) {
           if (row.state !== 'watching') {
             forget(row.id);
@@ -128,14 +155,14 @@ export function createGuardWatcherActivities(deps: GuardWatcherDeps) {
           }
           const known = watched.get(row.id);
           if (known) {
-            Object.assign(known, { row, rules: row.rules, nextTarget: row.nextTarget, breakEven: row.breakEven, entryPrice: row.entryPrice });
+            Object.assign(known, { row, rules: row.rules, nextTarget: row.nextTarget, breakEven: row.breakEven, entryPrice: row.entryPrice, stale: true });
             if (row.peak > known.peak) Object.assign(known, { peak: row.peak, peakAt: Date.parse(row.peakAt) });
           } else {
             const peakAt = Date.parse(row.peakAt);
             watched.set(row.id, {
               row, entryPrice: row.entryPrice, rules: row.rules, nextTarget: row.nextTarget, breakEven: row.breakEven,
-              peak: row.peak, peakAt, acknowledgedPeak: row.peak, recovered: false, price: null, priceAt: 0, dirty: false, laggingSince: null,
-              missedStopAt: null,
+              peak: row.peak, peakAt, acknowledgedPeak: row.peak, recovered: false, price: null, priceAt: 0, dirty: false, checkpoint: false, flagged: false, writtenAt: 0, laggingSince: null,
+              workflow: 'unknown', stale: true, missedStopAt: null,
             });
           }
         }
@@ -153,7 +180,7 @@ export function createGuardWatcherActivities(deps: GuardWatcherDeps) {
           for (const g of list) {
             // Only candles that opened after the guard existed: an earlier high or low in its first minute is not its business.
             const r = recoverFromCandles(g, candles.filter((c) => c.t >= Date.parse(g.row.createdAt)), MINUTE);
-            if (r.peak > g.peak) Object.assign(g, { peak: r.peak, peakAt: r.peakAt, dirty: true });
+            if (r.peak > g.peak) Object.assign(g, { peak: r.peak, peakAt: r.peakAt, dirty: true, checkpoint: true });
             g.recovered = true;
             if (r.crossedAt !== null) {
               // A stop crossed meanwhile exits at the next price seen, even if the price came back above it since.
@@ -166,19 +193,36 @@ export function createGuardWatcherActivities(deps: GuardWatcherDeps) {
 
       // Signals never hold up the next tick: a slow Temporal delays a wake-up, not the pricing of every other guard.
       const inFlight = new Set<Promise<void>>();
+      // A stop or target starts the guard's workflow if it has none yet (a batch-made guard), with the state its row holds;
+      // a workflow that has ended is never started again (the guard is then no longer watched).
+      const deliver = (g: Watched, event: WatchEvent): Promise<unknown> => {
+        const workflowId = guardWorkflowId(g.row.id);
+        if (event.kind === 'peak') return deps.client.workflow.getHandle(workflowId).signal(GUARD_PRICE_SIGNAL, event);
+        const args: [GuardWorkflowInput] = [{ guardId: g.row.id, userId: g.row.userId, carried: carriedState({ ...g.row, peak: g.peak }) }];
+        return deps.client.workflow.signalWithStart(GUARD_WORKFLOW, {
+          workflowId, taskQueue: guardTaskQueue(deps.taskQueue), args, signal: GUARD_PRICE_SIGNAL, signalArgs: [event],
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          typedSearchAttributes: [{ key: GuardStateKey, value: 'watching' }, { key: GuardSymbolKey, value: g.row.symbol }, { key: UserIdKey, value: g.row.userId }],
+        });
+      };
       const send = (guardId: string, event: WatchEvent): void => {
         const g = watched.get(guardId);
-        if (event.kind === 'peak' && g) g.acknowledgedPeak = event.peak;
-        if (event.kind !== 'peak') recordGuardCrossing(guardId, event.at);
+        if (!g) return dispatch.done(guardId, event, false, Date.now());
+        if (event.kind === 'peak') g.acknowledgedPeak = event.peak;
+        else recordGuardCrossing(guardId, event.at);
         progress.signals++;
-        const sent = deps.client.workflow
-          .getHandle(guardWorkflowId(guardId))
-          .signal(GUARD_PRICE_SIGNAL, event)
+        const sent = deliver(g, event)
           .then(
-            () => dispatch.done(guardId, event, true, Date.now()),
+            () => {
+              dispatch.done(guardId, event, true, Date.now());
+              g.workflow = 'running';
+            },
             (error: unknown) => {
-              dispatch.done(guardId, event, false, Date.now());
-              if (error instanceof WorkflowNotFoundError) return forget(guardId);
+              // No workflow yet: the guard gets one on its first trigger, and no peaks till then (not a failure).
+              const none = error instanceof WorkflowNotFoundError && event.kind === 'peak';
+              dispatch.done(guardId, event, none, Date.now());
+              if (none) return void (g.workflow = 'none');
+              if (error instanceof WorkflowNotFoundError || error instanceof WorkflowExecutionAlreadyStartedError) return forget(guardId);
               log.warn('guard signal failed; its guard sends it again after a backoff', { guardId, kind: event.kind, error: (error as Error).message });
             },
           )
@@ -204,29 +248,40 @@ export function createGuardWatcherActivities(deps: GuardWatcherDeps) {
             for (const g of watched.values()) {
               const bid = books[g.row.symbol]?.bid;
               if (typeof bid !== 'number' || !(bid > 0)) continue;
+              // The same price for the same rules means the same (a wanted stop stays wanted in the dispatch): most
+              // guards' symbols do not move every tick, and 10,000 guards judged 4 times a second stall the event loop.
+              if (bid === g.price && !g.stale && g.missedStopAt === null) continue;
+              g.stale = false;
               const seen = observePrice(g, bid, now, g.acknowledgedPeak, MATERIAL_RATIO);
+              if (seen.peak !== g.peak) g.checkpoint = true;
               if (seen.peak !== g.peak || bid !== g.price) g.dirty = true;
               Object.assign(g, { peak: seen.peak, peakAt: seen.peakAt, price: bid, priceAt: now });
               const event: WatchEvent | null =
                 g.missedStopAt !== null ? { kind: 'stop', price: bid, peak: g.peak, stop: null, at: now, missedAt: g.missedStopAt } : seen.event;
-              dispatch.observe(g.row.id, event, now);
+              dispatch.observe(g.row.id, event?.kind === 'peak' && g.workflow === 'none' ? null : event, now);
             }
             for (const { guardId, event } of dispatch.take(now)) send(guardId, event);
             let lagging = 0;
             for (const g of watched.values()) {
               const since = dispatch.laggingSince(g.row.id, now);
               if (since !== null) lagging++;
-              if (since !== g.laggingSince) Object.assign(g, { laggingSince: since, dirty: true });
+              if (since !== g.laggingSince) Object.assign(g, { laggingSince: since, dirty: true, flagged: true });
             }
             progress.lagging = lagging;
           }
           if (Date.now() - writtenAt >= WRITE_MS) {
-            const dirty = [...watched.values()].filter((g) => g.dirty && g.price !== null);
+            // Lagging flags always; then new peaks (the checkpoint), then prices, least recently written first, up to
+            // ROWS_PER_WRITE: 10,000 guards do not rewrite 10,000 rows every second.
+            const pending = [...watched.values()].filter((g) => g.dirty && g.price !== null);
+            const rank = (g: Watched) => (g.flagged ? 0 : g.checkpoint ? 1 : 2);
+            pending.sort((a, b) => rank(a) - rank(b) || a.writtenAt - b.writtenAt);
+            const dirty = pending.slice(0, Math.max(ROWS_PER_WRITE, pending.filter((g) => g.flagged).length));
             await recordGuardPrices(deps.db, dirty.map((g) => ({
               id: g.row.id, price: g.price!, at: new Date(g.priceAt).toISOString(), peak: g.peak, peakAt: new Date(g.peakAt).toISOString(),
               laggingSince: g.laggingSince === null ? null : new Date(g.laggingSince).toISOString(),
             })));
-            for (const g of dirty) g.dirty = false;
+            const at = Date.now();
+            for (const g of dirty) Object.assign(g, { dirty: false, checkpoint: false, flagged: false, writtenAt: at });
             writtenAt = Date.now();
           }
           progress.ticks++;

@@ -9,13 +9,12 @@ import { findBotWithSecret } from '../db/bots.js';
 import { findExchangeAccountWithSecret } from '../db/exchange-accounts.js';
 import * as guards from '../db/guards.js';
 import type { Db } from '../db/pool.js';
-import { accountCredentialsPlace, botCredentialsPlace, type SecretBox } from '../db/secret-box.js';
+import { botCredentialsPlace, type SecretBox } from '../db/secret-box.js';
 import { assertSameOwner, confirmedOwner } from './owner-check.js';
+import { createGuardAccountClients } from './guard-accounts.js';
 import type { BotChannelSettings } from '../domain/bot-channel.js';
 import { CreateGuardInput, GuardRules, guardRuleIssue, type Guard, type GuardEvent } from '../domain/guard.js';
-import { exchangeProfile } from '../domain/exchanges.js';
 import { fieldError } from '../domain/field-error.js';
-import { createExchangeClient, type ExchangeCredentials } from './exchange-client.js';
 import { exchangeFailure } from './exchange-errors.js';
 import { recordGuardExit } from '../telemetry/worker-metrics.js';
 import type { Notifier } from '../telemetry/notify.js';
@@ -82,36 +81,7 @@ export function createGuardActivities(deps: GuardActivityDeps) {
     return { client, exchange: bot.exchange, userId: bot.userId, status: bot.status };
   }
 
-  // ccxt clients are heavy (megabytes each): markets load once per exchange into a public client, and a bounded set of
-  // account clients (most recently used) borrow them, so an exit never pays for exchangeInfo and memory stays flat.
-  const marketSources = new Map<string, Promise<Exchange>>();
-  const clients = new Map<string, { sealed: string; client: Exchange }>();
-  const MAX_CLIENTS = 16;
-  function marketsOf(exchangeId: string): Promise<Exchange> {
-    let source = marketSources.get(exchangeId);
-    if (!source) {
-      const client = createExchangeClient(exchangeProfile(exchangeId, deps.paperExchangeUrl));
-      source = client.loadMarkets().then(() => client);
-      source.catch(() => marketSources.delete(exchangeId));
-      marketSources.set(exchangeId, source);
-    }
-    return source;
-  }
-  async function accountClient(accountId: string): Promise<{ client: Exchange; exchangeId: string; userId: string; secrets: string[] }> {
-    const account = await findExchangeAccountWithSecret(db, accountId);
-    if (!account) throw ApplicationFailure.nonRetryable(`exchange account ${accountId} no longer exists`, 'GuardTargetGone');
-    const credentials = JSON.parse(box.open(account.credentials, accountCredentialsPlace(account.id))) as ExchangeCredentials;
-    let cached = clients.get(accountId);
-    if (!cached || cached.sealed !== account.credentials) {
-      const client = createExchangeClient(exchangeProfile(account.exchangeId, deps.paperExchangeUrl), credentials);
-      client.setMarketsFromExchange(await marketsOf(account.exchangeId));
-      cached = { sealed: account.credentials, client };
-    }
-    clients.delete(accountId);
-    clients.set(accountId, cached);
-    if (clients.size > MAX_CLIENTS) clients.delete(clients.keys().next().value!);
-    return { client: cached.client, exchangeId: account.exchangeId, userId: account.userId, secrets: [credentials.apiKey, credentials.secret, credentials.passphrase ?? ''] };
-  }
+  const { accountClient } = createGuardAccountClients(deps);
 
   async function readTrade(client: FreqtradeClient, tradeId: number) {
     return TradeJson.parse(await client.get(`trade/${tradeId}`));
@@ -131,11 +101,12 @@ export function createGuardActivities(deps: GuardActivityDeps) {
         const order = await client.createOrder(guard.symbol, 'market', 'sell', amount, undefined, { newClientOrderId: clientOrderId });
         return { amount: Number(order.filled ?? amount), price: order.average ?? order.price ?? null, orderId: order.id ?? null, alreadyClosed: false };
       };
-      // Checked again before every exit: sell what the guard protects, or less when less is held now (sold by hand).
-      const free = Number((await client.fetchBalance())[guard.symbol.split('/')[0]!]?.free ?? 0);
-      const wanted = precise(client, guard.symbol, Math.min(req.amount, free));
-      if (!(wanted > 0)) return { amount: 0, price: null, orderId: null, alreadyClosed: true };
+      // Sell what the guard protects; when the exchange says less is held now (sold by hand), read the balance and sell
+      // that. Not read before every exit: an account read weighs 20 against an order's 1 in the exchange's per-minute
+      // request weight, and 10 exits a second would spend Binance's whole allowance on reads and be refused (429).
+      const wanted = precise(client, guard.symbol, req.amount);
       try {
+        if (!(wanted > 0)) throw new InsufficientFunds('nothing to sell at the market\'s precision');
         return await sell(wanted);
       } catch (error) {
         if (!(error instanceof InsufficientFunds)) throw error;

@@ -36,10 +36,11 @@ export async function explainMissedExits(fleet: GuardFleet, missed: string[], cr
       select id::text, state, peak, last_price, last_price_at, entry_price, rules, next_target, break_even, last_error, symbol from guards where id = ${id}`);
     const { stop } = guardLevels(row, row.peak);
     const handle = fleet.client.workflow.getHandle(guardWorkflowId(id));
-    const status = (await handle.describe()).status.name;
+    // A batch-made guard that never acted has no workflow.
+    const status = await handle.describe().then((d) => d.status.name, () => 'none');
     const t0 = crossedAt.get(id) ?? 0;
     const events: string[] = [];
-    for (const e of (await handle.fetchHistory()).events ?? []) {
+    for (const e of (await handle.fetchHistory().catch(() => ({ events: [] }))).events ?? []) {
       let what = eventName(e);
       const signal = e.workflowExecutionSignaledEventAttributes;
       if (signal?.input?.payloads?.length) {

@@ -91,7 +91,7 @@ try {
   say(`N=0: RSS ${base.rssMiB.toFixed(0)} MiB, heap ${base.heapMiB.toFixed(0)} MiB (workflow threads ${base.workflowHeapMiB.toFixed(0)} MiB)`);
   for (const n of STEPS.filter((x) => x > 0)) {
     const before = fleet.guards.length;
-    await measure(worker, `create ${before}->${n}`, n - before, () => fleet.grow(n));
+    await measure(worker, `create ${before}->${n}`, n - before, () => fleet.grow(n, { single: true })); // one workflow per guard from creation
     const mem = await memory(worker);
     say(`N=${n}: RSS ${mem.rssMiB.toFixed(0)} MiB (+${((mem.rssMiB - base.rssMiB) / n).toFixed(2)} per guard), heap ${mem.heapMiB.toFixed(0)} MiB ` +
       `(workflow threads ${mem.workflowHeapMiB.toFixed(0)} MiB, +${((mem.workflowHeapMiB - base.workflowHeapMiB) / n).toFixed(2)} per guard)`);

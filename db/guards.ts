@@ -109,6 +109,33 @@ export async function insertGuard(db: Db, g: NewGuard): Promise<Guard> {
   }
 }
 
+/**
+ * Many wallet guards in one statement (batched creation), idempotent by id: a retried batch returns the rows the first
+ * attempt wrote. In the order of `rows`.
+ */
+export async function insertGuards(db: Db, rows: NewGuard[]): Promise<Guard[]> {
+  if (rows.length === 0) return [];
+  const values = rows.map((g) => [
+    g.id, g.userId, g.kind, g.exchangeAccountId, g.exchangeId, g.symbol, g.entryPrice, g.amount, JSON.stringify(g.rules), Math.max(g.price, 0), g.price, g.taskQueue,
+  ]);
+  await db.query(sql.typeAlias('void')`
+    insert into guards (id, user_id, kind, exchange_account_id, exchange_id, symbol, entry_price, amount, remaining, rules, state, peak,
+                        peak_at, last_price, last_price_at, task_queue)
+    select id, user_id, kind, exchange_account_id, exchange_id, symbol, entry_price, amount, amount, rules::jsonb, 'watching', peak, now(),
+           price, now(), task_queue
+    from ${sql.unnest(values, ['uuid', 'text', 'text', 'uuid', 'text', 'text', 'numeric', 'numeric', 'text', 'numeric', 'numeric', 'text'])}
+      as t(id, user_id, kind, exchange_account_id, exchange_id, symbol, entry_price, amount, rules, peak, price, task_queue)
+    on conflict (id) do nothing`);
+  return findGuards(db, rows.map((r) => r.id));
+}
+
+/** The guards with these ids that exist, in the order of `ids`. */
+export async function findGuards(db: Db, ids: string[]): Promise<Guard[]> {
+  const found = await db.any(sql.type(GuardRow)`select ${columns} from guards where id = any(${sql.array(ids, 'uuid')})`);
+  const byId = new Map(found.map((r) => [r.id, toGuard(r)]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
 export async function findGuard(db: Db, guardId: string): Promise<Guard | null> {
   const row = await db.maybeOne(sql.type(GuardRow)`select ${columns} from guards where id = ${guardId}`);
   return row ? toGuard(row) : null;
@@ -183,6 +210,17 @@ export async function watchedGuards(db: Db, exchangeId: string, taskQueue: strin
   }
   return [...(await db.any(sql.type(GuardRow)`
     select ${columns} from guards where exchange_id = ${exchangeId} and task_queue = ${taskQueue} and state = 'watching'`))];
+}
+
+/** Ids of the guards the watcher of `exchangeId` on `taskQueue` keeps an eye on (cheap: no rows to parse). */
+export async function watchedGuardIds(db: Db, exchangeId: string, taskQueue: string): Promise<string[]> {
+  return [...(await db.anyFirst(sql.type(z.object({ id: z.string() }))`
+    select id::text from guards where exchange_id = ${exchangeId} and task_queue = ${taskQueue} and state = 'watching'`))];
+}
+
+/** These guards' rows (the watcher's view). */
+export async function guardRows(db: Db, ids: string[]): Promise<GuardRow[]> {
+  return [...(await db.any(sql.type(GuardRow)`select ${columns} from guards where id = any(${sql.array(ids, 'uuid')})`))];
 }
 
 /** The database's clock now: what `watchedGuards(…, changedSince)` compares with. */

@@ -52,6 +52,8 @@ export const signalKey = (e: WatchEvent): string => (e.kind === 'target' ? `targ
 
 export function createSignalDispatch(policy: SignalPolicy = DEFAULT_SIGNAL_POLICY) {
   const guards = new Map<string, GuardSignals>();
+  /** Guards that want a signal (a stop, a target or a peak): what `take` looks at, instead of every guard. */
+  const wanting = new Set<string>();
   const stats: SignalStats = { sent: 0, failed: 0, shedPeaks: 0 };
   let inFlight = 0;
   let lastFailureAt = -Infinity;
@@ -83,11 +85,14 @@ export function createSignalDispatch(policy: SignalPolicy = DEFAULT_SIGNAL_POLIC
         g.action = null;
         g.peak = event;
       }
+      if (event) wanting.add(guardId);
+      else wanting.delete(guardId);
     },
     /** The signals to send now, stops and targets first (longest wanted first), then peaks while signals flow freely. */
     take(now: number): Array<{ guardId: string; event: WatchEvent }> {
       const out: Array<{ guardId: string; event: WatchEvent }> = [];
-      const actions = [...guards].filter(([, g]) => g.action && ready(g, g.action.event, now, resend)).sort(([, a], [, b]) => a.action!.since - b.action!.since);
+      const wanted = [...wanting].map((id) => [id, guards.get(id)!] as const);
+      const actions = wanted.filter(([, g]) => g.action && ready(g, g.action.event, now, resend)).sort(([, a], [, b]) => a.action!.since - b.action!.since);
       let waiting = 0;
       for (const [guardId, g] of actions) {
         if (inFlight >= policy.maxInFlight) {
@@ -101,10 +106,11 @@ export function createSignalDispatch(policy: SignalPolicy = DEFAULT_SIGNAL_POLIC
       allowance = Math.min(policy.peaksPerSecond, allowance + ((now - (allowanceAt ?? now)) / 1000) * policy.peaksPerSecond);
       allowanceAt = now;
       const calm = waiting === 0 && now - lastFailureAt >= policy.calmMs;
-      for (const [guardId, g] of guards) {
+      for (const [guardId, g] of wanted) {
         if (!g.peak) continue;
         const event = g.peak;
         g.peak = null; // taken or shed: the next price that still means a peak wants it again
+        wanting.delete(guardId);
         if (!ready(g, event, now, () => policy.peakIntervalMs)) continue;
         if (!calm || inFlight >= policy.peakMaxInFlight || allowance < 1) {
           stats.shedPeaks++;
@@ -139,6 +145,7 @@ export function createSignalDispatch(policy: SignalPolicy = DEFAULT_SIGNAL_POLIC
     /** The guard is no longer watched (it exited, was cancelled, or its workflow is gone). */
     forget(guardId: string): void {
       guards.delete(guardId);
+      wanting.delete(guardId);
     },
     /** Since when the guard lags: a stop or target wanted for `laggingMs` that it has not taken yet; null when it does not. */
     laggingSince(guardId: string, now: number): number | null {

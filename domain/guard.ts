@@ -64,6 +64,13 @@ export type GuardRules = z.infer<typeof GuardRules>;
 export const CreateGuardInput = z.object({ target: GuardTargetInput }).and(GuardRules);
 export type CreateGuardInput = z.infer<typeof CreateGuardInput>;
 
+/** Most guards one batch creates (its workflow's input and answer stay well under Temporal's payload limits). */
+export const MAX_GUARD_BATCH = 1000;
+/** `POST /api/guards/batch`: wallet guards created together, all or none. */
+export const CreateGuardBatchInput = z.object({
+  guards: z.array(CreateGuardInput).min(1, { message: 'needs at least one guard' }).max(MAX_GUARD_BATCH, { message: `allows at most ${MAX_GUARD_BATCH} guards` }),
+});
+
 // The workflow checks with guard-rules.ts (zod-free); these schemas must describe exactly its types.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 true satisfies Same<GuardRules, Rules> & Same<CreateGuardInput, CreateGuard> & Same<GuardTargetInput, Target>;

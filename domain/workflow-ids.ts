@@ -6,6 +6,7 @@ import type { LegacyCollection } from './legacy-model.js';
 export const botWorkflowId = (botId: string): string => `bot:${botId}`;
 export const poolWorkflowId = (poolId: string): string => `pool:${poolId}`;
 export const guardWorkflowId = (guardId: string): string => `guard:${guardId}`;
+export const guardBatchWorkflowId = (batchId: string): string => `guard-batch:${batchId}`;
 export const riskWorkflowId = (riskId: string): string => `risk:${riskId}`;
 
 // One-off runs.

@@ -110,7 +110,10 @@ export function createApp(deps: AppDeps): express.Express {
   app.locals.quotas = quotas;
   app.locals.sseStreams = metrics.sseStreams;
   const api = express.Router();
-  api.use(express.json({ limit: '100kb' }));
+  // Bodies are small, but a batch of up to 1,000 guards (POST /api/guards/batch) takes a few hundred kilobytes.
+  const body = express.json({ limit: '100kb' });
+  const batchBody = express.json({ limit: '1mb' });
+  api.use((req, res, next) => (req.method === 'POST' && req.path === '/guards/batch' ? batchBody : body)(req, res, next));
   api.use(checkOrigin(deps.allowedOrigins));
   api.use(loadApiToken(deps.db));
   api.use(loadSession(deps.sessions));

@@ -9,3 +9,5 @@ export type SearchAttributeName = keyof typeof SEARCH_ATTRIBUTES;
 export const BotIdKey = defineSearchAttributeKey('BotId', SearchAttributeType.KEYWORD);
 export const UserIdKey = defineSearchAttributeKey('UserId', SearchAttributeType.KEYWORD);
 export const BotStatusKey = defineSearchAttributeKey('BotStatus', SearchAttributeType.KEYWORD);
+export const GuardStateKey = defineSearchAttributeKey('GuardState', SearchAttributeType.KEYWORD);
+export const GuardSymbolKey = defineSearchAttributeKey('GuardSymbol', SearchAttributeType.KEYWORD);

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ExitRequest, GuardActivities } from '../activities/guards.js';
+import type { GuardBatchActivities } from '../activities/guard-batch.js';
 import type { GuardWatcherActivities } from '../activities/guard-watcher.js';
 import type { Guard, GuardRules } from '../domain/guard.js';
 
@@ -13,7 +14,7 @@ export interface GuardFakeLog {
   events: string[];
 }
 
-export function fakeGuardActivities(log: GuardFakeLog, opts: { failFirstExitAttempt?: boolean } = {}): Partial<GuardActivities & GuardWatcherActivities> {
+export function fakeGuardActivities(log: GuardFakeLog, opts: { failFirstExitAttempt?: boolean } = {}): Partial<GuardActivities & GuardWatcherActivities & GuardBatchActivities> {
   return {
     async createGuardRecord({ guardId, userId, spec }) {
       const s = spec as { target: { amount: number; entryPrice: number; symbol: string } } & GuardRules;
@@ -25,6 +26,10 @@ export function fakeGuardActivities(log: GuardFakeLog, opts: { failFirstExitAtte
       } satisfies Guard;
     },
     async ensureGuardWatcher() {},
+    async createGuardRecords({ guardIds }) {
+      log.saved.push(...guardIds.map(() => 'watching'));
+      return { exchangeIds: ['paper'] };
+    },
     async saveGuardDecision(d) {
       log.saved.push(d.state);
     },

@@ -3,6 +3,7 @@
 // a paper exchange. A guard whose stop signals fail shows `lagging` in the API, its watcher backs off instead of
 // retrying every tick, other guards still exit, and a cancel (an update, which the limit does not touch) clears it.
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,13 +20,14 @@ let exchange: PaperExchangeHandle;
 let temporal: TemporalHandle;
 let platform: TestPlatform;
 let user: Awaited<ReturnType<typeof signedUpAgent>>;
+const temporalLog = path.join(dataDir, `temporal-overload-${randomUUID().slice(0, 8)}.log`);
 
 beforeAll(async () => {
   exchange = await startPaperExchange({ port: 0, seed: 'guards-overload', tickMs: 0 });
   exchange.setPrice('BTCUSDT', 50_000);
   exchange.setPrice('ETHUSDT', 3_000);
   temporal = await startTemporal({
-    port: await freePort(), logFile: path.join(dataDir, `temporal-overload-${randomUUID().slice(0, 8)}.log`),
+    port: await freePort(), logFile: temporalLog,
     dynamicConfig: { 'history.maximumSignalsPerExecution': 1 },
   });
   platform = await startPlatform({ env: { PAPER_EXCHANGE_URL: exchange.url, TEMPORAL_ADDRESS: temporal.address } });
@@ -35,6 +37,7 @@ afterAll(async () => {
   await platform?.stop();
   await temporal?.stop();
   await exchange?.close();
+  fs.rmSync(temporalLog, { force: true });
 });
 
 const guardOf = async (id: string) => (await user.agent.get(`/api/guards/${id}`)).body.guard as Record<string, unknown>;

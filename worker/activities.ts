@@ -7,6 +7,7 @@ import { createBotGuardActivities } from '../activities/bot-guards.js';
 import { createBotActivities } from '../activities/bots.js';
 import { createExchangeAccountActivities } from '../activities/exchange-accounts.js';
 import { createFleetReconcileActivities } from '../activities/fleet-reconcile.js';
+import { createGuardBatchActivities } from '../activities/guard-batch.js';
 import { createGuardWatcherActivities } from '../activities/guard-watcher.js';
 import { createGuardActivities } from '../activities/guards.js';
 import { createMarketFeedActivities } from '../activities/market-feed.js';
@@ -75,6 +76,7 @@ export function createActivities({ config, db, dualWrite, temporal, driver, dock
     ...createPortfolioActivities({ db }),
     ...createGuardActivities({ db, box, botChannel, paperExchangeUrl, taskQueue, notifier }),
     ...createGuardWatcherActivities({ db, client: temporal, profileFor, taskQueue }),
+    ...createGuardBatchActivities({ db, box, paperExchangeUrl, taskQueue }),
     ...createRiskActivities({ db, box, botChannel, notifier }),
     // Without MONGO_URL these fail at once with a message saying to set it; everything else runs.
     ...createMigrationActivities({ db, box, mongoUrl: config.MONGO_URL }),

@@ -18,6 +18,15 @@ export interface GuardWorkflowState
   exits: Array<{ step: number; reason: string; amount: number; price: number | null; peak: number }>;
 }
 
+/**
+ * The state a guard's workflow starts with when the guard exists only as its row (made by a batch): watching, as the
+ * row says. The watcher starts the workflow with it on the guard's first trigger, the API on its first edit or cancel.
+ */
+export const carriedState = (g: Pick<Guard, 'exchangeId' | 'symbol' | 'entryPrice' | 'amount' | 'remaining' | 'rules' | 'peak' | 'nextTarget' | 'breakEven'>): GuardWorkflowState => ({
+  state: 'watching', exchangeId: g.exchangeId, symbol: g.symbol, entryPrice: g.entryPrice, amount: g.amount, remaining: g.remaining,
+  rules: g.rules, peak: g.peak, nextTarget: g.nextTarget, breakEven: g.breakEven, step: 0, lastError: null, exits: [],
+});
+
 export const createGuard = defineUpdate<Guard, [spec: unknown]>('createGuard');
 export const editGuard = defineUpdate<GuardWorkflowState, [rules: unknown]>('editGuard');
 /** Cancels a watching guard; `reason` (when the platform ends it, e.g. its bot was deleted) is kept on the guard. */

@@ -3,7 +3,8 @@
 // exchange and signals this workflow only when it must act: stop crossed, target reached, or peak moved materially.
 // This workflow owns the decisions: it re-checks every trigger against its own rules and state (an edit or a second
 // trigger can race a signal), numbers each exit with a step (the client order id and event row derive from it, so a
-// retried or crashed exit never sells twice), and takes edits and cancels as validated updates.
+// retried or crashed exit never sells twice), and takes edits and cancels as validated updates. A guard made by a batch
+// gets this workflow only when it first acts: started by that signal or update, with the guard's row as `carried`.
 import { allHandlersFinished, condition, continueAsNew, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { guardLevels, nextTargetPrice, targetAmount, type WatchEvent } from '../domain/guard-math.js';
 import { cancel, checkCancel, checkCreate, checkEdit, create, edit, guardRun, type GuardRun } from './guard-commands.js';

@@ -8,6 +8,7 @@ export { migrationWorkflow, migrateCollectionWorkflow } from './migration.js';
 export { strategyCheckWorkflow } from './strategy-check.js';
 export { guardWorkflow } from './guard.js';
 export { guardWatchWorkflow } from './guard-watch.js';
+export { guardBatchWorkflow } from './guard-batch.js';
 export { riskWorkflow } from './risk.js';
 export { poolWorkflow } from './pool.js';
 export { fleetReconcileWorkflow } from './fleet-reconcile.js';

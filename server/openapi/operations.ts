@@ -10,7 +10,7 @@ import { ForceEnterInput } from '../../domain/bot-trading.js';
 import { BlacklistInput, BotChart, ChartQuery, LogLines, LogsQuery, PairLists, PairLocksView, PairPerformance, PeriodQuery, ProfitPeriods, TradesPage, TradesQuery } from '../../domain/bot-views.js';
 import { FleetBot } from '../../domain/fleet.js';
 import { CreateExchangeAccountInput, ExchangeAccount, UpdateExchangeAccountInput } from '../../domain/exchange-account.js';
-import { CreateGuardInput, GuardRules } from '../../domain/guard.js';
+import { CreateGuardBatchInput, CreateGuardInput, GuardRules } from '../../domain/guard.js';
 import { StartMigrationInput } from '../../domain/migration-run.js';
 import { Valuation, ValuationPoint } from '../../domain/portfolio.js';
 import { CreateRiskGuardInput, RiskRules } from '../../domain/risk.js';
@@ -122,6 +122,7 @@ const walletOps: Operation[] = [
   { method: 'get', path: '/api/guards', scope: 'read', tag: 'guards', summary: 'Your position guards and risk guards', ok: json(z.object({ guards: z.array(Json), riskGuards: z.array(Json) })) },
   { method: 'get', path: '/api/guards/stream', scope: 'read', tag: 'guards', summary: 'Live guards', ok: sse('`guards` (the same body as GET /api/guards), at most twice a second') },
   { method: 'post', path: '/api/guards', scope: 'trade', tag: 'guards', summary: 'Guard a position (trailing stop, take-profit ladder)', body: CreateGuardInput, ok: json(z.object({ guard: Json }), 201), idempotent: true },
+  { method: 'post', path: '/api/guards/batch', scope: 'trade', tag: 'guards', summary: 'Guard many wallet holdings at once (all or none)', body: CreateGuardBatchInput, ok: json(z.object({ guards: z.array(Json) }), 201), idempotent: true },
   { method: 'get', path: '/api/guards/{id}', scope: 'read', tag: 'guards', summary: 'A guard, its event log and workflow link', ok: json(Json) },
   { method: 'patch', path: '/api/guards/{id}', scope: 'trade', tag: 'guards', summary: "Edit a guard's rules", body: GuardRules, ok: json(z.object({ guard: Json })) },
   { method: 'delete', path: '/api/guards/{id}', scope: 'trade', tag: 'guards', summary: 'Cancel a guard', ok: json(z.object({ guard: Json })) },

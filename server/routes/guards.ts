@@ -5,7 +5,7 @@ import { Router } from 'express';
 import { guardEvents, findGuardForUser, listGuards } from '../../db/guards.js';
 import type { Db } from '../../db/pool.js';
 import { findRiskGuardForUser, listRiskGuards } from '../../db/risk-guards.js';
-import { CreateGuardInput, GuardRules } from '../../domain/guard.js';
+import { CreateGuardBatchInput, CreateGuardInput, GuardRules } from '../../domain/guard.js';
 import { CreateRiskGuardInput, RiskRules } from '../../domain/risk.js';
 import { guardWorkflowId } from '../../domain/workflow-ids.js';
 import { currentUser, requireUser } from '../auth/middleware.js';
@@ -52,6 +52,11 @@ export function guardsRouter(deps: GuardsRouterDeps, heartbeatMs = 15_000): Rout
     res.status(201).json({ guard: await commands.create(currentUser(req).id, spec, key(req)) });
   });
 
+  router.post('/guards/batch', requireScope('trade'), async (req, res) => {
+    const { guards } = CreateGuardBatchInput.parse(req.body);
+    res.status(201).json({ guards: await commands.createBatch(currentUser(req).id, guards, key(req)) });
+  });
+
   router.get('/guards/:id', requireScope('read'), async (req, res) => {
     const guard = await ownGuard(currentUser(req).id, req.params.id!);
     const workflowId = guardWorkflowId(guard.id);
@@ -65,14 +70,14 @@ export function guardsRouter(deps: GuardsRouterDeps, heartbeatMs = 15_000): Rout
   router.patch('/guards/:id', requireScope('trade'), async (req, res) => {
     const userId = currentUser(req).id;
     const guard = await ownGuard(userId, req.params.id!);
-    await commands.edit(guard.id, GuardRules.parse(req.body));
+    await commands.edit(guard, GuardRules.parse(req.body));
     res.json({ guard: await ownGuard(userId, guard.id) });
   });
 
   router.delete('/guards/:id', requireScope('trade'), async (req, res) => {
     const userId = currentUser(req).id;
     const guard = await ownGuard(userId, req.params.id!);
-    await commands.cancel(guard.id);
+    await commands.cancel(guard);
     res.json({ guard: await ownGuard(userId, guard.id) });
   });
 
