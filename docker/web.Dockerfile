@@ -21,6 +21,7 @@ ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
 # adapter-node bundles the web app's dependencies (all devDependencies) into build/.
 COPY --from=build /app/web/build build
 COPY --from=build /app/web/package.json package.json
-USER node
+# uid 1000: the public Node image's `node` user, and any base without one.
+USER 1000:1000
 EXPOSE 3000
 CMD ["node", "build/index.js"]
