@@ -17,6 +17,7 @@ interface Service {
   environment?: Record<string, string>;
   depends_on?: Record<string, { condition: string }>;
   profiles?: string[];
+  volumes?: string[];
 }
 const text = fs.readFileSync(path.join(repoRoot, 'docker-compose.yml'), 'utf8');
 const compose = parse(text, { merge: true }) as { services: Record<string, Service>; configs: Record<string, { content: string }> };
@@ -68,9 +69,14 @@ describe('docker-compose.yml', () => {
   });
 
   it('scrapes the worker metrics where the worker serves them', () => {
-    const address = service('worker').environment?.WORKER_METRICS_ADDRESS ?? '';
-    expect(address).toMatch(/^0\.0\.0\.0:\d+$/);
-    expect(compose.configs.prometheus?.content).toContain(`"worker:${address.split(':')[1]}"`);
+    // Prometheus reads ops/prometheus (mounted read-only), the file the alert rules sit beside.
+    expect(service('prometheus').volumes).toContain('./ops/prometheus:/etc/prometheus/tradefleet:ro');
+    const scraped = fs.readFileSync(path.join(repoRoot, 'ops/prometheus/prometheus.yml'), 'utf8');
+    for (const name of ['WORKER_METRICS_ADDRESS', 'WORKER_APP_METRICS_ADDRESS']) {
+      const address = service('worker').environment?.[name] ?? '';
+      expect(address, name).toMatch(/^0\.0\.0\.0:\d+$/);
+      expect(scraped).toContain(`"worker:${address.split(':')[1]}"`);
+    }
   });
 
   it('offers the paper exchange as an optional service the platform points at', () => {
