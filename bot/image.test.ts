@@ -187,7 +187,9 @@ describe('bot-host image', () => {
       expect(Date.now() - started).toBeLessThan(3_000);
       expect((await first.inspect()).State.ExitCode).toBe(0);
       const logs = (await first.logs({ stdout: true, stderr: true })).toString();
-      expect(logs).toContain(`"msg":"bot removed","botId":"${b.botId}"`);
+      // JSON lines (the engine's stream header before each): the host said which bot it removed.
+      const lines = logs.split('\n').map((l) => l.slice(l.indexOf('{'))).filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines.some((l) => l['msg'] === 'bot removed' && l['botId'] === b.botId)).toBe(true);
       for (const secret of [a.api.password, a.api.jwtSecret, b.api.password, b.api.jwtSecret]) expect(logs).not.toContain(secret);
     } finally {
       for (const c of created) await c.remove({ force: true, v: true }).catch(() => undefined);

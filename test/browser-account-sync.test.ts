@@ -61,7 +61,8 @@ async function syncStory(page: Page, paper: { id: string; apiKey: string; secret
   await expect(result.innerText()).resolves.toMatch(/Syncing with paper/);
   await result.and(page.locator('[data-result="done"]')).waitFor({ timeout: 30_000 });
   await expect(result.innerText()).resolves.toMatch(new RegExp(`Synced at ${TO_THE_SECOND.source}: balances read successfully`));
-  await expect(usdt.getAttribute('data-total')).resolves.toBe('250');
+  // The new balances follow the result as the page reloads its data (a moment later on a busy machine).
+  await expect.poll(() => usdt.getAttribute('data-total'), { timeout: 15_000 }).toBe('250');
   await expect(page.getByTestId('account-last-sync').innerText()).resolves.toMatch(TO_THE_SECOND);
 
   // Every call with this key fails: after the activity's retries the page names the error.
