@@ -67,7 +67,9 @@ async function execIn(containerId: string, cmd: string[]): Promise<{ out: string
 }
 
 beforeAll(async () => {
-  exchange = await startPaperExchange({ port: 0, seed: 'freqtrade-rest-recording', tickMs: 1000 });
+  // Prices hold still: a forced dry-run entry is a limit at the ask, filled only while the ask does not rise above it,
+  // and a walking price left the second entry unfilled for 90 s in a CI run. The recording is about shapes, not prices.
+  exchange = await startPaperExchange({ port: 0, seed: 'freqtrade-rest-recording', tickMs: 0 });
   platform = await startPlatform({ env: { BOT_DRIVER: 'docker', PAPER_EXCHANGE_URL: exchange.url } });
 }, 120_000);
 
