@@ -114,9 +114,28 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   try {
     const cli = resolveTemporalCli();
-    const [pgPort, temporalPort] = await Promise.all([freePort(), freePort()]);
+    const temporalPort = await freePort();
+    let pgPort = 0;
+    /**
+     * A free port can be taken between the check and PostgreSQL's bind (the services starting beside it pick theirs at
+     * the same time): once in a CI run PostgreSQL exited before it was ready. It gets two more tries on other ports,
+     * each failure saying what its log said.
+     */
+    const startPg = async (): Promise<PostgresHandle> => {
+      for (let attempt = 1; ; attempt++) {
+        pgPort = await freePort();
+        const logFile = path.join(runDir, `postgres-${attempt}.log`);
+        try {
+          return await startPostgres({ dataDir: path.join(runDir, 'postgres'), port: pgPort, logFile, ephemeral: true }, log);
+        } catch (error) {
+          const tail = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').trim().split('\n').slice(-5).join(' | ') : 'no log';
+          if (attempt >= 3 || !String((error as Error).message).includes('exited before it was ready')) throw error;
+          log(`PostgreSQL did not start on :${pgPort} (its log: ${tail}); trying another port`);
+        }
+      }
+    };
     const [pg, temporal, docker, ferret] = await Promise.all([
-      startPostgres({ dataDir: path.join(runDir, 'postgres'), port: pgPort, logFile: path.join(runDir, 'postgres.log'), ephemeral: true }, log),
+      startPg(),
       startTemporal({ cli, port: temporalPort, logFile: path.join(runDir, 'temporal.log') }),
       ensureDocker(log),
       startFerretDb({ dataDir: path.join(runDir, 'ferretdb'), logFile: path.join(runDir, 'ferretdb.log') }),
