@@ -14,21 +14,10 @@ if [[ -x $BIN && -f $STAMP && "$(cat "$STAMP")" == "$FERRETDB_VERSION" ]]; then
   exit 0
 fi
 
-GO=""
-if command -v go >/dev/null 2>&1; then GO=$(command -v go)
-elif [[ -x /usr/local/go/bin/go ]]; then GO=/usr/local/go/bin/go
-elif [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
-  echo "installing Go (apt-get install golang-go; log: .data/apt.log)"
-  mkdir -p .data
-  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -qq >>.data/apt.log 2>&1
-  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq golang-go >>.data/apt.log 2>&1
-  GO=$(command -v go)
-fi
-[[ -n $GO ]] || { echo "ferretdb: no Go toolchain; install Go 1.22+ (https://go.dev/dl or apt-get install golang-go) and rerun" >&2; exit 1; }
+source scripts/go-toolchain.sh
+use_go ferretdb
 command -v jq >/dev/null 2>&1 || { [[ "$(id -u)" == 0 ]] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq >/dev/null 2>&1; } || true
 
-# A private module cache and build cache under .tools, so the build neither needs nor pollutes a home folder.
-export GOMODCACHE="$PWD/.tools/go/mod" GOCACHE="$PWD/.tools/go/cache" GOFLAGS=-modcacherw GOTOOLCHAIN=auto
 echo "downloading FerretDB $FERRETDB_VERSION from the Go module proxy"
 json=$("$GO" mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION")
 if command -v jq >/dev/null 2>&1; then dir=$(jq -r .Dir <<<"$json")
