@@ -138,22 +138,31 @@ describe('a bot seen as FreqUI shows it', () => {
 
 describe('the fleet view', () => {
   it("shows each bot's profit, open trades, win rate and drawdown, and keeps a deleted bot's realized history", async () => {
-    const sync = createTradeSyncActivities({ db: platform().db, box: createSecretBox(platform().config.TF_SECRET_KEY), botChannel: { socketDir: platform().config.BOT_SOCKET_DIR, fallbackHost: '127.0.0.1' } });
-    await new MockActivityEnvironment().run(sync.syncBotTrades);
-    const closed = (await alice.agent.get(`/api/bots/${bot.botId}/trades`)).body.trades[0];
-    const fleet = await waitFor('the synced fleet', async () => {
-      const bots = (await alice.agent.get('/api/fleet')).body.bots as Array<Record<string, unknown>>;
-      return bots.find((b) => b['botId'] === bot.botId && b['closedTrades'] === 1) ? bots : null;
-    });
-    const row = fleet.find((b) => b['botId'] === bot.botId)!;
-    expect(row).toMatchObject({ name: 'Viewed', status: 'running', openTrades: 1, closedTrades: 1, winRate: closed.profitAbs > 0 ? 1 : 0 });
-    expect(row['profitAbs']).toBeCloseTo(closed.profitAbs, 6);
-    expect(row['maxDrawdownAbs']).toBeCloseTo(Math.max(0, -closed.profitAbs), 6);
-    expect((await bob.agent.get('/api/fleet')).body.bots).toEqual([]);
+    // Its own user and bot: the delete at its end must not take another test's bot away (tests run in any order).
+    const carol = await signedUpAgent(platform().app);
+    const box = createSecretBox(platform().config.TF_SECRET_KEY);
+    const fleetBot = await startHostedBot(platform().db, box, carol.userId, { name: 'Fleeted', pairs: ['BTC/USDT', 'ETH/USDT'], stakeAmount: 100 });
+    try {
+      const lost = fleetBot.addTrade({ id: 1, pair: 'BTC/USDT', amount: 0.01, openRate: 50_000, closed: { rate: 49_000, reason: 'exit_signal' } });
+      fleetBot.addTrade({ id: 2, pair: 'ETH/USDT', amount: 0.1, openRate: 3_000 });
+      const sync = createTradeSyncActivities({ db: platform().db, box, botChannel: { socketDir: platform().config.BOT_SOCKET_DIR, fallbackHost: '127.0.0.1' } });
+      await new MockActivityEnvironment().run(sync.syncBotTrades);
+      const fleet = await waitFor('the synced fleet', async () => {
+        const bots = (await carol.agent.get('/api/fleet')).body.bots as Array<Record<string, unknown>>;
+        return bots.find((b) => b['botId'] === fleetBot.botId && b['closedTrades'] === 1) ? bots : null;
+      });
+      const row = fleet.find((b) => b['botId'] === fleetBot.botId)!;
+      expect(row).toMatchObject({ name: 'Fleeted', status: 'running', openTrades: 1, closedTrades: 1, winRate: 0 });
+      expect(row['profitAbs']).toBeCloseTo(lost.closeProfitAbs!, 6);
+      expect(row['maxDrawdownAbs']).toBeCloseTo(-lost.closeProfitAbs!, 6);
+      expect((await bob.agent.get('/api/fleet')).body.bots).toEqual([]);
 
-    // The bot's row goes as a finished delete leaves it; its ledger stays, in the fleet as a deleted bot.
-    await platform().db.query(sql.typeAlias('void')`delete from bots where id = ${bot.botId}`);
-    const after = (await alice.agent.get('/api/fleet')).body.bots as Array<Record<string, unknown>>;
-    expect(after).toEqual([expect.objectContaining({ botId: bot.botId, name: 'Viewed', status: 'deleted', openTrades: 0, closedTrades: 1 })]);
+      // The bot's row goes as a finished delete leaves it; its ledger stays, in the fleet as a deleted bot.
+      await platform().db.query(sql.typeAlias('void')`delete from bots where id = ${fleetBot.botId}`);
+      const after = (await carol.agent.get('/api/fleet')).body.bots as Array<Record<string, unknown>>;
+      expect(after).toEqual([expect.objectContaining({ botId: fleetBot.botId, name: 'Fleeted', status: 'deleted', openTrades: 0, closedTrades: 1 })]);
+    } finally {
+      await fleetBot.close();
+    }
   });
 });
