@@ -1,6 +1,7 @@
 // Pushes a pool container's bot list to its host's control socket (bot/host-control.ts) on this Docker host: a local
 // socket round trip instead of a tar through the engine, answered once the host has applied it. `null` means the push
-// could not be made (a container still starting, or one from an image without the socket): write the file instead.
+// could not be made (a container still starting, one from an image without the socket, or a host that did not answer
+// in time): write the file instead.
 import { request } from 'node:http';
 
 /** The env var naming the socket inside the container; mirrors bot/host-control.ts (a test keeps them equal). */
@@ -43,7 +44,13 @@ export function pushHostConfig(socketPath: string, configJson: string, timeoutMs
         reject(new Error(`the bot host refused the bot list: ${body.error ?? res.statusCode}`));
       });
     });
-    req.on('timeout', () => req.destroy(new Error(`the bot host's control socket did not answer within ${timeoutMs} ms`)));
+    // A host too busy to answer in time (a burst applying into a loaded container) is no reason to fail the write: the
+    // file goes in through the engine, which the host reads on its next poll. The list is the same (the caller holds the
+    // container's lock), and one the host applies late is in order: its pushes and polls run in one queue.
+    req.on('timeout', () => {
+      resolve(null);
+      req.destroy();
+    });
     req.on('error', (err: NodeJS.ErrnoException) => (err.code && ABSENT.has(err.code) ? resolve(null) : reject(err)));
     req.end(configJson);
   });

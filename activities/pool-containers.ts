@@ -22,6 +22,7 @@ import type { BotGateway } from './bot-gateway.js';
 import { HOST_CONTROL_SOCKET_ENV, HOST_CONTROL_SOCKET_NAME, pushHostConfig } from './bot-host-control.js';
 import { confinedHostConfig, createBotHostSpecs } from './bot-host-spec.js';
 import { BOT_UID, hardenedHostConfig } from './container-hardening.js';
+import { cpuPercent, workingSetBytes, type DockerStats } from './docker-stats.js';
 import { readTarFile, singleFileTar, streamToBuffer } from './tar.js';
 
 export interface PoolDockerDeps {
@@ -92,6 +93,9 @@ export function createPoolDockerActivities(deps: PoolDockerDeps) {
   async function writeBots(poolId: string, key: string, ids: readonly string[], tx: Db, containerId?: string): Promise<'socket' | 'file'> {
     const { config, egressAllow } = confinedHostConfig(await configFor(ids, tx));
     const socketDir = await deps.channels.prepare(poolSocketDirName(key), egressAllow);
+    // The ports first: they only forward to the sockets the bots open, and a slow push below must not leave a placed
+    // bot's port shut (its health check would see a refusal until the write's retry got through).
+    await deps.gateway.route(key, config.bots);
     let via: 'socket' | 'file' = 'socket';
     if (containerId || !(await pushHostConfig(path.join(socketDir, HOST_CONTROL_SOCKET_NAME), JSON.stringify(config)))) {
       via = 'file';
@@ -99,7 +103,6 @@ export function createPoolDockerActivities(deps: PoolDockerDeps) {
       if (!id) throw new Error(`pool container ${key} does not exist`);
       await writeConfig(id, config);
     }
-    await deps.gateway.route(key, config.bots);
     return via;
   }
 
@@ -197,16 +200,13 @@ export function createPoolDockerActivities(deps: PoolDockerDeps) {
           if (!running) return base;
           const stats = await statsOf(c.Id);
           if (!stats) return base;
-          const usage = (stats.memory_stats?.usage ?? 0) - (stats.memory_stats?.stats?.inactive_file ?? 0);
-          const cpuDelta = (stats.cpu_stats?.cpu_usage?.total_usage ?? 0) - (stats.precpu_stats?.cpu_usage?.total_usage ?? 0);
-          const systemDelta = (stats.cpu_stats?.system_cpu_usage ?? 0) - (stats.precpu_stats?.system_cpu_usage ?? 0);
-          const cpus = stats.cpu_stats?.online_cpus ?? 1;
+          const usage = workingSetBytes(stats);
           return {
             ...base,
             memoryMb: Math.round(usage / 2 ** 20),
             memoryBytes: usage,
             memoryLimitBytes: stats.memory_stats?.limit ?? null,
-            cpuPercent: systemDelta > 0 ? Math.round((cpuDelta / systemDelta) * cpus * 1000) / 10 : null,
+            cpuPercent: cpuPercent(stats),
           };
         }),
       );
@@ -291,12 +291,6 @@ export function createPoolDockerActivities(deps: PoolDockerDeps) {
 }
 
 export type PoolDockerActivities = ReturnType<typeof createPoolDockerActivities>;
-
-interface DockerStats {
-  memory_stats?: { usage?: number; limit?: number; stats?: { inactive_file?: number } };
-  cpu_stats?: { cpu_usage?: { total_usage?: number }; system_cpu_usage?: number; online_cpus?: number };
-  precpu_stats?: { cpu_usage?: { total_usage?: number }; system_cpu_usage?: number };
-}
 
 /**
  * Whether a socket still has a listener: `closed` only when the connection is refused or the file is gone. A connect

@@ -6,9 +6,11 @@
 // exchange are processes of their own (BENCH_IN_PROCESS=1 runs both inside this one, as the tests do).
 // Bar (issue 22): all running within 10 min, pool containers <= 1 GB, one-at-a-time p95 <= 1 s.
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import Docker from 'dockerode';
 import { sql } from 'slonik';
 import { z } from 'zod';
+import { containerMemoryMiB } from '../activities/docker-stats.js';
 import { poolWorkflowId } from '../domain/workflow-ids.js';
 import { ensurePool } from '../worker/docker-host.js';
 import { configurePool } from '../workflows/pool-messages.js';
@@ -51,6 +53,13 @@ const platform = await startPlatform({ worker: IN_PROCESS, env: fleetEnv });
 const workerProcess = IN_PROCESS ? null : spawnWorker(platform.config, {
   ...fleetEnv, BOT_POOL_ID: platform.config.BOT_POOL_ID, DOCKER_HOST_NAME: platform.config.DOCKER_HOST_NAME, BOT_SOCKET_DIR: platform.config.BOT_SOCKET_DIR,
 });
+// The worker's warnings and errors, kept for a run that goes wrong (its stdout is otherwise dropped).
+const WORKER_LOG = '.data/bench-fleet-worker.log';
+if (workerProcess) {
+  const log = fs.createWriteStream(WORKER_LOG);
+  workerProcess.stdout!.pipe(log);
+  workerProcess.stderr!.pipe(log);
+}
 const docker = new Docker();
 const poolLabel = `tradefleet.pool=${platform.config.BOT_POOL_ID}`;
 
@@ -69,8 +78,7 @@ function controlPlaneMiB(): { self: number; children: number } {
 async function poolMemoryMiB(): Promise<{ total: number; containers: number }> {
   const containers = await docker.listContainers({ filters: { label: [poolLabel] } });
   const used = await Promise.all(containers.map(async (c) => {
-    const s = (await docker.getContainer(c.Id).stats({ stream: false })) as { memory_stats: { usage: number; stats?: Record<string, number> } };
-    return (s.memory_stats.usage - (s.memory_stats.stats?.inactive_file ?? 0)) / 2 ** 20;
+    return containerMemoryMiB(docker, c.Id);
   }));
   return { total: used.reduce((a, b) => a + b, 0), containers: containers.length };
 }
@@ -101,7 +109,7 @@ try {
   for (let last = -1; ;) {
     const n = await running(user.userId);
     const bad = await failed(user.userId);
-    if (bad.length) throw new Error(`bots failed: ${bad.map((b) => b.lastError).join('; ')}`);
+    if (bad.length) throw new Error(`bots failed: ${bad.map((b) => b.lastError).join('; ')}${workerProcess ? ` (the worker's log: ${WORKER_LOG})` : ''}`);
     if (n !== last && (n === N || n % 100 < (last % 100))) console.log(`  ${n} running after ${((performance.now() - t0) / 1000).toFixed(0)} s`);
     last = n;
     if (n === N) break;

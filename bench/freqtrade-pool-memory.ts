@@ -18,6 +18,7 @@ import { exchangeProfile } from '../domain/exchanges.js';
 import { DEFAULT_FREQTRADE_VERSION, freqtradeConfig } from '../domain/freqtrade-config.js';
 import { startPaperExchange } from '../exchange/server.js';
 import { startPoolHarness, type HarnessBot } from '../test/freqtrade-pool-harness.js';
+import { containerMemoryMiB } from '../activities/docker-stats.js';
 import { percentile } from './services.js';
 
 const POOLED = Number(process.env.BENCH_BOTS ?? 10);
@@ -37,10 +38,7 @@ const bot = (i: number): HarnessBot => {
   return { botId: `bench-${tag}-${i}`, name: `bench ${i}`, apiPort: 20000 + i, pairs: PAIRS, strategyClass: s.className, strategy: s.source };
 };
 
-async function statsMiB(id: string): Promise<number> {
-  const s = (await docker.getContainer(id).stats({ stream: false })) as { memory_stats: { usage: number; stats?: Record<string, number> } };
-  return (s.memory_stats.usage - (s.memory_stats.stats?.inactive_file ?? s.memory_stats.stats?.total_inactive_file ?? 0)) / 1024 / 1024;
-}
+const statsMiB = (id: string): Promise<number> => containerMemoryMiB(docker, id);
 
 async function untilAnswers(ping: () => Promise<boolean>, timeoutMs = 600_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -1,6 +1,7 @@
 // FreqTrade bots: provision latency API → running over N bots (one at a time, the earlier ones left running), and
 // memory per idle FreqTrade bot container (docker stats) beside one builtin bot's.
 import Docker from 'dockerode';
+import { containerMemoryMiB } from '../activities/docker-stats.js';
 import { ORIGIN, signedUpAgent, startPlatform } from '../test/platform.js';
 import { percentile, provisionBot, startBenchServices } from './services.js';
 
@@ -17,9 +18,7 @@ const provision = (name: string, engine: 'builtin' | 'freqtrade') =>
 /** Memory as `docker stats` shows it: usage minus the inactive page cache. */
 async function memoryMiB(botId: string): Promise<number> {
   const [c] = await docker.listContainers({ filters: { label: [`tradefleet.bot=${botId}`] } });
-  const stats = (await docker.getContainer(c!.Id).stats({ stream: false })) as { memory_stats: { usage: number; stats?: Record<string, number> } };
-  const cache = stats.memory_stats.stats?.inactive_file ?? stats.memory_stats.stats?.total_inactive_file ?? 0;
-  return (stats.memory_stats.usage - cache) / 1024 / 1024;
+  return containerMemoryMiB(docker, c!.Id);
 }
 
 const bots: string[] = [];

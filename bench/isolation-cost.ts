@@ -2,6 +2,7 @@
 // one at a time, each left running) and memory per bot from Docker's stats, for a pooled builtin bot, a dedicated
 // builtin bot and a FreqTrade bot. The same file runs on a checkout before the change to compare (docs/benchmarks.md).
 import Docker from 'dockerode';
+import { containerMemoryMiB } from '../activities/docker-stats.js';
 import { ORIGIN, signedUpAgent, startPlatform } from '../test/platform.js';
 import { percentile, provisionBot, startBenchServices } from './services.js';
 
@@ -19,10 +20,7 @@ const platform = await startPlatform({
 const docker = new Docker();
 const user = await signedUpAgent(platform.app);
 
-const usedMiB = async (id: string): Promise<number> => {
-  const s = (await docker.getContainer(id).stats({ stream: false })) as { memory_stats: { usage: number; stats?: Record<string, number> } };
-  return (s.memory_stats.usage - (s.memory_stats.stats?.inactive_file ?? 0)) / 2 ** 20;
-};
+const usedMiB = (id: string): Promise<number> => containerMemoryMiB(docker, id);
 
 async function memoryPerBot(kind: Kind, ids: string[]): Promise<number> {
   const label = kind === 'pool' ? `tradefleet.pool=${platform.config.BOT_POOL_ID}` : 'tradefleet.bot';

@@ -3,6 +3,7 @@
 // of them (and per bot: median, p95), the total memory of their containers from Docker's stats once they have settled,
 // memory per bot, and the ratio dedicated / pooled.
 import Docker from 'dockerode';
+import { containerMemoryMiB } from '../activities/docker-stats.js';
 import { ORIGIN, signedUpAgent, startPlatform } from '../test/platform.js';
 import { percentile, provisionBot, startBenchServices } from './services.js';
 
@@ -22,10 +23,7 @@ const provision = (i: number, placement: 'pool' | 'dedicated') =>
 async function memoryMiB(filter: string, botIds: string[] | null): Promise<{ total: number; containers: number }> {
   const containers = (await docker.listContainers({ filters: { label: [filter] } })).filter((c) => !botIds || botIds.includes(c.Labels['tradefleet.bot'] ?? ''));
   const used = await Promise.all(
-    containers.map(async (c) => {
-      const s = (await docker.getContainer(c.Id).stats({ stream: false })) as { memory_stats: { usage: number; stats?: Record<string, number> } };
-      return (s.memory_stats.usage - (s.memory_stats.stats?.inactive_file ?? 0)) / 2 ** 20;
-    }),
+    containers.map((c) => containerMemoryMiB(docker, c.Id)),
   );
   return { total: used.reduce((a, b) => a + b, 0), containers: containers.length };
 }

@@ -1,5 +1,6 @@
 // Provision latency API → running for 20 bots (sequential and concurrent), and memory of one idle bot container.
 import Docker from 'dockerode';
+import { containerMemoryMiB } from '../activities/docker-stats.js';
 import { ORIGIN, signedUpAgent, startPlatform } from '../test/platform.js';
 import { percentile, provisionBot, startBenchServices } from './services.js';
 
@@ -31,9 +32,7 @@ try {
   const mem: number[] = [];
   for (const { id } of sequential.slice(0, 5)) {
     const [c] = await docker.listContainers({ filters: { label: [`tradefleet.bot=${id}`] } });
-    const stats = (await docker.getContainer(c!.Id).stats({ stream: false })) as { memory_stats: { usage: number; stats?: Record<string, number> } };
-    const cache = stats.memory_stats.stats?.inactive_file ?? stats.memory_stats.stats?.total_inactive_file ?? 0;
-    mem.push((stats.memory_stats.usage - cache) / 1024 / 1024);
+    mem.push(await containerMemoryMiB(docker, c!.Id));
   }
   console.log(`memory of one idle bot container (docker stats, 5 samples): ${mem.map((m) => m.toFixed(1)).join(', ')} MiB`);
 

@@ -1,8 +1,8 @@
 // A bot list pushed over the host's control socket: applied before the answer, saved to the config file (so a restart
 // and the file follower agree with it), refused whole when invalid (naming the path, never the value), and a socket
-// nobody serves makes the platform fall back to the file.
+// nobody serves, or a host that does not answer in time, makes the platform fall back to the file.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,5 +86,20 @@ describe('the host control socket', () => {
     expect(await pushHostConfig(join(dir, 'nobody.sock'), listOf([]))).toBeNull();
     await writeFile(join(dir, 'not-a-socket'), '');
     expect(await pushHostConfig(join(dir, 'not-a-socket'), listOf([]))).toBeNull();
+  });
+
+  it('answers null when the host takes the list but does not answer in time, so the file goes in too', async () => {
+    // A host busy applying: it reads the request and answers nothing.
+    const busy = createServer((req) => req.resume());
+    const busySocket = join(dir, 'busy.sock');
+    await new Promise<void>((resolve) => busy.listen(busySocket, resolve));
+    try {
+      const started = Date.now();
+      expect(await pushHostConfig(busySocket, listOf([]), 300)).toBeNull();
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      busy.closeAllConnections();
+      busy.close();
+    }
   });
 });

@@ -12,6 +12,7 @@ import { DEFAULT_FREQTRADE_VERSION, freqtradeConfig } from '../domain/freqtrade-
 import { exchangeApiUrls } from '../activities/exchange-client.js';
 import { createBotChannels } from '../activities/bot-channels.js';
 import { createFreqtradeClient, type FreqtradeClient } from '../activities/freqtrade-client.js';
+import { containerMemoryMiB } from '../activities/docker-stats.js';
 import { createFreqtradePoolHost, type PooledFreqtradeBot, type PoolStatus } from '../activities/freqtrade-pool-host.js';
 
 export interface HarnessBot {
@@ -108,9 +109,7 @@ export async function startPoolHarness(options: { paperUrl: string; memoryMb?: n
     status: () => host.status(key),
     async dockerStatsMiB() {
       const id = await host.containerId(key);
-      const stats = (await docker.getContainer(id!).stats({ stream: false })) as { memory_stats: { usage: number; stats?: Record<string, number> } };
-      const cache = stats.memory_stats.stats?.inactive_file ?? stats.memory_stats.stats?.total_inactive_file ?? 0;
-      return (stats.memory_stats.usage - cache) / 1024 / 1024;
+      return containerMemoryMiB(docker, id!);
     },
     async close() {
       await host.remove(key).catch(() => undefined);
