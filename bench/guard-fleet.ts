@@ -39,8 +39,9 @@ export async function startBenchWorker(opts: {
   taskQueue: string; exchangeUrl: string; env?: Record<string, string>; nodeArgs?: string[]; onLine?: (line: string) => void; stdin?: boolean;
 }): Promise<BenchWorker> {
   const metricsAddress = `127.0.0.1:${await freePort()}`;
+  // At `info`: the worker announces that it is ready at that level (pino), and this waits for that line.
   const child = spawn(process.execPath, ['--import', 'tsx', ...(opts.nodeArgs ?? []), 'worker/main.ts'], {
-    env: { ...process.env, TEMPORAL_TASK_QUEUE: opts.taskQueue, PAPER_EXCHANGE_URL: opts.exchangeUrl, LOG_LEVEL: 'warn', WORKER_METRICS_ADDRESS: metricsAddress, ...opts.env },
+    env: { ...process.env, TEMPORAL_TASK_QUEUE: opts.taskQueue, PAPER_EXCHANGE_URL: opts.exchangeUrl, LOG_LEVEL: 'info', WORKER_METRICS_ADDRESS: metricsAddress, ...opts.env },
     stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
