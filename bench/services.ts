@@ -7,7 +7,7 @@ import { findBot } from '../db/bots.js';
 import { migrate } from '../db/migrate.js';
 import { startPaperExchange, type PaperExchangeHandle } from '../exchange/server.js';
 import { ensureDocker } from '../scripts/services/docker.js';
-import { dataDir } from '../scripts/services/paths.js';
+import { dataDir, pinnedBotImageEnv } from '../scripts/services/paths.js';
 import { freePort } from '../scripts/services/ports.js';
 import { startPostgres } from '../scripts/services/postgres.js';
 import { stopAll } from '../scripts/services/processes.js';
@@ -30,6 +30,7 @@ export async function startBenchServices(opts: { exchangeTickMs?: number } = {})
   // Bots check their pairs against the exchange and trade on it.
   const exchange = await startPaperExchange({ port: 0, seed: 'bench', ...(opts.exchangeTickMs !== undefined ? { tickMs: opts.exchangeTickMs } : {}) });
   Object.assign(process.env, {
+    ...pinnedBotImageEnv(),
     DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, TF_SECRET_KEY: randomBytes(32).toString('base64'), PAPER_EXCHANGE_URL: exchange.url,
   });
   return {

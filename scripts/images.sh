@@ -53,9 +53,17 @@ else
   step "built $tag ($(docker image inspect --format '{{.Size}}' "$tag" | awk '{printf "%d MB", $1/1000000}'))"
 fi
 
-# Drop older content-hash tags; docker refuses (and we skip) any that a container still uses.
+# This checkout's own tag: its tests and `npm start` run it (scripts/services/paths.ts pinnedBotImageEnv), whatever
+# another checkout on the same engine tagged `latest` since.
+mkdir -p "$ROOT/.data"
+echo "$tag" > "$ROOT/.data/bot-host-image"
+# Drop content-hash tags older than a day; docker refuses (and we skip) any that a container still uses. A younger one
+# may be another checkout's pinned tag.
+day_ago=$(( $(date +%s) - 86400 ))
 for old in $(docker images --format '{{.Tag}}' "$BOT_IMAGE"); do
   [[ "$old" == "latest" || "$old" == "$hash" ]] && continue
+  created="$(docker image inspect --format '{{.Created}}' "$BOT_IMAGE:$old" 2>/dev/null || true)"
+  [[ -n "$created" && "$(date -d "$created" +%s 2>/dev/null || echo 0)" -gt "$day_ago" ]] && continue
   docker rmi "$BOT_IMAGE:$old" >/dev/null 2>&1 && step "removed old tag $BOT_IMAGE:$old" || true
 done
 # 3. FreqTrade image for the `freqtrade` engine (its own script: wheels on the host, no network in the build).

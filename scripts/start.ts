@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { pingDocker } from './services/docker.js';
-import { dataDir, repoRoot, sinceSeconds } from './services/paths.js';
+import { dataDir, pinnedBotImageEnv, repoRoot, sinceSeconds } from './services/paths.js';
 import { assertPortsFree, httpAnswers, PortInUseError, waitFor } from './services/ports.js';
 import { secretKeysFromEnvOrFile } from './services/embedded-secrets.js';
 import { startPostgres } from './services/postgres.js';
@@ -190,6 +190,7 @@ async function main(): Promise<void> {
   const { DATABASE_OWNER_URL: _owner, ...inherited } = env;
   const childEnv: NodeJS.ProcessEnv = {
     ...inherited,
+    ...pinnedBotImageEnv(env),
     DATABASE_URL: database.url,
     TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_NAMESPACE: namespace,

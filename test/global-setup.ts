@@ -11,7 +11,7 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { ensureDocker } from '../scripts/services/docker.js';
 import { startFerretDb } from '../scripts/services/ferretdb.js';
-import { dataDir, repoRoot, sinceSeconds } from '../scripts/services/paths.js';
+import { dataDir, pinnedBotImageEnv, repoRoot, sinceSeconds } from '../scripts/services/paths.js';
 import { freePort } from '../scripts/services/ports.js';
 import { startPostgres, type PostgresHandle } from '../scripts/services/postgres.js';
 import { stopAll } from '../scripts/services/processes.js';
@@ -85,6 +85,8 @@ function sweepStaleRuns(): void {
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const t0 = performance.now();
+  // This checkout's bot-host image for every platform, worker and test the run starts (they read BOT_IMAGE).
+  Object.assign(process.env, pinnedBotImageEnv());
   const secretKey = crypto.randomBytes(32).toString('base64');
   const values = { TF_SECRET_KEY: secretKey, DATABASE_URL: '', DATABASE_ADMIN_URL: '', TEMPORAL_ADDRESS: '', TEMPORAL_CLI: '', DOCKER_AVAILABLE: false, MONGO_URL: '' };
   const publish = () => {
