@@ -50,7 +50,8 @@ const t = useBrowserTest({
   },
   async beforeStop() {
     for (const { botId, cookie } of created) {
-      await fetch(`${t.dashboard.apiUrl}/api/bots/${botId}`, { method: 'DELETE', headers: { cookie, origin: t.dashboard.url } }).catch(() => undefined);
+      const res = await fetch(`${t.dashboard.apiUrl}/api/bots/${botId}`, { method: 'DELETE', headers: { cookie, origin: t.dashboard.url } });
+      expect(res.status, `deleting bot ${botId}`).toBe(200);
     }
   },
   setupTimeoutMs: 180_000,

@@ -57,7 +57,7 @@ export interface BrowserTest<T> {
 export interface BrowserTestOptions<T> {
   /** Starts the platform; `origins` holds the dashboard's, which the API must allow; `api.url` is where the API will listen. */
   start(origins: string[], api: { url: string }): Promise<T>;
-  /** Clean-up that needs the platform still up; runs after Chromium and the dashboard are closed. */
+  /** Clean-up that needs the platform still up; runs after Chromium is closed, while the API still listens. */
   beforeStop?(started: T): Promise<void>;
   /** The setup's time limit: the whole suite shares two cores. */
   setupTimeoutMs?: number;
@@ -65,8 +65,8 @@ export interface BrowserTestOptions<T> {
 
 /**
  * Registers the setup every dashboard test file shares. Before its tests: free ports, the platform from `start`, the
- * built dashboard served against it, Chromium. After them: Chromium and the dashboard closed, `beforeStop`, the platform
- * stopped. Hooks the file registers before this call run before the setup and (vitest runs afterAll hooks last-in
+ * built dashboard served against it, Chromium. After them: Chromium closed, `beforeStop`, the dashboard closed, the
+ * platform stopped. Hooks the file registers before this call run before the setup and (vitest runs afterAll hooks last-in
  * first-out) after the teardown: the place for what the platform needs, such as a paper exchange.
  */
 export function useBrowserTest<T extends TestPlatform | { platform: TestPlatform; stop(): Promise<void> }>(
@@ -82,10 +82,14 @@ export function useBrowserTest<T extends TestPlatform | { platform: TestPlatform
   }, options.setupTimeoutMs ?? 120_000);
   afterAll(async () => {
     await t.browser?.close();
-    t.dashboard?.stop();
-    if (!t.started) return;
-    await options.beforeStop?.(t.started);
-    await t.started.stop();
+    // The clean-up talks to the API (dashboard.apiUrl): its listener closes only after it. (It closed first once, and
+    // every clean-up request failed unseen: two bot processes outlived each CI run.)
+    try {
+      if (t.started) await options.beforeStop?.(t.started);
+    } finally {
+      t.dashboard?.stop();
+      await t.started?.stop();
+    }
   });
   return t as BrowserTest<T>;
 }
