@@ -51,6 +51,11 @@ const appliedMigrations = (ownerUrl: string) =>
 /** What the previous release's processes said last, for every failure message. */
 const logs = () => `\n--- the previous release's server log ---\n${server?.tail() ?? '(not started)'}\n--- its worker log ---\n${worker?.tail() ?? '(not started)'}`;
 
+/** Its server and worker logged no error so far: their background work (trade sync, market feed, reconciler) on rows
+ * this release wrote shows only there. */
+const expectNoErrorsLogged = () =>
+  expect([...(server?.errors() ?? []), ...(worker?.errors() ?? [])], `the previous release's processes logged errors${logs()}`).toEqual([]);
+
 /** A user of the previous release's API over HTTP, with the dashboard's Origin and a session cookie. */
 async function releaseUser(email: string, signUp: boolean) {
   const headers = { origin, 'content-type': 'application/json' };
@@ -195,6 +200,7 @@ describe('the previous release against this release\'s schema', () => {
     expect(bots.bots.find((b: { id: string }) => b.id === current.ids.bots)).toMatchObject({ name: 'current release bot', status: 'stopped' });
     const byToken = await user.call('GET', '/api/bots', undefined, { authorization: `Bearer ${current.token}` });
     expect(byToken.status, `this release's API token on the previous release: ${JSON.stringify(byToken.body)}${logs()}`).toBe(200);
+    expectNoErrorsLogged();
   }, 120_000);
 
   it('it runs a bot end to end, and this release reads what it wrote', async () => {
@@ -243,5 +249,6 @@ describe('the previous release against this release\'s schema', () => {
       const res = await agent.get(route);
       expect(res.status, `${route}: ${JSON.stringify(res.body)}`).toBe(200);
     }
+    expectNoErrorsLogged();
   }, 300_000);
 });

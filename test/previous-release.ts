@@ -112,6 +112,8 @@ export interface ReleaseProcess {
   logFile: string;
   /** The last lines it wrote (stdout and stderr), for failure messages. */
   tail(lines?: number): string;
+  /** The lines it logged at level error or fatal (its JSON log lines: pino, and the Temporal SDK's through pino). */
+  errors(): string[];
   exited(): boolean;
   stop(): Promise<void>;
 }
@@ -122,13 +124,12 @@ export function startReleaseProcess(checkout: Checkout, entry: string, env: Reco
   const out = fs.openSync(logFile, 'a');
   const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: checkout.dir, env, stdio: ['ignore', out, out] });
   fs.closeSync(out);
-  const tail = (lines = 15) => {
-    const text = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '';
-    return text.trim().split('\n').slice(-lines).join('\n');
-  };
+  const read = () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '');
+  const tail = (lines = 15) => read().trim().split('\n').slice(-lines).join('\n');
+  const errors = () => read().split('\n').filter((line) => /"level":"(error|fatal)"/.test(line));
   const exited = () => child.exitCode !== null || child.signalCode !== null;
   return {
-    child, logFile, tail, exited,
+    child, logFile, tail, errors, exited,
     async stop() {
       if (exited()) return;
       const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
