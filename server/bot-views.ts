@@ -6,6 +6,7 @@ import type { BotChart, LogLines, PairLists, PairLocksView, PairPerformance, Pro
 import { TIMEFRAME_MINUTES, TIMEFRAMES, type Timeframe } from '../domain/strategy-checks.js';
 
 const isTimeframe = (tf: string): tf is Timeframe => (TIMEFRAMES as readonly string[]).includes(tf);
+import { botSecrets, maskSecrets } from './bot-log-stream.js';
 import { asBadGateway, asRefusal, botApiOf, type BotTradingDeps } from './bot-trading.js';
 import { HttpError } from './errors.js';
 
@@ -142,9 +143,10 @@ export function createBotViews(deps: BotTradingDeps) {
       return locksOf(Locks.parse(await client.delete(`locks/${lockId}`).catch(asRefusal('unlock'))));
     },
 
+    /** The latest `limit` lines, oldest first, with the bot's secrets masked. */
     async logs(bot: Bot, limit: number): Promise<LogLines> {
-      const answer = await get(await api(bot), `logs?${q({ limit })}`, Logs);
-      return answer.logs.map(([, time, logger, level, message]) => ({ time, level, logger, message }));
+      const [answer, secrets] = await Promise.all([api(bot).then((client) => get(client, `logs?${q({ limit })}`, Logs)), botSecrets(deps, bot)]);
+      return maskSecrets(answer.logs.map(([, time, logger, level, message]) => ({ time, level, logger, message })), secrets);
     },
 
     pairLists,
