@@ -1,5 +1,6 @@
 // /api/bots/:id/… FreqUI's views and controls of one bot (chart, closed trades, profit by period, performance, locks,
-// log and its live stream, pair lists, pausing entries) and /api/fleet; each checks that the bot is the user's, then asks the bot's API.
+// log and its live stream, pair lists, pausing entries) and /api/fleet; each checks that the bot is the user's, then
+// asks the bot's API.
 import { Router } from 'express';
 import { z } from 'zod';
 import { BlacklistInput, ChartQuery, LogsQuery, PeriodQuery, TradesQuery } from '../../domain/bot-views.js';

@@ -1,4 +1,5 @@
-// /api/bots: list, create, read, start, stop, change pairs, delete — reads from PostgreSQL, commands through the bot's workflow.
+// /api/bots: list, create, read, start, stop, change pairs, delete — reads from PostgreSQL, commands through the bot's
+// workflow.
 import { Router } from 'express';
 import { z } from 'zod';
 import { CreateBotInput, pairsOutsideStake } from '../../domain/bot.js';
