@@ -52,9 +52,9 @@ export function botViewsRouter({ db, botViews, heartbeatMs = 15_000 }: { db: Db;
   });
   /** The log, live: a bot that is not running (409) or does not answer (502) is refused before the stream opens. */
   router.get('/:id/logs/stream', requireScope('read'), async (req, res) => {
-    const bot = await own(req);
-    await botViews.logs(bot, 1);
-    streamBotLog(req, res, (limit) => botViews.logs(bot, limit), { heartbeatMs });
+    const read = await botViews.logReader(await own(req));
+    await read(1);
+    streamBotLog(req, res, read, { heartbeatMs });
   });
   router.get('/:id/pairlists', requireScope('read'), async (req, res) => {
     res.json({ pairlists: await botViews.pairLists(await own(req)) });
