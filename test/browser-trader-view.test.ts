@@ -131,6 +131,8 @@ describe("a bot's trader view in a real browser", { shuffle: false }, () => {
     // A change the page did not make: entries paused through the API.
     await user.agent.post(`/api/bots/${bot.botId}/pause-entries`).set('Origin', ORIGIN);
     await waitFor('the PAUSED line in the log tail', async () => /from RUNNING to: PAUSED/.test((await log.textContent()) ?? ''), 30_000);
+    // The tail is the log's SSE stream (GET /api/bots/:id/logs/stream), not a poll.
+    await expect(page.getByTestId('bot-log-live').getAttribute('data-live')).resolves.toBe('true');
     await waitFor('the paused state', async () => (await page.getByTestId('bot-entries-state').getAttribute('data-state')) === 'paused', 30_000);
   }, 60_000);
 
