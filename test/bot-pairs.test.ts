@@ -1,7 +1,8 @@
 // Changing the pairs a bot trades (its whitelist) through the API, on real parts (API → Temporal → worker → Docker): a
 // pooled builtin bot takes the new list through its pool container's bot list, a dedicated one through its rewritten
-// config, running or stopped; each bot's own /api/v1/whitelist answers the new list. A trade open on a pair taken out
-// stays managed. Bad input is a 400 naming the field and another user's bot a 404, and neither changes anything.
+// config, running or stopped, and a FreqTrade bot by reloading it; each bot's own /api/v1/whitelist answers the new
+// list. A trade open on a pair taken out stays managed. Bad input is a 400 naming the field and another user's bot a
+// 404, and neither changes anything.
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findBotWithSecret } from '../db/bots.js';
@@ -17,11 +18,15 @@ const whitelist = async (botId: string) => (await (await client(botId)).get<{ wh
 const rowPairs = async (botId: string) => (await findBotWithSecret(platform.db, botId))!.pairs;
 const putPairs = (agent: typeof alice.agent, botId: string, body: unknown) => agent.put(`/api/bots/${botId}/pairs`).set('Origin', ORIGIN).send(body as object);
 
-async function runningBot(name: string, pairs: string[], placement: 'pool' | 'dedicated'): Promise<string> {
-  const created = await alice.agent.post('/api/bots').set('Origin', ORIGIN).send({ name, pairs, stakeAmount: 20, placement });
+async function runningBot(name: string, pairs: string[], placement: 'pool' | 'dedicated', engine: 'builtin' | 'freqtrade' = 'builtin'): Promise<string> {
+  const created = await alice.agent.post('/api/bots').set('Origin', ORIGIN).send({ name, pairs, stakeAmount: 20, placement, engine });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   const id = created.body.bot.id as string;
-  await waitFor(`${name} running`, async () => (await alice.agent.get(`/api/bots/${id}`)).body.bot.status === 'running', 180_000);
+  await waitFor(`${name} running`, async () => {
+    const { bot } = (await alice.agent.get(`/api/bots/${id}`)).body;
+    if (bot.status === 'failed') throw new Error(`provisioning failed: ${bot.lastError}`);
+    return bot.status === 'running';
+  }, 240_000);
   return id;
 }
 
@@ -32,13 +37,16 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  // The worker first: a pool scaler still running could start a container after the sweep below.
+  await platform?.stopWorker();
   const mine = [
     ...(await docker.listContainers({ all: true, filters: { label: [`tradefleet.pool=${platform.config.BOT_POOL_ID}`] } })),
     ...(alice ? await docker.listContainers({ all: true, filters: { label: [`tradefleet.user=${alice.userId}`] } }) : []),
   ];
   for (const c of mine) await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined);
   for (const v of (await docker.listVolumes()).Volumes ?? []) {
-    if (v.Name.startsWith(`tf-pool-${platform.config.BOT_POOL_ID}-c`)) await docker.getVolume(v.Name).remove().catch(() => undefined);
+    const own = v.Name.startsWith(`tf-pool-${platform.config.BOT_POOL_ID}-c`) || (alice && v.Labels?.['tradefleet.user'] === alice.userId);
+    if (own) await docker.getVolume(v.Name).remove().catch(() => undefined);
   }
   await platform?.stop();
 }, 120_000);
@@ -98,5 +106,16 @@ describe("changing a bot's pairs", () => {
     await waitFor('the started bot on its new list', async () => (await whitelist(id).catch(() => [])).join() === 'ADA/USDT', 60_000);
     expect((await putPairs(bob.agent, id, { pairs: ['SOL/USDT'] })).status).toBe(404);
     expect(await rowPairs(id)).toEqual(['ADA/USDT']);
+  }, 400_000);
+
+  it("a FreqTrade bot reloads its rewritten config.json (FreqTrade's reload_config) and stays paused when it was", async () => {
+    const id = await runningBot('FreqTrade pairs', ['BTC/USDT'], 'dedicated', 'freqtrade');
+    const paused = await alice.agent.post(`/api/bots/${id}/pause-entries`).set('Origin', ORIGIN);
+    expect(paused.body.pairlists?.state, JSON.stringify(paused.body)).toBe('paused');
+    const changed = await putPairs(alice.agent, id, { pairs: ['BTC/USDT', 'ETH/USDT'] });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    expect(changed.body.pairs).toMatchObject({ status: 'running', applied: true, pairs: ['BTC/USDT', 'ETH/USDT'] });
+    expect(await whitelist(id)).toEqual(['BTC/USDT', 'ETH/USDT']);
+    expect((await (await client(id)).showConfig()).state).toBe('paused');
   }, 400_000);
 });
