@@ -171,6 +171,12 @@ export async function setBotVersions(db: Db, botId: string, versions: { strategy
     where id = ${botId}`);
 }
 
+/** A bot's new pairs (its whitelist); the row's NOTIFY tells the owner's pages. Mirrored while dual-write is on. */
+export async function setBotPairs(db: Db, dualWrite: DualWriteSink | null, botId: string, pairs: readonly string[]): Promise<void> {
+  await db.query(sql.typeAlias('void')`update bots set pairs = ${sql.array([...pairs], 'text')}, updated_at = now() where id = ${botId}`);
+  await mirrorWrite(db, dualWrite, { entity: 'bots', id: botId });
+}
+
 export async function deleteBotRecord(db: Db, botId: string): Promise<void> {
   await db.query(sql.typeAlias('void')`delete from bots where id = ${botId}`);
 }

@@ -31,6 +31,17 @@ export const Pair = z
   .toUpperCase()
   .regex(/^[A-Z0-9]{2,15}\/[A-Z0-9]{2,15}$/, 'must look like BTC/USDT');
 
+/** A bot's pairs (its whitelist): at creation and when changed later (domain/bot-pairs.ts). */
+export const PairList = z
+  .array(Pair)
+  .min(1, 'needs at least one pair')
+  .max(50, 'takes at most 50 pairs')
+  .refine((p) => new Set(p).size === p.length, 'must not repeat a pair');
+
+/** Pairs not quoted in the stake currency, as field issues (`pairs.<i>`). */
+export const pairsOutsideStake = (pairs: readonly string[], stakeCurrency: string): Array<{ path: ['pairs', number]; message: string }> =>
+  pairs.flatMap((p, i) => (p.endsWith(`/${stakeCurrency}`) ? [] : [{ path: ['pairs', i] as ['pairs', number], message: `must be quoted in the stake currency ${stakeCurrency}` }]));
+
 export const CreateBotInput = z
   .object({
     name: z
@@ -40,11 +51,7 @@ export const CreateBotInput = z
       .max(64, 'must be at most 64 characters')
       .regex(/^[\p{L}\p{N} _.-]+$/u, 'may hold letters, digits, spaces, _ . -'),
     exchange: z.enum(['paper']).default('paper'),
-    pairs: z
-      .array(Pair)
-      .min(1, 'needs at least one pair')
-      .max(50, 'takes at most 50 pairs')
-      .refine((p) => new Set(p).size === p.length, 'must not repeat a pair'),
+    pairs: PairList,
     stakeAmount: z.number().positive('must be greater than 0').max(1_000_000_000),
     stakeCurrency: z
       .string()
@@ -66,11 +73,7 @@ export const CreateBotInput = z
   })
   .strict()
   .superRefine((v, ctx) => {
-    for (const [i, p] of v.pairs.entries()) {
-      if (!p.endsWith(`/${v.stakeCurrency}`)) {
-        ctx.addIssue({ code: 'custom', path: ['pairs', i], message: `must be quoted in the stake currency ${v.stakeCurrency}` });
-      }
-    }
+    for (const issue of pairsOutsideStake(v.pairs, v.stakeCurrency)) ctx.addIssue({ code: 'custom', ...issue });
     if (!v.dryRun && !v.exchangeAccountId) {
       ctx.addIssue({ code: 'custom', path: ['exchangeAccountId'], message: 'a live bot (dryRun false) needs an exchange account' });
     }
@@ -116,14 +119,15 @@ export const Bot = z.object({
 });
 export type Bot = z.infer<typeof Bot>;
 
-export type BotCommand = 'start' | 'stop' | 'delete' | 'move';
+/** `pairs`: a change of the bot's pairs (its whitelist), live while it runs. */
+export type BotCommand = 'start' | 'stop' | 'delete' | 'move' | 'pairs';
 
 /** Which commands a bot accepts in each status; anything else is rejected before it reaches the workflow history. */
 const ALLOWED: Record<BotStatus, readonly BotCommand[]> = {
   provisioning: [],
-  running: ['stop', 'delete', 'move'],
+  running: ['stop', 'delete', 'move', 'pairs'],
   stopping: [],
-  stopped: ['start', 'delete'],
+  stopped: ['start', 'delete', 'pairs'],
   starting: [],
   deleting: [],
   failed: ['delete'],
@@ -135,7 +139,7 @@ export function commandAllowed(status: BotStatus, command: BotCommand): boolean 
 
 export function commandRejection(status: BotStatus, command: BotCommand): string | null {
   if (commandAllowed(status, command)) return null;
-  return `cannot ${command} a bot that is ${status}`;
+  return `cannot ${command === 'pairs' ? 'change the pairs of' : command} a bot that is ${status}`;
 }
 
 /** Container labels: how Docker-side resources are found again after a crash (idempotency key). */

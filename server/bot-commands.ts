@@ -3,7 +3,7 @@ import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailed
 import type { Bot } from '../domain/bot.js';
 import { botWorkflowId, poolWorkflowId } from '../domain/workflow-ids.js';
 import { placementPosition } from '../workflows/pool-messages.js';
-import { botWorkflow, createBot, deleteBot, moveBot, startBot, stopBot, type MoveBotResult } from '../workflows/bot.js';
+import { botWorkflow, changeBotPairs, createBot, deleteBot, moveBot, startBot, stopBot, type ChangePairsResult, type MoveBotResult } from '../workflows/bot.js';
 import { HttpError } from './errors.js';
 import { idForIdempotencyKey } from './idempotent-ids.js';
 import { refusalAsHttp } from './update-errors.js';
@@ -16,6 +16,8 @@ export interface BotCommands {
   stop(botId: string): Promise<void>;
   remove(botId: string): Promise<void>;
   move(botId: string, move: unknown): Promise<MoveBotResult>;
+  /** Sets the pairs the bot trades; answers once a running bot trades them (or the change failed and it has its old ones). */
+  changePairs(botId: string, change: unknown): Promise<ChangePairsResult>;
   runIdOf(botId: string): Promise<string | null>;
   /** The 1-based place of a pooled bot's request in its pool's queue; null when not queued (or the pool did not answer in time). */
   queuePosition(botId: string): Promise<number | null>;
@@ -67,6 +69,13 @@ export function createBotCommands(client: Client, taskQueue: string, db: Db, poo
     async move(botId, move) {
       try {
         return await client.workflow.getHandle(botWorkflowId(botId)).executeUpdate(moveBot, { args: [move] });
+      } catch (error) {
+        asHttpError(error);
+      }
+    },
+    async changePairs(botId, change) {
+      try {
+        return await client.workflow.getHandle(botWorkflowId(botId)).executeUpdate(changeBotPairs, { args: [change] });
       } catch (error) {
         asHttpError(error);
       }

@@ -6,6 +6,7 @@ import type { BotChart, LogLines, PairLists, PairLocksView, PairPerformance, Pro
 import { TIMEFRAME_MINUTES, TIMEFRAMES, type Timeframe } from '../domain/strategy-checks.js';
 
 const isTimeframe = (tf: string): tf is Timeframe => (TIMEFRAMES as readonly string[]).includes(tf);
+import { botSecrets, maskSecrets } from './bot-log-stream.js';
 import { asBadGateway, asRefusal, botApiOf, type BotTradingDeps } from './bot-trading.js';
 import { HttpError } from './errors.js';
 
@@ -81,6 +82,15 @@ export function createBotViews(deps: BotTradingDeps) {
   const get = <T extends z.ZodType>(client: Awaited<ReturnType<typeof api>>, route: string, schema: T): Promise<z.infer<T>> =>
     client.get(route).then((v) => schema.parse(v), asBadGateway);
 
+  /** Reads the bot's latest lines, its secrets masked; the secrets are looked up once per reader (a live stream's). */
+  async function logReader(bot: Bot): Promise<(limit: number) => Promise<LogLines>> {
+    const secrets = await botSecrets(deps, bot);
+    return async (limit) => {
+      const answer = await get(await api(bot), `logs?${q({ limit })}`, Logs);
+      return maskSecrets(answer.logs.map(([, time, logger, level, message]) => ({ time, level, logger, message })), secrets);
+    };
+  }
+
   async function pairLists(bot: Bot): Promise<PairLists> {
     const client = await api(bot);
     const [white, black, config] = await Promise.all([get(client, 'whitelist', Whitelist), get(client, 'blacklist', Blacklist), get(client, 'show_config', Config)]);
@@ -142,10 +152,12 @@ export function createBotViews(deps: BotTradingDeps) {
       return locksOf(Locks.parse(await client.delete(`locks/${lockId}`).catch(asRefusal('unlock'))));
     },
 
+    /** The latest `limit` lines, oldest first, with the bot's secrets masked. */
     async logs(bot: Bot, limit: number): Promise<LogLines> {
-      const answer = await get(await api(bot), `logs?${q({ limit })}`, Logs);
-      return answer.logs.map(([, time, logger, level, message]) => ({ time, level, logger, message }));
+      return (await logReader(bot))(limit);
     },
+
+    logReader,
 
     pairLists,
 

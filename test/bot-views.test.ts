@@ -1,16 +1,19 @@
 // FreqUI's views and controls of a bot through the platform's API (issue 19): chart with indicators and the bot's own
-// entry/exit markers, closed trades by page, profit by period, performance, locks and unlock, the log, the blacklist,
-// pausing entries, and the fleet view; another user's bot is a 404 and bad input a 400 naming the field.
+// entry/exit markers, closed trades by page, profit by period, performance, locks and unlock, the log and its live SSE
+// stream, the blacklist, pausing entries, and the fleet view; another user's bot is a 404 and bad input a 400 naming
+// the field.
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { expect, it, beforeAll, afterAll, describe } from 'vitest';
 import { createTradeSyncActivities } from '../activities/trade-sync.js';
+import { findBotWithSecret } from '../db/bots.js';
 import { sql } from '../db/pool.js';
-import { createSecretBox } from '../db/secret-box.js';
+import { botCredentialsPlace, createSecretBox } from '../db/secret-box.js';
 import type { Strategy } from '../domain/strategy.js';
 import { startPaperExchange, type PaperExchangeHandle } from '../exchange/server.js';
 import { apiOnlyPlatform } from './api-only-platform.js';
 import { startHostedBot, type HostedBot } from './hosted-bot.js';
 import { ORIGIN, signedUpAgent, waitFor } from './platform.js';
+import { openSse } from './sse-client.js';
 
 /** Never enters or exits by itself: only the test's forced trades. */
 const quiet: Strategy = {
@@ -104,6 +107,32 @@ describe('a bot seen as FreqUI shows it', () => {
     const res = await alice.agent.get(`/api/bots/${bot.botId}/logs`).query({ limit: 50 });
     expect(res.body.logs.some((l: { message: string }) => /Exit Long Order for BTC\/USDT filled/.test(l.message))).toBe(true);
     expect(res.body.logs[0]).toEqual({ time: expect.any(Number), level: expect.any(String), logger: expect.any(String), message: expect.any(String) });
+  });
+
+  it("streams the bot's new log lines as Server-Sent Events, its secrets masked, and stops when the client leaves", async () => {
+    const stream = await openSse(platform().app, `/api/bots/${bot.botId}/logs/stream`, { cookie: alice.cookie });
+    const gauge = platform().app.locals['sseStreams'] as { get(): Promise<{ values: Array<{ value: number; labels: Record<string, unknown> }> }> };
+    const open = async () => (await gauge.get()).values.find((v) => v.labels['route'] === '/api/bots/:id/logs/stream')?.value ?? 0;
+    try {
+      const backlog = await stream.next((e) => e.event === 'log-backlog', 30_000);
+      expect(JSON.parse(backlog.data).some((l: { message: string }) => /Exit Long Order for BTC\/USDT filled/.test(l.message))).toBe(true);
+      const mark = `written after the stream opened ${Date.now()}`;
+      const row = (await findBotWithSecret(platform().db, bot.botId))!;
+      const { password } = JSON.parse(createSecretBox(platform().config.TF_SECRET_KEY).open(row.apiCredentials, botCredentialsPlace(row.id))) as { password: string };
+      bot.runtime.note(`${mark} (api password ${password})`);
+      const fresh = await stream.next((e) => e.event === 'logs' && e.data.includes(mark), 30_000);
+      const line = (JSON.parse(fresh.data) as Array<{ message: string }>).find((l) => l.message.includes(mark))!;
+      expect(line.message).toBe(`${mark} (api password ***)`);
+      expect(stream.events.map((e) => e.data).join('\n')).not.toContain(password);
+      // Each line once: the backlog's lines are not sent again.
+      const sent = stream.events.filter((e) => e.event === 'logs' || e.event === 'log-backlog').flatMap((e) => JSON.parse(e.data) as Array<{ time: number; message: string }>);
+      expect(new Set(sent.map((l) => `${l.time} ${l.message}`)).size).toBe(sent.length);
+      expect(await open()).toBeGreaterThan(0);
+    } finally {
+      await stream.close();
+    }
+    await waitFor('the stream closed on the server', async () => (await open()) === 0, 10_000);
+    expect((await bob.agent.get(`/api/bots/${bot.botId}/logs/stream`)).status).toBe(404);
   });
 
   it('blacklists a pair (out of the whitelist), takes it off again, and pauses and resumes entries', async () => {

@@ -74,8 +74,9 @@ describe("a bot's trader view in a real browser", { shuffle: false }, () => {
     const kinds = await Promise.all([0, 1].map((i) => marks.nth(i).getAttribute('data-kind')));
     expect(kinds).toEqual(['entry', 'exit']);
     await expect(marks.count()).resolves.toBe(2);
-    // The canvas has candles painted on it: more than one colour in its pixels.
-    const colours = await page.evaluate<number>(`(() => {
+    // The canvas has candles painted on it: more than one colour in its pixels (painted on an animation frame after the
+    // candles arrive: read until it is, or fail).
+    const painted = () => page.evaluate<number>(`(() => {
       const seen = new Set();
       for (const c of document.querySelectorAll('[data-testid="bot-chart"] canvas')) {
         if (!c.width || !c.height) continue;
@@ -84,6 +85,7 @@ describe("a bot's trader view in a real browser", { shuffle: false }, () => {
       }
       return seen.size;
     })()`);
+    const colours = await waitFor('the candles painted', async () => ((await painted()) > 2 ? painted() : null), 15_000).catch(() => painted());
     expect(colours).toBeGreaterThan(2);
     // Another timeframe on request.
     await page.getByTestId('bot-chart-timeframe').selectOption('5m');
@@ -96,6 +98,9 @@ describe("a bot's trader view in a real browser", { shuffle: false }, () => {
     await waitFor('ETH blacklisted', async () => (await page.getByTestId('bot-blacklist').textContent())?.includes('ETH/USDT'), 30_000);
     await expect(page.getByTestId('bot-whitelist').textContent()).resolves.toBe('BTC/USDT');
     const eth = (await openTrades()).find((o) => o.pair === 'ETH/USDT')!;
+    // The exit's auto lock lasts until the next 1m candle and the pairs card reads the locks every 10 s: an exit late in
+    // a minute left a lock too short for the card to see (the step failed that way 2 runs in 4).
+    await waitFor('the first half of a minute', async () => new Date().getUTCSeconds() < 30, 40_000);
     await user.agent.post(`/api/bots/${bot.botId}/forceexit`).set('Origin', ORIGIN).send({ tradeId: eth.tradeId });
     // An exited pair is locked until the next candle (BTC's lock may have ended already): unlock on the page.
     await waitFor('the ETH lock listed', async () => (await page.getByTestId('bot-locks').textContent())?.includes('ETH/USDT'), 30_000);
@@ -131,6 +136,8 @@ describe("a bot's trader view in a real browser", { shuffle: false }, () => {
     // A change the page did not make: entries paused through the API.
     await user.agent.post(`/api/bots/${bot.botId}/pause-entries`).set('Origin', ORIGIN);
     await waitFor('the PAUSED line in the log tail', async () => /from RUNNING to: PAUSED/.test((await log.textContent()) ?? ''), 30_000);
+    // The tail is the log's SSE stream (GET /api/bots/:id/logs/stream), not a poll.
+    await expect(page.getByTestId('bot-log-live').getAttribute('data-live')).resolves.toBe('true');
     await waitFor('the paused state', async () => (await page.getByTestId('bot-entries-state').getAttribute('data-state')) === 'paused', 30_000);
   }, 60_000);
 

@@ -5,6 +5,7 @@ import type { Client } from '@temporalio/client';
 import type Docker from 'dockerode';
 import { createBotGuardActivities } from '../activities/bot-guards.js';
 import { createBotActivities } from '../activities/bots.js';
+import { createBotPairActivities } from '../activities/bot-pairs.js';
 import { createExchangeAccountActivities } from '../activities/exchange-accounts.js';
 import { createFleetReconcileActivities } from '../activities/fleet-reconcile.js';
 import { createGuardBatchActivities } from '../activities/guard-batch.js';
@@ -64,6 +65,7 @@ export function createActivities({ config, db, dualWrite, temporal, driver, dock
       taskQueue,
       botLimits: { maxBots: config.MAX_BOTS_PER_USER, maxFreqtradeBots: config.MAX_FREQTRADE_BOTS_PER_USER },
     }),
+    ...createBotPairActivities({ db, dualWrite, box, botChannel, paperExchangeUrl }),
     ...createFleetReconcileActivities({ db, box, botChannel, taskQueue }),
     ...createBotGuardActivities({ db, client: temporal }),
     ...createPoolActivities(db, taskQueue),

@@ -3,8 +3,9 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Bot, BotPlacement, BotStatus } from '../domain/bot.js';
 import type { PlacementAnswer } from '../domain/pool-queue.js';
 import type { MoveBotResult } from '../domain/bot-move.js';
+import type { ChangePairsResult } from '../domain/bot-pairs.js';
 
-export type { MoveBotResult };
+export type { ChangePairsResult, MoveBotResult };
 
 export interface BotWorkflowInput {
   botId: string;
@@ -30,6 +31,9 @@ export const botState = defineQuery<BotState>('botState');
 
 /** Moves a running bot to another strategy version and/or FreqTrade release; rolls back when it is not healthy in time. */
 export const moveBot = defineUpdate<MoveBotResult, [move: unknown]>('moveBot');
+
+/** Changes the pairs the bot trades (its whitelist): a running bot takes them live, a stopped one at its next start. */
+export const changeBotPairs = defineUpdate<ChangePairsResult, [change: unknown]>('changeBotPairs');
 
 /** The pool scaler's answer to a placement request (see requestPlacement in pool-messages.ts). */
 export const placementAnswer = defineSignal<[PlacementAnswer]>('placementAnswer');

@@ -1,9 +1,10 @@
-// Bot lifecycle (`bot:<botId>`): a provisioning saga, then the bot's entity that takes start/stop/move/delete as updates.
+// Bot lifecycle (`bot:<botId>`): a provisioning saga, then the bot's entity that takes start/stop/move/pairs/delete as updates.
 import { allHandlersFinished, condition, continueAsNew, log, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { checkCreate, create, remove, start, stop } from './bot-commands.js';
 import { botRun, type BotRun } from './bot-run.js';
-import { botState, createBot, deleteBot, moveBot, placementAnswer, reviveBot, startBot, stopBot, type BotWorkflowInput } from './bot-messages.js';
+import { botState, changeBotPairs, createBot, deleteBot, moveBot, placementAnswer, reviveBot, startBot, stopBot, type BotWorkflowInput } from './bot-messages.js';
 import { checkMove, moveVersions } from './bot-move.js';
+import { changePairs, checkPairs } from './bot-pairs.js';
 import { runtime, store } from './bot-proxies.js';
 import { revive } from './bot-revive.js';
 import { comeUpRunning, createRuntime, startRuntime } from './bot-runtime.js';
@@ -30,6 +31,7 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
   setHandler(stopBot, () => exclusive(() => stop(bot)), { validator: () => bot.rejectUnless('stop') });
   setHandler(startBot, () => exclusive(() => start(bot)), { validator: () => bot.rejectUnless('start') });
   setHandler(moveBot, (move) => exclusive(() => moveVersions(bot, move)), { validator: (move) => checkMove(bot, move) });
+  setHandler(changeBotPairs, (change) => exclusive(() => changePairs(bot, change)), { validator: (change) => checkPairs(bot, change) });
   setHandler(deleteBot, () => exclusive(() => remove(bot)), { validator: () => bot.rejectUnless('delete') });
   // From the fleet reconciler: a signal (it waits for nothing), run in turn with the commands.
   setHandler(reviveBot, (request) => exclusive(() => revive(bot, request)));

@@ -6,6 +6,7 @@ import { ApiToken, NewTokenInput, type RouteScope } from '../../domain/api-token
 import { Identity } from '../../domain/identity.js';
 import { Bot, CreateBotInput } from '../../domain/bot.js';
 import { MoveBotInput } from '../../domain/bot-move.js';
+import { BotPairsInput, ChangePairsResult } from '../../domain/bot-pairs.js';
 import { ForceEnterInput } from '../../domain/bot-trading.js';
 import { BlacklistInput, BotChart, ChartQuery, LogLines, LogsQuery, PairLists, PairLocksView, PairPerformance, PeriodQuery, ProfitPeriods, TradesPage, TradesQuery } from '../../domain/bot-views.js';
 import { FleetBot } from '../../domain/fleet.js';
@@ -23,7 +24,7 @@ import { HistoryQuery } from '../routes/portfolio.js';
 import { AlertmanagerPayload, Notification } from '../../domain/notification.js';
 import { ChannelsInput, ChannelsView } from '../routes/notifications.js';
 
-export type Method = 'get' | 'post' | 'patch' | 'delete';
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 export interface Operation {
   method: Method;
@@ -61,7 +62,9 @@ const traderViewOps: Operation[] = [
   { method: 'get', path: '/api/bots/{id}/locks', scope: 'read', tag: 'bots', summary: "The bot's active pair locks", ok: json(z.object({ locks: PairLocksView })) },
   { method: 'delete', path: '/api/bots/{id}/locks/{lockId}', scope: 'trade', tag: 'bots', summary: 'End a pair lock (the pair can be entered again at once)', ok: json(z.object({ locks: PairLocksView })) },
   { method: 'get', path: '/api/bots/{id}/logs', scope: 'read', tag: 'bots', summary: "The bot's latest log lines, oldest first", query: LogsQuery, ok: json(z.object({ logs: LogLines })) },
+  { method: 'get', path: '/api/bots/{id}/logs/stream', scope: 'read', tag: 'bots', summary: "The bot's log, live", ok: sse('`log-backlog` (the latest 200 lines, oldest first) at once, then `logs` (the new lines) about once a second as the bot writes them; `log-error` ({message}) when the bot stops answering; the bot\'s secrets masked') },
   { method: 'get', path: '/api/bots/{id}/pairlists', scope: 'read', tag: 'bots', summary: 'Whitelist, blacklist, configured pairs and whether entries are paused', ok: json(z.object({ pairlists: PairLists })) },
+  { method: 'put', path: '/api/bots/{id}/pairs', scope: 'trade', tag: 'bots', summary: 'Set the pairs the bot trades (its whitelist): a running bot takes them live, answered once it trades them', body: BotPairsInput, ok: json(z.object({ pairs: ChangePairsResult, bot: Bot })) },
   { method: 'post', path: '/api/bots/{id}/blacklist', scope: 'trade', tag: 'bots', summary: 'Add pairs to or remove them from the blacklist (a blacklisted pair is not entered)', body: BlacklistInput, ok: json(z.object({ pairlists: PairLists })) },
   { method: 'post', path: '/api/bots/{id}/pause-entries', scope: 'trade', tag: 'bots', summary: "Pause entries (FreqTrade's stopbuy): open trades are still managed", ok: json(z.object({ pairlists: PairLists })) },
   { method: 'post', path: '/api/bots/{id}/resume-entries', scope: 'trade', tag: 'bots', summary: "Resume entries (FreqTrade's start)", ok: json(z.object({ pairlists: PairLists })) },

@@ -1,5 +1,6 @@
 // /api/bots/:id/… FreqUI's views and controls of one bot (chart, closed trades, profit by period, performance, locks,
-// log, pair lists, pausing entries) and /api/fleet; each checks that the bot is the user's, then asks the bot's API.
+// log and its live stream, pair lists, pausing entries) and /api/fleet; each checks that the bot is the user's, then
+// asks the bot's API.
 import { Router } from 'express';
 import { z } from 'zod';
 import { BlacklistInput, ChartQuery, LogsQuery, PeriodQuery, TradesQuery } from '../../domain/bot-views.js';
@@ -8,12 +9,13 @@ import { listFleet } from '../../db/fleet.js';
 import type { Db } from '../../db/pool.js';
 import { currentUser } from '../auth/middleware.js';
 import { requireScope } from '../auth/scopes.js';
+import { streamBotLog } from '../bot-log-stream.js';
 import type { BotViews } from '../bot-views.js';
 import { notFound } from '../errors.js';
 
 export const LockIdParam = z.coerce.number().int().positive('must be a lock id');
 
-export function botViewsRouter({ db, botViews }: { db: Db; botViews: BotViews }): Router {
+export function botViewsRouter({ db, botViews, heartbeatMs = 15_000 }: { db: Db; botViews: BotViews; heartbeatMs?: number }): Router {
   const router = Router();
   const ownBot = async (userId: string, botId: string) => {
     const bot = await bots.findBotForUser(db, userId, botId);
@@ -47,6 +49,12 @@ export function botViewsRouter({ db, botViews }: { db: Db; botViews: BotViews })
   router.get('/:id/logs', requireScope('read'), async (req, res) => {
     const bot = await own(req);
     res.json({ logs: await botViews.logs(bot, LogsQuery.parse(req.query).limit) });
+  });
+  /** The log, live: a bot that is not running (409) or does not answer (502) is refused before the stream opens. */
+  router.get('/:id/logs/stream', requireScope('read'), async (req, res) => {
+    const read = await botViews.logReader(await own(req));
+    await read(1);
+    streamBotLog(req, res, read, { heartbeatMs });
   });
   router.get('/:id/pairlists', requireScope('read'), async (req, res) => {
     res.json({ pairlists: await botViews.pairLists(await own(req)) });

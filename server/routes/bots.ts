@@ -1,7 +1,9 @@
-// /api/bots: list, create, read, start, stop, delete — reads from PostgreSQL, commands through the bot's workflow.
+// /api/bots: list, create, read, start, stop, change pairs, delete — reads from PostgreSQL, commands through the bot's
+// workflow.
 import { Router } from 'express';
 import { z } from 'zod';
-import { CreateBotInput } from '../../domain/bot.js';
+import { CreateBotInput, pairsOutsideStake } from '../../domain/bot.js';
+import { BotPairsInput } from '../../domain/bot-pairs.js';
 import { ForceEnterInput } from '../../domain/bot-trading.js';
 import { MoveBotInput } from '../../domain/bot-move.js';
 import { botWorkflowId } from '../../domain/workflow-ids.js';
@@ -125,6 +127,20 @@ export function botsRouter({ db, commands, botTrading, temporalUiUrl, namespace,
     }
     const result = await commands.move(bot.id, req.body);
     res.json({ move: result, bot: await ownBot(user.id, bot.id) });
+  });
+
+  /**
+   * Sets the pairs the bot trades (its whitelist) through its workflow: a running bot takes them live (answered once its
+   * own /whitelist shows them), a stopped one at its next start. Open trades on a pair left out are still managed.
+   */
+  router.put('/:id/pairs', requireScope('trade'), async (req, res) => {
+    const user = currentUser(req);
+    const bot = await ownBot(user.id, req.params.id!);
+    const { pairs } = BotPairsInput.parse(req.body);
+    const [outside] = pairsOutsideStake(pairs, bot.stakeCurrency);
+    if (outside) throw new HttpError(400, 'invalid_input', `${outside.path.join('.')}: ${outside.message}`, outside.path.join('.'));
+    const change = await commands.changePairs(bot.id, { pairs });
+    res.json({ pairs: change, bot: await ownBot(user.id, bot.id) });
   });
 
   router.delete('/:id', requireScope('trade'), async (req, res) => {

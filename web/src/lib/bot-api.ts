@@ -23,6 +23,7 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
 
 export const apiGet = <T>(path: string): Promise<T> => call<T>('GET', path);
 export const apiPost = <T>(path: string, body: unknown = {}): Promise<T> => call<T>('POST', path, body);
+export const apiPut = <T>(path: string, body: unknown): Promise<T> => call<T>('PUT', path, body);
 export const apiDelete = <T>(path: string): Promise<T> => call<T>('DELETE', path);
 
 /** Runs `read` now and every `ms` while the component lives; returns the stop function for an $effect. */
