@@ -23,8 +23,7 @@ COPY temporal temporal
 COPY telemetry telemetry
 COPY freqtrade freqtrade
 # Compiled JavaScript, plus what it reads beside itself (SQL migrations, the scripts FreqTrade containers run), and the
-# prebuilt workflow bundles (dist/workflow-bundle.js, dist/guard-workflow-bundle.js and their traced twins, *.traced.js):
-# the worker starts without webpack.
+# prebuilt workflow bundles (dist/workflow-bundle.js, dist/guard-workflow-bundle.js): the worker starts without webpack.
 RUN node node_modules/typescript/bin/tsc -p tsconfig.build.json \
  && cp -r db/migrations dist/app/db/migrations \
  && mkdir -p dist/app/freqtrade && cp freqtrade/*.py dist/app/freqtrade/ \

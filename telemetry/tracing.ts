@@ -117,15 +117,17 @@ const WORKFLOW_SPAN_FIELDS = ['workflowId', 'runId', 'workflowType', 'taskQueue'
 
 /**
  * What a Worker needs to trace its activities (a span per attempt, a child of the workflow's) and to export the spans
- * its workflows make (a sink the workflow interceptors call; their modules are in the traced bundle, worker/bundle.ts).
+ * its workflows make (a sink the workflow interceptors call: workflows/tracing-interceptors.ts, in the platform bundle).
+ * Off, only a sink that drops them: a run started by a tracing client makes its spans whatever the worker (its history
+ * says it is traced), and a worker that does not trace throws them away.
  */
 export function workerTracing(): Pick<WorkerOptions, 'interceptors' | 'sinks'> {
-  if (!active) return {};
+  if (!active) return { sinks: { exporter: { export: { fn: () => undefined } } } };
   const { OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor, makeWorkflowExporter } = active.interceptors;
   const exporter = makeWorkflowExporter(active.processor, active.resource);
   const exportSpans: typeof exporter.export.fn = (info, ...spans) => {
     const kept = Object.fromEntries(WORKFLOW_SPAN_FIELDS.map((k) => [k, info[k]])) as unknown as typeof info;
-    exporter.export.fn(kept, ...spans);
+    void exporter.export.fn(kept, ...spans);
   };
   const sinks = { exporter: { export: { ...exporter.export, fn: exportSpans } } };
   return {

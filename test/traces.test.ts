@@ -1,11 +1,16 @@
 // Traces end to end (issue 16): a bot created through the API is one trace, from the request's span through the
 // Temporal client call, the bot workflow and its activities down to the Docker engine's calls, exported over OTLP/HTTP
 // to a receiver in this test; exchange calls get spans too; and no span carries a secret.
+import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExchangeClient } from '../activities/exchange-client.js';
+import { secretKeyRing } from '../domain/config.js';
 import { exchangeProfile } from '../domain/exchanges.js';
 import { TraceSettings } from '../domain/trace-config.js';
 import { startPaperExchange } from '../exchange/server.js';
+import { platformDataConverter } from '../temporal/data-converter.js';
+import { createPayloadCodec } from '../temporal/payload-codec.js';
+import { buildWorkflowBundle } from '../worker/bundle.js';
 import { inSpan, shutdownTracing, startTracing, tracingActive, type Tracing } from '../telemetry/tracing.js';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './otlp-receiver.js';
 import { ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
@@ -41,8 +46,9 @@ describe('traces over OTLP', () => {
     const botId: string = created.body.bot.id;
 
     const request = await waitFor('the request span', async () =>
-      receiver.spans.find((s) => s.name === 'POST /api/bots' && s.attributes['http.response.status_code'] === 201));
-    expect(request.attributes['http.route']).toBe('/api/bots');
+      receiver.spans.find((s) => s.name === 'POST /api/bots/' && s.attributes['http.response.status_code'] === 201)
+      ?? Promise.reject(new Error(`spans so far: ${[...new Set(receiver.spans.map((s) => s.name))].join(', ')}`)));
+    expect(request.attributes['http.route']).toBe('/api/bots/');
     const trace = () => receiver.spans.filter((s) => s.traceId === request.traceId);
     const wanted = [
       'UpdateWithStartWorkflow:createBot', 'HandleUpdate:createBot', 'StartActivity:persistBot', 'RunActivity:persistBot',
@@ -75,6 +81,14 @@ describe('traces over OTLP', () => {
     const run = await waitFor('the workflow run span', async () => named(trace(), 'RunWorkflow:botWorkflow'), 60_000);
     expect(run.parentSpanId).toBe(client.spanId);
     expect(startActivity.parentSpanId).toBe(run.spanId);
+
+    // The traced run replays on a worker that does not trace (a restart with tracing off): its history says it is traced.
+    const history = await platform.temporal.workflow.getHandle(`bot:${botId}`).fetchHistory();
+    await Worker.runReplayHistory({
+      workflowBundle: { codePath: await buildWorkflowBundle() },
+      dataConverter: platformDataConverter(createPayloadCodec(secretKeyRing(platform.config))),
+      sinks: { exporter: { export: { fn: () => undefined } } },
+    }, history);
 
     // No secret in any span: the session, the password, the platform's key.
     const sessionId = user.cookie.slice(user.cookie.indexOf('=') + 1);
