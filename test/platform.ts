@@ -71,7 +71,7 @@ export interface PlatformOptions {
   temporalMetricsAddress?: string;
   /** false: the API without request metrics or /metrics (benchmarks' baseline). */
   metrics?: boolean;
-  /** The API's request spans; by default on when this process traces (telemetry/tracing.ts). */
+  /** The API's request spans and its Temporal client's; by default on when this process traces (telemetry/tracing.ts). */
   tracing?: boolean;
 }
 
@@ -103,7 +103,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
   const payloadCodec = createPayloadCodec(secretKeyRing(config));
   const dataConverter = platformDataConverter(payloadCodec);
   // Traced when the test started tracing in this process (test/traces.test.ts), as server/main.ts does.
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter, ...clientTracing() });
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter, ...(options.tracing === false ? {} : clientTracing()) });
   const events = await createBotEvents(config.DATABASE_URL, () => {});
   const portfolioEvents = await createPortfolioEvents(config.DATABASE_URL, () => {});
   const guardEvents = await createGuardEvents(config.DATABASE_URL, () => {});
