@@ -1,6 +1,8 @@
 // Builds ccxt clients from exchange profiles; the only place that constructs ccxt exchange instances.
+import { SpanKind } from '@opentelemetry/api';
 import ccxt, { type Exchange } from 'ccxt';
 import type { ExchangeProfile } from '../domain/exchanges.js';
+import { inSpan, tracingActive } from '../telemetry/tracing.js';
 
 export interface ExchangeCredentials {
   apiKey: string;
@@ -23,7 +25,22 @@ export function createExchangeClient(profile: ExchangeProfile, credentials?: Exc
     const urls = client.urls as { api: Record<string, string> };
     urls.api = { ...urls.api, ...profile.apiUrls };
   }
+  if (tracingActive()) traceExchangeCalls(client, profile);
   return client;
+}
+
+/**
+ * A span around each HTTP call the client makes (every ccxt method ends in `fetch`), named by exchange, method and
+ * path. Never the query (signed requests carry the signature and, on some exchanges, the key there), headers or body.
+ */
+function traceExchangeCalls(client: Exchange, profile: ExchangeProfile): void {
+  const fetch = client.fetch.bind(client);
+  client.fetch = (url: string, method = 'GET', headers?: unknown, body?: unknown) => {
+    const { host, pathname } = new URL(url);
+    return inSpan(`exchange ${method} ${pathname}`, {
+      'exchange.id': profile.id, 'exchange.ccxt_id': profile.ccxtId, 'http.request.method': method, 'server.address': host, 'url.path': pathname,
+    }, () => fetch(url, method, headers, body), SpanKind.CLIENT);
+  };
 }
 
 /** ccxt's API URL table per exchange class: building an exchange instance costs milliseconds, and every bot list asks. */

@@ -89,6 +89,7 @@ export function createBotApiHandler(bot: BotRuntime, logger: Logger) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const method = (req.method ?? 'GET').toUpperCase();
     const { path, query } = decodePath(req.url ?? '/');
+    res.once('finish', () => bot.stats.request(res.statusCode));
     try {
       const m = match(method, path);
       if (m.kind === 'status') {

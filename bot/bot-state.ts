@@ -3,6 +3,7 @@ import type { HostedBotConfig } from '../domain/bot-host-config.js';
 import type { Strategy } from '../domain/strategy.js';
 import { timeframeMs } from '../domain/strategy-eval.js';
 import type { BotSnapshot } from './bot-snapshot.js';
+import { BotStats } from './bot-stats.js';
 import { DryRunBroker, LiveBroker } from './brokers.js';
 import { DEFAULT_STRATEGY } from './default-strategy.js';
 import { createClient, errorText } from './exchange-access.js';
@@ -66,6 +67,8 @@ export class BotRuntime {
   lastProcess: Date | null = null;
   readonly ledger = new TradeLedger();
   readonly logs = new LogRing();
+  /** Counts for the platform's metrics (the pool host's control socket serves them). */
+  readonly stats = new BotStats();
   readonly strategy: Strategy;
   readonly settings: TradingSettings;
   readonly locks: PairLocks;
@@ -179,11 +182,15 @@ export class BotRuntime {
   private async iterate(): Promise<void> {
     if (this.state !== 'running' && this.state !== 'paused') return;
     if (this.trader) {
+      const started = performance.now();
+      let failed = false;
       try {
         await this.trader.iterate(this.state === 'running');
       } catch (err) {
+        failed = true;
         this.note(`Trading loop error: ${errorText(err)}`, 'warn');
       }
+      this.stats.iteration((performance.now() - started) / 1000, failed);
     }
     this.lastProcess = new Date(this.clock());
   }

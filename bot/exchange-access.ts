@@ -31,7 +31,24 @@ export function createClient(
   }
   // Signed requests carry the host's clock, the same one the trading loop reads (a test clock in tests).
   client.milliseconds = clock;
+  countCalls(client);
   return client;
+}
+
+/** This host's exchange calls (every ccxt method ends in `fetch`), for the platform's metrics (bot/host-metrics.ts). */
+export const exchangeCalls = { requests: 0, errors: 0 };
+
+function countCalls(client: Exchange): void {
+  const fetch = client.fetch.bind(client);
+  client.fetch = async (url: string, method?: string, headers?: unknown, body?: unknown) => {
+    exchangeCalls.requests += 1;
+    try {
+      return await fetch(url, method, headers, body);
+    } catch (err) {
+      exchangeCalls.errors += 1;
+      throw err;
+    }
+  };
 }
 
 /** Network trouble, timeouts, 429s and 5xx: worth retrying, and for an order the outcome is unknown until queried. */

@@ -5,9 +5,11 @@
 // The socket lives in the container's socket directory (/run/tf), which only this container and the platform's processes
 // on its Docker host can reach; a pool container runs no user code (builtin strategies are data, not programs).
 // The answer names bots and errors, never a config value: the config holds exchange keys.
+// GET /metrics answers what the host counts about itself and its bots (bot/host-metrics.ts), for the worker's /metrics.
 import { chmod, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { ConfigFollower } from './config-file-follower.js';
+import type { HostMetricsReport } from './host-metrics.js';
 import type { Logger } from './log.js';
 
 /** Mirrors the worker's HOST_CONTROL_SOCKET_ENV (activities/bot-host-control.ts); a test keeps them equal. */
@@ -21,9 +23,19 @@ function send(res: import('node:http').ServerResponse, status: number, body: unk
   res.end(text);
 }
 
-export async function serveHostControl(socketPath: string, follower: ConfigFollower, logger: Logger): Promise<Server> {
+export async function serveHostControl(
+  socketPath: string,
+  follower: ConfigFollower,
+  logger: Logger,
+  metrics: () => HostMetricsReport | null = () => null,
+): Promise<Server> {
   const server = createServer({ requestTimeout: 60_000 }, (req, res) => {
-    if (req.url !== '/config' || req.method !== 'PUT') return send(res, 404, { error: 'only PUT /config is served here' });
+    if (req.url === '/metrics' && req.method === 'GET') {
+      req.resume();
+      const report = metrics();
+      return report ? send(res, 200, report) : send(res, 404, { error: 'this host reports no metrics' });
+    }
+    if (req.url !== '/config' || req.method !== 'PUT') return send(res, 404, { error: 'only PUT /config and GET /metrics are served here' });
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {

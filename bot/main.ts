@@ -7,6 +7,7 @@ import { CONTROL_SOCKET_ENV, serveHostControl } from './host-control.js';
 import { BOT_VERSION } from './freqtrade-compat.js';
 import { CONFIG_ENV as BOT_HOST_CONFIG_ENV, CONFIG_FILE_ENV } from './host-config.js';
 import { createBotHost, startBotHost, validateHostConfig, type BotHost } from './host.js';
+import { hostMetricsReport } from './host-metrics.js';
 import { createLogger } from './log.js';
 
 /** Docker waits 10 s by default; the brief for the platform is "exit within 2 s", so give up well before. */
@@ -77,7 +78,7 @@ if (file) {
   const controlSocket = process.env[CONTROL_SOCKET_ENV];
   if (controlSocket) {
     // Without it the platform writes the file through the engine instead, which the follower picks up as before.
-    await serveHostControl(controlSocket, follower, logger).catch((err: unknown) => {
+    await serveHostControl(controlSocket, follower, logger, () => hostMetricsReport(host)).catch((err: unknown) => {
       logger.log('error', 'control socket could not start; bot lists arrive as files only', { error: err instanceof Error ? err.message : String(err) });
     });
   }

@@ -1,5 +1,6 @@
 // Platform configuration read from environment variables (passed in, so this stays pure and testable).
 import { z } from 'zod';
+import { TraceSettings } from './trace-config.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
 
@@ -107,6 +108,8 @@ export const PlatformConfig = z.object({
   /** The provider's name on the sign-in button ("Sign in with …"). */
   OIDC_NAME: z.string().min(1).default('OpenID Connect'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** OpenTelemetry traces (docs/observability.md#traces): off unless an OTLP endpoint is set. */
+  ...TraceSettings.shape,
 });
 export type PlatformConfig = z.infer<typeof PlatformConfig>;
 

@@ -22,6 +22,8 @@ import type { PoolEvents } from './pool-events.js';
 import type { PortfolioEvents } from './portfolio-events.js';
 import { createPortfolioStreams } from './portfolio-streams.js';
 import { createMetrics } from './metrics.js';
+import { traceRequests } from './request-trace.js';
+import { tracingActive } from '../telemetry/tracing.js';
 import { requestLog } from './request-log.js';
 import { alertsRouter } from './routes/alerts.js';
 import { notificationsRouter } from './routes/notifications.js';
@@ -94,6 +96,8 @@ export interface AppDeps {
   notifier?: Notifier;
   /** false: no request metrics and no /metrics (the overhead benchmark's baseline). */
   metrics?: boolean;
+  /** A span per request (server/request-trace.ts); by default on when this process traces (telemetry/tracing.ts). */
+  tracing?: boolean;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -101,6 +105,8 @@ export function createApp(deps: AppDeps): express.Express {
   const metrics = createMetrics(deps.db);
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  // First, so every later middleware and route runs inside the request's span.
+  if (deps.tracing ?? tracingActive()) app.use(traceRequests());
   if (deps.metrics !== false) app.use(metrics.track);
   app.use(requestLog(deps.log));
   if (deps.metrics !== false) app.get('/metrics', metrics.expose);

@@ -21,9 +21,13 @@ import { createPoolEvents } from './pool-events.js';
 import { createPortfolioEvents } from './portfolio-events.js';
 import { createLog, entryLog } from '../telemetry/log.js';
 import { createNotifier } from '../telemetry/notify.js';
+import { clientTracing, shutdownTracing, startTracing } from '../telemetry/tracing.js';
 
 const config = readConfig(process.env);
 const log = entryLog(createLog('server', config.LOG_LEVEL));
+// Before the app and the Temporal client: a request's span is the parent of the workflow calls it makes.
+const tracing = await startTracing('tradefleet-server', config);
+if (tracing) log({ level: 'info', msg: `traces go to ${tracing.url} as ${tracing.serviceName}` });
 const db = await createDb(config.DATABASE_URL);
 // Sign-ups happen here: while a migration run has dual-write on, they are mirrored to MONGO_URL.
 const mirror = openMongoMirror(config.MONGO_URL);
@@ -33,7 +37,7 @@ const pgPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 5 });
 pgPool.on('error', (error) => log({ level: 'warn', msg: `session database connection lost: ${error.message}` }));
 const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
 const payloadCodec = createPayloadCodec(secretKeyRing(config));
-const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: platformDataConverter(payloadCodec) });
+const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: platformDataConverter(payloadCodec), ...clientTracing() });
 const events = await createBotEvents(config.DATABASE_URL, (msg) => log({ level: 'warn', msg }));
 const portfolioEvents = await createPortfolioEvents(config.DATABASE_URL, (msg) => log({ level: 'warn', msg }));
 const guardEvents = await createGuardEvents(config.DATABASE_URL, (msg) => log({ level: 'warn', msg }));
@@ -98,4 +102,5 @@ async function closeAll(): Promise<void> {
   await pgPool.end();
   await mirror.close();
   await db.end();
+  await shutdownTracing();
 }

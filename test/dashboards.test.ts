@@ -114,7 +114,7 @@ describe('dashboards as code (ops/grafana)', () => {
     await new MockActivityEnvironment().run(sync.syncBotTrades);
 
     // Every series a panel reads has been scraped at least twice since (rates need two samples).
-    const needed = ['tradefleet_bots', 'tradefleet_pool_container_memory_bytes', 'tradefleet_sse_streams', 'tradefleet_trade_sync_last_success_timestamp_seconds', 'tradefleet_exchange_errors_total', 'tradefleet_worker_workflow_completed'];
+    const needed = ['tradefleet_bots', 'tradefleet_pool_container_memory_bytes', 'tradefleet_sse_streams', 'tradefleet_trade_sync_last_success_timestamp_seconds', 'tradefleet_exchange_errors_total', 'tradefleet_worker_workflow_completed', 'tradefleet_bot_iterations_total'];
     await waitFor('Prometheus to scrape the platform', async () => {
       for (const m of needed) if (((await query(`count_over_time(${m}[1m])`)).data?.result ?? []).length === 0) throw new Error(`no ${m} yet`);
       return true;

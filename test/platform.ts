@@ -29,6 +29,8 @@ import { platformDataConverter } from '../temporal/data-converter.js';
 import { createPayloadCodec } from '../temporal/payload-codec.js';
 import { createActivities } from '../worker/activities.js';
 import { createNotifier } from '../telemetry/notify.js';
+import { unwatchBotHosts } from '../telemetry/bot-host-metrics.js';
+import { clientTracing, workerTracing } from '../telemetry/tracing.js';
 import { buildWorkflowBundle } from '../worker/bundle.js';
 import { closeBotGateways, createDockerHostWorker } from '../worker/docker-host.js';
 import { createGuardWorker } from '../worker/guard-worker.js';
@@ -69,6 +71,8 @@ export interface PlatformOptions {
   temporalMetricsAddress?: string;
   /** false: the API without request metrics or /metrics (benchmarks' baseline). */
   metrics?: boolean;
+  /** The API's request spans and its Temporal client's; by default on when this process traces (telemetry/tracing.ts). */
+  tracing?: boolean;
 }
 
 /** A random address in 127.0.0.0/8 (every one of them is this machine's loopback), never 127.0.0.1 or 127.0.0.2. */
@@ -98,7 +102,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const payloadCodec = createPayloadCodec(secretKeyRing(config));
   const dataConverter = platformDataConverter(payloadCodec);
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
+  // Traced when the test started tracing in this process (test/traces.test.ts), as server/main.ts does.
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter, ...(options.tracing === false ? {} : clientTracing()) });
   const events = await createBotEvents(config.DATABASE_URL, () => {});
   const portfolioEvents = await createPortfolioEvents(config.DATABASE_URL, () => {});
   const guardEvents = await createGuardEvents(config.DATABASE_URL, () => {});
@@ -130,6 +135,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     oidc: oidc ? createOidc(oidc) : null,
     alertWebhookToken: config.ALERTMANAGER_WEBHOOK_TOKEN,
     ...(options.metrics === false ? { metrics: false } : {}),
+    ...(options.tracing !== undefined ? { tracing: options.tracing } : {}),
     secretBox: createSecretBox(secretKeyRing(config)),
     notifier: createNotifier({ db, box: createSecretBox(secretKeyRing(config)), telegramApiUrl: config.TELEGRAM_API_URL }),
   });
@@ -154,6 +160,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
       dataConverter,
       ...(config.WORKER_MAX_ACTIVITIES ? { maxConcurrentActivityTaskExecutions: config.WORKER_MAX_ACTIVITIES } : {}),
       activities,
+      ...workerTracing(),
     });
     poolWorker = await createPoolWorker({
       connection: nativeConnection, taskQueue: config.TEMPORAL_TASK_QUEUE, dataConverter, activities, maxActivities: config.POOL_WORKER_MAX_ACTIVITIES,
@@ -195,6 +202,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
       // The platform's egress proxies, and its bots' socket directories (their containers are gone with the bots).
       await botChannelsFor(config).close();
       await closeBotGateways(config);
+      unwatchBotHosts(config.DOCKER_HOST_NAME);
       await fs.rm(config.BOT_SOCKET_DIR, { recursive: true, force: true }).catch(() => undefined);
     },
   };

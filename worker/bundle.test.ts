@@ -26,4 +26,9 @@ describe('workflow bundles', () => {
   it('keep the guard workflow in the platform bundle too, for guards started before the guard worker existed', async () => {
     expect(await modulesOf('platform')).toEqual(expect.arrayContaining(['./workflows/guard.ts', './workflows/index.ts', './workflows/bot.ts', 'zod']));
   }, 120_000);
+
+  it('hold the tracing workflow interceptors in the platform bundle only', async () => {
+    expect(await modulesOf('platform')).toEqual(expect.arrayContaining(['./workflows/tracing-interceptors.ts', '@temporalio/interceptors-opentelemetry']));
+    expect(await modulesOf('guards')).not.toContain('@temporalio/interceptors-opentelemetry');
+  }, 240_000);
 });

@@ -3,6 +3,9 @@
 // bundle's workflow modules once for every workflow it keeps in memory, so a guard in the platform's bundle carried
 // every other workflow's imports (zod schemas above all): 1.3 MB of heap and ~30 ms of CPU each, against ~50 KB in its
 // own bundle (bench/guard-worker-profile.ts measures it).
+// The platform's bundle holds the tracing workflow interceptors (workflows/tracing-interceptors.ts: they act only on runs
+// started with a trace); a prebuilt bundle is where the SDK takes workflow interceptor modules from (it ignores
+// `interceptors.workflowModules` next to one). Guards are not traced: their bundle stays as small as it is.
 import { createHash } from 'node:crypto';
 import { access, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -15,15 +18,18 @@ const compiled = import.meta.url.endsWith('.js');
 // The repository (or image) root, where dist/ holds the bundles.
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), compiled ? '../../..' : '..');
 
-/** Each bundle's workflows module (under workflows/) and where its bundle is written (under dist/). */
+/** Each bundle's workflows module (under workflows/), where its bundle is written (under dist/), whether it is traced. */
 export const WORKFLOW_BUNDLES = {
-  platform: { entry: 'index.ts', file: 'workflow-bundle.js' },
-  guards: { entry: 'guards-index.ts', file: 'guard-workflow-bundle.js' },
+  platform: { entry: 'index.ts', file: 'workflow-bundle.js', traced: true },
+  guards: { entry: 'guards-index.ts', file: 'guard-workflow-bundle.js', traced: false },
 } as const;
 export type WorkflowBundleName = keyof typeof WORKFLOW_BUNDLES;
 
 export const workflowsPathOf = (name: WorkflowBundleName): string => path.join(root, 'workflows', WORKFLOW_BUNDLES[name].entry);
 export const bundlePathOf = (name: WorkflowBundleName): string => path.join(root, 'dist', WORKFLOW_BUNDLES[name].file);
+
+/** The workflow interceptor modules of a traced bundle (and of a replay of its histories). */
+export const tracingInterceptorModules = (): string[] => [path.join(root, 'workflows', 'tracing-interceptors.ts')];
 /** The platform bundle's path. */
 export const bundlePath = bundlePathOf('platform');
 
@@ -52,7 +58,12 @@ export async function buildWorkflowBundle(options: { force?: boolean; name?: Wor
   const have = await readFile(hashPath, 'utf8').catch(() => '');
   if (!options.force && have === want) return target;
   // The sandbox converts workflow errors itself, so it needs the failure converter that encrypts their messages.
-  const { code } = await bundleWorkflowCode({ workflowsPath: workflowsPathOf(name), failureConverterPath, logger: undefined });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: workflowsPathOf(name),
+    failureConverterPath,
+    ...(WORKFLOW_BUNDLES[name].traced ? { workflowInterceptorModules: tracingInterceptorModules() } : {}),
+    logger: undefined,
+  });
   await mkdir(path.dirname(target), { recursive: true });
   await writeFile(target, code);
   await writeFile(hashPath, want);

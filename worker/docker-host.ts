@@ -15,6 +15,8 @@ import type { Db } from '../db/pool.js';
 import { placedBotsOnHost, registerDockerHost } from '../db/pools.js';
 import { createSecretBox } from '../db/secret-box.js';
 import { botChannelsFor } from './runtime-driver.js';
+import { watchBotHosts } from '../telemetry/bot-host-metrics.js';
+import { workerTracing } from '../telemetry/tracing.js';
 
 export interface DockerHostWorkerDeps {
   connection: NativeConnection;
@@ -74,12 +76,15 @@ export function dockerHostActivities(config: PlatformConfig, db: Db, docker: Doc
 export async function createDockerHostWorker(deps: DockerHostWorkerDeps): Promise<Worker> {
   // Before it takes work: bots placed on this host from now on carry its address.
   await registerDockerHost(deps.db, deps.config.DOCKER_HOST_NAME, dockerHostApiAddress(deps.config));
+  // Its pool containers' bot hosts report on this worker's metrics endpoint (they are reachable only over their sockets).
+  watchBotHosts(deps.config.DOCKER_HOST_NAME, deps.config.BOT_SOCKET_DIR);
   return Worker.create({
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: dockerQueue(deps.config.DOCKER_HOST_NAME),
     dataConverter: deps.dataConverter,
     activities: dockerHostActivities(deps.config, deps.db, deps.docker),
+    ...workerTracing(),
   });
 }
 

@@ -4,6 +4,7 @@
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { buildWorkflowBundle } from './bundle.js';
 import { guardTaskQueue } from '../domain/workflow-ids.js';
+import { workerTracing } from '../telemetry/tracing.js';
 
 export interface GuardWorkerOptions {
   connection: NativeConnection;
@@ -24,5 +25,6 @@ export async function createGuardWorker(options: GuardWorkerOptions): Promise<Wo
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     ...(options.maxCachedWorkflows ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     activities: options.activities,
+    ...workerTracing(),
   });
 }

@@ -25,10 +25,14 @@ import { chooseDocker, chooseRuntimeDriver, closeBotChannels } from './runtime-d
 import { ensureStandingWork } from './standing-work.js';
 import { createLog, temporalLogger } from '../telemetry/log.js';
 import { serveWorkerMetrics } from '../telemetry/worker-metrics.js';
+import { clientTracing, shutdownTracing, startTracing, workerTracing } from '../telemetry/tracing.js';
 
 const config = readConfig(process.env);
 const logger = createLog('worker', config.LOG_LEVEL);
 const log = (msg: string) => logger.info(msg);
+// Before anything that makes Docker clients, Temporal clients or workers: they take their tracing from it.
+const tracing = await startTracing('tradefleet-worker', config);
+if (tracing) log(`traces go to ${tracing.url} as ${tracing.serviceName}`);
 Runtime.install({
   // Workflow and activity lines carry workflowId (and the SDK's other fields) through pino.
   logger: temporalLogger(logger, config.LOG_LEVEL),
@@ -47,7 +51,7 @@ const mirror = openMongoMirror(config.MONGO_URL);
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
 const dataConverter = platformDataConverter(createPayloadCodec(secretKeyRing(config)));
 // Activities that manage schedules need a client; it encrypts what it sends just like the worker does.
-const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
+const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter, ...clientTracing() });
 const activities = config.WORKER_ROLE === 'all'
   ? createActivities({
       config,
@@ -71,6 +75,7 @@ const mainWorker = activities
       ...(maxCachedWorkflows ? { maxCachedWorkflows } : {}),
       ...(config.WORKER_MAX_ACTIVITIES ? { maxConcurrentActivityTaskExecutions: config.WORKER_MAX_ACTIVITIES } : {}),
       activities,
+      ...workerTracing(),
     })
   : null;
 const poolWorker = activities
@@ -109,4 +114,5 @@ await closeBotGateways();
 await connection.close();
 await mirror.close();
 await db.end();
+await shutdownTracing();
 log('worker stopped');

@@ -4,6 +4,7 @@
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { PoolActivities } from '../activities/pools.js';
 import { poolTaskQueue } from '../domain/workflow-ids.js';
+import { workerTracing } from '../telemetry/tracing.js';
 
 export interface PoolWorkerOptions {
   connection: NativeConnection;
@@ -24,5 +25,6 @@ export async function createPoolWorker(options: PoolWorkerOptions): Promise<Work
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     activities: { loadPool, savePool, savePoolStats, setBotAttached, setBotsAttached },
     maxConcurrentActivityTaskExecutions: options.maxActivities,
+    ...workerTracing(),
   });
 }

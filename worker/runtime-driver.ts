@@ -9,6 +9,7 @@ import { createDockerRuntime } from '../activities/docker-runtime.js';
 import { createFreqtradeRuntime, type FreqtradeRuntime } from '../activities/freqtrade-runtime.js';
 import { createProcessRuntime } from '../activities/process-runtime.js';
 import type { BotRuntimeDriver } from '../activities/runtime-driver.js';
+import { traceDocker } from '../telemetry/trace-docker.js';
 
 // The repository (or image) root, where dist/ holds the bot host bundle: one level up from worker/x.ts, three from the
 // compiled dist/app/worker/x.js.
@@ -30,7 +31,7 @@ async function dockerUsable(docker: Docker, image: string): Promise<string | nul
 }
 
 export async function chooseRuntimeDriver(config: PlatformConfig, log: (line: string) => void): Promise<BotRuntimeDriver> {
-  const docker = new Docker();
+  const docker = traceDocker(new Docker());
   if (config.BOT_DRIVER !== 'process') {
     const problem = await dockerUsable(docker, config.BOT_IMAGE);
     if (!problem) {
@@ -51,7 +52,7 @@ export async function chooseRuntimeDriver(config: PlatformConfig, log: (line: st
 
 /** FreqTrade bots always run in Docker: without an engine there is no such runtime (and such bots are refused). */
 export async function chooseDocker(): Promise<Docker | null> {
-  const docker = new Docker();
+  const docker = traceDocker(new Docker());
   try {
     await docker.ping();
     return docker;

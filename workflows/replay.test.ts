@@ -7,6 +7,7 @@ import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { platformDataConverter } from '../temporal/data-converter.js';
 import { createPayloadCodec } from '../temporal/payload-codec.js';
+import { tracingInterceptorModules } from '../worker/bundle.js';
 
 const dir = path.dirname(fileURLToPath(import.meta.url));
 
@@ -35,4 +36,17 @@ describe('recorded workflow histories', () => {
       expect(result.error, `${result.workflowId}: ${result.error?.message}`).toBeUndefined();
     }
   }, 60_000);
+
+  it('replay with the tracing workflow interceptors every worker loads (histories recorded before they existed)', async () => {
+    const histories = await loadHistories();
+    const results = Worker.runReplayHistories({
+      workflowsPath: path.join(dir, 'index.ts'),
+      interceptors: { workflowModules: tracingInterceptorModules() },
+      // The interceptors' span sink, as every worker registers it (sinks are not called while replaying).
+      sinks: { exporter: { export: { fn: () => undefined } } },
+    }, histories);
+    for await (const result of results) {
+      expect(result.error, `${result.workflowId}: ${result.error?.message}`).toBeUndefined();
+    }
+  }, 120_000);
 });

@@ -50,6 +50,9 @@ export const DASHBOARDS: Dashboard[] = [
       { title: 'Unreachable bots (seconds since)', expr: 'tradefleet_bot_unreachable_seconds', legend: '{{bot_id}}', unit: 's', emptyUnless: 'a running bot does not answer' },
       { title: 'Trade sync lag', expr: 'time() - tradefleet_trade_sync_last_success_timestamp_seconds', unit: 's' },
       { title: 'Trade sync pass duration', expr: 'tradefleet_trade_sync_pass_seconds', unit: 's' },
+      { title: 'Trading-loop iteration time by bot (mean, pooled bots)', expr: `rate(tradefleet_bot_iteration_seconds_total[${rate}]) / rate(tradefleet_bot_iterations_total[${rate}])`, legend: '{{bot_id}}', unit: 's' },
+      { title: 'Bot API requests by bot (pooled bots)', expr: `sum by (bot_id) (rate(tradefleet_bot_api_requests_total[${rate}]))`, legend: '{{bot_id}}', unit: 'reqps' },
+      { title: 'Failed trading-loop iterations (pooled bots)', expr: `sum by (bot_id) (increase(tradefleet_bot_loop_errors_total[${rate}]))`, legend: '{{bot_id}}' },
     ],
   },
   {
@@ -73,6 +76,8 @@ export const DASHBOARDS: Dashboard[] = [
       { title: 'Memory', expr: 'tradefleet_pool_container_memory_bytes', legend: '{{container}}', unit: 'bytes' },
       { title: 'CPU (cores)', expr: 'tradefleet_pool_container_cpu_ratio', legend: '{{container}}' },
       { title: 'Bots per container', expr: 'tradefleet_pool_container_bots', legend: '{{container}}' },
+      { title: 'Bot hosts answering (1) or not (0)', expr: 'tradefleet_bot_host_up', legend: '{{host}} {{container}}' },
+      { title: 'Bot host process memory', expr: 'tradefleet_bot_host_memory_bytes', legend: '{{container}}', unit: 'bytes' },
       { title: 'Pooled bots running', expr: 'sum(tradefleet_bots{placement="pool",status="running"}) or vector(0)', kind: 'stat' },
     ],
   },
