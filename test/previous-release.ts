@@ -52,10 +52,18 @@ export async function findPreviousRelease(repo: string): Promise<PreviousRelease
   throw new Error('no previous release: no v* tag below HEAD and no earlier commit whose migrations are a prefix of the current ones');
 }
 
-/** What npm installs for a package.json: dependencies and devDependencies alike (npm ci installs both), and overrides. */
-function installed(pkg: Record<string, unknown>): string {
-  const deps = { ...(pkg.dependencies as object), ...(pkg.devDependencies as object) } as Record<string, string>;
-  return JSON.stringify({ deps: Object.fromEntries(Object.entries(deps).sort()), overrides: pkg.overrides ?? null });
+/** What npm installs for a package.json: dependencies and devDependencies alike (npm ci installs both). */
+const installed = (pkg: Record<string, unknown>): Record<string, string> =>
+  ({ ...(pkg.dependencies as object), ...(pkg.devDependencies as object) }) as Record<string, string>;
+
+/**
+ * Whether this checkout's node_modules serves `theirs`: every package it asks for, at the same version, with the same
+ * overrides. Packages added since (tracing's, say) are there too and unused by the older code.
+ */
+function covers(ours: Record<string, unknown>, theirs: Record<string, unknown>): boolean {
+  const have = installed(ours);
+  return Object.entries(installed(theirs)).every(([name, version]) => have[name] === version) &&
+    JSON.stringify(ours.overrides ?? null) === JSON.stringify(theirs.overrides ?? null);
 }
 
 export interface Checkout {
@@ -68,7 +76,7 @@ export interface Checkout {
 /**
  * The release's files (git archive: no worktree to register or forget), its node_modules, and what its processes load
  * prebuilt (the bot host bundle and the workflow bundles, by its own scripts/build.ts). node_modules is this checkout's,
- * symlinked, when both package.json files ask npm for the same packages (moving one between dependencies and
+ * symlinked, when it holds every package the release asks for at the same version (moving one between dependencies and
  * devDependencies changes nothing npm installs); otherwise the release gets its own `npm ci --prefer-offline`.
  */
 export async function checkOut(repo: string, release: PreviousRelease, dir: string, log: (line: string) => void): Promise<Checkout> {
@@ -79,11 +87,13 @@ export async function checkOut(repo: string, release: PreviousRelease, dir: stri
     const theirs = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
     const ours = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8')) as Record<string, unknown>;
     let modules: Checkout['modules'] = 'shared';
-    if (installed(theirs) === installed(ours)) {
+    if (covers(ours, theirs)) {
       fs.symlinkSync(fs.realpathSync(path.join(repo, 'node_modules')), path.join(dir, 'node_modules'));
     } else {
       log('its package.json asks for other packages than this one: npm ci --prefer-offline into the checkout');
-      await run('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: dir, timeout: 900_000, maxBuffer: 64 * 2 ** 20, env: previousEnv({}) });
+      const npm = (command: string) => run('npm', [command, '--prefer-offline', '--no-audit', '--no-fund'], { cwd: dir, timeout: 900_000, maxBuffer: 64 * 2 ** 20, env: previousEnv({}) });
+      // A state whose lock file fell behind its package.json (a merge that did not regenerate it) gets npm install.
+      await npm('ci').catch((error: Error) => (/EUSAGE/.test(error.message) ? npm('install') : Promise.reject(error)));
       modules = 'installed';
     }
     await run(process.execPath, ['--import', 'tsx', 'scripts/build.ts', 'bot host bundle', 'workflow bundles'], {
