@@ -7,6 +7,7 @@ import { botLabels } from '../domain/bot.js';
 import { CONTAINER_SOCKET_DIR, dedicatedSocketDirName } from '../domain/bot-channel.js';
 import { BOT_HOST_CONFIG_FILE_ENV } from '../domain/bot-host-config.js';
 import type { BotChannels } from './bot-channels.js';
+import { HOST_CONTROL_SOCKET_ENV, HOST_CONTROL_SOCKET_NAME } from './bot-host-control.js';
 import { confinedHostConfig } from './bot-host-spec.js';
 import { BOT_UID, hardenedHostConfig } from './container-hardening.js';
 import { readTarFile, singleFileTar, streamToBuffer } from './tar.js';
@@ -50,7 +51,11 @@ export function createDockerRuntime(docker: Docker, options: DockerRuntimeOption
       Image: options.image,
       Labels: botLabels(spec.botId, spec.userId),
       // The config (with the bot's API credentials) goes into the container's own volume, not its environment.
-      Env: [`${BOT_HOST_CONFIG_FILE_ENV}=${CONFIG_DIR}/${CONFIG_FILE}`, ...(options.logLevel ? [`LOG_LEVEL=${options.logLevel}`] : [])],
+      // The control socket serves the host's metrics to the worker (telemetry/bot-host-metrics.ts).
+      Env: [
+        `${BOT_HOST_CONFIG_FILE_ENV}=${CONFIG_DIR}/${CONFIG_FILE}`, `${HOST_CONTROL_SOCKET_ENV}=${CONTAINER_SOCKET_DIR}/${HOST_CONTROL_SOCKET_NAME}`,
+        ...(options.logLevel ? [`LOG_LEVEL=${options.logLevel}`] : []),
+      ],
       Volumes: { [CONFIG_DIR]: {} },
       User: `${BOT_UID}:${BOT_UID}`,
       NetworkDisabled: true,

@@ -1,8 +1,9 @@
-// The worker's side of bot hosts' metrics: at each scrape it reads every pool container's report under its socket
-// root and serves it labelled by bot, container and Docker host; a host that answers nonsense or nothing counts as
-// down and adds no series, and a directory without a control socket is not a host. (test/bot-host-metrics.test.ts runs
+// The worker's side of bot hosts' metrics: at each scrape it reads every pool and dedicated container's report under
+// its socket root and serves it labelled by bot, container and Docker host; a host that answers nonsense or nothing
+// counts as down and adds no series, a directory without a control socket is not a host, a dedicated container speaks
+// only for its own bot, and a link where the socket should be is not followed. (test/bot-host-metrics.test.ts runs
 // the same with a real pooled bot.)
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +38,11 @@ beforeAll(async () => {
   await writeFile(join(root, 'p-dead', 'host.sock'), '');
   await mkdir(join(root, 'p-empty'));
   await mkdir(join(root, 'b-dedicated'));
+  // A dedicated container reports its own bot; one that speaks for another bot is not heard on that bot's behalf.
+  await host('b-solo', { memoryBytes: 20e6, exchangeRequests: 5, exchangeErrors: 0, bots: [bot('solo', 9), bot('b-one', 1000)] });
+  // A link planted where the control socket goes (a FreqTrade bot's code can write its directory) is not followed.
+  await mkdir(join(root, 'b-linked'));
+  await symlink(join(root, 'p-good', 'host.sock'), join(root, 'b-linked', 'host.sock'));
 });
 
 afterAll(async () => {
@@ -68,6 +74,10 @@ describe('bot hosts on the worker\'s metrics', () => {
     expect(value(text, 'tradefleet_bot_trades', 'bot_id="b-one",state="closed"')).toBe(4);
     expect(value(text, 'tradefleet_bot_trades', 'bot_id="b-one",state="open"')).toBe(1);
     expect(value(text, 'tradefleet_bot_state', 'bot_id="b-one",state="running"')).toBe(1);
+    expect(value(text, 'tradefleet_bot_iterations_total', 'bot_id="solo",host="h-test",container="bot-solo"')).toBe(9);
+    expect(value(text, 'tradefleet_bot_iterations_total', 'bot_id="b-one",container="bot-solo"')).toBeNull();
+    expect(value(text, 'tradefleet_bot_host_up', 'container="bot-linked"')).toBe(0);
+    expect(text).not.toMatch(/container="bot-linked".* [1-9]/);
     // The bad host's bot id never reaches the output, whole or in part.
     expect(text).not.toContain('evil');
     expect(text).not.toContain('fake_metric');

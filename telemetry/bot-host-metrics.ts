@@ -1,8 +1,11 @@
-// Bot hosts' own metrics through the platform. Pool containers have no network, so Prometheus cannot scrape them: at
-// each scrape of the worker's /metrics, the worker next to their Docker engine asks every pool container under its
-// socket root for its report over the container's control socket (bot/host-control.ts, GET /metrics) and serves it
-// labelled by bot, pool container and Docker host. A host's answer is parsed, bounded and checked like any input.
-import { readdir } from 'node:fs/promises';
+// Bot hosts' own metrics through the platform. Bot containers have no network, so Prometheus cannot scrape them: at
+// each scrape of the worker's /metrics, the worker next to their Docker engine asks every pool container (`p-<key>`)
+// and every dedicated builtin bot's container (`b-<botId>`) under its socket root for its report over the container's
+// control socket (bot/host-control.ts, GET /metrics) and serves it labelled by bot, container and Docker host. A
+// host's answer is parsed, bounded and checked like any input. A `b-` directory may belong to a FreqTrade bot, whose
+// code is the user's and can write it: only a socket (not a link planted there) is asked, and only the report of the
+// directory's own bot is taken, so no container can speak for another bot.
+import { lstat, readdir } from 'node:fs/promises';
 import { request } from 'node:http';
 import path from 'node:path';
 import client from 'prom-client';
@@ -48,7 +51,10 @@ interface Scraped {
 const roots = new Map<string, string>();
 
 /** The report at `socketPath`; null when the host does not answer well; undefined when no socket is there. */
-export function readHostReport(socketPath: string, timeoutMs = HOST_TIMEOUT_MS): Promise<Report | null | undefined> {
+export async function readHostReport(socketPath: string, timeoutMs = HOST_TIMEOUT_MS): Promise<Report | null | undefined> {
+  const file = await lstat(socketPath).catch(() => null);
+  if (!file) return undefined;
+  if (!file.isSocket()) return null;
   return new Promise((resolve) => {
     const req = request({ socketPath, path: '/metrics', method: 'GET', timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
@@ -79,10 +85,13 @@ export function readHostReport(socketPath: string, timeoutMs = HOST_TIMEOUT_MS):
 
 async function scrapeAll(): Promise<Scraped[]> {
   const found = await Promise.all([...roots].map(async ([host, root]) => {
-    const dirs = (await readdir(root).catch(() => [] as string[])).filter((d) => d.startsWith('p-'));
+    const dirs = (await readdir(root).catch(() => [] as string[])).filter((d) => d.startsWith('p-') || d.startsWith('b-'));
     return Promise.all(dirs.map(async (dir) => {
       const report = await readHostReport(path.join(root, dir, HOST_CONTROL_SOCKET_NAME));
-      return report === undefined ? null : { host, container: dir.slice(2), report };
+      if (report === undefined) return null;
+      if (dir.startsWith('p-')) return { host, container: dir.slice(2), report };
+      const botId = dir.slice(2);
+      return { host, container: `bot-${botId}`, report: report && { ...report, bots: report.bots.filter((b) => b.botId === botId) } };
     }));
   }));
   return found.flat().filter((s): s is Scraped => s !== null);

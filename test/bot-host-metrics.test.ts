@@ -1,6 +1,7 @@
 // Bot hosts' own metrics reach Prometheus through the platform (issue 16): a real pooled bot, in a pool container
 // without a network, reports over its container's control socket, and the worker's /metrics serves its loop, API and
-// trade figures labelled by bot, pool container and Docker host; its series go when the bot is deleted.
+// trade figures labelled by bot, pool container and Docker host; a dedicated bot's container does the same; their
+// series go when the bots are deleted.
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import Docker from 'dockerode';
@@ -67,6 +68,24 @@ describe('bot hosts\' metrics on the worker\'s /metrics', () => {
     expect(sample(text, 'tradefleet_bot_host_memory_bytes', container)).toBeGreaterThan(5 * 2 ** 20);
     expect(sample(text, 'tradefleet_bot_host_exchange_requests_total', container)).toBeGreaterThanOrEqual(1);
 
+    expect((await user.agent.delete(`/api/bots/${botId}`).set('Origin', ORIGIN)).status).toBe(200);
+    await waitFor('the bot\'s series gone', async () => !(await scrape()).includes(`bot_id="${botId}"`), 60_000);
+  }, 300_000);
+
+  it('serve a dedicated bot\'s figures too, by its own container', async () => {
+    const user = await signedUpAgent(platform.app);
+    const created = await user.agent.post('/api/bots').set('Origin', ORIGIN)
+      .send({ name: 'Metered dedicated bot', pairs: ['BTC/USDT'], stakeAmount: 10, placement: 'dedicated' });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const botId: string = created.body.bot.id;
+    await waitFor('the bot running', async () => (await user.agent.get(`/api/bots/${botId}`)).body.bot?.status === 'running', 120_000);
+    const labels = [`bot_id="${botId}"`, `host="${platform.config.DOCKER_HOST_NAME}"`, `container="bot-${botId}"`];
+    const text = await waitFor('the dedicated bot\'s iterations on the worker\'s /metrics', async () => {
+      const t = await scrape();
+      return (sample(t, 'tradefleet_bot_iterations_total', labels) ?? 0) >= 1 ? t : null;
+    }, 90_000);
+    expect(sample(text, 'tradefleet_bot_state', [...labels, 'state="running"'])).toBe(1);
+    expect(sample(text, 'tradefleet_bot_host_up', labels.slice(1))).toBe(1);
     expect((await user.agent.delete(`/api/bots/${botId}`).set('Origin', ORIGIN)).status).toBe(200);
     await waitFor('the bot\'s series gone', async () => !(await scrape()).includes(`bot_id="${botId}"`), 60_000);
   }, 300_000);
