@@ -1,4 +1,5 @@
-// Small ustar archives, for handing config files (and the folders holding them) to a container through Docker's archive API.
+// Small ustar archives, for handing config files (and the folders holding them) to a container through Docker's archive API,
+// and reading or trimming the archives it hands back.
 const block = 512;
 
 export interface TarEntry {
@@ -64,4 +65,48 @@ export async function streamToBuffer(stream: NodeJS.ReadableStream): Promise<Buf
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
   return Buffer.concat(chunks);
+}
+
+interface TarSpan {
+  name: string;
+  /** Byte range of the entry, its extension headers (long name, PAX) included. */
+  start: number;
+  end: number;
+}
+
+/** The entries of a tar archive as Docker's archive API writes it (ustar, GNU long names, PAX paths). */
+export function tarEntries(archive: Buffer): TarSpan[] {
+  const spans: TarSpan[] = [];
+  let longName: string | null = null;
+  let start = 0;
+  for (let o = 0; o + 512 <= archive.length;) {
+    const header = archive.subarray(o, o + 512);
+    if (header.every((b) => b === 0)) break;
+    const size = parseInt(header.subarray(124, 136).toString('ascii').replace(/\0[^]*$/, '').trim() || '0', 8);
+    const type = String.fromCharCode(header[156] ?? 48);
+    const body = archive.subarray(o + 512, o + 512 + size);
+    const next = o + 512 + Math.ceil(size / 512) * 512;
+    if (type === 'L') longName = body.toString('utf8').replace(/\0[^]*$/, '');
+    else if (type === 'x') {
+      const pax = /\d+ path=([^\n]*)\n/.exec(body.toString('utf8'));
+      if (pax) longName = pax[1]!;
+    } else if (type !== 'g') {
+      // Only POSIX ustar has a name prefix there (GNU's old format keeps times in those bytes).
+      const posix = header.subarray(257, 263).toString('ascii') === 'ustar\0';
+      const prefix = posix ? header.subarray(345, 500).toString('utf8').replace(/\0[^]*$/, '') : '';
+      const plain = header.subarray(0, 100).toString('utf8').replace(/\0[^]*$/, '');
+      spans.push({ name: (longName ?? (prefix ? `${prefix}/${plain}` : plain)).replace(/\/$/, ''), start, end: next });
+      longName = null;
+      start = next;
+    }
+    if (type === 'g') start = next;
+    o = next;
+  }
+  return spans;
+}
+
+/** The archive without the entries `drop` names (what is left ends with tar's two zero blocks). */
+export function tarWithout(archive: Buffer, drop: (name: string) => boolean): Buffer {
+  const kept = tarEntries(archive).filter((e) => !drop(e.name)).map((e) => archive.subarray(e.start, e.end));
+  return Buffer.concat([...kept, Buffer.alloc(1024)]);
 }

@@ -62,24 +62,29 @@ class Bot:
 class Pool:
     def __init__(self):
         self.bots = {}
-        self.config_mtime = None
+        self.config_raw = None
         self.last_status = 0.0
         self.terminating = False
 
     def read_config(self):
+        # Compared by content, not mtime: the platform writes the list through Docker's archive API, whose files carry
+        # whole-second times, so two lists written within one second would look unchanged.
         try:
-            mtime = os.stat(CONFIG_FILE).st_mtime_ns
+            with open(CONFIG_FILE, "rb") as f:
+                raw = f.read()
         except FileNotFoundError:
             return
-        if mtime == self.config_mtime:
-            return
-        try:
-            with open(CONFIG_FILE) as f:
-                wanted = json.load(f).get("bots", [])
-        except (OSError, ValueError) as e:
+        except OSError as e:
             log("pool.json unreadable; keeping the current bots", error=str(e))
             return
-        self.config_mtime = mtime
+        if raw == self.config_raw:
+            return
+        try:
+            wanted = json.loads(raw).get("bots", [])
+        except ValueError as e:
+            log("pool.json unreadable; keeping the current bots", error=str(e))
+            return
+        self.config_raw = raw
         specs = {b["id"]: b for b in wanted if isinstance(b, dict) and BOT_ID.match(str(b.get("id", ""))) and isinstance(b.get("apiPort"), int)}
         for bot_id, bot in self.bots.items():
             if bot_id not in specs and bot.wanted:
