@@ -23,7 +23,7 @@ import { createBotHostSpecs, type StoredCredentials } from './bot-host-spec.js';
 import { freqtradeSpecOf } from './freqtrade-bot-spec.js';
 import { createFreqtradePoolHost, freqtradePoolVolumeName, FREQTRADE_POOL_DIR, type PooledFreqtradeBot } from './freqtrade-pool-host.js';
 import { BOT_UID } from './container-hardening.js';
-import { streamToBuffer, tarEntries, tarWithout } from './tar.js';
+import { streamToBuffer, tarStaysIn, tarWithout } from './tar.js';
 
 export interface FreqtradePoolDeps {
   docker: Docker;
@@ -150,8 +150,9 @@ export function createFreqtradePoolContainers(deps: FreqtradePoolDeps) {
 
     async importBotState(_poolId: string, key: string, botId: string, base64: string): Promise<void> {
       const archive = gunzipSync(Buffer.from(base64, 'base64'));
-      // Only the bot's own directory: the archive's every entry must lie under `<botId>/`.
-      if (!tarEntries(archive).every(({ name }) => name === botId || name.startsWith(`${botId}/`))) {
+      // Only the bot's own directory: every entry must unpack under `<botId>/` (a move's archive comes from exportBotState,
+      // but it is checked where it lands).
+      if (!tarStaysIn(archive, botId)) {
         throw ApplicationFailure.nonRetryable(`the saved state of bot ${botId} holds files outside its directory`, 'InvalidState');
       }
       await host.importBot(key, archive);

@@ -1,6 +1,6 @@
 // Archives as the pool hosts exchange them with Docker: entries listed by name, and some left out of a copy.
 import { describe, expect, it } from 'vitest';
-import { readTarFile, tarArchive, tarEntries, tarWithout } from './tar.js';
+import { readTarFile, tarArchive, tarEntries, tarStaysIn, tarWithout, type TarEntry } from './tar.js';
 
 const owned = { uid: 1000, gid: 1000 };
 
@@ -24,5 +24,19 @@ describe('tar archives', () => {
     expect(tarEntries(trimmed).map((e) => e.name)).toEqual(['b1', 'b1/config.json', 'b1/user_data/logs', 'b1/user_data/tradesv3.sqlite']);
     expect(trimmed.length).toBeLessThan(archive.length - 3000);
     expect(readTarFile(tarWithout(trimmed, (name) => name !== 'b1/user_data/tradesv3.sqlite'))?.toString()).toBe('db');
+  });
+
+  it('says whether an archive unpacks inside one folder only', () => {
+    const file = (name: string): TarEntry => ({ name, content: 'x', mode: 0o600, ...owned });
+    const link = (name: string, target: string, hard = false): TarEntry => ({ name, link: { target, hard }, mode: 0o777, ...owned });
+    expect(tarStaysIn(archive, 'b1')).toBe(true);
+    expect(tarStaysIn(archive, 'b2')).toBe(false);
+    // A link to anywhere is carried as a link (the bot's sandbox resolves it), but nothing may be unpacked through it.
+    expect(tarStaysIn(tarArchive([link('b1/l', '/pool/bots/b2')]), 'b1')).toBe(true);
+    expect(tarStaysIn(tarArchive([link('b1/l', '../b2'), file('b1/l/config.json')]), 'b1')).toBe(false);
+    expect(tarStaysIn(tarArchive([file('b1/../b2/config.json')]), 'b1')).toBe(false);
+    expect(tarStaysIn(tarArchive([file('b1/a'), link('b1/h', 'b1/a', true)]), 'b1')).toBe(true);
+    expect(tarStaysIn(tarArchive([link('b1/h', 'b2/config.json', true)]), 'b1')).toBe(false);
+    expect(tarEntries(tarArchive([link('b1/h', 'b1/a', true)]))[0]).toMatchObject({ type: '1', linkName: 'b1/a' });
   });
 });
