@@ -3,6 +3,8 @@
 // a scripted price path and the ledger shows it; an operator's drain of that container moves the bots, and a bot with an
 // open trade keeps its trade id and open rate. FreqTrade bots take 20-40 s each to start here, so the cases share one
 // pool container (and keep their order); each case still checks only what it did itself.
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,6 +81,14 @@ describe('pooled FreqTrade bots', { shuffle: false }, () => {
       // Through the gateway, with the bot's own credentials: FreqTrade itself, running this bot's config.
       expect(await b.client.showConfig()).toMatchObject({ state: 'running', dry_run: true, strategy: 'TfDipBuyer', bot_name: b.name });
     }
+    // Egress per bot only: each bot its own proxy allowing its exchange alone, and no proxy shared by the container.
+    const dir = path.join(platform.config.BOT_SOCKET_DIR, `p-${key}`);
+    const entries = await fs.readdir(dir);
+    expect(entries).not.toContain('egress.sock');
+    for (const b of bots) expect(entries).toContain(`e-${b.id}`);
+    const allow = JSON.parse(await fs.readFile(`${dir}.egress-bots.json`, 'utf8')) as Record<string, string[]>;
+    expect(Object.keys(allow).sort()).toEqual(bots.map((b) => b.id).sort());
+    for (const list of Object.values(allow)) expect(list).toEqual([new URL(exchange.url).host]);
     // Another user's bot is a 404, pooled or not.
     expect((await users[2]!.agent.get(`/api/bots/${bots[0]!.id}`)).status).toBe(404);
   }, 900_000);
