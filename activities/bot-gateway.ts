@@ -46,7 +46,7 @@ export function createBotGateway(address: string, socketRoot: string, restore: (
       client.on('error', () => client.destroy()).on('close', () => sockets.delete(client));
       // Resolved per connection: a bot moved to another container of this host answers from its new socket. Only a
       // socket file is joined: a link the bot put in its place is refused (activities/bot-socket.ts).
-      connectBotSocket(socketOf(botId)).then((upstream) => {
+      void connectBotSocket(socketOf(botId)).then((upstream) => {
         sockets.add(upstream);
         const done = () => {
           client.destroy();

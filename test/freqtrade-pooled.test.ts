@@ -4,6 +4,7 @@
 // open trade keeps its trade id and open rate. FreqTrade bots take 20-40 s each to start here, so the cases share one
 // pool container (and keep their order); each case still checks only what it did itself.
 import fs from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import Docker from 'dockerode';
@@ -31,6 +32,17 @@ type OpenTrade = { trade_id: number; open_rate: number };
 const poolContainers = () => docker.listContainers({ all: true, filters: { label: [`tradefleet.pool=${poolId}`] } });
 const btcPrice = () => exchange.prices().find((p) => p.symbol === 'BTCUSDT')!.price;
 const apiBot = async (b: (typeof bots)[number]) => (await b.owner.agent.get(`/api/bots/${b.id}`)).body.bot;
+/** A check polled once a second: FreqTrade's API is Python, and five bots polled ten times a second load the machine. */
+const everySecond = <T>(check: () => Promise<T | null | undefined | false>) => async () => {
+  try {
+    const value = await check();
+    if (!value) await sleep(1000);
+    return value;
+  } catch (error) {
+    await sleep(1000);
+    throw error; // waitFor keeps the last one for its timeout message
+  }
+};
 
 beforeAll(async () => {
   // Prices move only when the test says so.
@@ -62,11 +74,11 @@ describe('pooled FreqTrade bots', { shuffle: false }, () => {
       return { id: res.body.bot.id as string, name: `Pooled FT ${i}`, owner };
     }));
     for (const b of created) {
-      await waitFor(`${b.name} running`, async () => {
+      const status = await waitFor(`${b.name} running`, everySecond(async () => {
         const { body } = await b.owner.agent.get(`/api/bots/${b.id}`);
-        if (body.bot.status === 'failed') throw new Error(`provisioning failed: ${body.bot.lastError}`);
-        return body.bot.status === 'running';
-      }, 420_000);
+        return ['running', 'failed'].includes(body.bot.status) ? body.bot : null;
+      }), 420_000);
+      expect(status, status.lastError).toMatchObject({ status: 'running' });
       bots.push({ ...b, client: botClientOf(platform, (await findBotWithSecret(platform.db, b.id))!) });
     }
     const containers = await poolContainers();
@@ -97,12 +109,12 @@ describe('pooled FreqTrade bots', { shuffle: false }, () => {
     const start = btcPrice();
     exchange.setPrice('BTCUSDT', start * 0.97); // a close 3 % under the 5-candle average: TfDipBuyer's entry
     const opened = await Promise.all(bots.map((b) =>
-      waitFor(`${b.name} open trade`, async () => (await b.client.get<OpenTrade[]>('status'))[0], 240_000)));
+      waitFor(`${b.name} open trade`, everySecond(async () => (await b.client.get<OpenTrade[]>('status'))[0]), 240_000)));
     for (const o of opened) expect(o.open_rate).toBeLessThan(start * 0.99);
     exchange.setPrice('BTCUSDT', Math.max(...opened.map((o) => o.open_rate)) * 1.04);
     for (const b of bots) {
-      await waitFor(`${b.name} trade closed by ROI`, async () =>
-        (await b.client.get<{ closed_trade_count: number }>('profit')).closed_trade_count === 1, 120_000);
+      await waitFor(`${b.name} trade closed by ROI`, everySecond(async () =>
+        (await b.client.get<{ closed_trade_count: number }>('profit')).closed_trade_count === 1), 120_000);
     }
     const sync = createTradeSyncActivities({
       db: platform.db, box: createSecretBox(platform.config.TF_SECRET_KEY), botChannel: { socketDir: platform.config.BOT_SOCKET_DIR, fallbackHost: '127.0.0.1' },
@@ -122,29 +134,24 @@ describe('pooled FreqTrade bots', { shuffle: false }, () => {
     const [first] = bots as [(typeof bots)[number]];
     const entered = await first.owner.agent.post(`/api/bots/${first.id}/forceenter`).set('Origin', ORIGIN).send({ pair: 'BTC/USDT' });
     expect(entered.status, JSON.stringify(entered.body)).toBe(200);
-    const before = await waitFor('the forced entry', async () => (await first.client.get<OpenTrade[]>('status'))[0], 60_000);
+    const before = await waitFor('the forced entry', everySecond(async () => (await first.client.get<OpenTrade[]>('status'))[0]), 60_000);
     const from = (await apiBot(first)).poolContainerKey as string;
 
     const drained = await operator.agent.post(`/api/pools/${poolId}/containers/${from}/drain`).set('Origin', ORIGIN);
     expect(drained.status, JSON.stringify(drained.body)).toBe(200);
-    await waitFor('every bot placed in another container', async () => {
+    await waitFor('every bot placed in another container', everySecond(async () => {
       const keys = await Promise.all(bots.map(async (b) => (await apiBot(b)).poolContainerKey));
       return keys.every((k) => k && k !== from);
-    }, 300_000);
-    const after = await waitFor('the open trade after the move', async () => {
-      try {
-        return (await first.client.get<OpenTrade[]>('status'))[0];
-      } catch {
-        return undefined; // FreqTrade is still starting in its new container
-      }
-    }, 300_000);
+    }), 300_000);
+    // Until FreqTrade has started again in its new container, the bot does not answer.
+    const after = await waitFor('the open trade after the move', everySecond(async () => (await first.client.get<OpenTrade[]>('status'))[0]), 300_000);
     expect(after).toMatchObject({ trade_id: before.trade_id, open_rate: before.open_rate });
     // The others came along with their history.
     for (const b of bots.slice(1)) {
-      await waitFor(`${b.name} answering after the move`, async () =>
-        (await b.client.get<{ closed_trade_count: number }>('profit').catch(() => null))?.closed_trade_count === 1, 300_000);
+      await waitFor(`${b.name} answering after the move`, everySecond(async () =>
+        (await b.client.get<{ closed_trade_count: number }>('profit')).closed_trade_count === 1), 300_000);
     }
-    await waitFor('the drained container gone', async () =>
-      (await poolContainers()).every((c) => c.Labels['tradefleet.pool-container'] !== from), 120_000);
+    await waitFor('the drained container gone', everySecond(async () =>
+      (await poolContainers()).every((c) => c.Labels['tradefleet.pool-container'] !== from)), 120_000);
   }, 900_000);
 });
