@@ -55,9 +55,9 @@ export function createActivities({ config, db, dualWrite, temporal, driver, dock
   // Otherwise every bot is dedicated.
   const placement = createPoolPlacementClient(temporal, { poolId: config.BOT_POOL_ID, taskQueue, settings: initialPoolSettings(config) });
   // FreqTrade bots have a pool of their own (domain/freqtrade-pool.ts): the same scaler, FreqTrade pool containers.
-  const freqtradePlacement = createPoolPlacementClient(temporal, { poolId: freqtradePoolOf(config), taskQueue, settings: initialFreqtradePoolSettings(config) });
+  const freqtradePoolPlacement = createPoolPlacementClient(temporal, { poolId: freqtradePoolOf(config), taskQueue, settings: initialFreqtradePoolSettings(config) });
   const pool = docker && driver.kind === 'docker' ? createPoolRuntime(db, placement) : null;
-  const freqtradePool = docker && driver.kind === 'docker' ? createPoolRuntime(db, freqtradePlacement) : null;
+  const freqtradePool = docker && driver.kind === 'docker' ? createPoolRuntime(db, freqtradePoolPlacement) : null;
   // Guard exits and failed bots notify their owner (notification center, webhook, Telegram).
   const notifier = createNotifier({ db, box, telegramApiUrl: config.TELEGRAM_API_URL });
   return {
@@ -71,7 +71,7 @@ export function createActivities({ config, db, dualWrite, temporal, driver, dock
     ...createFleetReconcileActivities({ db, box, botChannel, taskQueue }),
     ...createBotGuardActivities({ db, client: temporal }),
     ...createPoolActivities(db, taskQueue),
-    ...createPoolPlacementActivities(db, placement, freqtradePlacement),
+    ...createPoolPlacementActivities(db, placement, freqtradePoolPlacement),
     ...createStrategyCheckActivities(docker, { version: DEFAULT_FREQTRADE_VERSION }),
     ...createExchangeAccountActivities({ db, dualWrite, box, paperExchangeUrl, maxAccountsPerUser: config.MAX_EXCHANGE_ACCOUNTS_PER_USER, notifier }),
     ...createWalletSyncScheduleActivities(temporal, taskQueue, db, notifier),
