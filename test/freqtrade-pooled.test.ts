@@ -1,7 +1,7 @@
 // Pooled FreqTrade bots through the whole platform (API → bot workflow → FreqTrade pool scaler → Docker → the host's
 // gateway): five real FreqTrade bots of three users share one FreqTrade pool container, each opens and closes a trade on
 // a scripted price path and the ledger shows it; an operator's drain of that container moves the bots, and a bot with an
-// open trade keeps its trade id and open rate. FreqTrade bots take 20-40 s each to start here, so the cases share one
+// open trade keeps its trade id and open rate; stop, start and delete touch only their own bot. FreqTrade bots take 20-40 s each to start here, so the cases share one
 // pool container (and keep their order); each case still checks only what it did itself.
 import fs from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -11,6 +11,7 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { FreqtradeClient } from '../activities/freqtrade-client.js';
+import { createFreqtradePoolHost } from '../activities/freqtrade-pool-host.js';
 import { createTradeSyncActivities } from '../activities/trade-sync.js';
 import { findBotWithSecret } from '../db/bots.js';
 import { sql } from '../db/pool.js';
@@ -56,7 +57,11 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const c of await poolContainers().catch(() => [])) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+  for (const c of await poolContainers().catch(() => [])) {
+    // TF_DEBUG_FTPOOL=1 prints what each pool container's parent logged (bots started, ended, restarted, stopped).
+    if (process.env['TF_DEBUG_FTPOOL']) console.log((await docker.getContainer(c.Id).logs({ stdout: true, stderr: true, tail: 80 })).toString('utf8'));
+    await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+  }
   const volumes = (await docker.listVolumes({ filters: { label: [`tradefleet.pool=${poolId}`] } }).catch(() => null))?.Volumes ?? [];
   for (const v of volumes) await docker.getVolume(v.Name).remove().catch(() => undefined);
   await platform?.stop();
@@ -154,4 +159,24 @@ describe('pooled FreqTrade bots', { shuffle: false }, () => {
     await waitFor('the drained container gone', everySecond(async () =>
       (await poolContainers()).every((c) => c.Labels['tradefleet.pool-container'] !== from)), 120_000);
   }, 900_000);
+
+  it('stop, start and delete of a pooled FreqTrade bot touch only that bot; a stopped bot keeps its open trade', async () => {
+    const [first, second, , , last] = bots as [(typeof bots)[number], (typeof bots)[number], unknown, unknown, (typeof bots)[number]];
+    const open = await waitFor('the open trade', everySecond(async () => (await first.client.get<OpenTrade[]>('status'))[0]), 120_000);
+    const stopped = await first.owner.agent.post(`/api/bots/${first.id}/stop`).set('Origin', ORIGIN);
+    expect(stopped.body.bot?.status, JSON.stringify(stopped.body)).toBe('stopped');
+    await waitFor('the stopped bot silent', everySecond(async () => !(await first.client.ping().catch(() => false))), 60_000);
+    expect(await second.client.ping()).toBe(true);
+    const started = await first.owner.agent.post(`/api/bots/${first.id}/start`).set('Origin', ORIGIN);
+    expect(started.body.bot?.status, JSON.stringify(started.body)).toBe('running');
+    expect((await first.client.get<OpenTrade[]>('status'))[0]).toMatchObject({ trade_id: open.trade_id, open_rate: open.open_rate });
+
+    const key = (await apiBot(last)).poolContainerKey as string;
+    const host = createFreqtradePoolHost(docker);
+    expect(await host.readBotFile(key, last.id, 'config.json')).not.toBeNull();
+    expect((await last.owner.agent.delete(`/api/bots/${last.id}`).set('Origin', ORIGIN)).status).toBe(200);
+    // Its directory (config with its credentials, strategy, trade database) leaves the container once its process is gone.
+    await waitFor('the deleted bot\'s directory gone', everySecond(async () => (await host.readBotFile(key, last.id, 'config.json')) === null), 120_000);
+    for (const b of bots.slice(0, 4)) expect(await b.client.ping()).toBe(true);
+  }, 600_000);
 });
