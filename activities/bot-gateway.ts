@@ -9,6 +9,7 @@
 import net from 'node:net';
 import path from 'node:path';
 import { botApiSocketName, poolSocketDirName } from '../domain/bot-channel.js';
+import { connectBotSocket } from './bot-socket.js';
 
 export interface GatewayRoute {
   botId: string;
@@ -40,18 +41,25 @@ export function createBotGateway(address: string, socketRoot: string, restore: (
   function listen(botId: string, key: string, port: number): Promise<Open> {
     const sockets = new Set<net.Socket>();
     const server = net.createServer((client) => {
-      // Resolved per connection: a bot moved to another container of this host answers from its new socket.
-      const upstream = net.connect(socketOf(botId));
-      sockets.add(client).add(upstream);
-      const done = () => {
-        client.destroy();
-        upstream.destroy();
-        sockets.delete(client);
-        sockets.delete(upstream);
-      };
-      client.on('error', done).on('close', done);
-      upstream.on('error', done).on('close', done);
-      client.pipe(upstream).pipe(client);
+      sockets.add(client);
+      client.pause();
+      client.on('error', () => client.destroy()).on('close', () => sockets.delete(client));
+      // Resolved per connection: a bot moved to another container of this host answers from its new socket. Only a
+      // socket file is joined: a link the bot put in its place is refused (activities/bot-socket.ts).
+      void connectBotSocket(socketOf(botId)).then((upstream) => {
+        sockets.add(upstream);
+        const done = () => {
+          client.destroy();
+          upstream.destroy();
+          sockets.delete(client);
+          sockets.delete(upstream);
+        };
+        if (client.destroyed) return done();
+        client.on('close', done);
+        upstream.on('error', done).on('close', done);
+        client.pipe(upstream).pipe(client);
+        client.resume();
+      }, () => client.destroy());
     });
     return new Promise((resolve, reject) => {
       server.once('error', (error: NodeJS.ErrnoException) => reject(new Error(`the gateway cannot listen on ${address}:${port} for bot ${botId} (${error.code ?? error.message})`)));

@@ -24,6 +24,7 @@ export async function planMove(db: Db, freqtrade: FreqtradeRuntime | null, bot: 
   }
   if (move.freqtradeVersion !== undefined) {
     if (bot.engine !== 'freqtrade') throw fieldError('freqtradeVersion', 'only FreqTrade bots have a FreqTrade version');
+    if (bot.placement === 'pool') throw fieldError('freqtradeVersion', 'a pooled FreqTrade bot runs its pool containers\' FreqTrade release; a dedicated bot can change it');
     if (!freqtrade || !(await freqtrade.imageExists(move.freqtradeVersion))) {
       throw fieldError('freqtradeVersion', `FreqTrade ${move.freqtradeVersion} is not installed here (no image tradefleet/freqtrade:${move.freqtradeVersion})`);
     }

@@ -49,8 +49,12 @@ export interface BotActivityDeps {
   freqtrade?: FreqtradeRuntime | null;
   /** Places builtin bots in pool containers; null without a Docker engine (bots are then dedicated). */
   pool?: BotRuntimeDriver | null;
+  /** Places FreqTrade bots in FreqTrade pool containers; null without a Docker engine. */
+  freqtradePool?: BotRuntimeDriver | null;
   /** Where builtin bots go unless they ask. */
   defaultPlacement?: BotPlacement;
+  /** Where FreqTrade bots go unless they ask (absent: dedicated). */
+  freqtradePlacement?: BotPlacement;
   /** The platform's task queue, recorded on each bot it creates (its fleet reconciler watches those). */
   taskQueue?: string;
   /** The per-user bot limits, checked atomically with the insert. */
@@ -65,6 +69,8 @@ const PORT_TRIES = 2000;
 
 /** FreqTrade imports pandas and ccxt and loads the exchange's markets before its API answers: give it longer. */
 const FREQTRADE_MIN_HEALTH_MS = 110_000;
+/** Health attempts of a pooled FreqTrade bot (the workflow's health proxy allows 3): about five and a half minutes. */
+const POOLED_FREQTRADE_HEALTH_ATTEMPTS = 3;
 /**
  * The pause after health check `n`: 50, 100, 200 ms, then 250 ms. A placed bot usually answers within a few hundred
  * milliseconds, so the first checks come quickly; a burst of bots that wait longer settles at four checks a second each.
@@ -103,14 +109,28 @@ export function createBotActivities(deps: BotActivityDeps) {
   const freqtradeSpec = async (bot: Bot, credentials: StoredCredentials) =>
     freqtradeSpecOf(db, bot, { api: credentials, paperExchangeUrl: deps.paperExchangeUrl, exchangeCredentials: await exchangeCredentialsOf(bot) });
 
-  function poolRuntime(): BotRuntimeDriver {
-    if (!deps.pool) throw ApplicationFailure.nonRetryable('pooled bots need a Docker engine, and this worker has none', 'NoDocker');
-    return deps.pool;
+  /** The pool of the bot's engine (builtin bots and FreqTrade bots never share a container). */
+  function poolRuntime(bot: Pick<Bot, 'engine'>): BotRuntimeDriver {
+    const pool = bot.engine === 'freqtrade' ? deps.freqtradePool : deps.pool;
+    if (!pool) throw ApplicationFailure.nonRetryable('pooled bots need a Docker engine, and this worker has none', 'NoDocker');
+    return pool;
   }
 
   /** Start/stop/inspect of whichever runtime runs the bot; nothing above this knows the engine or the placement. */
-  const runtimeOf = (bot: Bot) => (bot.engine === 'freqtrade' ? freqtradeRuntime() : builtinRuntime(bot));
-  const builtinRuntime = (bot: Bot): BotRuntimeDriver => (bot.placement === 'pool' ? poolRuntime() : driver);
+  const runtimeOf = (bot: Bot) => (bot.placement === 'pool' ? poolRuntime(bot) : bot.engine === 'freqtrade' ? freqtradeRuntime() : driver);
+  /** A dedicated FreqTrade bot: its own container, config and strategy written into its volume. */
+  const dedicatedFreqtrade = (bot: Bot): boolean => bot.engine === 'freqtrade' && bot.placement !== 'pool';
+
+  /** Where a new bot goes: what it asked for, else the platform's default for its engine (a pool needs Docker). */
+  function placementOf(engine: Bot['engine'], asked: BotPlacement | undefined, freqtradeVersion: string | null): BotPlacement {
+    if (asked) return asked;
+    if (engine === 'freqtrade') {
+      // The pool runs the default release only: a bot on another one gets a container of its own.
+      const poolable = deps.freqtradePool && freqtradeVersion === DEFAULT_FREQTRADE_VERSION;
+      return poolable ? (deps.freqtradePlacement ?? 'dedicated') : 'dedicated';
+    }
+    return deps.pool ? (deps.defaultPlacement ?? 'pool') : 'dedicated';
+  }
 
   const clientFor = (bot: Bot, credentials: StoredCredentials) =>
     botClient(bot, deps.botChannel, credentials);
@@ -136,8 +156,13 @@ export function createBotActivities(deps: BotActivityDeps) {
       const account = spec.exchangeAccountId ? await findExchangeAccountForUser(db, input.userId, spec.exchangeAccountId) : null;
       if (spec.exchangeAccountId && !account) throw fieldError('exchangeAccountId', 'no such exchange account');
       const freqtradeVersion = spec.engine === 'freqtrade' ? (spec.freqtradeVersion ?? DEFAULT_FREQTRADE_VERSION) : null;
-      const placement: BotPlacement = spec.engine === 'freqtrade' ? 'dedicated' : (spec.placement ?? (deps.pool ? (deps.defaultPlacement ?? 'pool') : 'dedicated'));
-      if (placement === 'pool' && !deps.pool) throw fieldError('placement', 'pools need a Docker engine, and this platform runs bots as local processes');
+      const placement = placementOf(spec.engine, spec.placement, freqtradeVersion);
+      if (placement === 'pool' && !(spec.engine === 'freqtrade' ? deps.freqtradePool : deps.pool)) {
+        throw fieldError('placement', 'pools need a Docker engine, and this platform runs bots as local processes');
+      }
+      if (placement === 'pool' && freqtradeVersion !== null && freqtradeVersion !== DEFAULT_FREQTRADE_VERSION) {
+        throw fieldError('placement', `FreqTrade pool containers run FreqTrade ${DEFAULT_FREQTRADE_VERSION}; a bot on ${freqtradeVersion} needs placement dedicated`);
+      }
       if (freqtradeVersion !== null) {
         if (!deps.freqtrade) throw fieldError('engine', 'FreqTrade bots need a Docker engine, and this platform runs bots as local processes');
         if (!(await deps.freqtrade.imageExists(freqtradeVersion))) {
@@ -183,17 +208,20 @@ export function createBotActivities(deps: BotActivityDeps) {
 
     async createBotRuntime(botId: string): Promise<string> {
       const { bot, credentials } = await loadBot(botId);
-      const runtimeId = bot.engine === 'freqtrade'
+      const runtimeId = dedicatedFreqtrade(bot)
         ? await freqtradeRuntime().ensureCreated(await freqtradeSpec(bot, credentials))
-        : await builtinRuntime(bot).ensureCreated(await runtimeSpec(bot, credentials));
+        : bot.placement === 'pool'
+          ? await poolRuntime(bot).ensureCreated({ botId, userId: bot.userId, host: { listenHost: deps.botListenHost, bots: [] } })
+          : await driver.ensureCreated(await runtimeSpec(bot, credentials));
       await bots.setBotStatus(db, dualWrite, botId, bot.status, { runtimeId });
       return runtimeId;
     },
 
     async startBotRuntime(botId: string): Promise<void> {
       const { bot, credentials } = await loadBot(botId);
-      if (bot.engine === 'freqtrade') await freqtradeRuntime().start(botId);
-      else await builtinRuntime(bot).start(botId, await runtimeSpec(bot, credentials));
+      if (dedicatedFreqtrade(bot)) await freqtradeRuntime().start(botId);
+      else if (bot.placement === 'pool') await poolRuntime(bot).start(botId, { botId, userId: bot.userId, host: { listenHost: deps.botListenHost, bots: [] } });
+      else await driver.start(botId, await runtimeSpec(bot, credentials));
     },
 
     /** Polls until the bot's REST API answers, accepts its credentials and reports `running`. */
@@ -202,7 +230,10 @@ export function createBotActivities(deps: BotActivityDeps) {
       const limit = bot.engine === 'freqtrade' ? Math.max(timeoutMs, FREQTRADE_MIN_HEALTH_MS) : timeoutMs;
       const deadline = Date.now() + limit;
       let lastProblem = 'no answer yet';
-      const restartsBefore = bot.engine === 'freqtrade' ? (await freqtradeRuntime().inspect(botId)).restartCount : 0;
+      const restartsBefore = dedicatedFreqtrade(bot) ? (await freqtradeRuntime().inspect(botId)).restartCount : 0;
+      const expectedStrategy = bot.engine === 'freqtrade' && bot.placement === 'pool' && bot.strategyVersionId
+        ? ((await findStrategyVersionForUser(db, bot.userId, bot.strategyVersionId))?.name ?? null)
+        : null;
       for (let check = 0; Date.now() < deadline; check++) {
         Context.current().heartbeat(lastProblem);
         const runtime: RuntimeState & { restartCount?: number } = await runtimeOf(bot).inspect(botId);
@@ -223,11 +254,17 @@ export function createBotActivities(deps: BotActivityDeps) {
             if (await client.ping()) {
               await client.login();
               const config = await client.showConfig();
+              // A pooled FreqTrade bot that was just stopped (a version move) may still be the old process shutting
+              // down: only the pinned strategy counts as the bot having come up.
+              const stale = expectedStrategy !== null && config['strategy'] !== expectedStrategy;
               // A bot host restores each bot's saved state: one stopped through its API (as a stop does) starts again;
               // one a risk guard paused stays paused (new entries stay off until its owner resumes the guard).
-              if (config.state === 'running' || config.state === 'paused') return;
-              if (config.state === 'stopped') await client.start();
-              lastProblem = `bot state is ${config.state}`;
+              if (stale) lastProblem = `the bot still runs strategy ${String(config['strategy'])}`;
+              else if (config.state === 'running' || config.state === 'paused') return;
+              else {
+                if (config.state === 'stopped') await client.start();
+                lastProblem = `bot state is ${config.state}`;
+              }
             }
           } catch (error) {
             lastProblem = (error as Error).message;
@@ -235,7 +272,13 @@ export function createBotActivities(deps: BotActivityDeps) {
         }
         await sleep(healthCheckPause(check));
       }
-      throw ApplicationFailure.nonRetryable(`bot did not become healthy within ${Math.round(limit / 1000)} s: ${lastProblem}`, 'Unhealthy');
+      const message = `bot did not become healthy within ${Math.round(limit / 1000)} s: ${lastProblem}`;
+      // A pooled FreqTrade bot starts beside its siblings (and, first, its container's parent imports FreqTrade): on a
+      // busy host that can take longer than one attempt. It keeps its pool's place, so the next attempt waits on.
+      if (bot.engine === 'freqtrade' && bot.placement === 'pool' && Context.current().info.attempt < POOLED_FREQTRADE_HEALTH_ATTEMPTS) {
+        throw ApplicationFailure.retryable(message, 'Unhealthy');
+      }
+      throw ApplicationFailure.nonRetryable(message, 'Unhealthy');
     },
 
     /** One quick look for the fleet reconciler's revive: the bot's own API answers, accepts its credentials and runs. */
@@ -261,9 +304,9 @@ export function createBotActivities(deps: BotActivityDeps) {
     /** Removes the runtime and what it owns (a FreqTrade bot's volume too); without the bot's row, every kind is swept. */
     async removeBotRuntime(botId: string): Promise<void> {
       const bot = await bots.findBot(db, botId);
-      if (bot?.placement === 'pool') await poolRuntime().remove(botId);
+      if (bot?.placement === 'pool') await poolRuntime(bot).remove(botId);
       if (!bot || (bot.engine === 'builtin' && bot.placement === 'dedicated')) await driver.remove(botId);
-      if ((!bot || bot.engine === 'freqtrade') && deps.freqtrade) await deps.freqtrade.remove(botId);
+      if ((!bot || dedicatedFreqtrade(bot)) && deps.freqtrade) await deps.freqtrade.remove(botId);
     },
 
     /** Checks a move (`moveBot`) before anything changes: the target versions exist, fit the engine and differ. */

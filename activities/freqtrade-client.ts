@@ -1,6 +1,7 @@
 // One FreqTrade REST API client for every bot, whichever engine runs it (builtin host or real FreqTrade), over the bot's
 // own channel: its Unix socket for a container, TCP for a local-process bot (domain/bot-channel.ts decides which).
 import http from 'node:http';
+import { assertBotSocket } from './bot-socket.js';
 import { botEndpoint, endpointText, type BotChannelSettings, type BotEndpoint, type BotRoute } from '../domain/bot-channel.js';
 
 export interface FreqtradeCredentials {
@@ -100,6 +101,8 @@ export function createFreqtradeClient(
   async function call<T>(method: string, route: string, body?: unknown, auth = true): Promise<T> {
     let response: { status: number; text: string };
     try {
+      // A bot's credentials go only into its own socket, never through a link the bot put in its place.
+      if (endpoint.kind === 'socket') await assertBotSocket(endpoint.socketPath);
       response = await send(method, route, body === undefined ? undefined : JSON.stringify(body), auth);
     } catch (error) {
       if (error instanceof BotApiError) throw error;

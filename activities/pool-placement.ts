@@ -4,7 +4,8 @@
 import type { Client } from '@temporalio/client';
 import * as bots from '../db/bots.js';
 import type { Db } from '../db/pool.js';
-import { botSizeMb, type PoolSettings } from '../domain/pool.js';
+import { placementSizeMb } from '../domain/freqtrade-pool.js';
+import type { PoolSettings } from '../domain/pool.js';
 import type { PlacementRequest } from '../domain/pool-queue.js';
 import { poolTaskQueue, poolWorkflowId } from '../domain/workflow-ids.js';
 
@@ -53,12 +54,17 @@ export function createPoolPlacementClient(client: Client, options: PoolPlacement
   };
 }
 
-/** The activity bot workflows call to ask for a place; a re-sent request (same requestId) is harmless. */
-export function createPoolPlacementActivities(db: Db, placement: PoolPlacementClient) {
+/**
+ * The activity bot workflows call to ask for a place; a re-sent request (same requestId) is harmless. A FreqTrade bot
+ * asks the FreqTrade pool (`freqtrade`), a builtin bot the builtin one: the bot's row says which.
+ */
+export function createPoolPlacementActivities(db: Db, placement: PoolPlacementClient, freqtrade?: PoolPlacementClient) {
   return {
     async requestPlacement(input: PlacementRequestInput): Promise<void> {
       const bot = await bots.findBot(db, input.botId);
-      await placement.request({ ...input, sizeMb: botSizeMb(bot?.pairs.length ?? 1) });
+      const engine = bot?.engine ?? 'builtin';
+      const pool = engine === 'freqtrade' && freqtrade ? freqtrade : placement;
+      await pool.request({ ...input, sizeMb: placementSizeMb(engine, bot?.pairs.length ?? 1) });
     },
   };
 }

@@ -5,7 +5,7 @@
 import * as bots from '../db/bots.js';
 import { findBotPlacement } from '../db/pools.js';
 import type { Db } from '../db/pool.js';
-import { botSizeMb } from '../domain/pool.js';
+import { placementSizeMb } from '../domain/freqtrade-pool.js';
 import type { PoolPlacementClient } from './pool-placement.js';
 import type { BotRuntimeDriver } from './runtime-driver.js';
 
@@ -13,7 +13,7 @@ export function createPoolRuntime(db: Db, placement: PoolPlacementClient): BotRu
   const ask = async (botId: string, run: boolean): Promise<void> => {
     const bot = await bots.findBot(db, botId);
     if (!bot) return;
-    await placement.request({ botId, userId: bot.userId, run, sizeMb: botSizeMb(bot.pairs.length), requestId: `${botId}/runtime/${run}`, replyTo: null });
+    await placement.request({ botId, userId: bot.userId, run, sizeMb: placementSizeMb(bot.engine, bot.pairs.length), requestId: `${botId}/runtime/${run}`, replyTo: null });
   };
   return {
     kind: 'docker',

@@ -1,6 +1,7 @@
 // Pool activities that need only PostgreSQL (the scaler's projection and the bots' attached flags). The scaler runs
 // them on its own task queue (poolTaskQueue), so bot work never holds the slots they need.
-import { botSizeMb, type PoolState } from '../domain/pool.js';
+import { placementSizeMb } from '../domain/freqtrade-pool.js';
+import type { PoolState } from '../domain/pool.js';
 import * as pools from '../db/pools.js';
 import type { Db } from '../db/pool.js';
 import type { ObservedPoolContainer } from './pool-containers.js';
@@ -24,7 +25,7 @@ export function createPoolActivities(db: Db, taskQueue: string) {
           host: c.host,
           // A start that was under way is judged by the next reconcile like any other container.
           status: c.status === 'starting' ? 'ready' : c.status,
-          bots: Object.fromEntries(sizes.filter((b) => b.containerKey === c.key).map((b) => [b.id, botSizeMb(b.pairCount)])),
+          bots: Object.fromEntries(sizes.filter((b) => b.containerKey === c.key).map((b) => [b.id, placementSizeMb(b.engine, b.pairCount)])),
           liveMb: c.memoryBytes === null ? null : Math.round(c.memoryBytes / 2 ** 20),
           removableCycles: 0,
         })),

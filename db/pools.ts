@@ -180,10 +180,10 @@ export async function withContainerLock<T>(db: Db, key: string, fn: (ids: readon
   });
 }
 
-/** Bots placed in a pool's containers, with their pair count (their declared size derives from it). */
+/** Bots placed in a pool's containers, with their engine and pair count (their declared size derives from them). */
 export async function placedBotSizes(db: Db, poolId: string) {
-  return db.any(sql.type(z.object({ id: z.string(), containerKey: z.string(), pairCount: z.number() }))`
-    select id::text, pool_container_key as container_key, cardinality(pairs) as pair_count
+  return db.any(sql.type(z.object({ id: z.string(), containerKey: z.string(), pairCount: z.number(), engine: z.enum(['builtin', 'freqtrade']) }))`
+    select id::text, pool_container_key as container_key, cardinality(pairs) as pair_count, engine
     from bots where pool_id = ${poolId} and pool_container_key is not null`);
 }
 

@@ -11,6 +11,7 @@ describe('bot channels', () => {
     expect(botEndpoint({ ...bot, engine: 'builtin' }, channel)).toEqual({ kind: 'socket', socketPath: '/tmp/tf-bots/b-b1/api-b1.sock' });
     expect(botEndpoint({ ...bot, engine: 'builtin', placement: 'pool', poolContainerKey: 'k1', apiHost: '127.0.0.2' }, channel)).toEqual({ kind: 'tcp', host: '127.0.0.2', port: 20001 });
     expect(botEndpoint({ ...bot, engine: 'builtin', placement: 'pool', poolContainerKey: 'k1' }, channel)).toEqual({ kind: 'tcp', host: '127.0.0.1', port: 20001 });
+    expect(botEndpoint({ ...bot, placement: 'pool', poolContainerKey: 'k1-freqtrade-c1', apiHost: '127.0.0.2' }, channel)).toEqual({ kind: 'tcp', host: '127.0.0.2', port: 20001 });
     expect(botEndpoint({ ...bot, engine: 'builtin', driver: 'process' }, channel)).toEqual({ kind: 'tcp', host: '127.0.0.1', port: 20001 });
   });
 

@@ -35,14 +35,15 @@ export interface BotChannelSettings {
 
 /**
  * The one answer to "how do I reach this bot's API": a dedicated container's own socket (FreqTrade, or a builtin bot in
- * Docker); a pooled bot's port on its Docker host's gateway, which joins it to the bot's socket in its pool container
+ * Docker); a pooled bot's (builtin or FreqTrade) port on its Docker host's gateway, which joins it to the bot's socket in its pool container
  * (the host may be another machine, whose sockets the platform cannot open); a local process's port.
  */
 export type BotEndpoint = { kind: 'socket'; socketPath: string } | { kind: 'tcp'; host: string; port: number };
 
 export function botEndpoint(bot: BotRoute, settings: BotChannelSettings): BotEndpoint {
   const socket = (dir: string): BotEndpoint => ({ kind: 'socket', socketPath: `${settings.socketDir.replace(/\/$/, '')}/${dir}/${botApiSocketName(bot.id)}` });
-  if (bot.engine === 'freqtrade' || (bot.placement === 'dedicated' && bot.driver === 'docker')) return socket(dedicatedSocketDirName(bot.id));
+  // A FreqTrade bot is always in Docker; a pooled one (of either engine) answers on its Docker host's gateway.
+  if (bot.placement === 'dedicated' && (bot.engine === 'freqtrade' || bot.driver === 'docker')) return socket(dedicatedSocketDirName(bot.id));
   return { kind: 'tcp', host: bot.apiHost ?? settings.fallbackHost, port: bot.apiPort };
 }
 

@@ -67,8 +67,8 @@ export const CreateBotInput = z
     strategyVersionId: z.string().uuid('must be a strategy version id').optional(),
     /** The exchange account a live bot trades on (its exchange then replaces `exchange`). */
     exchangeAccountId: z.string().uuid('must be an exchange account id').optional(),
-    /** `pool`: share a pool container with other bots (builtin only); `dedicated`: a container of its own. Absent: the
-     * platform's default (BOT_PLACEMENT), and always `dedicated` for FreqTrade bots. */
+    /** `pool`: share a pool container with other bots of the same engine; `dedicated`: a container of its own. Absent:
+     * the platform's default (BOT_PLACEMENT; FREQTRADE_PLACEMENT for FreqTrade bots). */
     placement: BotPlacement.optional(),
   })
   .strict()
@@ -76,9 +76,6 @@ export const CreateBotInput = z
     for (const issue of pairsOutsideStake(v.pairs, v.stakeCurrency)) ctx.addIssue({ code: 'custom', ...issue });
     if (!v.dryRun && !v.exchangeAccountId) {
       ctx.addIssue({ code: 'custom', path: ['exchangeAccountId'], message: 'a live bot (dryRun false) needs an exchange account' });
-    }
-    if (v.placement === 'pool' && v.engine === 'freqtrade') {
-      ctx.addIssue({ code: 'custom', path: ['placement'], message: 'FreqTrade bots always get a dedicated container' });
     }
     if (v.freqtradeVersion !== undefined && v.engine !== 'freqtrade') {
       ctx.addIssue({ code: 'custom', path: ['freqtradeVersion'], message: 'applies only to bots with engine freqtrade' });

@@ -57,8 +57,16 @@ export const PlatformConfig = z.object({
   BOT_MEMORY_MB: z.coerce.number().int().min(32).default(128),
   /** Where builtin bots go unless they ask: `pool` (shared pool containers, needs Docker) or `dedicated`. */
   BOT_PLACEMENT: z.enum(['pool', 'dedicated']).default('pool'),
-  /** The pool this deployment places bots in (its scaler workflow is `pool:<id>`). */
-  BOT_POOL_ID: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,40}$/, 'must be a short name (a-z, 0-9, _ and -)').default('default'),
+  /**
+   * Where FreqTrade bots go unless they ask: `pool` (FreqTrade pool containers, each bot in a sandbox of its own) or
+   * `dedicated`. Absent: as BOT_PLACEMENT.
+   */
+  FREQTRADE_PLACEMENT: z.enum(['pool', 'dedicated']).optional(),
+  /** Private memory a pooled FreqTrade bot may use before its pool restarts it alone. */
+  FREQTRADE_POOL_BOT_MEMORY_MB: z.coerce.number().int().min(96).default(256),
+  /** The pool this deployment places bots in (its scaler workflow is `pool:<id>`; FreqTrade bots: `<id>-freqtrade`). */
+  BOT_POOL_ID: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,40}$/, 'must be a short name (a-z, 0-9, _ and -)')
+    .refine((v) => !v.endsWith('-freqtrade'), 'must not end with -freqtrade (the FreqTrade pool adds that suffix)').default('default'),
   /** This worker's Docker host: it serves that engine's pool containers on task queue `docker@<name>`. */
   DOCKER_HOST_NAME: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be a host name (a-z, 0-9, _ and -)').default('local'),
   /** Docker hosts of a new pool, comma separated; empty: this worker's DOCKER_HOST_NAME. Later changes: the pool's settings. */

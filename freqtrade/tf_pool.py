@@ -62,24 +62,29 @@ class Bot:
 class Pool:
     def __init__(self):
         self.bots = {}
-        self.config_mtime = None
+        self.config_raw = None
         self.last_status = 0.0
         self.terminating = False
 
     def read_config(self):
+        # Compared by content, not mtime: the platform writes the list through Docker's archive API, whose files carry
+        # whole-second times, so two lists written within one second would look unchanged.
         try:
-            mtime = os.stat(CONFIG_FILE).st_mtime_ns
+            with open(CONFIG_FILE, "rb") as f:
+                raw = f.read()
         except FileNotFoundError:
             return
-        if mtime == self.config_mtime:
-            return
-        try:
-            with open(CONFIG_FILE) as f:
-                wanted = json.load(f).get("bots", [])
-        except (OSError, ValueError) as e:
+        except OSError as e:
             log("pool.json unreadable; keeping the current bots", error=str(e))
             return
-        self.config_mtime = mtime
+        if raw == self.config_raw:
+            return
+        try:
+            wanted = json.loads(raw).get("bots", [])
+        except ValueError as e:
+            log("pool.json unreadable; keeping the current bots", error=str(e))
+            return
+        self.config_raw = raw
         specs = {b["id"]: b for b in wanted if isinstance(b, dict) and BOT_ID.match(str(b.get("id", ""))) and isinstance(b.get("apiPort"), int)}
         for bot_id, bot in self.bots.items():
             if bot_id not in specs and bot.wanted:
@@ -112,6 +117,7 @@ class Pool:
         os.close(write_end)
         os.set_blocking(read_end, False)
         bot.warden, bot.pid, bot.handed_over, bot.pipe, bot.buffer = pid, None, False, read_end, b""
+        bot.stopping_since = None  # a bot stopped and wanted again: its stop grace was the old process's, not this one's
         bot.state, bot.started_at, bot.pending_reason, bot.answered_at = "starting", time.time(), None, None
         log("bot started", bot=bot.id, restarts=bot.restarts)
 
@@ -158,13 +164,17 @@ class Pool:
                 return
             self.read_pipes()  # a bot that ended at once is known by the pid its warden sent before exiting
             code = os.waitstatus_to_exitcode(status)
-            for bot in self.bots.values():
+            # Over a copy: ended() forgets a bot that is no longer wanted (a dict changed while iterated raised, and the
+            # parent, pid 1, died with every bot).
+            for bot in list(self.bots.values()):
                 if bot.warden == pid:
                     bot.warden = None
                     if not bot.handed_over:
                         self.ended(bot, code, bot.pending_reason or "sandbox")
-                elif bot.pid == pid:
+                    break
+                if bot.pid == pid:
                     self.ended(bot, code, bot.pending_reason or ("exited" if code >= 0 else f"signal {-code}"))
+                    break
 
     def ended(self, bot, code, reason):
         bot.last_exit = {"at": round(time.time(), 3), "code": code, "reason": reason}

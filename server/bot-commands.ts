@@ -2,6 +2,7 @@
 import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Bot } from '../domain/bot.js';
 import { botWorkflowId, poolWorkflowId } from '../domain/workflow-ids.js';
+import { freqtradePoolId } from '../domain/freqtrade-pool.js';
 import { placementPosition } from '../workflows/pool-messages.js';
 import { botWorkflow, changeBotPairs, createBot, deleteBot, moveBot, startBot, stopBot, type ChangePairsResult, type MoveBotResult } from '../workflows/bot.js';
 import { HttpError } from './errors.js';
@@ -20,7 +21,7 @@ export interface BotCommands {
   changePairs(botId: string, change: unknown): Promise<ChangePairsResult>;
   runIdOf(botId: string): Promise<string | null>;
   /** The 1-based place of a pooled bot's request in its pool's queue; null when not queued (or the pool did not answer in time). */
-  queuePosition(botId: string): Promise<number | null>;
+  queuePosition(botId: string, engine?: 'builtin' | 'freqtrade'): Promise<number | null>;
 }
 
 /** A page load does not wait longer than this for the pool's answer; it then shows no position. */
@@ -34,7 +35,7 @@ function asHttpError(error: unknown): never {
   throw error;
 }
 
-/** `poolId`: the deployment's pool (BOT_POOL_ID), which places every pooled bot. */
+/** `poolId`: the deployment's pool (BOT_POOL_ID), which places every pooled builtin bot (FreqTrade bots: its FreqTrade pool). */
 export function createBotCommands(client: Client, taskQueue: string, db: Db, poolId: string): BotCommands {
   const update = async (botId: string, def: typeof startBot | typeof stopBot | typeof deleteBot): Promise<void> => {
     try {
@@ -80,8 +81,8 @@ export function createBotCommands(client: Client, taskQueue: string, db: Db, poo
         asHttpError(error);
       }
     },
-    async queuePosition(botId) {
-      const pool = client.workflow.getHandle(poolWorkflowId(poolId));
+    async queuePosition(botId, engine = 'builtin') {
+      const pool = client.workflow.getHandle(poolWorkflowId(engine === 'freqtrade' ? freqtradePoolId(poolId) : poolId));
       try {
         return await client.withDeadline(Date.now() + QUEUE_POSITION_DEADLINE_MS, () => pool.query(placementPosition, botId));
       } catch {

@@ -18,9 +18,10 @@ export interface CreateRequest {
 }
 
 export type BotKind = 'pool' | 'dedicated' | 'freqtrade';
+/** `freqtrade`: a dedicated FreqTrade bot (pooled FreqTrade bots are test/freqtrade-pooled.test.ts's). */
 export const specOf = (kind: BotKind, name: string): Record<string, unknown> =>
   kind === 'freqtrade'
-    ? { name, pairs: ['BTC/USDT'], stakeAmount: 10, engine: 'freqtrade' }
+    ? { name, pairs: ['BTC/USDT'], stakeAmount: 10, engine: 'freqtrade', placement: 'dedicated' }
     : { name, pairs: ['BTC/USDT'], stakeAmount: 10, placement: kind };
 
 /** Sends every create at once; `keyed(i)` says which carry an Idempotency-Key. Returns at once: `settled` ends with them. */

@@ -28,7 +28,7 @@ import { DEFAULT_FREQTRADE_VERSION } from '../domain/freqtrade-config.js';
 import type { DualWriteSink } from '../db/legacy-mirror.js';
 import type { Db } from '../db/pool.js';
 import { createSecretBox } from '../db/secret-box.js';
-import { initialPoolSettings } from './docker-host.js';
+import { freqtradePoolOf, initialFreqtradePoolSettings, initialPoolSettings } from './docker-host.js';
 import { freqtradeRuntimeFor } from './runtime-driver.js';
 
 export interface ActivityDeps {
@@ -55,13 +55,17 @@ export function createActivities({ config, db, dualWrite, temporal, driver, dock
   // Pools need Docker: the worker on docker@<host> runs their containers (and the gateway to their bots' sockets).
   // Otherwise every bot is dedicated.
   const placement = createPoolPlacementClient(temporal, { poolId: config.BOT_POOL_ID, taskQueue, settings: initialPoolSettings(config) });
+  // FreqTrade bots have a pool of their own (domain/freqtrade-pool.ts): the same scaler, FreqTrade pool containers.
+  const freqtradePoolPlacement = createPoolPlacementClient(temporal, { poolId: freqtradePoolOf(config), taskQueue, settings: initialFreqtradePoolSettings(config) });
   const pool = docker && driver.kind === 'docker' ? createPoolRuntime(db, placement) : null;
+  const freqtradePool = docker && driver.kind === 'docker' ? createPoolRuntime(db, freqtradePoolPlacement) : null;
   // Guard exits and failed bots notify their owner (notification center, webhook, Telegram).
   const notifier = createNotifier({ db, box, telegramApiUrl: config.TELEGRAM_API_URL });
   return {
     ...createBotActivities({
       notifier,
       db, dualWrite, box, driver, botApiHost, botChannel, botListenHost, paperExchangeUrl, freqtrade: freqtradeRuntimeFor(docker, config), pool, defaultPlacement: config.BOT_PLACEMENT,
+      freqtradePool, freqtradePlacement: config.FREQTRADE_PLACEMENT ?? config.BOT_PLACEMENT,
       taskQueue,
       botLimits: { maxBots: config.MAX_BOTS_PER_USER, maxFreqtradeBots: config.MAX_FREQTRADE_BOTS_PER_USER },
     }),
@@ -69,7 +73,7 @@ export function createActivities({ config, db, dualWrite, temporal, driver, dock
     ...createFleetReconcileActivities({ db, box, botChannel, taskQueue }),
     ...createBotGuardActivities({ db, client: temporal }),
     ...createPoolActivities(db, taskQueue),
-    ...createPoolPlacementActivities(db, placement),
+    ...createPoolPlacementActivities(db, placement, freqtradePoolPlacement),
     ...createStrategyCheckActivities(docker, { version: DEFAULT_FREQTRADE_VERSION }),
     ...createExchangeAccountActivities({ db, dualWrite, box, paperExchangeUrl, maxAccountsPerUser: config.MAX_EXCHANGE_ACCOUNTS_PER_USER, notifier }),
     ...createWalletSyncScheduleActivities(temporal, taskQueue, db, notifier),

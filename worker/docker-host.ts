@@ -6,9 +6,12 @@ import type Docker from 'dockerode';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { createBotGateway, type BotGateway } from '../activities/bot-gateway.js';
 import { createOrphanSweepActivities } from '../activities/orphan-sweep.js';
+import { createFreqtradePoolContainers } from '../activities/freqtrade-pool-containers.js';
 import { createPoolDockerActivities } from '../activities/pool-containers.js';
 import { poolWorkflowInput } from '../activities/pool-placement.js';
 import { secretKeyRing, type PlatformConfig } from '../domain/config.js';
+import { DEFAULT_FREQTRADE_VERSION } from '../domain/freqtrade-config.js';
+import { defaultFreqtradePoolSettings, freqtradePoolId, isFreqtradePool } from '../domain/freqtrade-pool.js';
 import { defaultPoolSettings, type PoolSettings } from '../domain/pool.js';
 import { dockerQueue, poolWorkflowId } from '../domain/workflow-ids.js';
 import type { Db } from '../db/pool.js';
@@ -69,8 +72,30 @@ export function dockerHostActivities(config: PlatformConfig, db: Db, docker: Doc
     gateway: botGatewayFor(config, db),
     logLevel: config.LOG_LEVEL,
   });
-  // The fleet reconciler's sweep of leftovers runs next to the engine it sweeps.
-  return { ...pool, ...createOrphanSweepActivities({ docker, db }) };
+  const freqtrade = createFreqtradePoolContainers({
+    docker,
+    db,
+    box: createSecretBox(secretKeyRing(config)),
+    paperExchangeUrl: config.PAPER_EXCHANGE_URL,
+    version: DEFAULT_FREQTRADE_VERSION,
+    cpus: Math.max(config.FREQTRADE_CPUS, 2),
+    botMemoryMb: config.FREQTRADE_POOL_BOT_MEMORY_MB,
+    channels: botChannelsFor(config),
+    gateway: botGatewayFor(config, db),
+  });
+  // One set of activity names for both kinds of pool: the pool's id says which containers it runs.
+  const kindOf = (poolId: string) => (isFreqtradePool(poolId) ? freqtrade : pool);
+  return {
+    ...pool,
+    ensurePoolContainer: (poolId: string, key: string, memoryMb: number) => kindOf(poolId).ensurePoolContainer(poolId, key, memoryMb),
+    writeContainerBots: (poolId: string, key: string) => kindOf(poolId).writeContainerBots(poolId, key),
+    exportBotState: (poolId: string, key: string, botId: string) => kindOf(poolId).exportBotState(poolId, key, botId),
+    importBotState: (poolId: string, key: string, botId: string, base64: string) => kindOf(poolId).importBotState(poolId, key, botId, base64),
+    deleteBotState: (poolId: string, key: string, botId: string) => kindOf(poolId).deleteBotState(poolId, key, botId),
+    removePoolContainer: (poolId: string, key: string, keepState: boolean) => kindOf(poolId).removePoolContainer(poolId, key, keepState),
+    // The fleet reconciler's sweep of leftovers runs next to the engine it sweeps.
+    ...createOrphanSweepActivities({ docker, db }),
+  };
 }
 
 export async function createDockerHostWorker(deps: DockerHostWorkerDeps): Promise<Worker> {
@@ -88,11 +113,20 @@ export async function createDockerHostWorker(deps: DockerHostWorkerDeps): Promis
   });
 }
 
+const poolHosts = (config: PlatformConfig): string[] => config.POOL_HOSTS.split(',').map((h) => h.trim()).filter(Boolean);
+
 /** Settings of a pool this deployment creates: the domain's defaults on the configured hosts. */
 export function initialPoolSettings(config: PlatformConfig): PoolSettings {
-  const hosts = config.POOL_HOSTS.split(',').map((h) => h.trim()).filter(Boolean);
+  const hosts = poolHosts(config);
   return { ...defaultPoolSettings(config.DOCKER_HOST_NAME), ...(hosts.length ? { hosts } : {}) };
 }
+
+/** Settings of this deployment's FreqTrade pool (`<BOT_POOL_ID>-freqtrade`) when it first starts. */
+export const initialFreqtradePoolSettings = (config: PlatformConfig): PoolSettings =>
+  defaultFreqtradePoolSettings(config.DOCKER_HOST_NAME, poolHosts(config));
+
+/** The FreqTrade pool's id in this deployment. */
+export const freqtradePoolOf = (config: PlatformConfig): string => freqtradePoolId(config.BOT_POOL_ID);
 
 /** Starts this deployment's pool scaler unless it runs already, so its page and reconcile work before the first bot. */
 export async function ensurePool(temporal: Client, config: PlatformConfig): Promise<void> {

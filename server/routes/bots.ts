@@ -74,7 +74,7 @@ export function botsRouter({ db, commands, botTrading, temporalUiUrl, namespace,
     const runId = await commands.runIdOf(bot.id);
     // A pooled bot on its way up may be waiting in the pool's placement queue: say where.
     const waiting = bot.placement === 'pool' && (bot.status === 'provisioning' || bot.status === 'starting');
-    const queuePosition = waiting ? await commands.queuePosition(bot.id) : null;
+    const queuePosition = waiting ? await commands.queuePosition(bot.id, bot.engine) : null;
     res.json({ bot, workflow: { ...link(workflowId, runId), runId }, placement: { queuePosition } });
   });
 

@@ -64,8 +64,8 @@ export const actions: Actions = {
       ...(values.strategyVersionId ? { strategyVersionId: values.strategyVersionId } : {}),
       // Only a live bot trades on an account (the picker is hidden while Dry run is ticked).
       ...(values.dryRun !== 'on' && values.exchangeAccountId ? { exchangeAccountId: values.exchangeAccountId } : {}),
-      // Empty: the platform's default; FreqTrade bots always get a container of their own.
-      ...(values.placement && values.engine === 'builtin' ? { placement: values.placement as 'pool' | 'dedicated' } : {}),
+      // Empty: the platform's default for the engine (a shared pool container when Docker runs).
+      ...(values.placement ? { placement: values.placement as 'pool' | 'dedicated' } : {}),
     };
     // The domain's own schema first, so every wrong field is reported after one submit (the API checks the same
     // schema again, and then the exchange's markets, which it reports all at once too).

@@ -1,0 +1,76 @@
+// Pooled FreqTrade through the platform (issue 15's benchmark): BENCH_USERS (10) users × BENCH_BOTS_PER_USER (5) real
+// FreqTrade bots of 2 pairs each, the bundled strategies in turn, dry-run on the paper exchange, created through the
+// API and placed by the FreqTrade pool's scaler; then BENCH_DEDICATED (5) dedicated FreqTrade bots in the same run.
+// Prints the pooled containers' memory by `docker stats` (in all and per bot), the time until all pooled bots run, one-
+// at-a-time provisioning (API -> running, median and p95 over BENCH_SEQUENTIAL (5) bots created once the pool runs),
+// the dedicated containers' memory per bot, and the ratio (dedicated per bot × pooled count against the pooled total).
+import Docker from 'dockerode';
+import { freqtradePoolId } from '../domain/freqtrade-pool.js';
+import { ORIGIN, signedUpAgent, startPlatform } from '../test/platform.js';
+import { percentile, provisionBot, startBenchServices } from './services.js';
+
+const USERS = Number(process.env.BENCH_USERS ?? 10);
+const PER_USER = Number(process.env.BENCH_BOTS_PER_USER ?? 5);
+const DEDICATED = Number(process.env.BENCH_DEDICATED ?? 5);
+const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 5);
+const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 60_000);
+const PAIRS = ['BTC/USDT', 'ETH/USDT'];
+
+const services = await startBenchServices();
+const quota = String(PER_USER + SEQUENTIAL + DEDICATED);
+const platform = await startPlatform({
+  env: { BOT_DRIVER: 'docker', FREQTRADE_PLACEMENT: 'pool', MAX_BOTS_PER_USER: quota, MAX_FREQTRADE_BOTS_PER_USER: quota },
+});
+const poolId = freqtradePoolId(platform.config.BOT_POOL_ID);
+const docker = new Docker();
+const users = await Promise.all(Array.from({ length: USERS }, () => signedUpAgent(platform.app)));
+const strategies = ((await users[0]!.agent.get('/api/strategies')).body.strategies as Array<{ id: string; name: string; engine: string }>)
+  .filter((s) => s.engine === 'freqtrade' && s.name.startsWith('Tf'));
+
+const body = (name: string, i: number, placement: 'pool' | 'dedicated') => ({
+  name, pairs: PAIRS, stakeAmount: 10, engine: 'freqtrade', placement, strategyVersionId: strategies[i % strategies.length]!.id,
+});
+
+async function dockerStatsMiB(label: string, botIds?: string[]): Promise<{ total: number; containers: number }> {
+  const containers = (await docker.listContainers({ filters: { label: [label] } })).filter((c) => !botIds || botIds.includes(c.Labels['tradefleet.bot'] ?? ''));
+  const used = await Promise.all(containers.map(async (c) => {
+    const s = (await docker.getContainer(c.Id).stats({ stream: false })) as { memory_stats: { usage: number; stats?: Record<string, number> } };
+    return (s.memory_stats.usage - (s.memory_stats.stats?.inactive_file ?? 0)) / 2 ** 20;
+  }));
+  return { total: used.reduce((a, b) => a + b, 0), containers: containers.length };
+}
+
+const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+try {
+  const n = USERS * PER_USER;
+  const t0 = performance.now();
+  const pooled = await Promise.all(users.flatMap((user, u) =>
+    Array.from({ length: PER_USER }, (_, i) => provisionBot(platform, user, body(`pooled ${u}.${i}`, u * PER_USER + i, 'pool'), 1_200_000))));
+  const allMs = performance.now() - t0;
+  const single: number[] = [];
+  for (let i = 0; i < SEQUENTIAL; i++) single.push((await provisionBot(platform, users[i % USERS]!, body(`one at a time ${i}`, i, 'pool'), 600_000)).ms);
+  await new Promise((r) => setTimeout(r, SETTLE_MS)); // candles loaded, trading loops running
+  const pool = await dockerStatsMiB(`tradefleet.pool=${poolId}`);
+  const count = n + SEQUENTIAL;
+  console.log(`pooled: ${n} bots of ${USERS} users running ${s(allMs)} after their creates; ${count} bots in ${pool.containers} containers: ` +
+    `${pool.total.toFixed(0)} MiB in all (docker stats), ${(pool.total / count).toFixed(1)} MiB per bot`);
+  single.sort((a, b) => a - b);
+  console.log(`pooled, one at a time (API -> running, pool up): median ${s(percentile(single, 50))}, p95 ${s(percentile(single, 95))} over ${SEQUENTIAL}`);
+
+  const dedicated = [];
+  for (let i = 0; i < DEDICATED; i++) dedicated.push(await provisionBot(platform, users[i % USERS]!, body(`dedicated ${i}`, i, 'dedicated'), 600_000));
+  await new Promise((r) => setTimeout(r, SETTLE_MS));
+  const own = await dockerStatsMiB('tradefleet.bot', dedicated.map((b) => b.id));
+  const perDedicated = own.total / Math.max(1, own.containers);
+  console.log(`dedicated: ${DEDICATED} bots, ${perDedicated.toFixed(1)} MiB each; ${count} would take ${((perDedicated * count) / 1024).toFixed(2)} GiB`);
+  console.log(`memory dedicated / pooled: ${((perDedicated * count) / pool.total).toFixed(1)}x (bar: >= 4x, pooled <= 3 GB for 50)`);
+  for (const user of users) {
+    for (const b of (await user.agent.get('/api/bots')).body.bots as Array<{ id: string }>) await user.agent.delete(`/api/bots/${b.id}`).set('Origin', ORIGIN);
+  }
+} finally {
+  for (const c of await docker.listContainers({ all: true, filters: { label: [`tradefleet.pool=${poolId}`] } })) await docker.getContainer(c.Id).remove({ force: true });
+  for (const v of (await docker.listVolumes({ filters: { label: [`tradefleet.pool=${poolId}`] } })).Volumes ?? []) await docker.getVolume(v.Name).remove().catch(() => undefined);
+  await platform.stop();
+  await services.stop();
+}
