@@ -4,7 +4,7 @@ import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { CreateBotInput, type Bot, type BotPlacement, type BotStatus } from '../domain/bot.js';
+import { CreateBotInput, type Bot, type BotStatus } from '../domain/bot.js';
 import type { BotChannelSettings } from '../domain/bot-channel.js';
 import type { BotHostConfig } from '../domain/bot-host-config.js';
 import type { BotVersions } from '../domain/bot-move.js';
@@ -24,17 +24,17 @@ import { createBotHostSpecs, type StoredCredentials } from './bot-host-spec.js';
 import { botClient } from './freqtrade-client.js';
 import { planMove, type BotMovePlan } from './bot-moves.js';
 import { freqtradeSpecOf } from './freqtrade-bot-spec.js';
-import type { FreqtradeRuntime } from './freqtrade-runtime.js';
-import type { BotRuntimeDriver, RuntimeSpec, RuntimeState } from './runtime-driver.js';
+import { createRuntimeChoice, type RuntimeChoiceDeps } from './bot-runtime-choice.js';
+import type { RuntimeSpec, RuntimeState } from './runtime-driver.js';
 import { recordProvisioned, recordProvisioningFailure } from '../telemetry/worker-metrics.js';
 import type { Notifier } from '../telemetry/notify.js';
 
-export interface BotActivityDeps {
+/** The runtimes (`driver`, `freqtrade`, `pool`, `freqtradePool`) and default placements: see RuntimeChoiceDeps. */
+export interface BotActivityDeps extends RuntimeChoiceDeps {
   db: Db;
   /** Where the bot's row is mirrored while a migration run has dual-write on; null without MONGO_URL. */
   dualWrite: DualWriteSink | null;
   box: SecretBox;
-  driver: BotRuntimeDriver;
   /** Host the platform reaches bot APIs on. */
   botApiHost: string;
   /** How the platform reaches bot APIs (a container's socket; TCP for local-process bots and pooled bots' gateways). */
@@ -45,16 +45,6 @@ export interface BotActivityDeps {
   notifier?: Notifier;
   /** Where the `paper` exchange profile points ccxt. */
   paperExchangeUrl: string;
-  /** Runs `freqtrade` bots; null without a Docker engine (such bots are then refused at creation). */
-  freqtrade?: FreqtradeRuntime | null;
-  /** Places builtin bots in pool containers; null without a Docker engine (bots are then dedicated). */
-  pool?: BotRuntimeDriver | null;
-  /** Places FreqTrade bots in FreqTrade pool containers; null without a Docker engine. */
-  freqtradePool?: BotRuntimeDriver | null;
-  /** Where builtin bots go unless they ask. */
-  defaultPlacement?: BotPlacement;
-  /** Where FreqTrade bots go unless they ask (absent: dedicated). */
-  freqtradePlacement?: BotPlacement;
   /** The platform's task queue, recorded on each bot it creates (its fleet reconciler watches those). */
   taskQueue?: string;
   /** The per-user bot limits, checked atomically with the insert. */
@@ -95,42 +85,15 @@ export function createBotActivities(deps: BotActivityDeps) {
 
   const specs = createBotHostSpecs(deps);
   const { loadBot, exchangeCredentialsOf } = specs;
+  const { freqtradeRuntime, poolRuntime, runtimeOf, dedicatedFreqtrade, placementOf } = createRuntimeChoice(deps);
 
   async function runtimeSpec(bot: Bot, credentials: StoredCredentials): Promise<RuntimeSpec> {
     const host: BotHostConfig = { listenHost: deps.botListenHost, bots: [await specs.hostedBot(bot, credentials)] };
     return { botId: bot.id, userId: bot.userId, host };
   }
 
-  function freqtradeRuntime(): FreqtradeRuntime {
-    if (!deps.freqtrade) throw ApplicationFailure.nonRetryable('FreqTrade bots need a Docker engine, and this worker has none', 'NoDocker');
-    return deps.freqtrade;
-  }
-
   const freqtradeSpec = async (bot: Bot, credentials: StoredCredentials) =>
     freqtradeSpecOf(db, bot, { api: credentials, paperExchangeUrl: deps.paperExchangeUrl, exchangeCredentials: await exchangeCredentialsOf(bot) });
-
-  /** The pool of the bot's engine (builtin bots and FreqTrade bots never share a container). */
-  function poolRuntime(bot: Pick<Bot, 'engine'>): BotRuntimeDriver {
-    const pool = bot.engine === 'freqtrade' ? deps.freqtradePool : deps.pool;
-    if (!pool) throw ApplicationFailure.nonRetryable('pooled bots need a Docker engine, and this worker has none', 'NoDocker');
-    return pool;
-  }
-
-  /** Start/stop/inspect of whichever runtime runs the bot; nothing above this knows the engine or the placement. */
-  const runtimeOf = (bot: Bot) => (bot.placement === 'pool' ? poolRuntime(bot) : bot.engine === 'freqtrade' ? freqtradeRuntime() : driver);
-  /** A dedicated FreqTrade bot: its own container, config and strategy written into its volume. */
-  const dedicatedFreqtrade = (bot: Bot): boolean => bot.engine === 'freqtrade' && bot.placement !== 'pool';
-
-  /** Where a new bot goes: what it asked for, else the platform's default for its engine (a pool needs Docker). */
-  function placementOf(engine: Bot['engine'], asked: BotPlacement | undefined, freqtradeVersion: string | null): BotPlacement {
-    if (asked) return asked;
-    if (engine === 'freqtrade') {
-      // The pool runs the default release only: a bot on another one gets a container of its own.
-      const poolable = deps.freqtradePool && freqtradeVersion === DEFAULT_FREQTRADE_VERSION;
-      return poolable ? (deps.freqtradePlacement ?? 'dedicated') : 'dedicated';
-    }
-    return deps.pool ? (deps.defaultPlacement ?? 'pool') : 'dedicated';
-  }
 
   const clientFor = (bot: Bot, credentials: StoredCredentials) =>
     botClient(bot, deps.botChannel, credentials);

@@ -2,7 +2,7 @@
 // runtime take it while the bot keeps running. A pooled bot through its container's bot list (the host restarts the bot
 // with its saved state), a dedicated one through its rewritten config (a builtin host follows its file, FreqTrade
 // reloads it). A bot that does not trade the new list in time is given its old list back, and the change fails saying so.
-import { ApplicationFailure, log, proxyActivities } from '@temporalio/workflow';
+import { ApplicationFailure, log, patched, proxyActivities } from '@temporalio/workflow';
 import type { BotPairActivities } from '../activities/bot-pairs.js';
 import type { PoolDockerActivities } from '../activities/pools.js';
 import type { BotStatus } from '../domain/bot.js';
@@ -13,6 +13,8 @@ import type { BotRun } from './bot-run.js';
 import { runtime, store } from './bot-proxies.js';
 import { messageOf } from './failure-message.js';
 
+/** Runs recorded before pooled FreqTrade bots reloaded their config on a pairs change; `patched` keeps them replaying. */
+export const POOLED_RELOAD = 'pooled-pairs-reload';
 /** How long a running bot has to trade its new pairs (FreqTrade rebuilds itself on a reload: tens of seconds). */
 export const PAIRS_TIMEOUT_MS = 150_000;
 
@@ -54,7 +56,10 @@ async function take(bot: BotRun, list: string[]): Promise<void> {
     const place = await pairs.botPoolPlace(bot.botId);
     // Without a container the bot is between places: the one it gets next reads its row.
     if (place) await onHost(place.host).writeContainerBots(place.poolId, place.containerKey);
-    await waiting.waitBotPairs(bot.botId, list, PAIRS_TIMEOUT_MS);
+    // A pooled FreqTrade bot's config file was rewritten with the list, which FreqTrade reads on /reload_config (its
+    // pool's parent restarts a bot only when the list of bots changes); a builtin host applies its list by itself.
+    const { paused } = place && patched(POOLED_RELOAD) ? await pairs.reloadBotConfig(bot.botId) : { paused: false };
+    await waiting.waitBotPairs(bot.botId, list, PAIRS_TIMEOUT_MS, paused);
     return;
   }
   await runtime.createBotRuntime(bot.botId); // rewrites the runtime's config from the row
