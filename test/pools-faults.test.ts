@@ -143,10 +143,12 @@ describe('pools on two Docker hosts', { shuffle: false }, () => {
   }, 300_000);
 
   it('deletes a bot on the second host with its saved state, and that host worker still stops at once on SIGTERM', async () => {
-    const s = await state();
-    const container = s.containers.find((c) => c.host === hostB && Object.keys(c.bots).length > 0)!;
+    // Right after the dockerd restart the scaler may still be settling host B's containers: wait for a ready one with a bot.
+    const container = await waitFor('a ready container on host B with a bot', async () =>
+      (await state()).containers.find((c) => c.host === hostB && c.status === 'ready' && Object.keys(c.bots).length > 0), 90_000);
     const [botId] = Object.keys(container.bots) as [string];
-    expect((await user.agent.delete(`/api/bots/${botId}`).set('Origin', ORIGIN)).status).toBe(200);
+    const deleted = await user.agent.delete(`/api/bots/${botId}`).set('Origin', ORIGIN);
+    expect(deleted.status, JSON.stringify(deleted.body)).toBe(200);
     const [running] = (await containersOn(dockerB)).filter((c) => c.Labels['tradefleet.pool-container'] === container.key);
     await waitFor('the deleted bot\'s state file gone', async () =>
       dockerB.getContainer(running!.Id).getArchive({ path: `/state/${botId}.json` }).then(() => false, (e: { statusCode?: number }) => e.statusCode === 404), 60_000);
