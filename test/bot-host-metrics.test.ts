@@ -8,6 +8,7 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findBot } from '../db/bots.js';
 import { serveWorkerMetrics } from '../telemetry/worker-metrics.js';
+import { removePoolOf } from './fleet-check.js';
 import { ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
 
 let platform: TestPlatform;
@@ -25,14 +26,7 @@ afterAll(async () => {
   metrics?.close();
   await platform?.stop();
   // This platform's own pool's containers and their state volumes.
-  const docker = new Docker();
-  const poolId = platform?.config.BOT_POOL_ID;
-  for (const c of poolId ? await docker.listContainers({ all: true, filters: { label: [`tradefleet.pool=${poolId}`] } }) : []) {
-    await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined);
-  }
-  for (const v of poolId ? (await docker.listVolumes()).Volumes ?? [] : []) {
-    if (v.Name.startsWith(`tf-pool-${poolId}-c`)) await docker.getVolume(v.Name).remove().catch(() => undefined);
-  }
+  await removePoolOf(new Docker(), platform?.config.BOT_POOL_ID);
 }, 120_000);
 
 const scrape = async (): Promise<string> => (await fetch(`http://127.0.0.1:${(metrics.address() as AddressInfo).port}/metrics`)).text();

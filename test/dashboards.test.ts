@@ -19,6 +19,7 @@ import { DASHBOARDS } from '../ops/grafana/dashboards.js';
 import { dashboardFile, dashboardText } from '../ops/grafana/write-dashboards.js';
 import { freePort } from '../scripts/services/ports.js';
 import { serveWorkerMetrics } from '../telemetry/worker-metrics.js';
+import { removePoolOf } from './fleet-check.js';
 import { ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
 
 const PROMETHEUS = process.env['PROMETHEUS'] ?? '/usr/bin/prometheus';
@@ -77,14 +78,7 @@ afterAll(async () => {
   api?.close();
   await platform?.stop();
   // The pool container and its state volume this test's bot made (its platform's own pool).
-  const docker = new Docker();
-  const poolId = platform?.config.BOT_POOL_ID;
-  for (const c of poolId ? await docker.listContainers({ all: true, filters: { label: [`tradefleet.pool=${poolId}`] } }) : []) {
-    await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined);
-  }
-  for (const v of poolId ? (await docker.listVolumes()).Volumes ?? [] : []) {
-    if (v.Name.startsWith(`tf-pool-${poolId}-c`)) await docker.getVolume(v.Name).remove().catch(() => undefined);
-  }
+  await removePoolOf(new Docker(), platform?.config.BOT_POOL_ID);
   await exchange?.close();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 }, 120_000);

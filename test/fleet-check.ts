@@ -183,3 +183,14 @@ export async function removeDockerThings(docker: Docker, plane: ControlPlane, us
     }
   }
 }
+
+/** A test platform's own pool: its containers (with their anonymous volumes) and their named state volumes. */
+export async function removePoolOf(docker: Docker, poolId: string | undefined): Promise<void> {
+  if (!poolId) return;
+  for (const c of await docker.listContainers({ all: true, filters: { label: [`tradefleet.pool=${poolId}`] } })) {
+    await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined);
+  }
+  for (const v of (await docker.listVolumes()).Volumes ?? []) {
+    if (v.Name.startsWith(`tf-pool-${poolId}-c`)) await docker.getVolume(v.Name).remove().catch(() => undefined);
+  }
+}
