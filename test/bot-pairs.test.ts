@@ -6,10 +6,12 @@
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findBotWithSecret } from '../db/bots.js';
+import { startPaperExchange, type PaperExchangeHandle } from '../exchange/server.js';
 import { botClientOf, ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
 
 const docker = new Docker();
 let platform: TestPlatform;
+let exchange: PaperExchangeHandle;
 let alice: Awaited<ReturnType<typeof signedUpAgent>>;
 let bob: Awaited<ReturnType<typeof signedUpAgent>>;
 
@@ -31,7 +33,10 @@ async function runningBot(name: string, pairs: string[], placement: 'pool' | 'de
 }
 
 beforeAll(async () => {
-  platform = await startPlatform({ env: { BOT_DRIVER: 'docker', BOT_PLACEMENT: 'pool' } });
+  // Prices stand still: an open trade leaves only when the test exits it, not when a random walk meets the strategy's
+  // ROI or RSI exit (a full CI run saw the forced ETH trade closed by the bot before the pairs change).
+  exchange = await startPaperExchange({ port: 0, seed: `bot-pairs-${Date.now()}`, tickMs: 0 });
+  platform = await startPlatform({ env: { BOT_DRIVER: 'docker', BOT_PLACEMENT: 'pool', PAPER_EXCHANGE_URL: exchange.url } });
   alice = await signedUpAgent(platform.app);
   bob = await signedUpAgent(platform.app);
 }, 120_000);
@@ -49,6 +54,7 @@ afterAll(async () => {
     if (own) await docker.getVolume(v.Name).remove().catch(() => undefined);
   }
   await platform?.stop();
+  await exchange?.close();
 }, 120_000);
 
 describe("changing a bot's pairs", () => {

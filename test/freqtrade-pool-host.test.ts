@@ -79,7 +79,7 @@ const pidsOf = async (ids: string[]) => {
 };
 
 beforeAll(async () => {
-  exchange = await startPaperExchange({ port: 0, seed: `ftpool-${tag}` });
+  exchange = await startPaperExchange({ port: 0, seed: `ftpool-${tag}`, tickMs: 0 });
   service = http.createServer((_req, res) => res.end('platform service'));
   await new Promise<void>((r) => service.listen(0, '127.0.0.1', r));
   pool = await startPoolHarness({ paperUrl: exchange.url, label: 'freqtrade-pool-host' });

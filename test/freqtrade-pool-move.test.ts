@@ -22,7 +22,7 @@ let from: PoolHarness;
 let to: PoolHarness;
 
 beforeAll(async () => {
-  exchange = await startPaperExchange({ port: 0, seed: `ftpool-move-${botId}` });
+  exchange = await startPaperExchange({ port: 0, seed: `ftpool-move-${botId}`, tickMs: 0 });
   from = await startPoolHarness({ paperUrl: exchange.url, memoryMb: 1024, label: 'freqtrade-pool-move' });
   to = await startPoolHarness({ paperUrl: exchange.url, memoryMb: 1024, label: 'freqtrade-pool-move' });
 }, 120_000);

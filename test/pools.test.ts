@@ -7,10 +7,12 @@ import { findBotWithSecret } from '../db/bots.js';
 import { botCredentialsPlace, createSecretBox } from '../db/secret-box.js';
 import type { PoolState } from '../domain/pool.js';
 import { poolWorkflowId } from '../domain/workflow-ids.js';
+import { startPaperExchange, type PaperExchangeHandle } from '../exchange/server.js';
 import { botClientOf, ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
 
 const docker = new Docker();
 let platform: TestPlatform;
+let exchange: PaperExchangeHandle;
 let user: Awaited<ReturnType<typeof signedUpAgent>>;
 
 const poolContainers = (poolId: string) => docker.listContainers({ all: true, filters: { label: [`tradefleet.pool=${poolId}`] } });
@@ -38,13 +40,16 @@ async function createRunningBot(name: string): Promise<{ id: string; apiPort: nu
 }
 
 beforeAll(async () => {
-  platform = await startPlatform({ env: { BOT_DRIVER: 'docker', BOT_PLACEMENT: 'pool' } });
+  // Prices stand still, so a forced trade stays open until the test exits it (a random walk could meet the strategy's exit).
+  exchange = await startPaperExchange({ port: 0, seed: `pools-${Date.now()}`, tickMs: 0 });
+  platform = await startPlatform({ env: { BOT_DRIVER: 'docker', BOT_PLACEMENT: 'pool', PAPER_EXCHANGE_URL: exchange.url } });
   user = await signedUpAgent(platform.app);
 }, 120_000);
 
 afterAll(async () => {
   for (const c of await poolContainers(platform.config.BOT_POOL_ID)) await docker.getContainer(c.Id).remove({ force: true, v: true });
   await platform?.stop();
+  await exchange?.close();
 });
 
 // An ordered story: one pool whose containers the steps fill, drain and kill; its steps keep their order in a shuffled run (files still shuffle).
