@@ -3,6 +3,7 @@
 import { log } from '@temporalio/activity';
 import type Docker from 'dockerode';
 import { pickOrphans, type DockerThing } from '../domain/fleet-reconcile.js';
+import { freqtradePoolId } from '../domain/freqtrade-pool.js';
 import { existingBotIds, existingUserIds, knownPoolContainerKeys } from '../db/fleet-reconcile.js';
 import type { Db } from '../db/pool.js';
 
@@ -27,13 +28,14 @@ export function createOrphanSweepActivities({ docker, db, now = Date.now }: Orph
           .filter((v) => v.Labels?.['tradefleet.managed'] === 'true' || v.Name.startsWith(`tf-pool-${poolId}-c`))
           .map((v) => ({ kind: 'volume' as const, id: v.Name, name: v.Name, labels: v.Labels ?? {}, createdAt: Date.parse((v as { CreatedAt?: string }).CreatedAt ?? '') || now() })),
       ];
+      const pools = [poolId, freqtradePoolId(poolId)];
       const labelled = (name: string) => [...new Set(things.map((t) => t.labels[name]).filter((x): x is string => Boolean(x)))];
       const facts = {
         poolId,
         bots: await existingBotIds(db, labelled('tradefleet.bot')),
         users: await existingUserIds(db, labelled('tradefleet.user')),
-        poolKeys: await knownPoolContainerKeys(db, poolId),
-        poolContainers: new Set(containers.filter((c) => c.Labels['tradefleet.pool'] === poolId).map((c) => c.Labels['tradefleet.pool-container'] ?? '')),
+        poolKeys: new Set([...(await knownPoolContainerKeys(db, poolId)), ...(await knownPoolContainerKeys(db, freqtradePoolId(poolId)))]),
+        poolContainers: new Set(containers.filter((c) => pools.includes(c.Labels['tradefleet.pool'] ?? '')).map((c) => c.Labels['tradefleet.pool-container'] ?? '')),
       };
       const removed: string[] = [];
       // Containers first: a volume still mounted by one cannot go.

@@ -71,4 +71,13 @@ describe('pickOrphans', () => {
     const busyStandIn = thing({ labels: { 'tradefleet.pool-state-of': 'p1-c3' }, createdAt: now - 10_000 });
     expect(pickOrphans([...kept, lost, standIn, busyStandIn], facts, now).map((o) => o.name)).toEqual(['tf-pool-p1-c3-state', 'x']);
   });
+
+  it("does the same for the FreqTrade pool's state volumes and stand-ins, and leaves another deployment's alone", () => {
+    const withFreqtrade: SweepFacts = { ...facts, poolKeys: new Set(['p1-c1', 'p1-freqtrade-c1']), poolContainers: new Set(['p1-freqtrade-c2']) };
+    const kept = [thing({ kind: 'volume', name: 'tf-ftpool-p1-freqtrade-c1' }), thing({ kind: 'volume', name: 'tf-ftpool-p1-freqtrade-c2' })];
+    const lost = thing({ kind: 'volume', name: 'tf-ftpool-p1-freqtrade-c3' });
+    const standIn = thing({ name: 'stand-in', labels: { 'tradefleet.pool-state-of': 'p1-freqtrade-c3' }, createdAt: now - STAND_IN_MIN_AGE_MS });
+    const others = [thing({ kind: 'volume', name: 'tf-ftpool-p2-freqtrade-c1' }), thing({ labels: { 'tradefleet.pool-state-of': 'p2-freqtrade-c1' }, createdAt: now - STAND_IN_MIN_AGE_MS })];
+    expect(pickOrphans([...kept, lost, standIn, ...others], withFreqtrade, now).map((o) => o.name)).toEqual(['tf-ftpool-p1-freqtrade-c3', 'stand-in']);
+  });
 });

@@ -1,4 +1,5 @@
 // The fleet reconciler's decisions: what a bot's row says against what was seen of it, and the repair each mismatch needs.
+import { freqtradePoolId } from './freqtrade-pool.js';
 
 /** A bot is repaired once its API has not answered for this long, so it never shows `running` for 30 s while dead. */
 export const UNREACHABLE_GRACE_MS = 10_000;
@@ -53,13 +54,14 @@ export interface SweepFacts {
   bots: ReadonlySet<string>;
   /** User ids of this database: a bot labelled with another user belongs to another deployment. */
   users: ReadonlySet<string>;
-  /** Pool container keys the scaler knows, and those Docker still has a container for. */
+  /** Pool container keys the scalers know (the builtin pool's and the FreqTrade pool's), and those Docker still has a container for. */
   poolKeys: ReadonlySet<string>;
   poolContainers: ReadonlySet<string>;
 }
 
-/** The pool container key a pool state volume (`tf-pool-<key>-state`) belongs to. */
-const poolStateKey = (volumeName: string): string | null => /^tf-pool-(.+)-state$/.exec(volumeName)?.[1] ?? null;
+/** The pool container key a pool state volume belongs to: `tf-pool-<key>-state` (builtin), `tf-ftpool-<key>` (FreqTrade). */
+const poolStateKey = (volumeName: string): string | null =>
+  /^tf-pool-(.+)-state$/.exec(volumeName)?.[1] ?? /^tf-ftpool-(.+)$/.exec(volumeName)?.[1] ?? null;
 
 /**
  * What the sweep removes, with why: a bot's container or volume whose bot has no row (and whose user is of this
@@ -68,7 +70,8 @@ const poolStateKey = (volumeName: string): string | null => /^tf-pool-(.+)-state
  */
 export function pickOrphans(things: readonly DockerThing[], facts: SweepFacts, now: number): Array<DockerThing & { reason: string }> {
   const picked: Array<DockerThing & { reason: string }> = [];
-  const ofPool = (key: string) => key.startsWith(`${facts.poolId}-c`);
+  // This deployment's pools: the builtin one and its FreqTrade pool (domain/freqtrade-pool.ts).
+  const ofPool = (key: string) => key.startsWith(`${facts.poolId}-c`) || key.startsWith(`${freqtradePoolId(facts.poolId)}-c`);
   for (const t of things) {
     const age = now - t.createdAt;
     const botId = t.labels['tradefleet.bot'];

@@ -190,7 +190,9 @@ export async function removePoolOf(docker: Docker, poolId: string | undefined): 
   for (const c of await docker.listContainers({ all: true, filters: { label: [`tradefleet.pool=${poolId}`] } })) {
     await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined);
   }
+  // Builtin pools' state volumes go by name; FreqTrade pools' (tf-ftpool-<key>) carry the pool's label.
   for (const v of (await docker.listVolumes()).Volumes ?? []) {
-    if (v.Name.startsWith(`tf-pool-${poolId}-c`)) await docker.getVolume(v.Name).remove().catch(() => undefined);
+    const own = v.Name.startsWith(`tf-pool-${poolId}-c`) || v.Labels?.['tradefleet.pool'] === poolId;
+    if (own) await docker.getVolume(v.Name).remove().catch(() => undefined);
   }
 }

@@ -58,8 +58,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const c of await poolContainers().catch(() => [])) {
-    // TF_DEBUG_FTPOOL=1 prints what each pool container's parent logged (bots started, ended, restarted, stopped).
-    if (process.env['TF_DEBUG_FTPOOL']) console.log((await docker.getContainer(c.Id).logs({ stdout: true, stderr: true, tail: 80 })).toString('utf8'));
+    // TF_DEBUG_FTPOOL=1 prints what each pool container's parent logged (bots started, ended, restarted, stopped);
+    // without it, only a bot's unplanned end (killed as hung or over its memory, exited, or refused its sandbox).
+    const log = (await docker.getContainer(c.Id).logs({ stdout: true, stderr: true, tail: 2000 }).catch(() => Buffer.alloc(0))).toString('utf8');
+    const lines = log.split('\n').filter((l) => l.startsWith('{') || l.slice(8).startsWith('{'));
+    const shown = process.env['TF_DEBUG_FTPOOL'] ? lines : lines.filter((l) => /"msg": "bot (ended|hung|memory|could not)/.test(l));
+    if (shown.length) console.log(`pool container ${c.Names[0]}:\n${shown.join('\n')}`);
     await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
   }
   const volumes = (await docker.listVolumes({ filters: { label: [`tradefleet.pool=${poolId}`] } }).catch(() => null))?.Volumes ?? [];
