@@ -28,6 +28,8 @@ import { createRuntimeChoice, type RuntimeChoiceDeps } from './bot-runtime-choic
 import type { RuntimeSpec, RuntimeState } from './runtime-driver.js';
 import { recordProvisioned, recordProvisioningFailure } from '../telemetry/worker-metrics.js';
 import type { Notifier } from '../telemetry/notify.js';
+import { pooledBotRuntimeOf } from '../db/pooled-bot-runtime.js';
+import { pooledStartFailure } from './freqtrade-pool-runtimes.js';
 
 /** The runtimes (`driver`, `freqtrade`, `pool`, `freqtradePool`) and default placements: see RuntimeChoiceDeps. */
 export interface BotActivityDeps extends RuntimeChoiceDeps {
@@ -193,7 +195,9 @@ export function createBotActivities(deps: BotActivityDeps) {
       const limit = bot.engine === 'freqtrade' ? Math.max(timeoutMs, FREQTRADE_MIN_HEALTH_MS) : timeoutMs;
       const deadline = Date.now() + limit;
       let lastProblem = 'no answer yet';
-      const restartsBefore = dedicatedFreqtrade(bot) ? (await freqtradeRuntime().inspect(botId)).restartCount : 0;
+      const pooledFreqtrade = bot.engine === 'freqtrade' && bot.placement === 'pool';
+      const restartsBefore = dedicatedFreqtrade(bot) ? (await freqtradeRuntime().inspect(botId)).restartCount
+        : pooledFreqtrade ? ((await pooledBotRuntimeOf(db, botId))?.restarts ?? 0) : 0;
       const expectedStrategy = bot.engine === 'freqtrade' && bot.placement === 'pool' && bot.strategyVersionId
         ? ((await findStrategyVersionForUser(db, bot.userId, bot.strategyVersionId))?.name ?? null)
         : null;
@@ -201,6 +205,8 @@ export function createBotActivities(deps: BotActivityDeps) {
         Context.current().heartbeat(lastProblem);
         const runtime: RuntimeState & { restartCount?: number } = await runtimeOf(bot).inspect(botId);
         if (!runtime.exists) throw ApplicationFailure.nonRetryable(`the runtime of bot ${botId} is gone`, 'RuntimeGone');
+        const poolFailure = pooledFreqtrade ? await pooledStartFailure(db, botId, restartsBefore) : null;
+        if (poolFailure) throw ApplicationFailure.nonRetryable(poolFailure, 'Unhealthy');
         if (runtime.restartCount !== undefined && runtime.restartCount - restartsBefore >= 2) {
           // FreqTrade exits on a config or strategy error; Docker restarts it, and it fails the same way again.
           const exchangeKey = await exchangeCredentialsOf(bot);

@@ -11,6 +11,7 @@ import { BOT_UID, hardenedHostConfig } from './container-hardening.js';
 import { tarArchive } from './tar.js';
 import { dockerLogText } from './docker-logs.js';
 import type { RuntimeState } from './runtime-driver.js';
+import { freqtradeErrorLine } from '../domain/freqtrade-log.js';
 
 export interface FreqtradeRuntimeOptions {
   /** The socket directories and egress proxies of this Docker host's bot containers. */
@@ -192,12 +193,7 @@ export function createFreqtradeRuntime(docker: Docker, options: FreqtradeRuntime
       const found = await findContainer(botId);
       if (!found) return null;
       const logs = await docker.getContainer(found.id).logs({ stdout: true, stderr: true, tail: 200, follow: false });
-      const lines = dockerLogText(logs as unknown as Buffer).split('\n');
-      const error = lines.reverse().find((l) => / - (ERROR|CRITICAL) - /.test(l));
-      if (!error) return null;
-      let message = error.replace(/^.* - (ERROR|CRITICAL) - /, '');
-      for (const secret of secrets) if (secret) message = message.split(secret).join('***');
-      return message.slice(0, 300);
+      return freqtradeErrorLine(dockerLogText(logs as unknown as Buffer), secrets);
     },
   };
 }

@@ -10,7 +10,7 @@ export const botApiHostColumn = sql.fragment`(select h.api_address from pool_con
   where c.key = bots.pool_container_key) as api_host`;
 
 const botColumns = sql.fragment`id::text, user_id, name, exchange, pairs, stake_amount, stake_currency, dry_run, engine,
-  freqtrade_version, status, driver, placement, pool_container_key, runtime_id, ${botApiHostColumn}, api_port, last_error, unreachable_since, strategy_version_id::text, exchange_account_id::text, created_at, updated_at`;
+  freqtrade_version, status, driver, placement, pool_container_key, runtime_id, ${botApiHostColumn}, api_port, last_error, unreachable_since, pool_restarts, pool_last_exit, strategy_version_id::text, exchange_account_id::text, created_at, updated_at`;
 
 const BotWithSecret = Bot.extend({ apiCredentials: z.string() });
 export type BotWithSecret = z.infer<typeof BotWithSecret>;

@@ -109,6 +109,10 @@ export const Bot = z.object({
   lastError: z.string().nullable(),
   /** Since when the fleet reconciler has found the bot's API not answering; null while it answers (or is not watched). */
   unreachableSince: z.string().nullable(),
+  /** A pooled FreqTrade bot: how often its pool restarted its process in its current container; null where not tracked. */
+  poolRestarts: z.number().int().nullable(),
+  /** Why that process last ended, as its pool saw it (with FreqTrade's error line, secrets masked); null before any end. */
+  poolLastExit: z.string().nullable(),
   strategyVersionId: z.string().nullable(),
   exchangeAccountId: z.string().nullable(),
   createdAt: z.string(),

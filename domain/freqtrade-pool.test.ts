@@ -1,6 +1,6 @@
 // Which pool a bot goes to and what it declares there: pure decisions, tested directly.
 import { describe, expect, it } from 'vitest';
-import { defaultFreqtradePoolSettings, FREQTRADE_POOLED_BOT_MB, freqtradePoolId, isFreqtradePool, placementSizeMb } from './freqtrade-pool.js';
+import { defaultFreqtradePoolSettings, describePoolExit, exitHasLogReason, FREQTRADE_POOLED_BOT_MB, freqtradePoolId, isFreqtradePool, placementSizeMb } from './freqtrade-pool.js';
 import { checkPoolSettings, containerCapacity, defaultPoolSettings } from './pool.js';
 import { readConfig } from './config.js';
 
@@ -27,5 +27,21 @@ describe('FreqTrade pools', () => {
     expect(settings).toMatchObject({ headroom: 0, maxBotsPerContainer: 50, hosts: ['a', 'b'] });
     expect(containerCapacity(settings, placementSizeMb('freqtrade', 2))).toBe(50);
     expect(defaultFreqtradePoolSettings('local').hosts).toEqual(defaultPoolSettings('local').hosts);
+  });
+});
+
+describe('describePoolExit', () => {
+  const at = Date.parse('2026-12-06T21:00:00Z') / 1000;
+  it("says what ended a pooled bot's process, when, and FreqTrade's error line", () => {
+    expect(describePoolExit({ at, code: 2, reason: 'exited' }, 'Impossible to load Strategy')).toBe('exited with code 2 at 2026-12-06T21:00:00.000Z: Impossible to load Strategy');
+    expect(describePoolExit({ at, code: -9, reason: 'signal 9' }, null)).toBe('ended by signal 9 at 2026-12-06T21:00:00.000Z');
+    expect(describePoolExit({ at, code: -9, reason: 'memory' }, null)).toMatch(/^restarted by its pool: over its private-memory budget/);
+    expect(describePoolExit({ at, code: -9, reason: 'hung' }, null)).toMatch(/^restarted by its pool: its API stopped answering/);
+  });
+
+  it("reads FreqTrade's log only for an exit of its own with an error code, or a failed sandbox", () => {
+    expect([
+      { at, code: 1, reason: 'exited' }, { at, code: 0, reason: 'exited' }, { at, code: -9, reason: 'signal 9' }, { at, code: 70, reason: 'sandbox' },
+    ].map(exitHasLogReason)).toEqual([true, false, false, true]);
   });
 });

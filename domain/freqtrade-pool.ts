@@ -37,3 +37,26 @@ export const defaultFreqtradePoolSettings = (host: string, hosts?: string[]): Po
   maxBotsPerContainer: 50,
   headroom: 0,
 });
+
+/** How a pooled bot's process last ended, as its pool container's parent records it (freqtrade/tf_pool.py). */
+export interface PoolExit {
+  /** Unix time in seconds. */
+  at: number;
+  code: number;
+  /** `exited`, `signal <n>`, or why the pool ended it: `hung`, `memory`, `sandbox`. */
+  reason: string;
+}
+
+/** Whether FreqTrade's own log may say why (an exit of its own with an error code, or a sandbox that failed). */
+export const exitHasLogReason = (exit: PoolExit): boolean => (exit.reason === 'exited' && exit.code !== 0) || exit.reason === 'sandbox';
+
+/** The line a bot's owner reads: what ended the process, when, and FreqTrade's error line when there is one. */
+export function describePoolExit(exit: PoolExit, errorLine: string | null): string {
+  const what =
+    exit.reason === 'exited' ? `exited with code ${exit.code}`
+    : exit.reason === 'hung' ? 'restarted by its pool: its API stopped answering'
+    : exit.reason === 'memory' ? 'restarted by its pool: over its private-memory budget'
+    : exit.reason === 'sandbox' ? 'could not enter its sandbox'
+    : `ended by ${exit.reason}`;
+  return `${what} at ${new Date(exit.at * 1000).toISOString()}${errorLine ? `: ${errorLine}` : ''}`;
+}

@@ -12,7 +12,7 @@ export function fakeBotActivities(calls: Calls, failAt?: string, options: { unhe
   let strategyVersionId = 'strategy-1';
   const bot = (id: string): Bot => ({
     id, userId: 'u1', name: 'alpha', exchange: 'paper', pairs: ['BTC/USDT'], stakeAmount: 100, stakeCurrency: 'USDT',
-    dryRun: true, engine: 'builtin', status, driver: 'docker', runtimeId: null, apiPort: 20000, lastError: null, unreachableSince: null, strategyVersionId, exchangeAccountId: null,
+    dryRun: true, engine: 'builtin', status, driver: 'docker', runtimeId: null, apiPort: 20000, lastError: null, unreachableSince: null, poolRestarts: null, poolLastExit: null, strategyVersionId, exchangeAccountId: null,
     freqtradeVersion: null, placement: options.placement ?? 'dedicated', poolContainerKey: null, apiHost: null,
     createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z',
   });

@@ -2,7 +2,9 @@
 // SIGKILL of one bot's process restarts that bot alone, with its open trade, while its siblings keep their process,
 // their FreqTrade start time and their trades; a SIGKILL of the pool container brings every bot back with its trade
 // (Docker restarts the container, or the scaler places its bots again);
-// a pool container removed outright has its bots placed again, with their trade databases, in a new container.
+// a pool container removed outright has its bots placed again, with their trade databases, in a new container. The
+// owner sees a pooled bot's restarts and what last ended it; a bot whose FreqTrade cannot start fails with FreqTrade's
+// own error line instead of waiting out its health checks.
 // Prices stand still, so a trade is open until the test says otherwise.
 import { setTimeout as sleep } from 'node:timers/promises';
 import Docker from 'dockerode';
@@ -23,6 +25,31 @@ type Agent = Awaited<ReturnType<typeof signedUpAgent>>;
 type OpenTrade = { trade_id: number; open_rate: number; is_open: boolean };
 interface PooledBot { id: string; owner: Agent; client: FreqtradeClient; trade: OpenTrade }
 const bots: PooledBot[] = [];
+/** A strategy the upload check accepts (it loads) but whose bot stops at once: FreqTrade calls bot_start as it starts. */
+const REFUSES_TO_START = `from pandas import DataFrame
+from freqtrade.strategy import IStrategy
+
+
+class TfRefusesToStart(IStrategy):
+    INTERFACE_VERSION = 3
+    timeframe = "5m"
+    minimal_roi = {"0": 0.1}
+    stoploss = -0.1
+
+    def bot_start(self, **kwargs) -> None:
+        raise RuntimeError("tf-test: this strategy refuses to start")
+
+    def populate_indicators(self, dataframe: DataFrame, metadata: dict) -> DataFrame:
+        return dataframe
+
+    def populate_entry_trend(self, dataframe: DataFrame, metadata: dict) -> DataFrame:
+        dataframe["enter_long"] = 0
+        return dataframe
+
+    def populate_exit_trend(self, dataframe: DataFrame, metadata: dict) -> DataFrame:
+        dataframe["exit_long"] = 0
+        return dataframe
+`;
 
 const apiBot = async (b: PooledBot) => (await b.owner.agent.get(`/api/bots/${b.id}`)).body.bot;
 /** A check polled once a second: three FreqTrade APIs polled faster only load the machine. */
@@ -100,11 +127,36 @@ describe('pooled FreqTrade bots under faults', { shuffle: false }, () => {
     }), 240_000);
     expect(after.lastExit!.reason).toBe('signal 9');
     await allBack('after one bot was killed');
+    // Its owner sees it on the bot: the restart, and what ended the process (recorded by the pool's next cycle).
+    const shown = await waitFor('the restart shown with the bot', everySecond(async () => {
+      const row = await apiBot(target);
+      return row.poolRestarts === after.restarts ? row : null;
+    }), 60_000);
+    expect(shown.poolLastExit).toMatch(/^ended by signal 9 at /);
+    for (const b of others) expect((await apiBot(b)).poolLastExit).toBeNull();
     // The siblings never stopped: the same process, the same FreqTrade start time, no restart.
     const now = await settledStatus(key);
     for (const b of others) expect(now.bots[b.id]).toMatchObject({ pid: before.bots[b.id]!.pid, restarts: before.bots[b.id]!.restarts });
     expect(await Promise.all(others.map(startedAt))).toEqual(othersStarted);
   }, 600_000);
+
+  it("a bot whose FreqTrade cannot start fails with FreqTrade's own error, and its siblings keep running", async () => {
+    const owner = await signedUpAgent(platform.app);
+    const uploaded = await owner.agent.post('/api/strategies').set('Origin', ORIGIN).send({ engine: 'freqtrade', content: REFUSES_TO_START, note: 'fails at bot start' });
+    expect(uploaded.status, JSON.stringify(uploaded.body)).toBe(201);
+    const created = await owner.agent.post('/api/bots').set('Origin', ORIGIN)
+      .send({ name: 'Cannot start', pairs: ['BTC/USDT'], stakeAmount: 10, engine: 'freqtrade', strategyVersionId: uploaded.body.strategy.id });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const t0 = Date.now();
+    const failed = await waitFor('the bot failed', everySecond(async () => {
+      const { body } = await owner.agent.get(`/api/bots/${created.body.bot.id}`);
+      return body.bot.status === 'failed' ? body.bot : null;
+    }), 300_000);
+    console.log(`a pooled FreqTrade bot that cannot start failed ${((Date.now() - t0) / 1000).toFixed(1)} s after its create`);
+    expect(failed.lastError).toContain('RuntimeError: tf-test: this strategy refuses to start');
+    expect(failed.lastError).toMatch(/FreqTrade exited \d+ times while starting/);
+    for (const b of bots) expect(await openTrade(b)).toMatchObject({ trade_id: b.trade.trade_id, is_open: true });
+  }, 400_000);
 
   it('a SIGKILL of the pool container brings every bot back with its open trade', async () => {
     const key = await keyOf(bots[0]!);

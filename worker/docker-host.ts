@@ -20,6 +20,7 @@ import { createSecretBox } from '../db/secret-box.js';
 import { botChannelsFor } from './runtime-driver.js';
 import { watchBotHosts } from '../telemetry/bot-host-metrics.js';
 import { workerTracing } from '../telemetry/tracing.js';
+import { createFreqtradePoolRuntimes } from '../activities/freqtrade-pool-runtimes.js';
 
 export interface DockerHostWorkerDeps {
   connection: NativeConnection;
@@ -83,10 +84,17 @@ export function dockerHostActivities(config: PlatformConfig, db: Db, docker: Doc
     channels: botChannelsFor(config),
     gateway: botGatewayFor(config, db),
   });
+  const runtimes = createFreqtradePoolRuntimes({ docker, db, box: createSecretBox(secretKeyRing(config)), paperExchangeUrl: config.PAPER_EXCHANGE_URL });
   // One set of activity names for both kinds of pool: the pool's id says which containers it runs.
   const kindOf = (poolId: string) => (isFreqtradePool(poolId) ? freqtrade : pool);
   return {
     ...pool,
+    // Each cycle's look at a FreqTrade pool's containers also records what their parents say of each bot's process.
+    observePoolContainers: async (poolId: string, host: string) => {
+      const observed = await pool.observePoolContainers(poolId, host);
+      if (isFreqtradePool(poolId)) await runtimes.recordPoolBotRuntimes(observed.filter((o) => o.running).map((o) => o.key));
+      return observed;
+    },
     ensurePoolContainer: (poolId: string, key: string, memoryMb: number) => kindOf(poolId).ensurePoolContainer(poolId, key, memoryMb),
     writeContainerBots: (poolId: string, key: string) => kindOf(poolId).writeContainerBots(poolId, key),
     exportBotState: (poolId: string, key: string, botId: string) => kindOf(poolId).exportBotState(poolId, key, botId),

@@ -1,0 +1,94 @@
+// What a FreqTrade pool container's parent says of its bots' processes (its status file: each bot's restarts and last
+// end), recorded on the bots' rows by the Docker host during each pool cycle's observation. The bot's owner sees how often
+// its bot was restarted and why it last ended, with FreqTrade's own error line (read from the bot's console log in its
+// directory, its secrets masked), and the bot's health wait fails fast with that line when FreqTrade keeps exiting.
+import { log } from '@temporalio/activity';
+import type Docker from 'dockerode';
+import { describePoolExit, exitHasLogReason, type PoolExit } from '../domain/freqtrade-pool.js';
+import { freqtradeErrorLine } from '../domain/freqtrade-log.js';
+import * as bots from '../db/bots.js';
+import type { Db } from '../db/pool.js';
+import { pooledBotRuntimeOf, pooledBotRuntimesIn, recordPooledBotRuntime } from '../db/pooled-bot-runtime.js';
+import { botCredentialsPlace, type SecretBox } from '../db/secret-box.js';
+import { createBotHostSpecs, type StoredCredentials } from './bot-host-spec.js';
+import { BOT_UID } from './container-hardening.js';
+import { dockerLogText } from './docker-logs.js';
+import { createFreqtradePoolHost, FREQTRADE_POOL_DIR } from './freqtrade-pool-host.js';
+
+export interface FreqtradePoolRuntimeDeps {
+  docker: Docker;
+  db: Db;
+  box: SecretBox;
+  paperExchangeUrl: string;
+}
+
+/** How much of a bot's console log is read for its error line. */
+const LOG_TAIL_LINES = 200;
+
+export function createFreqtradePoolRuntimes(deps: FreqtradePoolRuntimeDeps) {
+  const { docker, db } = deps;
+  const host = createFreqtradePoolHost(docker);
+
+  /** The end of the bot's console log (FreqTrade's own output), read in the container as the bots' user. */
+  async function logTail(key: string, botId: string): Promise<string> {
+    const id = await host.containerId(key);
+    if (!id) return '';
+    const exec = await docker.getContainer(id).exec({
+      Cmd: ['tail', '-n', String(LOG_TAIL_LINES), `${FREQTRADE_POOL_DIR}/bots/${botId}/user_data/logs/console.log`],
+      User: `${BOT_UID}:${BOT_UID}`, AttachStdout: true, AttachStderr: false,
+    });
+    const stream = await exec.start({ hijack: true, stdin: false });
+    const chunks: Buffer[] = [];
+    await new Promise<void>((resolve, reject) => {
+      stream.on('data', (c: Buffer) => chunks.push(c)).on('end', resolve).on('close', resolve).on('error', reject);
+    });
+    return dockerLogText(Buffer.concat(chunks));
+  }
+
+  /** Everything secret a bot's log could echo: its API password and token key, its exchange key. */
+  async function secretsOf(botId: string): Promise<string[]> {
+    const [bot] = await bots.findBotsWithSecret(db, [botId]);
+    if (!bot) return [];
+    const api = JSON.parse(deps.box.open(bot.apiCredentials, botCredentialsPlace(bot.id))) as StoredCredentials;
+    const exchange = await createBotHostSpecs({ db, box: deps.box, paperExchangeUrl: deps.paperExchangeUrl }).exchangeCredentialsOf(bot).catch(() => undefined);
+    return [api.password, api.jwtSecret, exchange?.apiKey, exchange?.secret, exchange?.passphrase].filter((s): s is string => Boolean(s));
+  }
+
+  async function describe(key: string, botId: string, exit: PoolExit): Promise<string> {
+    const line = exitHasLogReason(exit) ? freqtradeErrorLine(await logTail(key, botId).catch(() => ''), await secretsOf(botId)) : null;
+    return describePoolExit(exit, line);
+  }
+
+  return {
+    /** Records, for each running container of `keys`, what its parent last said of each bot placed in it that changed. */
+    async recordPoolBotRuntimes(keys: readonly string[]): Promise<void> {
+      for (const key of keys) {
+        try {
+          const status = await host.status(key);
+          if (!status) continue;
+          for (const row of await pooledBotRuntimesIn(db, key)) {
+            const seen = status.bots[row.id];
+            if (!seen || (seen.restarts === row.restarts && (row.lastExit !== null || !seen.lastExit))) continue;
+            // A new end is described once; a bot that moved here keeps the last end recorded until it ends here.
+            const lastExit = seen.lastExit && (seen.restarts !== row.restarts || row.lastExit === null) ? await describe(key, row.id, seen.lastExit) : row.lastExit;
+            await recordPooledBotRuntime(db, row.id, key, seen.restarts, lastExit);
+          }
+        } catch (error) {
+          // An observation that fails costs a cycle's news, never the pool's reconcile.
+          log.warn('pooled bot runtimes not recorded', { key, error: (error as Error).message });
+        }
+      }
+    },
+  };
+}
+
+/** A FreqTrade start that failed again and again: restarted this often since the health wait began, the bot fails. */
+export const START_RESTARTS_FAIL = 2;
+
+/** Why a pooled FreqTrade bot is failing to start (its pool restarted it START_RESTARTS_FAIL times since `before`), or null. */
+export async function pooledStartFailure(db: Db, botId: string, before: number): Promise<string | null> {
+  const seen = await pooledBotRuntimeOf(db, botId);
+  const restarts = (seen?.restarts ?? 0) - before;
+  if (restarts < START_RESTARTS_FAIL) return null;
+  return `FreqTrade exited ${restarts} times while starting in its pool container${seen?.lastExit ? `; last: ${seen.lastExit}` : ''}`;
+}

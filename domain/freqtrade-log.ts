@@ -1,0 +1,21 @@
+// Reading FreqTrade's own log: the line that says why a bot did not start, for its owner, with its secrets masked.
+
+/** The longest error a user is shown (FreqTrade's tracebacks can be long; their last line says what went wrong). */
+export const MAX_ERROR_CHARS = 300;
+
+const LOGGED = / - (ERROR|CRITICAL) - /;
+/** A traceback's last line: `SomeError: message` (FreqTrade logs `Fatal exception!`, then the traceback says what). */
+const RAISED = /^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt)\b.*:/;
+
+/**
+ * The last error in FreqTrade's log: a logged one (`<time> - <logger> - ERROR|CRITICAL - <message>`, without its time
+ * and logger) or a traceback's last line, whichever came last, with every secret replaced by `***`; null when none.
+ */
+export function freqtradeErrorLine(log: string, secrets: readonly string[] = []): string | null {
+  const found = log.split('\n').map((l) => l.trimEnd()).reverse().find((l) => LOGGED.test(l) || RAISED.test(l));
+  const line = found?.replace(/^.* - (ERROR|CRITICAL) - /, '');
+  if (!line) return null;
+  let message = line;
+  for (const secret of secrets) if (secret) message = message.split(secret).join('***');
+  return message.slice(0, MAX_ERROR_CHARS);
+}
