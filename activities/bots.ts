@@ -28,8 +28,7 @@ import { createRuntimeChoice, type RuntimeChoiceDeps } from './bot-runtime-choic
 import type { RuntimeSpec, RuntimeState } from './runtime-driver.js';
 import { recordProvisioned, recordProvisioningFailure } from '../telemetry/worker-metrics.js';
 import type { Notifier } from '../telemetry/notify.js';
-import { pooledBotRuntimeOf } from '../db/pooled-bot-runtime.js';
-import { pooledStartFailure } from './freqtrade-pool-runtimes.js';
+import { watchStartFailures } from './bot-start-failure.js';
 
 /** The runtimes (`driver`, `freqtrade`, `pool`, `freqtradePool`) and default placements: see RuntimeChoiceDeps. */
 export interface BotActivityDeps extends RuntimeChoiceDeps {
@@ -195,9 +194,7 @@ export function createBotActivities(deps: BotActivityDeps) {
       const limit = bot.engine === 'freqtrade' ? Math.max(timeoutMs, FREQTRADE_MIN_HEALTH_MS) : timeoutMs;
       const deadline = Date.now() + limit;
       let lastProblem = 'no answer yet';
-      const pooledFreqtrade = bot.engine === 'freqtrade' && bot.placement === 'pool';
-      const restartsBefore = dedicatedFreqtrade(bot) ? (await freqtradeRuntime().inspect(botId)).restartCount
-        : pooledFreqtrade ? ((await pooledBotRuntimeOf(db, botId))?.restarts ?? 0) : 0;
+      const startFailure = await watchStartFailures({ db, freqtradeRuntime, dedicatedFreqtrade, exchangeCredentialsOf }, bot, credentials);
       const expectedStrategy = bot.engine === 'freqtrade' && bot.placement === 'pool' && bot.strategyVersionId
         ? ((await findStrategyVersionForUser(db, bot.userId, bot.strategyVersionId))?.name ?? null)
         : null;
@@ -205,15 +202,9 @@ export function createBotActivities(deps: BotActivityDeps) {
         Context.current().heartbeat(lastProblem);
         const runtime: RuntimeState & { restartCount?: number } = await runtimeOf(bot).inspect(botId);
         if (!runtime.exists) throw ApplicationFailure.nonRetryable(`the runtime of bot ${botId} is gone`, 'RuntimeGone');
-        const poolFailure = pooledFreqtrade ? await pooledStartFailure(db, botId, restartsBefore) : null;
-        if (poolFailure) throw ApplicationFailure.nonRetryable(poolFailure, 'Unhealthy');
-        if (runtime.restartCount !== undefined && runtime.restartCount - restartsBefore >= 2) {
-          // FreqTrade exits on a config or strategy error; Docker restarts it, and it fails the same way again.
-          const exchangeKey = await exchangeCredentialsOf(bot);
-          const secrets = [credentials.password, credentials.jwtSecret, exchangeKey?.apiKey, exchangeKey?.secret, exchangeKey?.passphrase];
-          const reason = await freqtradeRuntime().lastError(botId, secrets.filter((x): x is string => Boolean(x)));
-          throw ApplicationFailure.nonRetryable(`FreqTrade exited ${runtime.restartCount - restartsBefore} times while starting${reason ? `: ${reason}` : ''}`, 'Unhealthy');
-        }
+        // FreqTrade exits on a config or strategy error; restarted, it fails the same way again.
+        const failure = await startFailure(runtime);
+        if (failure) throw ApplicationFailure.nonRetryable(failure, 'Unhealthy');
         if (!runtime.running && runtime.exitCode !== undefined && runtime.exitCode !== null && runtime.exitCode !== 0) {
           lastProblem = `bot host exited with code ${runtime.exitCode}`;
         } else {

@@ -8,7 +8,7 @@ import { describePoolExit, exitHasLogReason, type PoolExit } from '../domain/fre
 import { freqtradeErrorLine } from '../domain/freqtrade-log.js';
 import * as bots from '../db/bots.js';
 import type { Db } from '../db/pool.js';
-import { pooledBotRuntimeOf, pooledBotRuntimesIn, recordPooledBotRuntime } from '../db/pooled-bot-runtime.js';
+import { pooledBotRuntimesIn, recordPooledBotRuntime } from '../db/pooled-bot-runtime.js';
 import { botCredentialsPlace, type SecretBox } from '../db/secret-box.js';
 import { createBotHostSpecs, type StoredCredentials } from './bot-host-spec.js';
 import { BOT_UID } from './container-hardening.js';
@@ -80,15 +80,4 @@ export function createFreqtradePoolRuntimes(deps: FreqtradePoolRuntimeDeps) {
       }
     },
   };
-}
-
-/** A FreqTrade start that failed again and again: restarted this often since the health wait began, the bot fails. */
-export const START_RESTARTS_FAIL = 2;
-
-/** Why a pooled FreqTrade bot is failing to start (its pool restarted it START_RESTARTS_FAIL times since `before`), or null. */
-export async function pooledStartFailure(db: Db, botId: string, before: number): Promise<string | null> {
-  const seen = await pooledBotRuntimeOf(db, botId);
-  const restarts = (seen?.restarts ?? 0) - before;
-  if (restarts < START_RESTARTS_FAIL) return null;
-  return `FreqTrade exited ${restarts} times while starting in its pool container${seen?.lastExit ? `; last: ${seen.lastExit}` : ''}`;
 }

@@ -19,3 +19,10 @@ export function freqtradeErrorLine(log: string, secrets: readonly string[] = [])
   for (const secret of secrets) if (secret) message = message.split(secret).join('***');
   return message.slice(0, MAX_ERROR_CHARS);
 }
+
+/** A FreqTrade start that fails again and again: restarted this often since the health wait began, the bot fails. */
+export const START_RESTARTS_FAIL = 2;
+
+/** What a bot's owner reads when its FreqTrade keeps exiting while it starts: how often, where, and FreqTrade's reason. */
+export const startFailureMessage = (restarts: number, where: 'container' | 'pool', reason: string | null): string =>
+  `FreqTrade exited ${restarts} times while starting${where === 'pool' ? ' in its pool container' : ''}${reason ? `: ${reason}` : ''}`;
