@@ -86,10 +86,13 @@ class Pool:
             return
         self.config_raw = raw
         specs = {b["id"]: b for b in wanted if isinstance(b, dict) and BOT_ID.match(str(b.get("id", ""))) and isinstance(b.get("apiPort"), int)}
-        for bot_id, bot in self.bots.items():
+        for bot_id, bot in list(self.bots.items()):
             if bot_id not in specs and bot.wanted:
                 bot.wanted = False
-                self.stop(bot)
+                if bot.alive():
+                    self.stop(bot)
+                else:  # waiting out its restart backoff: no process to stop, so nothing would ever end it
+                    self.forget(bot)
         for bot_id, spec in specs.items():
             bot = self.bots.get(bot_id)
             if bot:  # still known (perhaps stopping: it starts again once its process is gone)
@@ -186,19 +189,24 @@ class Pool:
             os.close(bot.pipe)
             bot.pipe = None
         if not bot.wanted:
-            log("bot stopped", bot=bot.id)
-            bot.listener.close()
-            try:
-                os.unlink(bot.socket_path())
-            except OSError:
-                pass
-            del self.bots[bot.id]
+            self.forget(bot)
             return
         ran = time.time() - (bot.started_at or time.time())
         streak = 0 if ran > 300 else min(bot.restarts, len(BACKOFF_S) - 1)
         bot.restarts += 1
         bot.state, bot.next_start = "restarting", time.time() + BACKOFF_S[streak]
         log("bot ended; restarting it alone", bot=bot.id, code=code, reason=reason, ran_s=round(ran))
+
+    def forget(self, bot):
+        """A bot no longer listed whose process is gone: its socket closes, the platform's sign that its files are final."""
+        log("bot stopped", bot=bot.id)
+        if bot.listener is not None:
+            bot.listener.close()
+        try:
+            os.unlink(bot.socket_path())
+        except OSError:
+            pass
+        del self.bots[bot.id]
 
     def kill(self, bot, reason, **fields):
         log(f"bot {reason}; restarting it", bot=bot.id, **fields)

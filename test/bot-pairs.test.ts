@@ -7,11 +7,14 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findBotWithSecret } from '../db/bots.js';
 import { startPaperExchange, type PaperExchangeHandle } from '../exchange/server.js';
+import { holdStrategyOf } from './hold-strategy.js';
 import { botClientOf, ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
 
 const docker = new Docker();
 let platform: TestPlatform;
 let exchange: PaperExchangeHandle;
+/** Alice's builtin bots' strategy: it never trades on its own, so the trade the test forces stays open until it exits it. */
+let hold: string;
 let alice: Awaited<ReturnType<typeof signedUpAgent>>;
 let bob: Awaited<ReturnType<typeof signedUpAgent>>;
 
@@ -21,7 +24,8 @@ const rowPairs = async (botId: string) => (await findBotWithSecret(platform.db, 
 const putPairs = (agent: typeof alice.agent, botId: string, body: unknown) => agent.put(`/api/bots/${botId}/pairs`).set('Origin', ORIGIN).send(body as object);
 
 async function runningBot(name: string, pairs: string[], placement: 'pool' | 'dedicated', engine: 'builtin' | 'freqtrade' = 'builtin'): Promise<string> {
-  const created = await alice.agent.post('/api/bots').set('Origin', ORIGIN).send({ name, pairs, stakeAmount: 20, placement, engine });
+  const strategy = engine === 'builtin' ? { strategyVersionId: hold } : {};
+  const created = await alice.agent.post('/api/bots').set('Origin', ORIGIN).send({ name, pairs, stakeAmount: 20, placement, engine, ...strategy });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   const id = created.body.bot.id as string;
   await waitFor(`${name} running`, async () => {
@@ -33,12 +37,13 @@ async function runningBot(name: string, pairs: string[], placement: 'pool' | 'de
 }
 
 beforeAll(async () => {
-  // Prices stand still: an open trade leaves only when the test exits it, not when a random walk meets the strategy's
-  // ROI or RSI exit (a full CI run saw the forced ETH trade closed by the bot before the pairs change).
+  // Prices stand still, and the builtin bots hold their trades (test/hold-strategy.ts): an open trade leaves only when
+  // the test exits it (a full CI run saw the forced ETH trade gone after the pairs change on the random walk).
   exchange = await startPaperExchange({ port: 0, seed: `bot-pairs-${Date.now()}`, tickMs: 0 });
   platform = await startPlatform({ env: { BOT_DRIVER: 'docker', BOT_PLACEMENT: 'pool', PAPER_EXCHANGE_URL: exchange.url } });
   alice = await signedUpAgent(platform.app);
   bob = await signedUpAgent(platform.app);
+  hold = await holdStrategyOf(alice);
 }, 120_000);
 
 afterAll(async () => {
@@ -61,9 +66,9 @@ describe("changing a bot's pairs", () => {
   it('a pooled bot trades the new list through its container, keeps managing the open trade of a pair taken out, and refuses bad input', async () => {
     const id = await runningBot('Pooled pairs', ['BTC/USDT', 'ETH/USDT'], 'pool');
     expect(await whitelist(id)).toEqual(['BTC/USDT', 'ETH/USDT']);
-    // An open trade on the pair about to go (the bot's own strategy may have entered it already).
+    // An open trade on the pair about to go.
     const bot = await client(id);
-    await bot.post('forceenter', { pair: 'ETH/USDT' }).catch(() => undefined);
+    await bot.post('forceenter', { pair: 'ETH/USDT' });
     const eth = await waitFor('the ETH trade open', async () => (await bot.get<Array<{ trade_id: number; pair: string }>>('status')).find((t) => t.pair === 'ETH/USDT'));
 
     for (const [body, field] of [
