@@ -1,8 +1,9 @@
 // What a FreqTrade pool container's parent says of its bots' processes (its status file: each bot's restarts and last
-// end), recorded on the bots' rows by the Docker host during each pool cycle's observation. The bot's owner sees how often
-// its bot was restarted and why it last ended, with FreqTrade's own error line (read from the bot's console log in its
-// directory, its secrets masked), and the bot's health wait fails fast with that line when FreqTrade keeps exiting.
-import { log } from '@temporalio/activity';
+// end), recorded on the bots' rows by the Docker host after each pool cycle's observation has answered. The bot's
+// owner sees how often its bot was restarted and why it last ended, with FreqTrade's own error line (read from the
+// bot's console log in its directory, its secrets masked), and the bot's health wait fails fast with that line when
+// FreqTrade keeps exiting.
+import { Runtime } from '@temporalio/worker';
 import type Docker from 'dockerode';
 import { describePoolExit, exitHasLogReason, type PoolExit } from '../domain/freqtrade-pool.js';
 import { freqtradeErrorLine } from '../domain/freqtrade-log.js';
@@ -74,8 +75,9 @@ export function createFreqtradePoolRuntimes(deps: FreqtradePoolRuntimeDeps) {
             await recordPooledBotRuntime(db, row.id, key, seen.restarts, lastExit);
           }
         } catch (error) {
-          // An observation that fails costs a cycle's news, never the pool's reconcile.
-          log.warn('pooled bot runtimes not recorded', { key, error: (error as Error).message });
+          // An observation that fails costs a cycle's news, never the pool's reconcile. (The worker's logger: this runs
+          // after the observing activity has answered, outside any activity's context.)
+          Runtime.instance().logger.warn('pooled bot runtimes not recorded', { key, error: (error as Error).message });
         }
       }
     },

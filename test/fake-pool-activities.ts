@@ -10,6 +10,10 @@ import type { PoolState } from '../domain/pool.js';
 export interface PoolSim {
   /** How long the scaler's bot-list write takes (a real one is a Docker exec of about 100 ms); 0 by default. */
   writeMs: number;
+  /** How long a reconcile's look takes after it listed the containers (real ones read each container's stats); 0 by default. */
+  observeMs: number;
+  /** Containers the scaler removed, in order. */
+  removed: string[];
   containers: Map<string, { host: string; running: boolean }>;
   /** Bot list per container as last written (attached bots placed there). */
   lists: Map<string, string[]>;
@@ -25,7 +29,7 @@ export interface PoolSim {
 }
 
 export const newPoolSim = (): PoolSim => ({
-  writeMs: 0, containers: new Map(), lists: new Map(), attached: new Map(), stateFiles: new Map(), saved: null, writes: 0, creates: 0,
+  writeMs: 0, observeMs: 0, removed: [], containers: new Map(), lists: new Map(), attached: new Map(), stateFiles: new Map(), saved: null, writes: 0, creates: 0,
   lostImports: [], doubles: [],
 });
 
@@ -77,10 +81,13 @@ export function fakePoolDockerActivities(sim: PoolSim): PoolDockerActivities {
       writeList(key);
       return `id-${key}`;
     },
-    observePoolContainers: async (_poolId, host) =>
-      [...sim.containers.entries()]
+    observePoolContainers: async (_poolId, host) => {
+      const seen = [...sim.containers.entries()]
         .filter(([, c]) => c.host === host)
-        .map(([key, c]) => ({ key, host, running: c.running, memoryMb: 40, memoryBytes: 40 * 2 ** 20, memoryLimitBytes: 512 * 2 ** 20, cpuPercent: 1 })),
+        .map(([key, c]) => ({ key, host, running: c.running, memoryMb: 40, memoryBytes: 40 * 2 ** 20, memoryLimitBytes: 512 * 2 ** 20, cpuPercent: 1 }));
+      if (sim.observeMs) await new Promise((resolve) => setTimeout(resolve, sim.observeMs));
+      return seen;
+    },
     writeContainerBots: async (_poolId, key) => {
       if (sim.writeMs) await new Promise((resolve) => setTimeout(resolve, sim.writeMs));
       return { bots: writeList(key, true), via: 'socket' as const };
@@ -99,6 +106,7 @@ export function fakePoolDockerActivities(sim: PoolSim): PoolDockerActivities {
       sim.stateFiles.delete(`${key}/${botId}`);
     },
     removePoolContainer: async (_poolId, key) => {
+      if (sim.containers.has(key)) sim.removed.push(key);
       sim.containers.delete(key);
       sim.lists.delete(key);
     },

@@ -85,14 +85,23 @@ export function dockerHostActivities(config: PlatformConfig, db: Db, docker: Doc
     gateway: botGatewayFor(config, db),
   });
   const runtimes = createFreqtradePoolRuntimes({ docker, db, box: createSecretBox(secretKeyRing(config)), paperExchangeUrl: config.PAPER_EXCHANGE_URL });
+  // One recording per pool at a time: a cycle that finds the last one still busy leaves its news to the next cycle.
+  const recording = new Set<string>();
+  const recordInBackground = (poolId: string, keys: string[]) => {
+    if (recording.has(poolId)) return;
+    recording.add(poolId);
+    void runtimes.recordPoolBotRuntimes(keys).catch(() => undefined).finally(() => recording.delete(poolId));
+  };
   // One set of activity names for both kinds of pool: the pool's id says which containers it runs.
   const kindOf = (poolId: string) => (isFreqtradePool(poolId) ? freqtrade : pool);
   return {
     ...pool,
-    // Each cycle's look at a FreqTrade pool's containers also records what their parents say of each bot's process.
+    // Each cycle's look at a FreqTrade pool's containers also records what their parents say of each bot's process,
+    // after the look has answered: the scaler judges containers by what it saw, and one it created while a slower look
+    // was under way would be judged gone (a full CI run saw a drain's new container replaced so, and the drain stall).
     observePoolContainers: async (poolId: string, host: string) => {
       const observed = await pool.observePoolContainers(poolId, host);
-      if (isFreqtradePool(poolId)) await runtimes.recordPoolBotRuntimes(observed.filter((o) => o.running).map((o) => o.key));
+      if (isFreqtradePool(poolId)) recordInBackground(poolId, observed.filter((o) => o.running).map((o) => o.key));
       return observed;
     },
     ensurePoolContainer: (poolId: string, key: string, memoryMb: number) => kindOf(poolId).ensurePoolContainer(poolId, key, memoryMb),

@@ -83,6 +83,25 @@ describe('pool scaler workflow', () => {
     });
   }, 60_000);
 
+  it('never judges a container gone that started while a slow look at Docker was under way', async () => {
+    await withPool({ maxBotsPerContainer: 1, headroom: 0 }, async (h, sim) => {
+      // Each look lists the containers, then takes 4 s (a real one reads every container's stats): placements arriving
+      // meanwhile start containers the look did not list. Over two cycles some start inside a look.
+      sim.observeMs = 4000;
+      const bots: string[] = [];
+      for (let i = 0; i < 16; i++) {
+        bots.push(randomUUID());
+        await place(h, bots.at(-1)!);
+        await new Promise((r) => setTimeout(r, 1500));
+      }
+      const s = await until(h, 'every bot placed and ready', (x) => x.containers.length === bots.length && x.containers.every((c) => c.status === 'ready'));
+      await new Promise((r) => setTimeout(r, 5000)); // one more look, after the last start
+      expect(sim.removed).toEqual([]);
+      expect(sim.creates).toBe(bots.length);
+      for (const b of bots) expect(placedIn(s, b)).toHaveLength(1);
+    });
+  }, 120_000);
+
   it('stops, releases and moves bots, and validates operator commands before they count', async () => {
     await withPool({ maxBotsPerContainer: 3, headroom: 0, maxContainers: 2 }, async (h, sim) => {
       const [a, b] = [randomUUID(), randomUUID()];

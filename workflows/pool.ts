@@ -7,7 +7,7 @@
 // A container's list of bots is written by one coalescing loop per container: fifty bots placed at once cost a few writes.
 // Bots ask for places by signal and are answered by signal (workflows/pool-placement-queue.ts); the scaler's PostgreSQL
 // activities run on a task queue of their own, so no amount of bot work can starve it.
-import { allHandlersFinished, condition, continueAsNew, log, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, log, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { fieldError } from '../domain/field-error.js';
 import {
   CONTAINER_BASE_MB,
@@ -32,6 +32,11 @@ export * from './pool-messages.js';
 
 /** Time between reconciles against Docker. */
 export const CYCLE_MS = 10_000;
+/**
+ * Runs recorded before this change judged every ready container missing from a reconcile's look as gone, also one whose
+ * start finished while the look was under way; `patched` keeps them replaying.
+ */
+export const RECONCILE_JUDGES_UP_BEFORE_LOOK = 'reconcile-judges-containers-up-before-the-look';
 
 export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
   // Handlers are set before the first await: an update-with-start's update arrives with the workflow's first task.
@@ -75,6 +80,9 @@ export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
   }
 
   async function reconcile(): Promise<void> {
+    // Only containers that were up before the look began can be missing from it: one still starting meanwhile (a drain's
+    // or a placement's new container) may be created after Docker was listed, and must not be judged gone for that.
+    const upBeforeLook = new Set(state.containers.filter((c) => c.status !== 'starting').map((c) => c.key));
     const observed = [];
     const answered: string[] = [];
     for (const host of state.settings.hosts) {
@@ -86,6 +94,7 @@ export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
       }
     }
     const plan = planReconcile(state, observed, answered);
+    if (patched(RECONCILE_JUDGES_UP_BEFORE_LOOK)) plan.dead = plan.dead.filter((key) => upBeforeLook.has(key));
     for (const o of observed) {
       const c = byKey(o.key);
       if (c) c.liveMb = o.memoryMb;
