@@ -4,6 +4,7 @@
 // (pool.json), each bot's directory (config, strategy, trade database) and the parent's status.json; its socket
 // directory (at /run/tf) holds each bot's API socket (made by the parent) and each bot's own egress directory
 // (`e-<botId>/egress.sock`, made by the host with that bot's allowlist).
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type Docker from 'dockerode';
 import { FREQTRADE_CONFIG_FILE, FREQTRADE_STRATEGY_FILE, freqtradeImage } from '../domain/freqtrade-config.js';
@@ -65,6 +66,9 @@ export interface PoolStatus {
 }
 
 const owned = { uid: BOT_UID, gid: BOT_UID };
+/** The strategy a pooled bot runs: its class (named in its config) and its source. */
+const strategyDigest = (bot: PooledFreqtradeBot): string =>
+  createHash('sha256').update(`${String((JSON.parse(bot.config) as { strategy?: unknown }).strategy)}\0${bot.strategy}`).digest('hex').slice(0, 16);
 const isStatus = (error: unknown, code: number): boolean => (error as { statusCode?: number } | null)?.statusCode === code;
 
 export function createFreqtradePoolHost(docker: Docker) {
@@ -147,7 +151,11 @@ export function createFreqtradePoolHost(docker: Docker) {
           { name: `${dir}/${FREQTRADE_STRATEGY_FILE}`, content: bot.strategy, mode: 0o600, ...owned },
         );
       }
-      const list = bots.map((b) => ({ id: b.botId, apiPort: b.apiPort, memoryMb: b.memoryMb, ...(b.hungAfterS ? { hungAfterS: b.hungAfterS } : {}) }));
+      // `strategy`: a digest of the strategy the bot runs; the parent restarts a running bot whose digest changes (a
+      // strategy move), since FreqTrade loads its strategy only as it starts. A pairs change alone restarts nothing.
+      const list = bots.map((b) => ({
+        id: b.botId, apiPort: b.apiPort, memoryMb: b.memoryMb, strategy: strategyDigest(b), ...(b.hungAfterS ? { hungAfterS: b.hungAfterS } : {}),
+      }));
       entries.push({ name: 'pool.json', content: JSON.stringify({ bots: list }), mode: 0o600, ...owned });
       await docker.getContainer(found.Id).putArchive(tarArchive(entries), { path: FREQTRADE_POOL_DIR });
     },

@@ -43,6 +43,7 @@ class Bot:
         self.handed_over = False  # the warden sent the bot's pid: the bot's end is then the bot's, not the warden's
         self.pipe, self.buffer = None, b""
         self.state, self.restarts, self.last_exit = "starting", 0, None
+        self.reload = False  # its strategy changed: its next end is planned, and it starts again at once
         self.next_start, self.started_at, self.stopping_since = 0.0, None, None
         self.wanted = True
         self.memory, self.processes, self.threads = None, 0, 0
@@ -96,7 +97,13 @@ class Pool:
         for bot_id, spec in specs.items():
             bot = self.bots.get(bot_id)
             if bot:  # still known (perhaps stopping: it starts again once its process is gone)
+                changed = bot.spec.get("strategy") != spec.get("strategy")
                 bot.wanted, bot.spec = True, spec
+                if changed and bot.alive():  # a strategy move: FreqTrade loads its strategy only as it starts
+                    bot.reload = True
+                    if bot.state != "stopping":
+                        log("bot's strategy changed; restarting it", bot=bot_id)
+                        self.stop(bot)
                 continue
             self.bots[bot_id] = Bot(spec)
             log("bot added", bot=bot_id)
@@ -180,7 +187,10 @@ class Pool:
                     break
 
     def ended(self, bot, code, reason):
-        bot.last_exit = {"at": round(time.time(), 3), "code": code, "reason": reason}
+        planned = bot.reload and bot.wanted
+        bot.reload = False
+        if not planned:
+            bot.last_exit = {"at": round(time.time(), 3), "code": code, "reason": reason}
         bot.pid, bot.memory = None, None
         if bot.ping:
             bot.ping.sock.close()
@@ -190,6 +200,10 @@ class Pool:
             bot.pipe = None
         if not bot.wanted:
             self.forget(bot)
+            return
+        if planned:
+            bot.state, bot.next_start = "restarting", time.time()
+            log("bot starting on its new strategy", bot=bot.id)
             return
         ran = time.time() - (bot.started_at or time.time())
         streak = 0 if ran > 300 else min(bot.restarts, len(BACKOFF_S) - 1)

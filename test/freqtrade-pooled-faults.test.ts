@@ -140,6 +140,20 @@ describe('pooled FreqTrade bots under faults', { shuffle: false }, () => {
     expect(await Promise.all(others.map(startedAt))).toEqual(othersStarted);
   }, 600_000);
 
+  it('a strategy version move restarts only that bot, on the new strategy, with its open trade', async () => {
+    const [target, ...others] = [bots[2]!, bots[0]!, bots[1]!];
+    const key = await keyOf(target);
+    const before = await settledStatus(key);
+    const strategies = (await target.owner.agent.get('/api/strategies')).body.strategies as Array<{ id: string; name: string }>;
+    const ema = strategies.find((st) => st.name === 'TfEmaCrossover')!;
+    const moved = await target.owner.agent.post(`/api/bots/${target.id}/move`).set('Origin', ORIGIN).send({ strategyVersionId: ema.id });
+    expect(moved.body.move, JSON.stringify(moved.body)).toMatchObject({ moved: true, status: 'running', versions: { strategyVersionId: ema.id } });
+    expect((await target.client.showConfig()).strategy).toBe('TfEmaCrossover');
+    await allBack('after the strategy move');
+    const now = await settledStatus(key);
+    for (const b of others) expect(now.bots[b.id]).toMatchObject({ pid: before.bots[b.id]!.pid });
+  }, 400_000);
+
   it("a bot whose FreqTrade cannot start fails with FreqTrade's own error, and its siblings keep running", async () => {
     const owner = await signedUpAgent(platform.app);
     const uploaded = await owner.agent.post('/api/strategies').set('Origin', ORIGIN).send({ engine: 'freqtrade', content: REFUSES_TO_START, note: 'fails at bot start' });
