@@ -7,11 +7,11 @@ import { Runtime } from '@temporalio/worker';
 import type Docker from 'dockerode';
 import { describePoolExit, exitHasLogReason, type PoolExit } from '../domain/freqtrade-pool.js';
 import { freqtradeErrorLine } from '../domain/freqtrade-log.js';
-import * as bots from '../db/bots.js';
+import { botSecrets } from '../db/bot-secrets.js';
+import { findBot } from '../db/bots.js';
 import type { Db } from '../db/pool.js';
 import { pooledBotRuntimesIn, recordPooledBotRuntime } from '../db/pooled-bot-runtime.js';
-import { botCredentialsPlace, type SecretBox } from '../db/secret-box.js';
-import { createBotHostSpecs, type StoredCredentials } from './bot-host-spec.js';
+import type { SecretBox } from '../db/secret-box.js';
 import { BOT_UID } from './container-hardening.js';
 import { dockerLogText } from './docker-logs.js';
 import { createFreqtradePoolHost, FREQTRADE_POOL_DIR } from './freqtrade-pool-host.js';
@@ -20,7 +20,6 @@ export interface FreqtradePoolRuntimeDeps {
   docker: Docker;
   db: Db;
   box: SecretBox;
-  paperExchangeUrl: string;
 }
 
 /** How much of a bot's console log is read for its error line. */
@@ -48,11 +47,8 @@ export function createFreqtradePoolRuntimes(deps: FreqtradePoolRuntimeDeps) {
 
   /** Everything secret a bot's log could echo: its API password and token key, its exchange key. */
   async function secretsOf(botId: string): Promise<string[]> {
-    const [bot] = await bots.findBotsWithSecret(db, [botId]);
-    if (!bot) return [];
-    const api = JSON.parse(deps.box.open(bot.apiCredentials, botCredentialsPlace(bot.id))) as StoredCredentials;
-    const exchange = await createBotHostSpecs({ db, box: deps.box, paperExchangeUrl: deps.paperExchangeUrl }).exchangeCredentialsOf(bot).catch(() => undefined);
-    return [api.password, api.jwtSecret, exchange?.apiKey, exchange?.secret, exchange?.passphrase].filter((s): s is string => Boolean(s));
+    const bot = await findBot(db, botId);
+    return bot ? botSecrets(deps, bot) : [];
   }
 
   async function describe(key: string, botId: string, exit: PoolExit): Promise<string> {

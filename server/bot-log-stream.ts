@@ -2,12 +2,7 @@
 // the bot's FreqTrade /logs (the log API every engine has) about once a second while the client stays. The bot's own
 // secrets (its API password and JWT secret, its exchange key) are masked in every line, here and in GET .../logs.
 import type { Request, Response } from 'express';
-import type { Bot } from '../domain/bot.js';
 import type { LogLines } from '../domain/bot-views.js';
-import { findBotWithSecret } from '../db/bots.js';
-import { findExchangeAccountWithSecret } from '../db/exchange-accounts.js';
-import type { Db } from '../db/pool.js';
-import { accountCredentialsPlace, botCredentialsPlace, type SecretBox } from '../db/secret-box.js';
 import { openEventStream } from './sse.js';
 
 /** How often a stream asks the bot for new lines. */
@@ -15,19 +10,6 @@ export const LOG_POLL_MS = 1000;
 /** Lines sent when a stream opens (`log-backlog`), and read per poll. */
 const BACKLOG = 200;
 const READ = 100;
-/** Shorter strings are not masked: they would mask ordinary words. */
-const MIN_SECRET_LENGTH = 6;
-
-/** The secrets of a bot the platform knows, which no line it shows may hold. */
-export async function botSecrets(deps: { db: Db; box: SecretBox }, bot: Bot): Promise<string[]> {
-  const row = await findBotWithSecret(deps.db, bot.id);
-  const api = row ? (JSON.parse(deps.box.open(row.apiCredentials, botCredentialsPlace(row.id))) as Record<string, unknown>) : {};
-  const account = bot.exchangeAccountId ? await findExchangeAccountWithSecret(deps.db, bot.exchangeAccountId) : null;
-  const key = account ? (JSON.parse(deps.box.open(account.credentials, accountCredentialsPlace(account.id))) as Record<string, unknown>) : {};
-  return [api['password'], api['jwtSecret'], key['apiKey'], key['secret'], key['passphrase']]
-    .filter((s): s is string => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH);
-}
-
 export const maskSecrets = (lines: LogLines, secrets: readonly string[]): LogLines => {
   const mask = (text: string) => secrets.reduce((t, s) => t.split(s).join('***'), text);
   return secrets.length ? lines.map((l) => ({ ...l, logger: mask(l.logger), message: mask(l.message) })) : lines;

@@ -6,7 +6,8 @@ import type { BotChart, LogLines, PairLists, PairLocksView, PairPerformance, Pro
 import { TIMEFRAME_MINUTES, TIMEFRAMES, type Timeframe } from '../domain/strategy-checks.js';
 
 const isTimeframe = (tf: string): tf is Timeframe => (TIMEFRAMES as readonly string[]).includes(tf);
-import { botSecrets, maskSecrets } from './bot-log-stream.js';
+import { botSecrets } from '../db/bot-secrets.js';
+import { maskSecrets } from './bot-log-stream.js';
 import { asBadGateway, asRefusal, botApiOf, type BotTradingDeps } from './bot-trading.js';
 import { HttpError } from './errors.js';
 

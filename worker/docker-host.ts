@@ -84,7 +84,7 @@ export function dockerHostActivities(config: PlatformConfig, db: Db, docker: Doc
     channels: botChannelsFor(config),
     gateway: botGatewayFor(config, db),
   });
-  const runtimes = createFreqtradePoolRuntimes({ docker, db, box: createSecretBox(secretKeyRing(config)), paperExchangeUrl: config.PAPER_EXCHANGE_URL });
+  const runtimes = createFreqtradePoolRuntimes({ docker, db, box: createSecretBox(secretKeyRing(config)) });
   // One recording per pool at a time: a cycle that finds the last one still busy leaves its news to the next cycle.
   const recording = new Set<string>();
   const recordInBackground = (poolId: string, keys: string[]) => {
