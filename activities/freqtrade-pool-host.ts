@@ -10,12 +10,13 @@ import type Docker from 'dockerode';
 import { FREQTRADE_CONFIG_FILE, FREQTRADE_STRATEGY_FILE, freqtradeImage } from '../domain/freqtrade-config.js';
 import { CONTAINER_SOCKET_DIR } from '../domain/bot-channel.js';
 import { BOT_UID, hardenedHostConfig } from './container-hardening.js';
+import { dockerLogText } from './docker-logs.js';
 import { poolSecurityOpt } from './sandbox-seccomp.js';
 import { readTarFile, streamToBuffer, tarArchive, type TarEntry } from './tar.js';
 
 export const FREQTRADE_POOL_DIR = '/pool';
 const SCRIPTS_DIR = '.tf';
-const SCRIPTS = ['tf_pool.py', 'tf_preload.py', 'tf_pool_watch.py', 'tf_warden.py', 'tf_sandbox.py', 'tf_channel.py', 'tf_pool_preload.txt', 'tf_pool_warm_config.json'];
+const SCRIPTS = ['tf_pool.py', 'tf_preload.py', 'tf_pool_watch.py', 'tf_warden.py', 'tf_sandbox.py', 'tf_channel.py', 'tf_logtail.py', 'tf_pool_preload.txt', 'tf_pool_warm_config.json'];
 const scriptSource = (name: string): string => readFileSync(new URL(`../freqtrade/${name}`, import.meta.url), 'utf8');
 
 export const freqtradePoolContainerName = (key: string): string => `tf-ftpool-${key}`;
@@ -69,6 +70,11 @@ const owned = { uid: BOT_UID, gid: BOT_UID };
 /** The strategy a pooled bot runs: its class (named in its config) and its source. */
 const strategyDigest = (bot: PooledFreqtradeBot): string =>
   createHash('sha256').update(`${String((JSON.parse(bot.config) as { strategy?: unknown }).strategy)}\0${bot.strategy}`).digest('hex').slice(0, 16);
+/** How much of each of a bot's console logs (its last run's and its current run's) is read for its error line. */
+const LOG_TAIL_BYTES = 32_768;
+/** The venv's python beside FreqTrade's entry point (ours, or the public image's) runs the pool's scripts. */
+const poolPython = (script: string): string[] =>
+  ['sh', '-c', `exec "$(dirname "$(readlink -f "$(command -v tf-freqtrade)")")/python" ${FREQTRADE_POOL_DIR}/${SCRIPTS_DIR}/${script} "$@"`, script];
 const isStatus = (error: unknown, code: number): boolean => (error as { statusCode?: number } | null)?.statusCode === code;
 
 export function createFreqtradePoolHost(docker: Docker) {
@@ -100,8 +106,7 @@ export function createFreqtradePoolHost(docker: Docker) {
           name: freqtradePoolContainerName(spec.key),
           Image: freqtradeImage(spec.version),
           Labels: { ...spec.labels, 'tradefleet.ftpool': spec.key, 'tradefleet.engine': 'freqtrade', 'tradefleet.freqtrade-version': spec.version },
-          // The venv's python beside FreqTrade's entry point (ours, or the public image's) runs the pool's parent.
-          Entrypoint: ['sh', '-c', `exec "$(dirname "$(readlink -f "$(command -v tf-freqtrade)")")/python" ${FREQTRADE_POOL_DIR}/${SCRIPTS_DIR}/tf_pool.py`],
+          Entrypoint: poolPython('tf_pool.py'),
           Cmd: [],
           User: `${BOT_UID}:${BOT_UID}`,
           NetworkDisabled: true,
@@ -186,6 +191,24 @@ export function createFreqtradePoolHost(docker: Docker) {
 
     /** A file of a bot's directory (as the pool's parent sees it). */
     readBotFile: (key: string, botId: string, path: string): Promise<Buffer | null> => readFile(key, `bots/${botId}/${path}`),
+
+    /**
+     * The end of a bot's console logs (its last run's, then its current run's: FreqTrade's own output), read in the
+     * container as the bots' user without following any link the bot planted in its directory; '' when there is none.
+     */
+    async botLogTail(key: string, botId: string): Promise<string> {
+      const found = await findContainer(key);
+      if (!found) return '';
+      const exec = await docker.getContainer(found.Id).exec({
+        Cmd: [...poolPython('tf_logtail.py'), botId, String(LOG_TAIL_BYTES)], User: `${BOT_UID}:${BOT_UID}`, AttachStdout: true, AttachStderr: false,
+      });
+      const stream = await exec.start({ hijack: true, stdin: false });
+      const chunks: Buffer[] = [];
+      await new Promise<void>((resolve, reject) => {
+        stream.on('data', (c: Buffer) => chunks.push(c)).on('end', resolve).on('close', resolve).on('error', reject);
+      });
+      return dockerLogText(Buffer.concat(chunks));
+    },
 
     containerId: async (key: string): Promise<string | null> => (await findContainer(key))?.Id ?? null,
 

@@ -1,7 +1,7 @@
 // What a FreqTrade pool container's parent says of its bots' processes (its status file: each bot's restarts and last
 // end), recorded on the bots' rows by the Docker host after each pool cycle's observation has answered. The bot's
 // owner sees how often its bot was restarted and why it last ended, with FreqTrade's own error line (read from the
-// bot's console log in its directory, its secrets masked), and the bot's health wait fails fast with that line when
+// bot's console logs in its directory, its secrets masked), and the bot's health wait fails fast with that line when
 // FreqTrade keeps exiting.
 import { Runtime } from '@temporalio/worker';
 import type Docker from 'dockerode';
@@ -12,9 +12,7 @@ import { findBot } from '../db/bots.js';
 import type { Db } from '../db/pool.js';
 import { pooledBotRuntimesIn, recordPooledBotRuntime } from '../db/pooled-bot-runtime.js';
 import type { SecretBox } from '../db/secret-box.js';
-import { BOT_UID } from './container-hardening.js';
-import { dockerLogText } from './docker-logs.js';
-import { createFreqtradePoolHost, FREQTRADE_POOL_DIR } from './freqtrade-pool-host.js';
+import { createFreqtradePoolHost } from './freqtrade-pool-host.js';
 
 export interface FreqtradePoolRuntimeDeps {
   docker: Docker;
@@ -22,28 +20,9 @@ export interface FreqtradePoolRuntimeDeps {
   box: SecretBox;
 }
 
-/** How much of a bot's console log is read for its error line. */
-const LOG_TAIL_LINES = 200;
-
 export function createFreqtradePoolRuntimes(deps: FreqtradePoolRuntimeDeps) {
   const { docker, db } = deps;
   const host = createFreqtradePoolHost(docker);
-
-  /** The end of the bot's console log (FreqTrade's own output), read in the container as the bots' user. */
-  async function logTail(key: string, botId: string): Promise<string> {
-    const id = await host.containerId(key);
-    if (!id) return '';
-    const exec = await docker.getContainer(id).exec({
-      Cmd: ['tail', '-n', String(LOG_TAIL_LINES), `${FREQTRADE_POOL_DIR}/bots/${botId}/user_data/logs/console.log`],
-      User: `${BOT_UID}:${BOT_UID}`, AttachStdout: true, AttachStderr: false,
-    });
-    const stream = await exec.start({ hijack: true, stdin: false });
-    const chunks: Buffer[] = [];
-    await new Promise<void>((resolve, reject) => {
-      stream.on('data', (c: Buffer) => chunks.push(c)).on('end', resolve).on('close', resolve).on('error', reject);
-    });
-    return dockerLogText(Buffer.concat(chunks));
-  }
 
   /** Everything secret a bot's log could echo: its API password and token key, its exchange key. */
   async function secretsOf(botId: string): Promise<string[]> {
@@ -52,7 +31,7 @@ export function createFreqtradePoolRuntimes(deps: FreqtradePoolRuntimeDeps) {
   }
 
   async function describe(key: string, botId: string, exit: PoolExit): Promise<string> {
-    const line = exitHasLogReason(exit) ? freqtradeErrorLine(await logTail(key, botId).catch(() => ''), await secretsOf(botId)) : null;
+    const line = exitHasLogReason(exit) ? freqtradeErrorLine(await host.botLogTail(key, botId).catch(() => ''), await secretsOf(botId)) : null;
     return describePoolExit(exit, line);
   }
 

@@ -31,13 +31,18 @@ def _keep_only(fds):
 
 
 def _console(path):
-    """Points fds 0-2 at `path` (None: /dev/null). Opened only inside the bot's confined view, where a link the bot
-    planted in its directory can lead nowhere but its own files."""
+    """Points fds 0-2 at `path` (None: /dev/null), keeping the last run's log as `path`.1 (the platform reads why that
+    run ended from it, tf_logtail.py). Opened only inside the bot's confined view, where a link the bot planted in its
+    directory can lead nowhere but its own files."""
     devnull = os.open(os.devnull, os.O_RDWR)
     os.dup2(devnull, 0)
     out = devnull
     if path:
         os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        try:
+            os.rename(path, path + ".1")
+        except OSError:
+            pass  # no last run, or a bot that put something odd there: it loses only its own old log
         out = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
     os.dup2(out, 1)
     os.dup2(out, 2)

@@ -63,6 +63,7 @@ function hostileTargets(servicePort: number): Targets & Record<string, unknown> 
       own_config_control: '/freqtrade/config.json',
     },
     listdir: { pool: '/pool', sockets: '/run/tf', proc: '/proc', tmp: '/tmp' },
+    plant_links: { '/freqtrade/user_data/logs': `/pool/bots/${victim.botId}/user_data/logs` },
     signal_everyone: true,
   };
 }
@@ -129,6 +130,11 @@ describe('a FreqTrade pool container', { shuffle: false }, () => {
     expect(report.bind[String(victim.apiPort)]).toBe('bound');
     expect((await pool.client(victim.botId).showConfig()).bot_name).toBe(victim.name);
     expect((await hostileReport())!.received).toEqual([]);
+    // Its log directory, made a link to the victim's: the platform's reader of a bot's log (which looks at the bots'
+    // directories from outside their views) follows no link, so it reads the victim's log for the victim only.
+    expect(report.links).toEqual({ '/freqtrade/user_data/logs': 'planted' });
+    expect(await pool.host.botLogTail(pool.key, victim.botId)).toContain('tf-pool: sandbox ready');
+    expect((await pool.host.botLogTail(pool.key, hostileId)).trim()).toBe('');
     expect(await pidsOf(normal.map((b) => b.botId))).toEqual(pidsBefore);
     for (const id of [...normal.map((b) => b.botId), hostileId]) expect((await botStatus(id))!.restarts, id).toBe(0);
   }, 150_000);

@@ -97,6 +97,8 @@ export interface ProbeReport {
   files?: Record<string, string>;
   listdir?: Record<string, string[] | string>;
   signals?: Record<string, string>;
+  /** Links planted in its own directory toward a sibling's files (optional target). */
+  links?: Record<string, string>;
   done?: boolean;
 }
 
