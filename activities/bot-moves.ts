@@ -2,6 +2,7 @@
 import type { Bot } from '../domain/bot.js';
 import { fieldError, schemaFieldError } from '../domain/field-error.js';
 import { MoveBotInput, type BotVersions } from '../domain/bot-move.js';
+import { DEFAULT_FREQTRADE_VERSION } from '../domain/freqtrade-config.js';
 import type { Db } from '../db/pool.js';
 import { findStrategyVersionForUser } from '../db/strategies.js';
 import type { FreqtradeRuntime } from './freqtrade-runtime.js';
@@ -10,6 +11,11 @@ export interface BotMovePlan {
   from: BotVersions;
   to: BotVersions;
   healthTimeoutMs: number;
+  /**
+   * Set when the move changes where the bot runs: a pooled FreqTrade bot moving to a release its pool does not run
+   * leaves the pool for a container of its own, with its trade database (workflows/bot-release-move.ts).
+   */
+  placement?: 'dedicated';
 }
 
 /** The versions a bot moves from and to; the target must exist for the user, fit the engine, be installed and differ. */
@@ -24,7 +30,6 @@ export async function planMove(db: Db, freqtrade: FreqtradeRuntime | null, bot: 
   }
   if (move.freqtradeVersion !== undefined) {
     if (bot.engine !== 'freqtrade') throw fieldError('freqtradeVersion', 'only FreqTrade bots have a FreqTrade version');
-    if (bot.placement === 'pool') throw fieldError('freqtradeVersion', 'a pooled FreqTrade bot runs its pool containers\' FreqTrade release; a dedicated bot can change it');
     if (!freqtrade || !(await freqtrade.imageExists(move.freqtradeVersion))) {
       throw fieldError('freqtradeVersion', `FreqTrade ${move.freqtradeVersion} is not installed here (no image tradefleet/freqtrade:${move.freqtradeVersion})`);
     }
@@ -36,5 +41,7 @@ export async function planMove(db: Db, freqtrade: FreqtradeRuntime | null, bot: 
   if (to.strategyVersionId === from.strategyVersionId && to.freqtradeVersion === from.freqtradeVersion) {
     throw fieldError('strategyVersionId', 'the bot runs these versions already');
   }
-  return { from, to, healthTimeoutMs: move.healthTimeoutSeconds * 1000 };
+  // The FreqTrade pool runs one release (the default): a pooled bot on any other runs in a container of its own.
+  const leavesPool = bot.placement === 'pool' && to.freqtradeVersion !== null && to.freqtradeVersion !== DEFAULT_FREQTRADE_VERSION;
+  return { from, to, healthTimeoutMs: move.healthTimeoutSeconds * 1000, ...(leavesPool ? { placement: 'dedicated' as const } : {}) };
 }

@@ -7,7 +7,6 @@ import { ApplicationFailure } from '@temporalio/common';
 import { CreateBotInput, type Bot, type BotStatus } from '../domain/bot.js';
 import type { BotChannelSettings } from '../domain/bot-channel.js';
 import type { BotHostConfig } from '../domain/bot-host-config.js';
-import type { BotVersions } from '../domain/bot-move.js';
 import { exchangeProfile } from '../domain/exchanges.js';
 import { fieldError, schemaFieldError } from '../domain/field-error.js';
 import { DEFAULT_FREQTRADE_VERSION } from '../domain/freqtrade-config.js';
@@ -22,7 +21,6 @@ import { assertSameOwner, confirmedOwner } from './owner-check.js';
 import { checkBotMarkets } from './bot-markets.js';
 import { createBotHostSpecs, type StoredCredentials } from './bot-host-spec.js';
 import { botClient } from './freqtrade-client.js';
-import { planMove, type BotMovePlan } from './bot-moves.js';
 import { freqtradeSpecOf } from './freqtrade-bot-spec.js';
 import { createRuntimeChoice, type RuntimeChoiceDeps } from './bot-runtime-choice.js';
 import type { RuntimeSpec, RuntimeState } from './runtime-driver.js';
@@ -267,17 +265,6 @@ export function createBotActivities(deps: BotActivityDeps) {
       if (bot?.placement === 'pool') await poolRuntime(bot).remove(botId);
       if (!bot || (bot.engine === 'builtin' && bot.placement === 'dedicated')) await driver.remove(botId);
       if ((!bot || dedicatedFreqtrade(bot)) && deps.freqtrade) await deps.freqtrade.remove(botId);
-    },
-
-    /** Checks a move (`moveBot`) before anything changes: the target versions exist, fit the engine and differ. */
-    async planBotMove(botId: string, input: unknown): Promise<BotMovePlan> {
-      const { bot } = await loadBot(botId);
-      return planMove(db, deps.freqtrade ?? null, bot, input);
-    },
-
-    async setBotVersions(botId: string, versions: BotVersions): Promise<void> {
-      if (!versions.strategyVersionId) throw ApplicationFailure.nonRetryable('a bot must pin a strategy version', 'InvalidMove');
-      await bots.setBotVersions(db, botId, { strategyVersionId: versions.strategyVersionId, freqtradeVersion: versions.freqtradeVersion });
     },
 
     /** A pooled bot without a place cannot be `running`: that fails with type NotPlaced, and nothing changes. */

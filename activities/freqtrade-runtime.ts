@@ -157,6 +157,13 @@ export function createFreqtradeRuntime(docker: Docker, options: FreqtradeRuntime
       }
     },
 
+    /** Writes files (a tar archive of paths under the bot's data directory) into a created bot's volume. */
+    async putFiles(botId: string, archive: Buffer): Promise<void> {
+      const found = await findContainer(botId);
+      if (!found) throw new Error(`no container for bot ${botId}`);
+      await docker.getContainer(found.id).putArchive(archive, { path: FREQTRADE_DATA_DIR });
+    },
+
     /** Removes the container and the bot's volume (its config, strategy and trade database). */
     async remove(botId: string): Promise<void> {
       const found = await findContainer(botId);

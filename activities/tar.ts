@@ -5,8 +5,8 @@ const block = 512;
 export interface TarEntry {
   /** Path inside the archive, relative; folders end without a slash. */
   name: string;
-  /** File content; absent for a folder (or a link). */
-  content?: string;
+  /** File content (text is written as UTF-8); absent for a folder (or a link). */
+  content?: string | Buffer;
   /** Makes the entry a symbolic link to this target, or with `hard`, a hard link to this entry of the archive. */
   link?: { target: string; hard?: boolean };
   uid: number;
@@ -39,7 +39,7 @@ export function tarArchive(entries: readonly TarEntry[]): Buffer {
   const parts: Buffer[] = [];
   for (const entry of entries) {
     if (entry.name.length > 99) throw new Error(`tar entry name too long: ${entry.name}`);
-    const data = Buffer.from(entry.content ?? '', 'utf8');
+    const data = Buffer.isBuffer(entry.content) ? entry.content : Buffer.from(entry.content ?? '', 'utf8');
     parts.push(header(entry, data.length), data, Buffer.alloc((block - (data.length % block)) % block));
   }
   return Buffer.concat([...parts, Buffer.alloc(block * 2)]);

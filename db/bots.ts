@@ -165,9 +165,13 @@ export async function setBotReachable(db: Db, botId: string, answers: boolean): 
 }
 
 /** Pins the bot to other versions (a move, or its rollback). */
-export async function setBotVersions(db: Db, botId: string, versions: { strategyVersionId: string; freqtradeVersion: string | null }): Promise<void> {
+/** A bot's versions and, when a move changes it (a pooled FreqTrade bot leaving for another release), its placement. */
+export async function setBotVersions(
+  db: Db, botId: string, versions: { strategyVersionId: string; freqtradeVersion: string | null }, placement?: BotPlacement,
+): Promise<void> {
   await db.query(sql.typeAlias('void')`
-    update bots set strategy_version_id = ${versions.strategyVersionId}, freqtrade_version = ${versions.freqtradeVersion}, updated_at = now()
+    update bots set strategy_version_id = ${versions.strategyVersionId}, freqtrade_version = ${versions.freqtradeVersion},
+      placement = coalesce(${placement ?? null}, placement), updated_at = now()
     where id = ${botId}`);
 }
 

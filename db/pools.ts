@@ -36,8 +36,9 @@ export async function savePoolState(db: Db, taskQueue: string, state: PoolState)
     await tx.query(sql.typeAlias('void')`
       update bots set pool_container_key = null, pool_attached = false, pool_moving = false, updated_at = now(),
         -- A running bot that lost its place is not running: it says so in the same write, and the reconciler places it again.
-        status = case when status = 'running' then 'starting' else status end,
-        last_error = case when status = 'running' then 'lost its place in the pool; being placed again' else last_error end
+        -- (A bot that left the pool for a container of its own, a FreqTrade release move, runs there: only its place goes.)
+        status = case when status = 'running' and placement = 'pool' then 'starting' else status end,
+        last_error = case when status = 'running' and placement = 'pool' then 'lost its place in the pool; being placed again' else last_error end
       where pool_id = ${state.poolId} and pool_container_key is not null and not (id = any(${sql.array(ids, 'uuid')}))`);
     // In the same transaction as the placements: a bot list read under the container lock sees a moving bot in its new
     // container and flagged, or not there at all.

@@ -1,7 +1,8 @@
 // Fault: every process of the control plane (worker, API, web, Temporal, PostgreSQL, paper exchange, the start script)
 // SIGKILLed together at three points of a burst of creates, and started again the way `npm start` does. A client that
-// retries with its Idempotency-Key ends with exactly one bot; every bot ends running exactly once with its API
-// answering, nothing is left in Docker, and no bot is shown running without answering for 30 s.
+// retries with its Idempotency-Key ends with exactly one bot; every bot (builtin pooled and dedicated, FreqTrade
+// dedicated and pooled) ends running exactly once with its API answering, nothing is left in Docker, and no bot is
+// shown running without answering for 30 s.
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FREQTRADE_VERSION } from '../domain/freqtrade-config.js';
@@ -56,8 +57,9 @@ describe('whole control plane SIGKILLed during a burst of creates', () => {
     const all: CreateRequest[] = [];
     for (const [label, reached] of points) {
       const kinds: BotKind[] = ['pool', 'pool', 'pool', 'pool', 'dedicated', 'dedicated'];
-      // The FreqTrade bot comes up slowest (pandas, ccxt, markets): it goes in the first round.
-      if (label === 'before placement' && freqtrade) kinds.push('freqtrade');
+      // FreqTrade bots come up slowest (pandas, ccxt, markets): a dedicated one and a pooled one (its pool container's
+      // parent imports FreqTrade first) go in the first round.
+      if (label === 'before placement' && freqtrade) kinds.push('freqtrade', 'freqtrade-pool');
       const { requests, settled } = sendBurst(user, kinds, (i) => i % 3 !== 2, label);
       await reached(requests);
       const processes = await plane.kill();

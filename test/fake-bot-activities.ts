@@ -1,13 +1,14 @@
 // Fake bot activities for workflow-logic tests and history recording: they record calls and can fail at a named step.
 import { ApplicationFailure } from '@temporalio/common';
 import type { BotGuardActivities } from '../activities/bot-guards.js';
+import type { BotMoveActivities } from '../activities/bot-move-activities.js';
 import type { BotActivities } from '../activities/bots.js';
 import type { Bot, BotStatus } from '../domain/bot.js';
 
 export type Calls = string[];
 
 /** Fake activities that record calls and fail (non-retryably) at the named step. */
-export function fakeBotActivities(calls: Calls, failAt?: string, options: { unhealthyStrategy?: string; placement?: Bot['placement'] } = {}): BotActivities & BotGuardActivities {
+export function fakeBotActivities(calls: Calls, failAt?: string, options: { unhealthyStrategy?: string; placement?: Bot['placement'] } = {}): BotActivities & BotGuardActivities & BotMoveActivities {
   let status: BotStatus = 'provisioning';
   let strategyVersionId = 'strategy-1';
   const bot = (id: string): Bot => ({
@@ -49,6 +50,9 @@ export function fakeBotActivities(calls: Calls, failAt?: string, options: { unhe
       await step(`setBotVersions:${versions.strategyVersionId}`);
       strategyVersionId = versions.strategyVersionId!;
     },
+    pooledBotPlace: async () => (await step('pooledBotPlace'), null),
+    importPooledTrades: async () => (await step('importPooledTrades'), []),
+    releasePoolPlace: async () => step('releasePoolPlace'),
   };
 }
 

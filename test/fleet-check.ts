@@ -7,6 +7,7 @@ import { createFreqtradeClient } from '../activities/freqtrade-client.js';
 import { readTarFile } from '../activities/tar.js';
 import type { Bot } from '../domain/bot.js';
 import { botEndpoint } from '../domain/bot-channel.js';
+import { freqtradePoolId } from '../domain/freqtrade-pool.js';
 import type { ApiUser, ControlPlane } from './control-plane.js';
 
 export interface CreateRequest {
@@ -17,11 +18,11 @@ export interface CreateRequest {
   botId: string | null;
 }
 
-export type BotKind = 'pool' | 'dedicated' | 'freqtrade';
-/** `freqtrade`: a dedicated FreqTrade bot (pooled FreqTrade bots are test/freqtrade-pooled.test.ts's). */
+export type BotKind = 'pool' | 'dedicated' | 'freqtrade' | 'freqtrade-pool';
+/** `freqtrade`: a dedicated FreqTrade bot; `freqtrade-pool`: one in the FreqTrade pool. */
 export const specOf = (kind: BotKind, name: string): Record<string, unknown> =>
-  kind === 'freqtrade'
-    ? { name, pairs: ['BTC/USDT'], stakeAmount: 10, engine: 'freqtrade', placement: 'dedicated' }
+  kind === 'freqtrade' || kind === 'freqtrade-pool'
+    ? { name, pairs: ['BTC/USDT'], stakeAmount: 10, engine: 'freqtrade', placement: kind === 'freqtrade' ? 'dedicated' : 'pool' }
     : { name, pairs: ['BTC/USDT'], stakeAmount: 10, placement: kind };
 
 /** Sends every create at once; `keyed(i)` says which carry an Idempotency-Key. Returns at once: `settled` ends with them. */
@@ -62,12 +63,16 @@ export async function retryCut(user: ApiUser, requests: readonly CreateRequest[]
   }
 }
 
-async function botListOf(docker: Docker, containerId: string): Promise<string[]> {
-  const stream = await docker.getContainer(containerId).getArchive({ path: '/config/bot-host.json' });
+/** The bots a pool container lists: a builtin bot host's config, or a FreqTrade pool parent's `pool.json`. */
+async function botListOf(docker: Docker, container: Docker.ContainerInfo): Promise<string[]> {
+  const freqtrade = container.Labels['tradefleet.engine'] === 'freqtrade';
+  const stream = await docker.getContainer(container.Id).getArchive({ path: freqtrade ? '/pool/pool.json' : '/config/bot-host.json' });
   const chunks: Buffer[] = [];
   for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(Buffer.from(chunk));
   const file = readTarFile(Buffer.concat(chunks));
-  return file ? (JSON.parse(file.toString()) as { bots: Array<{ botId: string }> }).bots.map((b) => b.botId) : [];
+  if (!file) return [];
+  const list = JSON.parse(file.toString()) as { bots: Array<{ botId?: string; id?: string }> };
+  return list.bots.map((b) => (freqtrade ? b.id : b.botId) ?? '');
 }
 
 async function answers(bot: Bot, socketDir: string): Promise<boolean> {
@@ -97,15 +102,18 @@ export async function fleetProblems(plane: ControlPlane, user: ApiUser, docker: 
     }
   }
 
-  // Pooled bots: in exactly one running pool container's list; no pool container stopped or unknown.
-  const poolContainers = await docker.listContainers({ all: true, filters: { label: [`tradefleet.pool=${plane.poolId}`] } });
+  // Pooled bots (builtin and FreqTrade): in exactly one running pool container's list; no pool container stopped or unknown.
+  const poolContainers = [
+    ...(await docker.listContainers({ all: true, filters: { label: [`tradefleet.pool=${plane.poolId}`] } })),
+    ...(await docker.listContainers({ all: true, filters: { label: [`tradefleet.pool=${freqtradePoolId(plane.poolId)}`] } })),
+  ];
   const places = new Map<string, number>();
   for (const c of poolContainers) {
     if (c.State !== 'running') {
       problems.push(`pool container ${c.Labels['tradefleet.pool-container']} is ${c.State}`);
       continue;
     }
-    for (const id of await botListOf(docker, c.Id)) {
+    for (const id of await botListOf(docker, c)) {
       places.set(id, (places.get(id) ?? 0) + 1);
       // Bots of other users share the containers: only this user's are judged here.
       const bot = byId.get(id);
@@ -182,6 +190,7 @@ export async function removeDockerThings(docker: Docker, plane: ControlPlane, us
       await docker.getVolume(v.Name).remove().catch(() => undefined);
     }
   }
+  await removePoolOf(docker, freqtradePoolId(plane.poolId));
 }
 
 /** A test platform's own pool: its containers (with their anonymous volumes) and their named state volumes. */

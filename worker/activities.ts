@@ -4,6 +4,7 @@ import { createNotifier } from '../telemetry/notify.js';
 import type { Client } from '@temporalio/client';
 import type Docker from 'dockerode';
 import { createBotGuardActivities } from '../activities/bot-guards.js';
+import { createBotMoveActivities } from '../activities/bot-move-activities.js';
 import { createBotActivities } from '../activities/bots.js';
 import { createBotPairActivities } from '../activities/bot-pairs.js';
 import { createExchangeAccountActivities } from '../activities/exchange-accounts.js';
@@ -69,6 +70,7 @@ export function createActivities({ config, db, dualWrite, temporal, driver, dock
       taskQueue,
       botLimits: { maxBots: config.MAX_BOTS_PER_USER, maxFreqtradeBots: config.MAX_FREQTRADE_BOTS_PER_USER },
     }),
+    ...createBotMoveActivities({ db, freqtrade: freqtradeRuntimeFor(docker, config), freqtradePool: freqtradePool ? freqtradePoolPlacement : null }),
     ...createBotPairActivities({ db, dualWrite, box, botChannel, paperExchangeUrl }),
     ...createFleetReconcileActivities({ db, box, botChannel, taskQueue }),
     ...createBotGuardActivities({ db, client: temporal }),

@@ -7,7 +7,8 @@ import { rethrowFieldError, schemaFieldError } from '../domain/field-error.js';
 import { MoveBotInput, type BotVersions, type MoveBotResult } from '../domain/bot-move.js';
 import { backToRunning } from './bot-commands.js';
 import type { BotRun } from './bot-run.js';
-import { health, store } from './bot-proxies.js';
+import { health, moves } from './bot-proxies.js';
+import { leavePool } from './bot-release-move.js';
 import { createRuntime, startRuntime, stopRuntime } from './bot-runtime.js';
 import { messageOf } from './failure-message.js';
 
@@ -20,7 +21,7 @@ export function checkMove(bot: BotRun, move: unknown): void {
 
 export async function moveVersions(bot: BotRun, move: unknown): Promise<MoveBotResult> {
   bot.rejectUnless('move');
-  const plan = await store.planBotMove(bot.botId, move).catch((error: unknown) => {
+  const plan = await moves.planBotMove(bot.botId, move).catch((error: unknown) => {
     rethrowFieldError(error); // a target the activity found wrong: the API answers 400 naming the field
     throw ApplicationFailure.nonRetryable(messageOf(error), 'MoveFailed');
   });
@@ -31,6 +32,8 @@ export async function moveVersions(bot: BotRun, move: unknown): Promise<MoveBotR
     await backToRunning(bot, `move not started, the bot did not stop: ${messageOf(error)}`);
     return { status: 'running', moved: false, versions: plan.from, error: messageOf(error) };
   }
+  // A pooled FreqTrade bot moving to a release its pool does not run: into a container of its own.
+  if (plan.placement === 'dedicated') return leavePool(bot, plan);
   await bot.setStatus('starting');
   try {
     await switchTo(bot, plan.to, plan.healthTimeoutMs);
@@ -45,7 +48,7 @@ export async function moveVersions(bot: BotRun, move: unknown): Promise<MoveBotR
 
 /** Runs the bot on `versions`: its row, then its config and strategy (a new FreqTrade release gets a new container), started and healthy. */
 async function switchTo(bot: BotRun, versions: BotVersions, healthTimeoutMs: number): Promise<void> {
-  await store.setBotVersions(bot.botId, versions);
+  await moves.setBotVersions(bot.botId, versions);
   await createRuntime(bot);
   await startRuntime(bot);
   await health.waitBotHealthy(bot.botId, healthTimeoutMs);

@@ -1,6 +1,7 @@
 // The bot lifecycle's activities as its workflow calls them: short PostgreSQL writes, Docker calls, the health wait.
 import { proxyActivities } from '@temporalio/workflow';
 import type { BotGuardActivities } from '../activities/bot-guards.js';
+import type { BotMoveActivities } from '../activities/bot-move-activities.js';
 import type { BotActivities } from '../activities/bots.js';
 import type { PoolPlacementActivities } from '../activities/pool-placement.js';
 
@@ -13,6 +14,12 @@ export const HEALTH_TIMEOUT_MS = 60_000;
 export const store = proxyActivities<BotActivities>({
   priority: { priorityKey: 2 },
   startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 8 },
+});
+// A version move's writes and checks (the same short retries); carrying a trade database writes one file.
+export const moves = proxyActivities<BotMoveActivities>({
+  priority: { priorityKey: 2 },
+  startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 8 },
 });
 // Docker calls finish in seconds; a short timeout lets a crashed worker's attempt be retried quickly.
