@@ -35,6 +35,8 @@ export interface FreqtradePoolDeps {
   cpus: number;
   /** Private memory each bot may use before the pool restarts it alone. */
   botMemoryMb: number;
+  /** Whether each container's parent marks its memory mergeable for the host's KSM (FREQTRADE_POOL_MERGE). */
+  merge?: boolean;
   channels: BotChannels;
   gateway: BotGateway;
 }
@@ -110,7 +112,7 @@ export function createFreqtradePoolContainers(deps: FreqtradePoolDeps) {
         const socketDir = await deps.channels.preparePerBot(poolSocketDirName(key), egress);
         try {
           await host.ensureContainer({
-            key, version: deps.version, socketDir, memoryMb, cpus: deps.cpus, pidsLimit: POOL_PIDS_LIMIT, labels: poolLabels(poolId, key),
+            key, version: deps.version, socketDir, memoryMb, cpus: deps.cpus, pidsLimit: POOL_PIDS_LIMIT, labels: poolLabels(poolId, key), merge: deps.merge,
           });
         } catch (error) {
           if (statusOf(error) === 404) throw ApplicationFailure.nonRetryable(`FreqTrade image ${freqtradeImage(deps.version)} is missing on this Docker host; run the setup to build it`, 'ImageMissing');

@@ -16,7 +16,7 @@ import { readTarFile, streamToBuffer, tarArchive, type TarEntry } from './tar.js
 
 export const FREQTRADE_POOL_DIR = '/pool';
 const SCRIPTS_DIR = '.tf';
-const SCRIPTS = ['tf_pool.py', 'tf_preload.py', 'tf_pool_watch.py', 'tf_warden.py', 'tf_sandbox.py', 'tf_channel.py', 'tf_logtail.py', 'tf_pool_preload.txt', 'tf_pool_warm_config.json'];
+const SCRIPTS = ['tf_pool.py', 'tf_preload.py', 'tf_pool_watch.py', 'tf_warden.py', 'tf_sandbox.py', 'tf_channel.py', 'tf_logtail.py', 'tf_merge.py', 'tf_pool_preload.txt', 'tf_pool_warm_config.json'];
 const scriptSource = (name: string): string => readFileSync(new URL(`../freqtrade/${name}`, import.meta.url), 'utf8');
 
 export const freqtradePoolContainerName = (key: string): string => `tf-ftpool-${key}`;
@@ -33,6 +33,8 @@ export interface FreqtradePoolContainerSpec {
   cpus: number;
   pidsLimit: number;
   labels: Record<string, string>;
+  /** Whether the parent marks its memory mergeable for KSM before it forks bots (default: yes). */
+  merge?: boolean;
 }
 
 export interface PooledFreqtradeBot {
@@ -108,6 +110,7 @@ export function createFreqtradePoolHost(docker: Docker) {
           Labels: { ...spec.labels, 'tradefleet.ftpool': spec.key, 'tradefleet.engine': 'freqtrade', 'tradefleet.freqtrade-version': spec.version },
           Entrypoint: poolPython('tf_pool.py'),
           Cmd: [],
+          Env: [`TF_POOL_MERGE=${spec.merge === false ? 0 : 1}`],
           User: `${BOT_UID}:${BOT_UID}`,
           NetworkDisabled: true,
           HostConfig: hardenedHostConfig({ memoryMb: spec.memoryMb, cpus: spec.cpus, pidsLimit: spec.pidsLimit, tmpMb: 16 }, {

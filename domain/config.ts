@@ -64,6 +64,11 @@ export const PlatformConfig = z.object({
   FREQTRADE_PLACEMENT: z.enum(['pool', 'dedicated']).optional(),
   /** Private memory a pooled FreqTrade bot may use before its pool restarts it alone. */
   FREQTRADE_POOL_BOT_MEMORY_MB: z.coerce.number().int().min(96).default(256),
+  /**
+   * `on`: a FreqTrade pool container's parent marks what its bots copy of its memory mergeable, so the host's KSM
+   * merges the bots' identical copies (freqtrade/tf_merge.py; docs/security.md says what that trades). `off`: not.
+   */
+  FREQTRADE_POOL_MERGE: z.enum(['on', 'off']).default('on'),
   /** The pool this deployment places bots in (its scaler workflow is `pool:<id>`; FreqTrade bots: `<id>-freqtrade`). */
   BOT_POOL_ID: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,40}$/, 'must be a short name (a-z, 0-9, _ and -)')
     .refine((v) => !v.endsWith('-freqtrade'), 'must not end with -freqtrade (the FreqTrade pool adds that suffix)').default('default'),

@@ -9,6 +9,8 @@ import os
 import sys
 import time
 
+import tf_merge
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -27,6 +29,9 @@ def preload(log):
             failed += 1
     warm_up(log)
     gc.freeze()
+    if os.environ.get("TF_POOL_MERGE", "1") != "0":
+        marked = tf_merge.mark_mergeable()
+        log("memory marked mergeable", mib=marked >> 20, ksm_running=tf_merge.ksm_running())
     log("preloaded", modules=len(sys.modules), skipped=failed, seconds=round(time.time() - started, 1))
 
 

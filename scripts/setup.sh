@@ -124,6 +124,20 @@ else
 fi
 
 if [[ $DOCKER_OK == 1 ]]; then
+  # ---- KSM: merges what pooled FreqTrade bots each copy of their pool parent's memory (freqtrade/tf_merge.py). An
+  # operator's own KSM settings are kept; off, the pools still run, their bots use about twice the memory.
+  step ksm
+  KSM=/sys/kernel/mm/ksm
+  if [[ ! -e $KSM/run ]]; then
+    warn "this kernel has no KSM: pooled FreqTrade bots each keep their own copy of their parent's memory"
+  elif [[ $(cat $KSM/run) == 1 ]]; then
+    ok "running ($(cat $KSM/pages_to_scan) pages per $(cat $KSM/sleep_millisecs) ms)"
+  elif [[ $(cat $KSM/run) == 0 ]] && is_root && { echo 1000 >$KSM/pages_to_scan && echo 1 >$KSM/run; } 2>/dev/null; then
+    ok "started (1000 pages per $(cat $KSM/sleep_millisecs) ms)"
+  else
+    warn "KSM is off (as root: echo 1 > $KSM/run): pooled FreqTrade bots each keep their own copy of their parent's memory"
+  fi
+
   # ---- debootstrap builds the local base image (no container registry is reachable).
   step debootstrap
   if have debootstrap; then

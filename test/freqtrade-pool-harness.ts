@@ -13,6 +13,7 @@ import { exchangeApiUrls } from '../activities/exchange-client.js';
 import { createBotChannels } from '../activities/bot-channels.js';
 import { createFreqtradeClient, type FreqtradeClient } from '../activities/freqtrade-client.js';
 import { containerMemoryMiB } from '../activities/docker-stats.js';
+import { dockerLogText } from '../activities/docker-logs.js';
 import { createFreqtradePoolHost, type PooledFreqtradeBot, type PoolStatus } from '../activities/freqtrade-pool-host.js';
 
 export interface HarnessBot {
@@ -43,6 +44,8 @@ export interface PoolHarness {
   apiSocket(botId: string): string;
   /** Memory of the whole container as `docker stats` shows it (usage minus inactive page cache), in MiB. */
   dockerStatsMiB(): Promise<number>;
+  /** Runs a shell command in the container as the bots' user; its standard output. */
+  shell(command: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -110,6 +113,15 @@ export async function startPoolHarness(options: { paperUrl: string; memoryMb?: n
     async dockerStatsMiB() {
       const id = await host.containerId(key);
       return containerMemoryMiB(docker, id!);
+    },
+    async shell(command) {
+      const exec = await docker.getContainer((await host.containerId(key))!).exec({ Cmd: ['sh', '-c', command], User: '1000:1000', AttachStdout: true, AttachStderr: false });
+      const stream = await exec.start({ hijack: true, stdin: false });
+      const chunks: Buffer[] = [];
+      await new Promise<void>((resolve, reject) => {
+        stream.on('data', (c: Buffer) => chunks.push(c)).on('end', resolve).on('close', resolve).on('error', reject);
+      });
+      return dockerLogText(Buffer.concat(chunks));
     },
     async close() {
       await host.remove(key).catch(() => undefined);

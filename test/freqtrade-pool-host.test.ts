@@ -196,4 +196,27 @@ describe('a FreqTrade pool container', { shuffle: false }, () => {
     for (const [i, r] of rows.entries()) console.log(`bot ${i}: uss ${mib(r.uss)} MiB, pss ${mib(r.pss)} MiB, rss ${mib(r.rss)} MiB`);
     for (const r of rows) expect(r.uss).toBeLessThan(r.rss / 2); // most of each bot is shared with the parent
   }, 60_000);
+
+  it("marks what each bot inherits of its parent's memory mergeable for the host's KSM, and nothing the bot maps itself", async () => {
+    const status = (await pool.status())!;
+    const pid = status.bots[victim.botId]!.pid!;
+    // Each mapping's first line (its range and name) and its VmFlags line (`mg`: madvise(MADV_MERGEABLE)).
+    const areas: Array<{ range: string; name: string; kb: number; mergeable: boolean }> = [];
+    for (const line of (await pool.shell(`cat /proc/${pid}/smaps`)).split('\n')) {
+      const head = /^(([0-9a-f]+)-([0-9a-f]+)) \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+      if (head) areas.push({ range: head[1]!, name: head[4]!, kb: (parseInt(head[3]!, 16) - parseInt(head[2]!, 16)) / 1024, mergeable: false });
+      else if (line.startsWith('VmFlags:')) areas.at(-1)!.mergeable = line.split(/\s+/).includes('mg');
+    }
+    const parentRanges = new Set((await pool.shell('cat /proc/1/maps')).split('\n').map((l) => l.split(' ')[0]));
+    expect(areas.find((a) => a.name === '[heap]')?.mergeable).toBe(true);
+    const marked = areas.filter((a) => a.mergeable).reduce((sum, a) => sum + a.kb, 0);
+    expect(marked / 1024).toBeGreaterThan(64); // the parent's heap and allocator arenas: hundreds of MiB here
+    // What the bot mapped itself after the fork (thread stacks, new arenas, its own libraries) is not marked.
+    const own = areas.filter((a) => !parentRanges.has(a.range) && a.name !== '[heap]');
+    expect(own.length).toBeGreaterThan(0);
+    expect(own.filter((a) => a.mergeable).map((a) => `${a.range} ${a.name}`)).toEqual([]);
+    const ksm = (await pool.shell(`cat /proc/${pid}/ksm_merging_pages /sys/kernel/mm/ksm/run 2>/dev/null`)).trim().split(/\s+/);
+    console.log(`bot ${victim.botId}: ${(marked / 1024).toFixed(0)} MiB of mappings mergeable, ${own.length} mappings of its own (none mergeable); ` +
+      `KSM ${ksm[1] === '1' ? 'running' : 'off'}, ${(Number(ksm[0] ?? 0) * 4 / 1024).toFixed(1)} MiB of the bot merged now`);
+  }, 60_000);
 });

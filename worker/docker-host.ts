@@ -81,6 +81,7 @@ export function dockerHostActivities(config: PlatformConfig, db: Db, docker: Doc
     version: DEFAULT_FREQTRADE_VERSION,
     cpus: Math.max(config.FREQTRADE_CPUS, 2),
     botMemoryMb: config.FREQTRADE_POOL_BOT_MEMORY_MB,
+    merge: config.FREQTRADE_POOL_MERGE === 'on',
     channels: botChannelsFor(config),
     gateway: botGatewayFor(config, db),
   });
