@@ -71,6 +71,7 @@ try {
   if (ksmAtStart.on) {
     // KSM merges in passes over every bot's memory: measured again every 30 s until the total settles (5 minutes at most).
     console.log(`pooled after ${s(SETTLE_MS)}: ${pool.total.toFixed(0)} MiB; KSM merging ${ksm().sharingMiB.toFixed(0)} MiB, waiting for it to settle`);
+    const waitStart = performance.now();
     for (let i = 0; i < 10; i++) {
       await new Promise((r) => setTimeout(r, 30_000));
       const again = await dockerStatsMiB(`tradefleet.pool=${poolId}`);
@@ -79,7 +80,7 @@ try {
       if (settled) break;
     }
     const now = ksm();
-    console.log(`KSM: ${now.sharingMiB.toFixed(0)} MiB of bot pages merged away; ksmd used ${(now.cpuS - ksmAtStart.cpuS).toFixed(0)} s of CPU since the benchmark began`);
+    console.log(`KSM: settled ${s(performance.now() - waitStart)} later; ${now.sharingMiB.toFixed(0)} MiB of bot pages merged away; ksmd used ${(now.cpuS - ksmAtStart.cpuS).toFixed(0)} s of CPU since the benchmark began`);
   } else {
     console.log('KSM is off on this host: the pooled bots keep their own copies of their parent\'s pages');
   }
