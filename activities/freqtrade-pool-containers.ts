@@ -23,6 +23,7 @@ import { createBotHostSpecs, type StoredCredentials } from './bot-host-spec.js';
 import { freqtradeSpecOf } from './freqtrade-bot-spec.js';
 import { createFreqtradePoolHost, freqtradePoolVolumeName, FREQTRADE_POOL_DIR, type PooledFreqtradeBot } from './freqtrade-pool-host.js';
 import { BOT_UID } from './container-hardening.js';
+import { execInContainer } from './docker-exec.js';
 import { streamToBuffer, tarStaysIn, tarWithout } from './tar.js';
 
 export interface FreqtradePoolDeps {
@@ -166,16 +167,8 @@ export function createFreqtradePoolContainers(deps: FreqtradePoolDeps) {
       if (!id) return;
       const info = await docker.getContainer(id).inspect();
       if (!info.State.Running) return;
-      const exec = await docker.getContainer(id).exec({
-        Cmd: ['rm', '-rf', '--', `${FREQTRADE_POOL_DIR}/bots/${botId}`], User: `${BOT_UID}:${BOT_UID}`, AttachStdout: true, AttachStderr: true,
-      });
-      const output = await exec.start({ hijack: true, stdin: false });
-      await new Promise<void>((resolve, reject) => {
-        output.on('end', resolve).on('close', resolve).on('error', reject);
-        output.resume();
-      });
-      const { ExitCode } = await exec.inspect();
-      if (ExitCode !== 0) throw new Error(`the directory of bot ${botId} was not deleted from ${key} (rm exited ${ExitCode})`);
+      const { exitCode } = await execInContainer(docker.getContainer(id), ['rm', '-rf', '--', `${FREQTRADE_POOL_DIR}/bots/${botId}`], `${BOT_UID}:${BOT_UID}`);
+      if (exitCode !== 0) throw new Error(`the directory of bot ${botId} was not deleted from ${key} (rm exited ${exitCode})`);
     },
 
     async removePoolContainer(_poolId: string, key: string, keepState: boolean): Promise<void> {

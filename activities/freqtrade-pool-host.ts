@@ -10,7 +10,7 @@ import type Docker from 'dockerode';
 import { FREQTRADE_CONFIG_FILE, FREQTRADE_STRATEGY_FILE, freqtradeImage } from '../domain/freqtrade-config.js';
 import { CONTAINER_SOCKET_DIR } from '../domain/bot-channel.js';
 import { BOT_UID, hardenedHostConfig } from './container-hardening.js';
-import { dockerLogText } from './docker-logs.js';
+import { execInContainer } from './docker-exec.js';
 import { poolSecurityOpt } from './sandbox-seccomp.js';
 import { readTarFile, streamToBuffer, tarArchive, type TarEntry } from './tar.js';
 
@@ -202,15 +202,8 @@ export function createFreqtradePoolHost(docker: Docker) {
     async botLogTail(key: string, botId: string): Promise<string> {
       const found = await findContainer(key);
       if (!found) return '';
-      const exec = await docker.getContainer(found.Id).exec({
-        Cmd: [...poolPython('tf_logtail.py'), botId, String(LOG_TAIL_BYTES)], User: `${BOT_UID}:${BOT_UID}`, AttachStdout: true, AttachStderr: false,
-      });
-      const stream = await exec.start({ hijack: true, stdin: false });
-      const chunks: Buffer[] = [];
-      await new Promise<void>((resolve, reject) => {
-        stream.on('data', (c: Buffer) => chunks.push(c)).on('end', resolve).on('close', resolve).on('error', reject);
-      });
-      return dockerLogText(Buffer.concat(chunks));
+      const run = await execInContainer(docker.getContainer(found.Id), [...poolPython('tf_logtail.py'), botId, String(LOG_TAIL_BYTES)], `${BOT_UID}:${BOT_UID}`);
+      return run.stdout;
     },
 
     containerId: async (key: string): Promise<string | null> => (await findContainer(key))?.Id ?? null,

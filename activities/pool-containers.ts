@@ -22,6 +22,7 @@ import type { BotGateway } from './bot-gateway.js';
 import { HOST_CONTROL_SOCKET_ENV, HOST_CONTROL_SOCKET_NAME, pushHostConfig } from './bot-host-control.js';
 import { confinedHostConfig, createBotHostSpecs } from './bot-host-spec.js';
 import { BOT_UID, hardenedHostConfig } from './container-hardening.js';
+import { execInContainer } from './docker-exec.js';
 import { cpuPercent, workingSetBytes, type DockerStats } from './docker-stats.js';
 import { readTarFile, singleFileTar, streamToBuffer } from './tar.js';
 
@@ -257,18 +258,8 @@ export function createPoolDockerActivities(deps: PoolDockerDeps) {
     async deleteBotState(poolId: string, key: string, botId: string): Promise<void> {
       const found = await find(poolId, key);
       if (!found || found.State !== 'running') return;
-      const exec = await docker.getContainer(found.Id).exec({
-        Cmd: ['rm', '-f', `${STATE_DIR}/${botId}.json`], User: `${BOT_UID}:${BOT_UID}`, AttachStdout: true, AttachStderr: true,
-      });
-      // Read to the end: a detached start left its connection to the engine open (one per deleted bot, and a worker
-      // that could not exit), and only a finished exec has an exit code.
-      const output = await exec.start({ hijack: true, stdin: false });
-      await new Promise<void>((resolve, reject) => {
-        output.on('end', resolve).on('close', resolve).on('error', reject);
-        output.resume();
-      });
-      const { ExitCode } = await exec.inspect();
-      if (ExitCode !== 0) throw new Error(`the saved state of bot ${botId} was not deleted from ${key} (rm exited ${ExitCode})`);
+      const { exitCode } = await execInContainer(docker.getContainer(found.Id), ['rm', '-f', `${STATE_DIR}/${botId}.json`], `${BOT_UID}:${BOT_UID}`);
+      if (exitCode !== 0) throw new Error(`the saved state of bot ${botId} was not deleted from ${key} (rm exited ${exitCode})`);
     },
 
     /** Removes the container and (unless `keepState`) its state volume; a missing one is fine. */

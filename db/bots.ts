@@ -164,8 +164,7 @@ export async function setBotReachable(db: Db, botId: string, answers: boolean): 
     returning unreachable_since as since`);
 }
 
-/** Pins the bot to other versions (a move, or its rollback). */
-/** A bot's versions and, when a move changes it (a pooled FreqTrade bot leaving for another release), its placement. */
+/** Pins the bot to other versions (a move, or its rollback) and, when a move changes it (a pooled FreqTrade bot leaving for another release), its placement. */
 export async function setBotVersions(
   db: Db, botId: string, versions: { strategyVersionId: string; freqtradeVersion: string | null }, placement?: BotPlacement,
 ): Promise<void> {

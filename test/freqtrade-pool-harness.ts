@@ -13,7 +13,7 @@ import { exchangeApiUrls } from '../activities/exchange-client.js';
 import { createBotChannels } from '../activities/bot-channels.js';
 import { createFreqtradeClient, type FreqtradeClient } from '../activities/freqtrade-client.js';
 import { containerMemoryMiB } from '../activities/docker-stats.js';
-import { dockerLogText } from '../activities/docker-logs.js';
+import { execInContainer } from '../activities/docker-exec.js';
 import { createFreqtradePoolHost, type PooledFreqtradeBot, type PoolStatus } from '../activities/freqtrade-pool-host.js';
 
 export interface HarnessBot {
@@ -115,13 +115,7 @@ export async function startPoolHarness(options: { paperUrl: string; memoryMb?: n
       return containerMemoryMiB(docker, id!);
     },
     async shell(command) {
-      const exec = await docker.getContainer((await host.containerId(key))!).exec({ Cmd: ['sh', '-c', command], User: '1000:1000', AttachStdout: true, AttachStderr: false });
-      const stream = await exec.start({ hijack: true, stdin: false });
-      const chunks: Buffer[] = [];
-      await new Promise<void>((resolve, reject) => {
-        stream.on('data', (c: Buffer) => chunks.push(c)).on('end', resolve).on('close', resolve).on('error', reject);
-      });
-      return dockerLogText(Buffer.concat(chunks));
+      return (await execInContainer(docker.getContainer((await host.containerId(key))!), ['sh', '-c', command], '1000:1000')).stdout;
     },
     async close() {
       await host.remove(key).catch(() => undefined);

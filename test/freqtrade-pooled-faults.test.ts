@@ -6,7 +6,6 @@
 // owner sees a pooled bot's restarts and what last ended it; a bot whose FreqTrade cannot start fails with FreqTrade's
 // own error line instead of waiting out its health checks.
 // Prices stand still, so a trade is open until the test says otherwise.
-import { setTimeout as sleep } from 'node:timers/promises';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FreqtradeClient } from '../activities/freqtrade-client.js';
@@ -15,7 +14,7 @@ import { findBotWithSecret } from '../db/bots.js';
 import { freqtradePoolId } from '../domain/freqtrade-pool.js';
 import { startPaperExchange, type PaperExchangeHandle } from '../exchange/server.js';
 import { removePoolOf } from './fleet-check.js';
-import { botClientOf, ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
+import { botClientOf, everySecond, ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
 
 const docker = new Docker();
 const host = createFreqtradePoolHost(docker);
@@ -52,12 +51,6 @@ class TfRefusesToStart(IStrategy):
 `;
 
 const apiBot = async (b: PooledBot) => (await b.owner.agent.get(`/api/bots/${b.id}`)).body.bot;
-/** A check polled once a second: three FreqTrade APIs polled faster only load the machine. */
-const everySecond = <T>(check: () => Promise<T | null | undefined | false>) => async () => {
-  const value = await check().catch(() => null);
-  if (!value) await sleep(1000);
-  return value;
-};
 const openTrade = async (b: PooledBot) => (await b.client.get<OpenTrade[]>('status').catch(() => []))[0];
 const startedAt = async (b: PooledBot) => (await b.client.get<{ bot_startup_ts: number }>('health')).bot_startup_ts;
 const keyOf = async (b: PooledBot): Promise<string> => (await apiBot(b)).poolContainerKey;

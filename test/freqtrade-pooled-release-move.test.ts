@@ -3,7 +3,6 @@
 // from its pool directory); its pool place and directory go, and its sibling in the pool keeps running untouched. A
 // release that does not start sends the bot back to its place in the pool, with its trade, and leaves no container.
 // Prices stand still, so a trade is open until the test says otherwise.
-import { setTimeout as sleep } from 'node:timers/promises';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FreqtradeClient } from '../activities/freqtrade-client.js';
@@ -12,7 +11,7 @@ import { findBotWithSecret } from '../db/bots.js';
 import { freqtradePoolId } from '../domain/freqtrade-pool.js';
 import { startPaperExchange, type PaperExchangeHandle } from '../exchange/server.js';
 import { removePoolOf } from './fleet-check.js';
-import { botClientOf, ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
+import { botClientOf, everySecond, ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
 
 const docker = new Docker();
 const host = createFreqtradePoolHost(docker);
@@ -33,11 +32,6 @@ const volumesOf = async (id: string) => (await docker.listVolumes({ filters: { l
 const apiBot = async (id: string) => (await owner.agent.get(`/api/bots/${id}`)).body.bot;
 /** The bot's FreqTrade API, wherever its row says it runs now. */
 const clientOf = async (id: string): Promise<FreqtradeClient> => botClientOf(platform, (await findBotWithSecret(platform.db, id))!);
-const everySecond = <T>(check: () => Promise<T | null | undefined | false>) => async () => {
-  const value = await check().catch(() => null);
-  if (!value) await sleep(1000);
-  return value;
-};
 const openTrade = async (id: string) => ((await (await clientOf(id)).get<OpenTrade[]>('status').catch(() => [])) ?? [])[0];
 const startedAt = async (id: string) => (await (await clientOf(id)).get<{ bot_startup_ts: number }>('health')).bot_startup_ts;
 const move = (id: string, freqtradeVersion: string) =>

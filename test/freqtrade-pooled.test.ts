@@ -4,7 +4,6 @@
 // open trade keeps its trade id and open rate; stop, start and delete touch only their own bot. FreqTrade bots take 20-40 s each to start here, so this is one test
 // in steps sharing one pool container (a test of its own per step would start the five bots again each time).
 import fs from 'node:fs/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import Docker from 'dockerode';
@@ -19,7 +18,7 @@ import { createSecretBox } from '../db/secret-box.js';
 import { makeOperator } from '../db/users.js';
 import { freqtradePoolId } from '../domain/freqtrade-pool.js';
 import { startPaperExchange, type PaperExchangeHandle } from '../exchange/server.js';
-import { botClientOf, ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
+import { botClientOf, everySecond, ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
 
 const docker = new Docker();
 let exchange: PaperExchangeHandle;
@@ -33,17 +32,6 @@ type OpenTrade = { trade_id: number; open_rate: number };
 const poolContainers = () => docker.listContainers({ all: true, filters: { label: [`tradefleet.pool=${poolId}`] } });
 const btcPrice = () => exchange.prices().find((p) => p.symbol === 'BTCUSDT')!.price;
 const apiBot = async (b: (typeof bots)[number]) => (await b.owner.agent.get(`/api/bots/${b.id}`)).body.bot;
-/** A check polled once a second: FreqTrade's API is Python, and five bots polled ten times a second load the machine. */
-const everySecond = <T>(check: () => Promise<T | null | undefined | false>) => async () => {
-  try {
-    const value = await check();
-    if (!value) await sleep(1000);
-    return value;
-  } catch (error) {
-    await sleep(1000);
-    throw error; // waitFor keeps the last one for its timeout message
-  }
-};
 
 beforeAll(async () => {
   // Prices move only when the test says so.

@@ -262,6 +262,22 @@ export async function watchBotStatuses(app: TestPlatform['app'], cookie: string,
   return statuses;
 }
 
+/**
+ * A `waitFor` check polled once a second instead of every 100 ms: FreqTrade's API is Python, and several bots polled ten
+ * times a second only load the machine. A check that throws still waits its second; waitFor keeps the error for its
+ * timeout message.
+ */
+export const everySecond = <T>(check: () => Promise<T | null | undefined | false>) => async (): Promise<T | null | undefined | false> => {
+  try {
+    const value = await check();
+    if (!value) await new Promise((r) => setTimeout(r, 1000));
+    return value;
+  } catch (error) {
+    await new Promise((r) => setTimeout(r, 1000));
+    throw error;
+  }
+};
+
 export async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
