@@ -208,12 +208,16 @@ export interface ReconcilePlan {
   orphans: ObservedContainer[];
 }
 
-/** Compares the state with what Docker runs on the hosts that answered; containers still starting are not judged. */
-export function planReconcile(state: PoolState, observed: ObservedContainer[], hostsAnswered: string[]): ReconcilePlan {
+/**
+ * Compares the state with what Docker runs on the hosts that answered; containers still starting are not judged.
+ * `upBeforeLook`: the containers that were up when the look at Docker began; only those can be missing from it (one
+ * whose start finished while the look was under way may have been created after Docker was listed).
+ */
+export function planReconcile(state: PoolState, observed: ObservedContainer[], hostsAnswered: string[], upBeforeLook?: ReadonlySet<string>): ReconcilePlan {
   const byKey = new Map(observed.map((o) => [o.key, o]));
   const known = new Set(state.containers.map((c) => c.key));
   const dead = state.containers
-    .filter((c) => c.status !== 'starting' && c.status !== 'dead' && hostsAnswered.includes(c.host))
+    .filter((c) => c.status !== 'starting' && c.status !== 'dead' && hostsAnswered.includes(c.host) && (!upBeforeLook || upBeforeLook.has(c.key)))
     .filter((c) => !byKey.get(c.key)?.running)
     .map((c) => c.key);
   const strangers = observed.filter((o) => !known.has(o.key));

@@ -80,8 +80,7 @@ export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
   }
 
   async function reconcile(): Promise<void> {
-    // Only containers that were up before the look began can be missing from it: one still starting meanwhile (a drain's
-    // or a placement's new container) may be created after Docker was listed, and must not be judged gone for that.
+    // A drain's or a placement's new container may be created after Docker was listed: only those up before are judged.
     const upBeforeLook = new Set(state.containers.filter((c) => c.status !== 'starting').map((c) => c.key));
     const observed = [];
     const answered: string[] = [];
@@ -93,8 +92,7 @@ export async function poolWorkflow(input: PoolWorkflowInput): Promise<void> {
         log.warn('Docker host did not answer the reconcile', { host, error: messageOf(error) });
       }
     }
-    const plan = planReconcile(state, observed, answered);
-    if (patched(RECONCILE_JUDGES_UP_BEFORE_LOOK)) plan.dead = plan.dead.filter((key) => upBeforeLook.has(key));
+    const plan = planReconcile(state, observed, answered, patched(RECONCILE_JUDGES_UP_BEFORE_LOOK) ? upBeforeLook : undefined);
     for (const o of observed) {
       const c = byKey(o.key);
       if (c) c.liveMb = o.memoryMb;
