@@ -202,7 +202,7 @@ export function createBotActivities(deps: BotActivityDeps) {
         if (!runtime.exists) throw ApplicationFailure.nonRetryable(`the runtime of bot ${botId} is gone`, 'RuntimeGone');
         // FreqTrade exits on a config or strategy error; restarted, it fails the same way again.
         const failure = await startFailure(runtime);
-        if (failure) throw ApplicationFailure.nonRetryable(failure, 'Unhealthy');
+        if (failure && !failure.exchangeDown) throw ApplicationFailure.nonRetryable(failure.message, 'Unhealthy');
         if (!runtime.running && runtime.exitCode !== undefined && runtime.exitCode !== null && runtime.exitCode !== 0) {
           lastProblem = `bot host exited with code ${runtime.exitCode}`;
         } else {
@@ -228,6 +228,7 @@ export function createBotActivities(deps: BotActivityDeps) {
             lastProblem = (error as Error).message;
           }
         }
+        if (failure) lastProblem = failure.message; // its exchange is down: the owner reads why the wait goes on
         await sleep(healthCheckPause(check));
       }
       const message = `bot did not become healthy within ${Math.round(limit / 1000)} s: ${lastProblem}`;

@@ -23,6 +23,14 @@ export function freqtradeErrorLine(log: string, secrets: readonly string[] = [])
 /** A FreqTrade start that fails again and again: restarted this often since the health wait began, the bot fails. */
 export const START_RESTARTS_FAIL = 2;
 
+/**
+ * FreqTrade stopped because it could not reach its exchange: its markets did not load, or a call failed with one of
+ * ccxt's network-class errors (FreqTrade's `… due to ExchangeNotAvailable. Message: …`). That is the exchange's outage,
+ * not the bot's fault: restarted once the exchange answers again, the same bot starts.
+ */
+const EXCHANGE_UNREACHABLE = /Could not load markets|due to (NetworkError|DDoSProtection|RateLimitExceeded|ExchangeNotAvailable|OnMaintenance|RequestTimeout)\b/;
+export const exchangeUnreachable = (reason: string | null): boolean => reason !== null && EXCHANGE_UNREACHABLE.test(reason);
+
 /** What a bot's owner reads when its FreqTrade keeps exiting while it starts: how often, where, and FreqTrade's reason. */
 export const startFailureMessage = (restarts: number, where: 'container' | 'pool', reason: string | null): string =>
   `FreqTrade exited ${restarts} times while starting${where === 'pool' ? ' in its pool container' : ''}${reason ? `: ${reason}` : ''}`;

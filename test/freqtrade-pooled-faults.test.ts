@@ -173,6 +173,35 @@ describe('pooled FreqTrade bots under faults', { shuffle: false }, () => {
     }), 60_000);
   }, 400_000);
 
+  it('a bot whose exchange does not answer as it starts waits for it, and runs once the exchange is back', async () => {
+    const owner = await signedUpAgent(platform.app);
+    // FreqTrade loads its markets (exchangeInfo) as it starts and exits when it cannot; its pool restarts it. The
+    // create checks the exchange itself, so the outage begins once it has answered (long before FreqTrade has imported).
+    let id = '';
+    try {
+      const created = await owner.agent.post('/api/bots').set('Origin', ORIGIN).send({ name: 'Exchange down', pairs: ['BTC/USDT'], stakeAmount: 10, engine: 'freqtrade' });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      id = created.body.bot.id;
+      exchange.engine.faults.add({ kind: 'error', status: 503, path: 'exchangeInfo', count: 1_000_000 });
+      // Three restarts: more than a failing strategy gets (START_RESTARTS_FAIL), so the health wait has seen them.
+      const waiting = await waitFor('the bot restarted three times for its exchange', everySecond(async () => {
+        const { body } = await owner.agent.get(`/api/bots/${id}`);
+        if (body.bot.status === 'failed') throw new Error(`bot failed while its exchange was down: ${body.bot.lastError}`);
+        return (body.bot.poolRestarts ?? 0) >= 3 ? body.bot : null;
+      }), 300_000);
+      expect(waiting.poolLastExit).toContain('Could not load markets');
+      expect(waiting.status).toBe('provisioning');
+    } finally {
+      exchange.engine.faults.clear();
+    }
+    await waitFor('the bot running once its exchange is back', everySecond(async () => {
+      const { body } = await owner.agent.get(`/api/bots/${id}`);
+      if (body.bot.status === 'failed') throw new Error(`bot failed after its exchange came back: ${body.bot.lastError}`);
+      return body.bot.status === 'running' ? body.bot : null;
+    }), 300_000);
+    expect((await owner.agent.delete(`/api/bots/${id}`).set('Origin', ORIGIN)).status).toBeLessThan(300);
+  }, 700_000);
+
   it('a SIGKILL of the pool container brings every bot back with its open trade', async () => {
     const key = await keyOf(bots[0]!);
     const container = docker.getContainer((await host.containerId(key))!);
