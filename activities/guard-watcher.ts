@@ -13,20 +13,14 @@
 // highs, and a stop crossed meanwhile. Changed rules and ladder progress are re-read from PostgreSQL every second, so edits
 // reach the watcher without a restart.
 //
-// Workflows only for guards that act (issue 21; decided by measurement, all figures in docs/guards.md#figures). A guard
-// made by a batch (activities/guard-batch.ts) is only its row until its stop or target is crossed; then the stop signal
-// starts its workflow with the row's state carried in (signalWithStart; a workflow that has ended is never started
-// again), and from there on it is the same workflow a single create starts, owning its decisions and exits. The API
-// starts it the same way on a first edit or cancel (updateWithStart). Guards made one at a time keep their workflow from
-// creation, and peak signals go only to guards whose workflow runs. Measured on the shared 2-core machine (others
-// using 1.4-1.8 cores): one workflow per guard from creation took 383 s to create 1,000 guards one at a time (19/s
-// for 10,000 in the issue, where Temporal grew to 4.0 GB and failed); started at once by a batch, 64/s (10,000 in
-// ~160 s, over the 100 s asked, every watching guard still a workflow in Temporal and the worker's cache). Rows only:
-// 10,000 in 6-21 s, Temporal at most 416 MiB with 0 actions a second while watching, worker under 950 MiB; 10 exits a
-// second cost about half a core whatever the fleet size (p95 1.5-3.2 s at 10,000 and 0.9 s at 1,000 when others left
-// that free; tens of seconds at either size when they did not). What made the
-// watcher itself fit 10,000 guards: at most ROWS_PER_WRITE rows written a second, a guard judged again only when its
-// price or rules changed, and the 30 s full reload reading ids only (before those: p95 44 s, PostgreSQL 12 % of a core).
+// Workflows only for guards that act (issue 21; decided by measurement, the figures and what each change bought are in
+// docs/guards.md#figures). A guard made by a batch (activities/guard-batch.ts) is only its row until its stop or target
+// is crossed; then the stop signal starts its workflow with the row's state carried in (signalWithStart; a workflow that
+// has ended is never started again), and from there on it is the same workflow a single create starts, owning its
+// decisions and exits. The API starts it the same way on a first edit or cancel (updateWithStart). Guards made one at a
+// time keep their workflow from creation, and peak signals go only to guards whose workflow runs. What made the watcher
+// itself fit 10,000 guards: at most ROWS_PER_WRITE rows written a second, a guard judged again only when its price or
+// rules changed, and the 30 s full reload reading ids only.
 import { Context, log } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { databaseNow, guardRows, recordGuardPrices, watchedGuardIds, watchedGuards, type WatchedGuardRow } from '../db/guards.js';

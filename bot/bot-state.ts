@@ -15,33 +15,11 @@ import { PairLocks } from './pair-locks.js';
 import { checkExitAmount } from './partial-exit.js';
 import { RpcError } from './rpc-error.js';
 import { TradeLedger, type LedgerTrade } from './trade-ledger.js';
+import { INITIAL_STATE, tradingSettings, type StatusMsg, type TraderState, type TradingSettings } from './trader-settings.js';
 import { Trader } from './trader.js';
 import { dryRunWallets, walletFigures, type WalletBalance } from './wallet.js';
 
 export { RpcError } from './rpc-error.js';
-
-/** FreqTrade's State enum, as show_config prints it. */
-export type TraderState = 'running' | 'paused' | 'stopped' | 'reload_config';
-
-/** FreqTrade defaults `initial_state` to stopped; tradefleet configures every bot with `initial_state: running`. */
-export const INITIAL_STATE: TraderState = 'running';
-
-/** The FreqTrade config values tradefleet derives from a hosted bot's configuration. */
-export interface TradingSettings {
-  /** The strategy's maxOpenTrades, else one trade per configured pair. */
-  maxOpenTrades: number;
-  /** Dry-run starting capital: configured, else enough for every slot at the configured stake. */
-  dryRunWallet: number;
-}
-
-export function tradingSettings(config: HostedBotConfig, strategy: Strategy = config.strategy ?? DEFAULT_STRATEGY): TradingSettings {
-  const maxOpenTrades = strategy.maxOpenTrades ?? config.pairs.length;
-  return { maxOpenTrades, dryRunWallet: config.dryRunWallet ?? config.stakeAmount * maxOpenTrades };
-}
-
-export interface StatusMsg {
-  status: string;
-}
 
 export interface BotRuntimeDeps {
   clock?: () => number;

@@ -5,11 +5,11 @@ import { call } from '../bot/test-support.js';
 import { CONTAINER_SOCKET_DIR, dedicatedSocketDirName } from '../domain/bot-channel.js';
 import { botWorkflowId } from '../domain/workflow-ids.js';
 import { ORIGIN, signedUpAgent, startPlatform, waitFor, watchBotStatuses, type TestPlatform } from './platform.js';
+import { containersOf } from './bot-docker.js';
 
 const docker = new Docker();
 let platform: TestPlatform;
 
-const containersOf = (botId: string) => docker.listContainers({ all: true, filters: { label: [`tradefleet.bot=${botId}`] } });
 
 beforeAll(async () => {
   platform = await startPlatform({ env: { BOT_DRIVER: 'docker' } });

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { findBot } from '../db/bots.js';
 import { spawnWorker, killWorker } from './worker-process.js';
 import { ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
+import { containersOf } from './bot-docker.js';
 
 const docker = new Docker();
 let platform: TestPlatform;
@@ -16,7 +17,6 @@ function startWorker(): ChildProcess {
   return child;
 }
 
-const containersOf = (botId: string) => docker.listContainers({ all: true, filters: { label: [`tradefleet.bot=${botId}`] } });
 
 beforeAll(async () => {
   platform = await startPlatform({ worker: false, env: { BOT_DRIVER: 'docker' } });

@@ -13,6 +13,7 @@ import { sql } from '../db/pool.js';
 import { botCredentialsPlace, createSecretBox } from '../db/secret-box.js';
 import { startPaperExchange, type PaperExchangeHandle } from '../exchange/server.js';
 import { botClientOf, everySecond, ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
+import { containersOf, volumesOf } from './bot-docker.js';
 
 const docker = new Docker();
 let exchange: PaperExchangeHandle;
@@ -23,8 +24,6 @@ let bot: FreqtradeClient;
 /** The extra FreqTrade "release" tag a test makes; untagged once no container uses it. */
 let release: string | undefined;
 
-const containersOf = (id: string) => docker.listContainers({ all: true, filters: { label: [`tradefleet.bot=${id}`] } });
-const volumesOf = async (id: string) => (await docker.listVolumes({ filters: { label: [`tradefleet.bot=${id}`] } })).Volumes ?? [];
 const btcPrice = () => exchange.prices().find((p) => p.symbol === 'BTCUSDT')!.price;
 const apiBot = async () => (await user.agent.get(`/api/bots/${botId}`)).body.bot;
 

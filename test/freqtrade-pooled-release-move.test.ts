@@ -12,6 +12,7 @@ import { freqtradePoolId } from '../domain/freqtrade-pool.js';
 import { startPaperExchange, type PaperExchangeHandle } from '../exchange/server.js';
 import { removePoolOf } from './fleet-check.js';
 import { botClientOf, everySecond, ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
+import { containersOf, volumesOf } from './bot-docker.js';
 
 const docker = new Docker();
 const host = createFreqtradePoolHost(docker);
@@ -27,8 +28,6 @@ interface Bot { id: string; trade: OpenTrade }
 let mover: Bot;
 let sibling: Bot;
 
-const containersOf = (id: string) => docker.listContainers({ all: true, filters: { label: [`tradefleet.bot=${id}`] } });
-const volumesOf = async (id: string) => (await docker.listVolumes({ filters: { label: [`tradefleet.bot=${id}`] } })).Volumes ?? [];
 const apiBot = async (id: string) => (await owner.agent.get(`/api/bots/${id}`)).body.bot;
 /** The bot's FreqTrade API, wherever its row says it runs now. */
 const clientOf = async (id: string): Promise<FreqtradeClient> => botClientOf(platform, (await findBotWithSecret(platform.db, id))!);
