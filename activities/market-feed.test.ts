@@ -12,8 +12,8 @@ import { insertUser } from '../db/users.js';
 import { CreateBotInput } from '../domain/bot.js';
 import { exchangeProfile } from '../domain/exchanges.js';
 import { startPaperExchange, type PaperExchangeHandle } from '../exchange/server.js';
-import { freePort } from '../bot/test-support.js';
 import { createMarketFeedActivities, type FeedProgress } from './market-feed.js';
+import { insertBotOnFreePort } from '../test/bot-rows.js';
 
 let db: Db;
 let exchange: PaperExchangeHandle;
@@ -44,7 +44,7 @@ async function runningBot(exchangeId: string, userId: string, pairs: string[]): 
   const id = randomUUID();
   const box = createSecretBox(process.env.TF_SECRET_KEY!);
   const spec = CreateBotInput.parse({ name: 'Feed', pairs, stakeAmount: 10 });
-  await bots.insertBot(db, null, { id, userId, spec, driver: 'process', apiPort: await freePort(), sealedCredentials: box.seal('{}', botCredentialsPlace(id)) });
+  await insertBotOnFreePort(db, { id, userId, spec, driver: 'process', sealedCredentials: box.seal('{}', botCredentialsPlace(id)) });
   await db.query(sql.typeAlias('void')`update bots set exchange = ${exchangeId}, status = 'running' where id = ${id}`);
   botIds.push(id);
 }
@@ -90,30 +90,36 @@ describe('market feed', () => {
     env.on('heartbeat', (d: FeedProgress) => beats.push(d));
     const feed = createMarketFeedActivities({ db, profileFor: () => exchangeProfile('paper', exchange.url), tickMs: 200, symbolsRefreshMs: 500 });
     const run = env.run(feed.watchPrices, { exchangeId, runForMs: 6_000 }) as Promise<FeedProgress>;
+    // A failed step stops the feed too: it must not go on polling this file's exchange beside the next test.
+    try {
 
-    await until('first prices', () => moves.length > 0);
-    expect(moves[0]).toEqual(['BTC/USDT', 'ETH/USDT', 'SOL/USDT']);
-    const first = await pricesInDb(exchangeId);
-    expect(first.map((p) => [p.symbol, p.last])).toEqual([
-      ['BTC/USDT', lastOnExchange('BTCUSDT')], ['ETH/USDT', lastOnExchange('ETHUSDT')], ['SOL/USDT', lastOnExchange('SOLUSDT')],
-    ]);
-    for (const p of first) expect(p.bid).toBeLessThan(p.ask);
+      await until('first prices', () => moves.length > 0);
+      expect(moves[0]).toEqual(['BTC/USDT', 'ETH/USDT', 'SOL/USDT']);
+      const first = await pricesInDb(exchangeId);
+      expect(first.map((p) => [p.symbol, p.last])).toEqual([
+        ['BTC/USDT', lastOnExchange('BTCUSDT')], ['ETH/USDT', lastOnExchange('ETHUSDT')], ['SOL/USDT', lastOnExchange('SOLUSDT')],
+      ]);
+      for (const p of first) expect(p.bid).toBeLessThan(p.ask);
 
-    // Unchanged prices: ticks go on (heartbeats say so) but nothing is rewritten or announced.
-    const ticksBefore = beats.at(-1)!.ticks;
-    await until('three quiet ticks', () => beats.at(-1)!.ticks >= ticksBefore + 3);
-    expect(moves).toHaveLength(1);
-    expect(await pricesInDb(exchangeId)).toEqual(first);
+      // Unchanged prices: ticks go on (heartbeats say so) but nothing is rewritten or announced.
+      const ticksBefore = beats.at(-1)!.ticks;
+      await until('three quiet ticks', () => beats.at(-1)!.ticks >= ticksBefore + 3);
+      expect(moves).toHaveLength(1);
+      expect(await pricesInDb(exchangeId)).toEqual(first);
 
-    exchange.setPrice('BTCUSDT', 101_234.56);
-    await until('the BTC move', () => moves.length > 1);
-    expect(moves[1]).toEqual(['BTC/USDT']);
-    expect((await pricesInDb(exchangeId)).find((p) => p.symbol === 'BTC/USDT')).toMatchObject({ last: 101_234.56 });
+      exchange.setPrice('BTCUSDT', 101_234.56);
+      await until('the BTC move', () => moves.length > 1);
+      expect(moves[1]).toEqual(['BTC/USDT']);
+      expect((await pricesInDb(exchangeId)).find((p) => p.symbol === 'BTC/USDT')).toMatchObject({ last: 101_234.56 });
 
-    // A bot started on another pair joins the feed within the refresh interval.
-    await runningBot(exchangeId, user.id, ['ADA/USDT']);
-    await until('ADA priced', async () => (await pricesInDb(exchangeId)).some((p) => p.symbol === 'ADA/USDT'));
-
+      // A bot started on another pair joins the feed within the refresh interval.
+      await runningBot(exchangeId, user.id, ['ADA/USDT']);
+      await until('ADA priced', async () => (await pricesInDb(exchangeId)).some((p) => p.symbol === 'ADA/USDT'));
+    } catch (error) {
+      env.cancel();
+      await run.catch(() => undefined);
+      throw error;
+    }
     const progress = await run;
     expect(progress).toMatchObject({ symbols: 4, lastError: null });
     expect(progress.ticks).toBeGreaterThanOrEqual(5);

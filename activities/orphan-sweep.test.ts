@@ -6,11 +6,11 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { botLabels, CreateBotInput } from '../domain/bot.js';
 import { ORPHAN_MIN_AGE_MS } from '../domain/fleet-reconcile.js';
-import { insertBot } from '../db/bots.js';
 import { savePoolState } from '../db/pools.js';
 import { createDb, type Db } from '../db/pool.js';
 import { insertUser } from '../db/users.js';
 import { createOrphanSweepActivities } from './orphan-sweep.js';
+import { insertBotOnFreePort } from '../test/bot-rows.js';
 
 const docker = new Docker();
 const poolId = `sweep-${randomUUID().slice(0, 8)}`;
@@ -46,7 +46,7 @@ describe('sweepOrphans', () => {
   it("removes only this deployment's leftovers, and only once they are a minute old", async () => {
     const user = await insertUser(db, null, { id: randomUUID(), email: `${randomUUID()}@example.com`, passwordHash: 'x' });
     const spec = CreateBotInput.parse({ name: 'Kept', pairs: ['BTC/USDT'], stakeAmount: 10 });
-    const live = await insertBot(db, null, { id: randomUUID(), userId: user.id, spec, driver: 'docker', apiPort: 45_000 + Math.floor(Math.random() * 4_000), sealedCredentials: 'x' });
+    const live = await insertBotOnFreePort(db, { id: randomUUID(), userId: user.id, spec, driver: 'docker', sealedCredentials: 'x' });
     const known = { key: `${poolId}-c1`, host: 'local', status: 'ready' as const, bots: {}, liveMb: null, removableCycles: 0 };
     await savePoolState(db, 'sweep-queue', { poolId, seq: 1, containers: [known], settings: { minContainers: 0, maxContainers: 2, headroom: 0, containerMemoryMb: 512, hosts: ['local'] } as never });
 

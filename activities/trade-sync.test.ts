@@ -10,8 +10,8 @@ import { botCredentialsPlace, createSecretBox, type SecretBox } from '../db/secr
 import { insertUser } from '../db/users.js';
 import { CreateBotInput } from '../domain/bot.js';
 import { startHostedBot, type HostedBot } from '../test/hosted-bot.js';
-import { freePort } from '../bot/test-support.js';
 import { createTradeSyncActivities, type TradeSyncResult } from './trade-sync.js';
+import { insertBotOnFreePort } from '../test/bot-rows.js';
 
 let db: Db;
 let box: SecretBox;
@@ -152,7 +152,7 @@ describe('trade sync', () => {
     const deadId = randomUUID();
     const credentials = box.seal(JSON.stringify({ username: 'nobody', password: 'x'.repeat(20), jwtSecret: 'y'.repeat(40) }), botCredentialsPlace(deadId));
     // A port nothing listens on: the bot's runtime died after it was marked running.
-    await bots.insertBot(db, null, { id: deadId, userId, spec: CreateBotInput.parse({ name: 'Dead', pairs: ['ETH/USDT'], stakeAmount: 20 }), driver: 'process', apiPort: await freePort(), sealedCredentials: credentials });
+    await insertBotOnFreePort(db, { id: deadId, userId, spec: CreateBotInput.parse({ name: 'Dead', pairs: ['ETH/USDT'], stakeAmount: 20 }), driver: 'process', sealedCredentials: credentials });
     await bots.setBotStatus(db, null, deadId, 'running');
     try {
       const result = await sync();

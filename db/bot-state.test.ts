@@ -4,10 +4,11 @@ import { randomUUID } from 'node:crypto';
 import { CheckIntegrityConstraintViolationError } from 'slonik';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateBotInput } from '../domain/bot.js';
-import { findBot, insertBot, NotPlacedError, setBotReachable, setBotStatus } from './bots.js';
+import { findBot, NotPlacedError, setBotReachable, setBotStatus } from './bots.js';
 import { findBotPlacement, savePoolState, setPoolAttached, setPoolAttachedMany } from './pools.js';
 import { createDb, sql, type Db } from './pool.js';
 import { insertUser } from './users.js';
+import { insertBotOnFreePort } from '../test/bot-rows.js';
 
 let db: Db;
 beforeAll(async () => {
@@ -17,13 +18,12 @@ afterAll(async () => db?.end());
 
 const poolId = `truth-${randomUUID().slice(0, 8)}`;
 const settings = { minContainers: 0, maxContainers: 2, headroom: 0, containerMemoryMb: 512, hosts: ['local'] } as never;
-let port = 40_000 + Math.floor(Math.random() * 5_000);
 
 /** A pooled bot placed in container `c1` of the test pool (attached or not). */
 async function pooledBot(attached: boolean) {
   const user = await insertUser(db, null, { id: randomUUID(), email: `${randomUUID()}@example.com`, passwordHash: 'x' });
   const spec = CreateBotInput.parse({ name: 'Truth', pairs: ['BTC/USDT'], stakeAmount: 10 });
-  const bot = await insertBot(db, null, { id: randomUUID(), userId: user.id, spec, driver: 'docker', apiPort: port++, sealedCredentials: 'x', placement: 'pool' });
+  const bot = await insertBotOnFreePort(db, { id: randomUUID(), userId: user.id, spec, driver: 'docker', sealedCredentials: 'x', placement: 'pool' });
   const containers = [{ key: `${poolId}-c1`, host: 'local', status: 'ready' as const, bots: { [bot.id]: 64 }, liveMb: null, removableCycles: 0 }];
   await savePoolState(db, 'truth-queue', { poolId, settings, seq: 1, containers });
   if (attached) await setPoolAttached(db, bot.id, true);

@@ -6,12 +6,13 @@ import express from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateBotInput } from '../domain/bot.js';
-import { insertBot, setBotReachable, setBotStatus } from '../db/bots.js';
+import { setBotReachable, setBotStatus } from '../db/bots.js';
 import { createDb, sql, type Db } from '../db/pool.js';
 import { savePoolState } from '../db/pools.js';
 import { insertUser } from '../db/users.js';
 import { createMetrics } from '../server/metrics.js';
 import { recordGuardCrossing, recordGuardExit, recordProvisioningFailure, serveWorkerMetrics } from './worker-metrics.js';
+import { insertBotOnFreePort } from '../test/bot-rows.js';
 
 let db: Db;
 beforeAll(async () => {
@@ -34,7 +35,7 @@ describe('fleet metrics of the API process', () => {
   it('count bots by status, engine and placement, and name each unreachable bot with its owner until it answers', async () => {
     const user = await insertUser(db, null, { id: randomUUID(), email: `${randomUUID()}@example.com`, passwordHash: 'x' });
     const spec = CreateBotInput.parse({ name: 'Metered', pairs: ['BTC/USDT'], stakeAmount: 10 });
-    const bot = await insertBot(db, null, { id: randomUUID(), userId: user.id, spec, driver: 'docker', apiPort: 40_000 + Math.floor(Math.random() * 20_000), sealedCredentials: 'x', placement: 'dedicated' });
+    const bot = await insertBotOnFreePort(db, { id: randomUUID(), userId: user.id, spec, driver: 'docker', sealedCredentials: 'x', placement: 'dedicated' });
     const before = sample(await scrapeServer(), 'tradefleet_bots', 'status="running",engine="builtin",placement="dedicated"') ?? 0;
     await setBotStatus(db, null, bot.id, 'running');
     await setBotReachable(db, bot.id, false);

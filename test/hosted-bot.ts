@@ -2,7 +2,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { startBotHost } from '../bot/host.js';
 import type { BotRuntime } from '../bot/bot-state.js';
-import { freePort } from '../bot/test-support.js';
 import type { LedgerTrade } from '../bot/trade-ledger.js';
 import { CreateBotInput } from '../domain/bot.js';
 import { exchangeProfile } from '../domain/exchanges.js';
@@ -10,6 +9,7 @@ import type { Strategy } from '../domain/strategy.js';
 import * as bots from '../db/bots.js';
 import type { Db } from '../db/pool.js';
 import { botCredentialsPlace, type SecretBox } from '../db/secret-box.js';
+import { insertBotOnFreePort } from './bot-rows.js';
 
 export interface HostedBot {
   botId: string;
@@ -59,10 +59,9 @@ export async function startHostedBot(
   trading?: { exchangeUrl: string; strategy: Strategy },
 ): Promise<HostedBot> {
   const botId = randomUUID();
-  const apiPort = await freePort();
   const api = { username: `tf-${randomBytes(4).toString('hex')}`, password: randomBytes(24).toString('base64url'), jwtSecret: randomBytes(48).toString('base64url') };
   const parsed = CreateBotInput.parse(spec);
-  await bots.insertBot(db, null, { id: botId, userId, spec: parsed, driver: 'process', apiPort, sealedCredentials: box.seal(JSON.stringify(api), botCredentialsPlace(botId)) });
+  const { apiPort } = await insertBotOnFreePort(db, { id: botId, userId, spec: parsed, driver: 'process', sealedCredentials: box.seal(JSON.stringify(api), botCredentialsPlace(botId)) });
   await bots.setBotStatus(db, null, botId, 'running');
   const host = await startBotHost(
     {

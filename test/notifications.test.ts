@@ -5,10 +5,10 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { CreateBotInput } from '../domain/bot.js';
-import { insertBot } from '../db/bots.js';
 import { makeOperator } from '../db/users.js';
 import { apiOnlyPlatform } from './api-only-platform.js';
 import { ORIGIN, signedUpAgent } from './platform.js';
+import { insertBotOnFreePort } from './bot-rows.js';
 
 const TOKEN = randomUUID();
 const platform = apiOnlyPlatform({ env: { ALERTMANAGER_WEBHOOK_TOKEN: TOKEN } });
@@ -26,7 +26,7 @@ describe('notifications from Alertmanager', () => {
     const other = await signedUpAgent(platform().app);
     await makeOperator(platform().db, operator.email);
     const spec = CreateBotInput.parse({ name: 'Alerted', pairs: ['BTC/USDT'], stakeAmount: 10 });
-    const bot = await insertBot(platform().db, null, { id: randomUUID(), userId: owner.userId, spec, driver: 'docker', apiPort: 30_000 + Math.floor(Math.random() * 20_000), sealedCredentials: 'x' });
+    const bot = await insertBotOnFreePort(platform().db, { id: randomUUID(), userId: owner.userId, spec, driver: 'docker', sealedCredentials: 'x' });
     // The label names another user: the owner comes from the bot's row.
     const botAlert = alert({ alertname: 'BotUnreachable', severity: 'warning', bot_id: bot.id, user_id: other.userId });
     const platformAlert = alert({ alertname: 'WorkerDown', severity: 'critical', job: 'tradefleet-worker' });
