@@ -1,8 +1,8 @@
 // A FreqTrade bot whose process keeps exiting while it starts (a config or strategy error): its health wait fails fast
 // with FreqTrade's own error line instead of waiting out its timeout. A bot that exits because its exchange does not
-// answer is not failing: its health wait goes on (it shows why), and the bot starts once the exchange is back. A dedicated bot's container is restarted by
-// Docker (its restart count, its container log); a pooled bot's process by its pool (what the Docker host recorded
-// of it, activities/freqtrade-pool-runtimes.ts).
+// answer is not failing: its health wait goes on (it shows why), and the bot starts once the exchange is back. A
+// dedicated bot's container is restarted by Docker (its restart count, its container log); a pooled bot's process by
+// its pool (what the Docker host recorded of it, activities/freqtrade-pool-runtimes.ts).
 import type { Bot } from '../domain/bot.js';
 import { exchangeUnreachable, START_RESTARTS_FAIL, startFailureMessage } from '../domain/freqtrade-log.js';
 import type { Db } from '../db/pool.js';

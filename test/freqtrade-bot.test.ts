@@ -12,8 +12,9 @@ import { findBotWithSecret } from '../db/bots.js';
 import { sql } from '../db/pool.js';
 import { botCredentialsPlace, createSecretBox } from '../db/secret-box.js';
 import { startPaperExchange, type PaperExchangeHandle } from '../exchange/server.js';
-import { botClientOf, everySecond, ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
+import { botClientOf, ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
 import { containersOf, volumesOf } from './bot-docker.js';
+import { botThroughExchangeOutage } from './exchange-outage.js';
 
 const docker = new Docker();
 let exchange: PaperExchangeHandle;
@@ -213,30 +214,12 @@ describe('a FreqTrade bot', { shuffle: false }, () => {
 
 describe('a FreqTrade bot whose exchange does not answer as it starts', () => {
   it('waits for its exchange, restarted by Docker meanwhile, and runs once the exchange is back', async () => {
-    // FreqTrade loads its markets (exchangeInfo) as it starts and exits when it cannot; Docker restarts its container. The
-    // create checks the exchange itself, so the outage begins once it has answered (long before FreqTrade has imported).
-    let id = '';
-    try {
-      const created = await user.agent.post('/api/bots').set('Origin', ORIGIN).send({ name: 'Exchange down', pairs: ['BTC/USDT'], stakeAmount: 10, engine: 'freqtrade' });
-      expect(created.status, JSON.stringify(created.body)).toBe(201);
-      id = created.body.bot.id;
-      exchange.engine.faults.add({ kind: 'error', status: 503, path: 'exchangeInfo', count: 1_000_000 });
-      // Three restarts: more than a failing strategy gets (START_RESTARTS_FAIL), so the health wait has seen them.
-      await waitFor('the container restarted three times', everySecond(async () => {
-        const bot = (await user.agent.get(`/api/bots/${id}`)).body.bot;
-        if (bot.status === 'failed') throw new Error(`bot failed while its exchange was down: ${bot.lastError}`);
-        const [container] = await containersOf(id);
-        return container && (await docker.getContainer(container.Id).inspect()).RestartCount >= 3;
-      }), 300_000);
-      expect((await user.agent.get(`/api/bots/${id}`)).body.bot.status).toBe('provisioning');
-    } finally {
-      exchange.engine.faults.clear();
-    }
-    await waitFor('the bot running once its exchange is back', everySecond(async () => {
-      const bot = (await user.agent.get(`/api/bots/${id}`)).body.bot;
-      if (bot.status === 'failed') throw new Error(`bot failed after its exchange came back: ${bot.lastError}`);
-      return bot.status === 'running' ? bot : null;
-    }), 300_000);
+    // FreqTrade loads its markets as it starts and exits when it cannot; Docker restarts its container.
+    const { id, duringOutage } = await botThroughExchangeOutage(user.agent, exchange, async (bot) => {
+      const [container] = await containersOf(String(bot['id']));
+      return container ? (await docker.getContainer(container.Id).inspect()).RestartCount : 0;
+    });
+    expect(duringOutage.status).toBe('provisioning');
     expect((await user.agent.delete(`/api/bots/${id}`).set('Origin', ORIGIN)).status).toBe(200);
     expect(await containersOf(id)).toHaveLength(0);
   }, 700_000);

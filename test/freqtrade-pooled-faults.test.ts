@@ -15,6 +15,7 @@ import { freqtradePoolId } from '../domain/freqtrade-pool.js';
 import { startPaperExchange, type PaperExchangeHandle } from '../exchange/server.js';
 import { removePoolOf } from './fleet-check.js';
 import { botClientOf, everySecond, ORIGIN, signedUpAgent, startPlatform, waitFor, type TestPlatform } from './platform.js';
+import { botThroughExchangeOutage } from './exchange-outage.js';
 
 const docker = new Docker();
 const host = createFreqtradePoolHost(docker);
@@ -175,30 +176,10 @@ describe('pooled FreqTrade bots under faults', { shuffle: false }, () => {
 
   it('a bot whose exchange does not answer as it starts waits for it, and runs once the exchange is back', async () => {
     const owner = await signedUpAgent(platform.app);
-    // FreqTrade loads its markets (exchangeInfo) as it starts and exits when it cannot; its pool restarts it. The
-    // create checks the exchange itself, so the outage begins once it has answered (long before FreqTrade has imported).
-    let id = '';
-    try {
-      const created = await owner.agent.post('/api/bots').set('Origin', ORIGIN).send({ name: 'Exchange down', pairs: ['BTC/USDT'], stakeAmount: 10, engine: 'freqtrade' });
-      expect(created.status, JSON.stringify(created.body)).toBe(201);
-      id = created.body.bot.id;
-      exchange.engine.faults.add({ kind: 'error', status: 503, path: 'exchangeInfo', count: 1_000_000 });
-      // Three restarts: more than a failing strategy gets (START_RESTARTS_FAIL), so the health wait has seen them.
-      const waiting = await waitFor('the bot restarted three times for its exchange', everySecond(async () => {
-        const { body } = await owner.agent.get(`/api/bots/${id}`);
-        if (body.bot.status === 'failed') throw new Error(`bot failed while its exchange was down: ${body.bot.lastError}`);
-        return (body.bot.poolRestarts ?? 0) >= 3 ? body.bot : null;
-      }), 300_000);
-      expect(waiting.poolLastExit).toContain('Could not load markets');
-      expect(waiting.status).toBe('provisioning');
-    } finally {
-      exchange.engine.faults.clear();
-    }
-    await waitFor('the bot running once its exchange is back', everySecond(async () => {
-      const { body } = await owner.agent.get(`/api/bots/${id}`);
-      if (body.bot.status === 'failed') throw new Error(`bot failed after its exchange came back: ${body.bot.lastError}`);
-      return body.bot.status === 'running' ? body.bot : null;
-    }), 300_000);
+    // FreqTrade loads its markets as it starts and exits when it cannot; its pool restarts it.
+    const { id, duringOutage } = await botThroughExchangeOutage(owner.agent, exchange, async (bot) => Number(bot['poolRestarts'] ?? 0));
+    expect(duringOutage['poolLastExit']).toContain('Could not load markets');
+    expect(duringOutage.status).toBe('provisioning');
     expect((await owner.agent.delete(`/api/bots/${id}`).set('Origin', ORIGIN)).status).toBeLessThan(300);
   }, 700_000);
 
