@@ -65,7 +65,9 @@ async function allBack(label: string): Promise<void> {
   for (const b of bots) {
     await waitFor(`${label}: ${b.id} running with its trade`, everySecond(async () => {
       const [row, trade] = [await apiBot(b), await openTrade(b)];
-      return row.status === 'running' && trade?.trade_id === b.trade.trade_id ? trade : null;
+      if (row.status === 'running' && trade?.trade_id === b.trade.trade_id) return trade;
+      // What a timeout reports: how far the bot got.
+      throw new Error(`status ${row.status}, open trade ${trade?.trade_id ?? 'none'}, pool restarts ${row.poolRestarts}, last exit ${row.poolLastExit ?? '-'}, last error ${row.lastError ?? '-'}`);
     }), 300_000);
     expect(await openTrade(b)).toMatchObject({ trade_id: b.trade.trade_id, open_rate: b.trade.open_rate, is_open: true });
   }
